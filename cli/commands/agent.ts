@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { UsageError, UserError, formatProblem } from '../errors.js';
+import { AGENT_ID } from '../core/schemas.js';
+import { setFrontMatterFields } from '../core/frontmatter.js';
+import { agentTemplate } from '../core/agents.js';
+import { openHome, type Home } from '../home/home.js';
+import { createExclusive, isErrno, writeAtomic } from '../home/files.js';
+import { loadAgents, type Agent } from '../home/store.js';
+import { commit } from '../git/git.js';
+import { table, truncate } from '../output.js';
+
+function view(a: Agent) {
+  return { id: a.id, file: a.file, ...a.front };
+}
+
+export async function list(_args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const { agents, problems } = await loadAgents(home.root);
+  if (env.out.json) return env.out.data({ agents: agents.map(view), problems });
+  for (const p of problems) env.out.warn(`disabled ${formatProblem(p)}`);
+  const rows = agents.map((a) => [a.id, a.front.status, truncate(a.front.role, 60), truncate(a.front.handles.join(', '), 40)]);
+  env.out.line(table([['ID', 'STATUS', 'ROLE', 'HANDLES'], ...rows]));
+  if (problems.length) env.out.line(`\n${problems.length} agent file(s) are invalid and disabled; see above, or run aos doctor.`);
+}
+
+async function findAgent(home: Home, id: string): Promise<Agent> {
+  const { agents, problems } = await loadAgents(home.root);
+  const agent = agents.find((a) => a.id === id);
+  if (agent) return agent;
+  const bad = problems.filter((p) => p.file === `agents/${id}.md`);
+  if (bad.length) throw new UserError(`agents/${id}.md is invalid:\n${bad.map(formatProblem).join('\n')}`);
+  throw new UsageError(`no agent "${id}": expected one of ${agents.map((a) => a.id).join(', ')}`);
+}
+
+export async function show(args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const agent = await findAgent(home, String(args.id));
+  if (env.out.json) return env.out.data({ ...view(agent), instructions: agent.body });
+  const f = agent.front;
+  env.out.line(`${f.name} (${agent.id}, ${f.status}) — ${f.role}`);
+  env.out.line(`file:         ${agent.file}`);
+  if (f.model) env.out.line(`model:        ${f.model}`);
+  env.out.line(`handles:      ${f.handles.join(', ') || '-'}`);
+  env.out.line(`capabilities: ${f.capabilities.join('  ') || '-'}`);
+  for (const s of f.schedule) env.out.line(`schedule:     ${s.cron}  ${s.task} (missed: ${s.missed})`);
+  const budget = Object.entries(f.budget).map(([k, v]) => `${k} ${v}`).join(', ');
+  env.out.line(`budget:       ${budget || '-'}`);
+  env.out.line(`\n${agent.body.trimEnd()}`);
+}
+
+export async function create(args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const id = String(args.id);
+  if (!AGENT_ID.test(id)) throw new UsageError(`agent id "${id}": expected lowercase letters, digits and dashes (up to 40)`);
+  const file = `agents/${id}.md`;
+  const handles = ((args.handles as string[] | undefined) ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  try {
+    await createExclusive(join(home.root, file), agentTemplate(id, args.role as string | undefined, handles));
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) throw new UserError(`${file} already exists; nothing was changed`);
+    throw err;
+  }
+  const sha = await commit(home.root, env.vars, {
+    who: home.owner,
+    subject: `agent: new ${id}`,
+    trailers: { 'Aos-Kind': 'agent-new', 'Aos-Agent': id, 'Aos-Device': home.device },
+    paths: [file],
+  });
+  if (env.out.json) return env.out.data({ id, file, commit: sha ?? null });
+  env.out.line(`Created ${file}: edit its role, capabilities and instructions, then commit or let the next tick do it.`);
+}
+
+async function setStatus(args: Args, env: Env, status: 'active' | 'paused'): Promise<void> {
+  const home = await openHome(env);
+  const agent = await findAgent(home, String(args.id));
+  if (agent.front.status === status) {
+    if (env.out.json) return env.out.data({ id: agent.id, status, changed: false });
+    return env.out.line(`${agent.id} is already ${status}.`);
+  }
+  const path = join(home.root, agent.file);
+  await writeAtomic(path, setFrontMatterFields(agent.file, await fs.readFile(path, 'utf8'), { status }));
+  const sha = await commit(home.root, env.vars, {
+    who: home.owner,
+    subject: `agent: ${status === 'paused' ? 'pause' : 'resume'} ${agent.id}`,
+    trailers: { 'Aos-Kind': status === 'paused' ? 'agent-pause' : 'agent-resume', 'Aos-Agent': agent.id, 'Aos-Device': home.device },
+    paths: [agent.file],
+  });
+  if (env.out.json) return env.out.data({ id: agent.id, status, changed: true, commit: sha ?? null });
+  env.out.line(`${agent.id} is now ${status}.`);
+}
+
+export const pause = (args: Args, env: Env) => setStatus(args, env, 'paused');
+export const resume = (args: Args, env: Env) => setStatus(args, env, 'active');

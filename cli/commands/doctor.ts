@@ -1,0 +1,88 @@
+// Validates every file in one pass and changes nothing. Exit 1 when anything needs the owner.
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import fg from 'fast-glob';
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { formatProblem, type Problem } from '../errors.js';
+import { checkMemoryIndex, checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
+import { findHome } from '../home/find.js';
+import { readConfig } from '../home/config.js';
+import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
+import { inspectLock } from '../home/lock.js';
+import { exists, isErrno } from '../home/files.js';
+import { isRepo, numstat } from '../git/git.js';
+
+export async function doctor(_args: Args, env: Env): Promise<number> {
+  const root = findHome(env);
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const { config, problems: configProblems } = await readConfig(root);
+  problems.push(...configProblems);
+
+  const [agents, inbox, approvals, goals, memories, done] = await Promise.all([
+    loadAgents(root),
+    loadInbox(root),
+    loadApprovals(root),
+    loadGoals(root),
+    loadMemories(root),
+    loadDone(root),
+  ]);
+  for (const r of [agents, inbox, approvals, goals, memories, done]) problems.push(...r.problems);
+  const agentIds = new Set(agents.agents.map((a) => a.id));
+  if (config && !agentIds.has(config.default_agent)) {
+    problems.push({ file: 'aos.yaml', field: 'default_agent', expected: `an agent in agents/ (${[...agentIds].join(', ')})`, found: `"${config.default_agent}"` });
+  }
+  for (const i of inbox.items) {
+    if (i.front.to && !agentIds.has(i.front.to)) problems.push({ file: i.file, field: 'to', expected: 'an agent in agents/', found: `"${i.front.to}"` });
+  }
+  for (const g of goals.docs) {
+    if (!agentIds.has(g.front.owner)) problems.push({ file: g.file, field: 'owner', expected: 'an agent in agents/', found: `"${g.front.owner}"` });
+  }
+
+  const topics = new Set(memories.docs.map((m) => m.name));
+  try {
+    problems.push(...checkMemoryIndex(await fs.readFile(join(root, INDEX_FILE), 'utf8'), topics));
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+    problems.push({ file: INDEX_FILE, expected: 'the memory index', found: 'no file' });
+  }
+
+  const logFiles = await fg('logs/**/*.md', { cwd: root, ignore: ['logs/runs/**'], dot: false });
+  for (const file of logFiles.sort()) problems.push(...checkLogFile(file, await fs.readFile(join(root, file), 'utf8')));
+
+  if (await isRepo(root, env.vars)) {
+    problems.push(...checkLogHistory(await numstat(root, env.vars, 'logs')));
+    const attributes = await fs.readFile(join(root, '.gitattributes'), 'utf8').catch(() => '');
+    if (!/^logs\/\*\*\/\*\.md\s+merge=union/m.test(attributes)) {
+      problems.push({ file: '.gitattributes', expected: 'a line "logs/**/*.md merge=union" so logs from two devices merge', found: 'none' });
+    }
+  } else {
+    problems.push({ file: root, expected: 'a git repository (aos init makes one)', found: 'none' });
+  }
+  if (!(await exists(join(root, '.gitignore'))) || !/^\.aos\/?$/m.test(await fs.readFile(join(root, '.gitignore'), 'utf8'))) {
+    problems.push({ file: '.gitignore', expected: 'a line ".aos/" so local state stays out of git', found: 'none' });
+  }
+
+  const lock = await inspectLock(root, env, (config?.tick.lock_stale_minutes ?? 30) * 60000);
+  if (lock?.verdict.stale) {
+    problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over' });
+  } else if (lock?.holder) {
+    notes.push(`the home is locked by ${lock.holder.command} (pid ${lock.holder.pid} on ${lock.holder.host}) since ${lock.holder.started}`);
+  }
+
+  const checked = 1 + agents.docs.length + inbox.docs.length + approvals.docs.length + goals.docs.length + memories.docs.length + done.docs.length + logFiles.length;
+  if (env.out.json) {
+    env.out.data({ ok: problems.length === 0, checked, problems, notes });
+  } else {
+    for (const n of notes) env.out.line(`note: ${n}`);
+    if (problems.length) {
+      for (const p of problems) env.out.line(formatProblem(p));
+      const files = new Set(problems.map((p) => p.file)).size;
+      env.out.warn(`\n${problems.length} problem(s) in ${files} file(s); ${checked} files checked. Nothing was changed.`);
+    } else {
+      env.out.line(`All good: ${checked} files checked, no problems.`);
+    }
+  }
+  return problems.length ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { UsageError, UserError, formatProblem } from '../errors.js';
+import { itemId } from '../core/ids.js';
+import { renderItem } from '../core/inbox.js';
+import { localTime } from '../core/time.js';
+import { quoteSubject } from '../core/commit.js';
+import { openHome } from '../home/home.js';
+import { createExclusive, isErrno } from '../home/files.js';
+import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
+import { appendLog } from '../home/log.js';
+import { acquireLock } from '../home/lock.js';
+import { commit } from '../git/git.js';
+import { table, truncate } from '../output.js';
+
+export async function add(args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const words = (args.text as string[] | undefined) ?? [];
+  const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
+  if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
+  const to = args.to as string | undefined;
+  if (to) {
+    const { agents } = await loadAgents(home.root);
+    if (!agents.some((a) => a.id === to)) throw new UsageError(`--to ${to}: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found no agents/${to}.md`);
+  }
+
+  const at = env.now();
+  const { iso } = localTime(at, home.config.owner.timezone);
+  let id = '';
+  let file = '';
+  // The id's random suffix makes a clash unlikely; the exclusive create makes it harmless.
+  for (let attempt = 0; ; attempt++) {
+    id = itemId(at, env.randomBytes(4));
+    file = `inbox/${id}.md`;
+    try {
+      await createExclusive(join(home.root, file), renderItem({ id, text, created: iso, to, priority: args.priority as 'normal' }));
+      break;
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;
+    }
+  }
+  const log = await appendLog(home.root, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
+
+  // A running tick owns the index; it will commit these files as the owner's hand edits.
+  const lock = await acquireLock(home.root, env, { command: 'inbox add', maxAgeMs: home.config.tick.lock_stale_minutes * 60000 });
+  let sha: string | undefined;
+  if ('lock' in lock) {
+    try {
+      sha = await commit(home.root, env.vars, {
+        who: home.owner,
+        subject: `inbox: add ${quoteSubject(text)}`,
+        trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': id, 'Aos-Device': home.device },
+        paths: [file, log],
+      });
+    } finally {
+      await lock.lock.release();
+    }
+  }
+  if (env.out.json) return env.out.data({ id, file, committed: sha ?? null });
+  env.out.line(`Added ${file}${sha ? '' : ' (a tick is running; it will commit the item)'}`);
+}
+
+function itemView(i: InboxItem) {
+  return {
+    id: i.id,
+    file: i.file,
+    subject: i.subject,
+    from: i.front.from ?? 'owner',
+    to: i.front.to ?? null,
+    kind: i.front.kind,
+    priority: i.front.priority,
+    status: i.front.status,
+    created: i.front.created ?? null,
+  };
+}
+
+export async function list(args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const pending = await loadInbox(home.root);
+  const done = args.all ? await loadDone(home.root) : { items: [], problems: [] };
+  const items = [...pending.items, ...done.items];
+  const problems = [...pending.problems, ...done.problems];
+  if (env.out.json) return env.out.data({ items: items.map(itemView), problems });
+  for (const p of problems) env.out.warn(`skipped ${formatProblem(p)}`);
+  if (!items.length) return env.out.line('The inbox is empty.');
+  const rows = items.map((i) => [i.id, i.front.status, i.front.priority, i.front.to ?? '-', truncate(i.subject, 60)]);
+  env.out.line(table([['ID', 'STATUS', 'PRIORITY', 'TO', 'SUBJECT'], ...rows]));
+}
+
+export async function show(args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const wanted = String(args.id);
+  const [pending, done] = await Promise.all([loadInbox(home.root), loadDone(home.root)]);
+  const matches = [...pending.items, ...done.items].filter((i) => i.id === wanted || i.name === wanted || i.id.startsWith(wanted));
+  if (matches.length > 1 && !matches.some((m) => m.id === wanted)) {
+    throw new UsageError(`"${wanted}" matches ${matches.length} items (${matches.slice(0, 3).map((m) => m.id).join(', ')} …): give more of the id`);
+  }
+  const item = matches.find((m) => m.id === wanted) ?? matches[0];
+  if (!item) {
+    const bad = [...pending.problems, ...done.problems].find((p) => p.file.includes(wanted));
+    throw new UserError(bad ? `cannot show it: ${formatProblem(bad)}` : `no inbox item "${wanted}" (aos inbox list shows the ids)`);
+  }
+  if (env.out.json) return env.out.data({ ...itemView(item), front: item.front, body: item.body });
+  env.out.line(`${item.file}\n`);
+  env.out.line(item.body.trimEnd());
+}

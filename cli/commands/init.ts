@@ -1,0 +1,13 @@
+import { resolve } from 'node:path';
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { initHome } from '../home/starter.js';
+
+export async function init(args: Args, env: Env): Promise<void> {
+  const dir = resolve(env.cwd, (args.dir as string | undefined) ?? '.');
+  const timezone = (args.timezone as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const result = await initHome(env, dir, { owner: args.owner as string | undefined, timezone });
+  if (env.out.json) return env.out.data(result);
+  env.out.line(`New home in ${result.root} (${result.files.length} files, first commit ${result.commit?.slice(0, 7)}).`);
+  env.out.line('Next: cd there, add work with `aos inbox add "..."`, and see `aos status`.');
+}

@@ -1,0 +1,30 @@
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { UsageError } from '../errors.js';
+import { localTime, resolveSince } from '../core/time.js';
+import { SEP } from '../core/logfmt.js';
+import { openHome } from '../home/home.js';
+import { readLog } from '../home/log.js';
+
+export async function log(args: Args, env: Env): Promise<void> {
+  const { root, config } = await openHome(env);
+  const today = localTime(env.now(), config.owner.timezone).date;
+  const since = args.since === undefined ? today : resolveSince(String(args.since), today);
+  if (!since) throw new UsageError(`--since ${args.since}: expected YYYY-MM-DD, today, yesterday or Nd (like 7d)`);
+  if (since > today) throw new UsageError(`--since ${since}: expected a day not after today (${today})`);
+  const agent = args.agent as string | undefined;
+  const needle = (args.grep as string | undefined)?.toLowerCase();
+  const entries = (await readLog(root, since, today)).filter(
+    (e) =>
+      (!agent || e.agent === agent) &&
+      (!needle || [e.kind, e.agent, e.ref ?? '', e.body].join('\n').toLowerCase().includes(needle)),
+  );
+  if (env.out.json) return env.out.data({ since, until: today, entries });
+  if (!entries.length) return env.out.line(`No log entries${since === today ? ' today' : ` since ${since}`}.`);
+  let day = '';
+  for (const e of entries) {
+    if (e.date !== day) env.out.line(`${day ? '\n' : ''}# ${(day = e.date)}`);
+    env.out.line(`\n## ${[e.time, e.kind, e.agent, e.ref].filter(Boolean).join(SEP)}`);
+    if (e.body) env.out.line(e.body);
+  }
+}

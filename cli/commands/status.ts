@@ -1,0 +1,61 @@
+import type { Args } from '../aos.js';
+import type { Env } from '../env.js';
+import { goalProgress, bar } from '../core/goals.js';
+import { openHome } from '../home/home.js';
+import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
+import { inspectLock } from '../home/lock.js';
+import { lastCommitByKind, pendingChanges } from '../git/git.js';
+import { table, truncate } from '../output.js';
+
+export async function status(_args: Args, env: Env): Promise<void> {
+  const home = await openHome(env);
+  const { root, config } = home;
+  const [agents, inbox, approvals, goals, done, lock, last, edits] = await Promise.all([
+    loadAgents(root),
+    loadInbox(root),
+    loadApprovals(root),
+    loadGoals(root),
+    countDone(root),
+    inspectLock(root, env, config.tick.lock_stale_minutes * 60000),
+    lastCommitByKind(root, env.vars),
+    pendingChanges(root, env.vars),
+  ]);
+  const pending = inbox.items.filter((i) => i.front.status !== 'done');
+  const count = (s: string) => pending.filter((i) => i.front.status === s).length;
+  const view = {
+    home: root,
+    owner: config.owner.name,
+    model: config.model.provider === 'none' ? 'none' : `${config.model.provider}${config.model.model ? ' ' + config.model.model : ''}`,
+    agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
+    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), failed: count('failed'), done },
+    approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
+    goals: goals.docs.map((g) => ({ goal: g.name, title: g.front.title, status: g.front.status, deadline: g.front.deadline ?? null, progress: goalProgress(g.front) ?? null })),
+    last_tick: last.tick ?? null,
+    last_dream: last.dream ?? null,
+    lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
+    uncommitted: edits.length,
+    invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
+  };
+  if (env.out.json) return env.out.data(view);
+
+  const o = env.out;
+  o.line(`aos home ${root} — owner ${view.owner}, model ${view.model}`);
+  o.line(`\nAgents (${view.agents.length})`);
+  o.line(table(view.agents.map((a) => ['  ' + a.id, a.status, truncate(a.role, 64)])));
+  const i = view.inbox;
+  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed), ${i.done} done; ${view.approvals} approval(s) waiting`);
+  for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
+  if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
+  if (view.goals.length) {
+    o.line('\nGoals');
+    o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} ${Math.round(g.progress * 100)}%`, g.deadline ?? '', g.status])));
+  }
+  o.line(`\nLast tick: ${view.last_tick ?? 'never'}   last dream: ${view.last_dream ?? 'never'}`);
+  if (lock) {
+    const h = lock.holder;
+    const who = h ? `${h.command} (pid ${h.pid} on ${h.host}, since ${h.started})` : 'unreadable';
+    o.line(`Lock: held by ${who}${lock.verdict.stale ? ` — stale: ${lock.verdict.reason}` : ''}`);
+  } else o.line('Lock: free');
+  if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
+  if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
+}

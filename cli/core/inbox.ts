@@ -1,0 +1,35 @@
+// Inbox items as plain files: what a new one looks like, and how to name what an item asks.
+import { renderDocument, frontMatterText } from './frontmatter.js';
+import type { InboxFront } from './schemas.js';
+
+export function subjectOf(front: Partial<InboxFront>, body: string): string {
+  if (front.subject) return front.subject;
+  const first = body.split('\n').find((l) => l.trim() !== '') ?? '';
+  const clean = first.replace(/^#+\s*/, '').trim();
+  return clean.length > 80 ? clean.slice(0, 79) + '…' : clean || '(empty)';
+}
+
+export interface NewItem {
+  id: string;
+  text: string;
+  created: string;
+  from?: string;
+  to?: string;
+  kind?: InboxFront['kind'];
+  priority?: InboxFront['priority'];
+  parent?: string;
+}
+
+export function renderItem(item: NewItem): string {
+  const front = frontMatterText({
+    id: item.id,
+    from: item.from ?? 'owner',
+    to: item.to,
+    kind: item.kind ?? 'task',
+    priority: item.priority ?? 'normal',
+    created: item.created,
+    parent: item.parent,
+    status: 'new',
+  });
+  return renderDocument(front, item.text.trim() + '\n');
+}

@@ -1,0 +1,169 @@
+// The schemas of every file in a home. Custom messages here are phrased as "what was expected",
+// because validate.ts prints them as "expected <message>, found <value>".
+import * as v from 'valibot';
+
+const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
+const texts = v.array(text);
+export const AGENT_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
+const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a file name without .md (lowercase, digits, dashes)'));
+const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
+const dateTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'a time like 2026-11-21T10:32:05+00:00'),
+);
+const positive = v.pipe(v.number(), v.minValue(0, 'a number of 0 or more'));
+const positiveInt = v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, 'a number of 0 or more'));
+const timezone = v.pipe(
+  v.string(),
+  v.check((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Europe/Lisbon'),
+);
+const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
+// Cron is checked field by field when schedules run; here only its shape.
+const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox'] as const;
+const capability = v.pipe(
+  v.string(),
+  v.regex(new RegExp(`^(${CAPABILITY_KINDS.join('|')}):\\S`), `a capability "kind:resource:actions" with kind one of ${CAPABILITY_KINDS.join(', ')}`),
+);
+
+export const ConfigSchema = v.strictObject({
+  owner: v.strictObject({
+    name: text,
+    timezone: v.optional(timezone, 'UTC'),
+    email: v.optional(v.pipe(v.string(), v.email('an email address'))),
+    profile: v.optional(v.string()),
+  }),
+  model: v.optional(
+    v.strictObject({
+      provider: v.optional(v.picklist(['anthropic', 'command', 'none']), 'none'),
+      model: v.optional(text),
+      command: v.optional(argv),
+      timeout_seconds: v.optional(positive),
+    }),
+    { provider: 'none' },
+  ),
+  default_agent: agentId,
+  tick: v.optional(
+    v.strictObject({
+      budget_seconds: v.optional(positive, 240),
+      lock_stale_minutes: v.optional(positive, 30),
+    }),
+    {},
+  ),
+  dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
+  policy: v.optional(v.strictObject({ safe: v.optional(texts), ask: v.optional(texts), never: v.optional(texts) }), {}),
+  sync: v.optional(v.strictObject({ auto: v.optional(v.boolean(), false), remote: v.optional(text), branch: v.optional(text) }), {}),
+  notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
+});
+export type Config = v.InferOutput<typeof ConfigSchema>;
+
+export const AGENT_STATUSES = ['active', 'paused', 'retired'] as const;
+export const AgentSchema = v.strictObject({
+  name: text,
+  role: text,
+  model: v.optional(text),
+  handles: v.optional(texts, []),
+  capabilities: v.optional(v.array(capability), []),
+  schedule: v.optional(
+    v.array(v.strictObject({ cron, task: text, missed: v.optional(v.picklist(['once', 'all', 'skip']), 'once') })),
+    [],
+  ),
+  budget: v.optional(
+    v.strictObject({
+      tokens_per_day: v.optional(positiveInt),
+      usd_per_day: v.optional(positive),
+      max_turns: v.optional(positiveInt),
+    }),
+    {},
+  ),
+  status: v.optional(v.picklist(AGENT_STATUSES), 'active'),
+});
+export type AgentFront = v.InferOutput<typeof AgentSchema>;
+
+export const MEMORY_TYPES = ['fact', 'decision', 'lesson', 'preference', 'person', 'project'] as const;
+export const MemorySchema = v.strictObject({
+  title: text,
+  type: v.picklist(MEMORY_TYPES),
+  description: v.pipe(text, v.maxLength(150, 'a description of at most 150 characters')),
+  created: date,
+  updated: v.optional(date),
+  status: v.optional(v.picklist(['active', 'superseded', 'stale']), 'active'),
+  supersedes: v.optional(v.array(slug), []),
+  superseded_by: v.optional(slug),
+  sources: v.optional(texts, []),
+  tags: v.optional(texts, []),
+});
+export type MemoryFront = v.InferOutput<typeof MemorySchema>;
+
+const cadence = v.pipe(
+  v.string(),
+  v.regex(/^(daily|weekly|\d+\/week|(\S+\s+){4}\S+)$/, 'a cadence: daily, weekly, N/week or a cron expression'),
+);
+const weight = v.pipe(v.number(), v.minValue(0, 'a weight from 0 to 1'), v.maxValue(1, 'a weight from 0 to 1'));
+export const GoalSchema = v.strictObject({
+  title: text,
+  status: v.optional(v.picklist(['active', 'paused', 'done', 'dropped']), 'active'),
+  owner: agentId,
+  deadline: v.optional(date),
+  metric: v.optional(v.strictObject({ name: text, baseline: v.number(), current: v.number(), target: v.number(), unit: v.optional(text) })),
+  skills: v.optional(
+    v.array(
+      v.strictObject({
+        id: slug,
+        name: text,
+        weight,
+        baseline: v.number(),
+        current: v.number(),
+        target: v.number(),
+        cadence,
+        last_practiced: v.optional(date),
+        drill: text,
+      }),
+    ),
+    [],
+  ),
+});
+export type GoalFront = v.InferOutput<typeof GoalSchema>;
+
+export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed'] as const;
+export const InboxItemSchema = v.strictObject({
+  id: v.optional(text),
+  from: v.optional(text),
+  to: v.optional(agentId),
+  kind: v.optional(v.picklist(ITEM_KINDS), 'task'),
+  priority: v.optional(v.picklist(PRIORITIES), 'normal'),
+  created: v.optional(dateTime),
+  status: v.optional(v.picklist(ITEM_STATUSES), 'new'),
+  subject: v.optional(text),
+  parent: v.optional(text),
+  handled_by: v.optional(agentId),
+  run: v.optional(text),
+  finished: v.optional(dateTime),
+  attempts: v.optional(positiveInt),
+  error: v.optional(v.string()),
+  tags: v.optional(texts),
+});
+export type InboxFront = v.InferOutput<typeof InboxItemSchema>;
+
+export const ApprovalSchema = v.strictObject({
+  id: text,
+  agent: agentId,
+  run: text,
+  action: text,
+  argument: v.string(),
+  hash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{8,64}$/, 'a hash like sha256:4be1…')),
+  status: v.picklist(['pending', 'approved', 'denied', 'done']),
+  created: dateTime,
+  answered: v.optional(dateTime),
+});
+export type ApprovalFront = v.InferOutput<typeof ApprovalSchema>;

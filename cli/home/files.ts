@@ -1,0 +1,79 @@
+// Plain-file primitives: atomic replace, exclusive create, reads that refuse symlinks.
+import { promises as fs, constants } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
+
+function tempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+async function writeTemp(path: string, text: string): Promise<string> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = tempPath(path);
+  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return tmp;
+}
+
+/** Replaces a file whole: readers see the old text or the new, never half. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = await writeTemp(path, text);
+  try {
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Creates a new file whole, failing with EEXIST rather than overwriting anything. */
+export async function createExclusive(path: string, text: string): Promise<void> {
+  const tmp = await writeTemp(path, text);
+  try {
+    await fs.link(tmp, path);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+export function isErrno(err: unknown, code: string): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === code;
+}
+
+/** Reads a regular file inside the home; a symlink is refused so it cannot pull outside text in. */
+export async function readRegular(path: string, shownAs: string): Promise<string> {
+  const st = await fs.lstat(path);
+  if (st.isSymbolicLink()) throw new UserError(`${shownAs}: expected a regular file, found a symbolic link (refused)`);
+  if (!st.isFile()) throw new UserError(`${shownAs}: expected a regular file, found something else`);
+  return fs.readFile(path, 'utf8');
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
+/** Names of entries in a folder, or none when it does not exist. Dotfiles are local noise. */
+export async function listNames(dir: string): Promise<{ name: string; isFile: boolean; isDir: boolean; isLink: boolean }[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => !e.name.startsWith('.'))
+      .map((e) => ({ name: e.name, isFile: e.isFile(), isDir: e.isDirectory(), isLink: e.isSymbolicLink() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return [];
+    throw err;
+  }
+}

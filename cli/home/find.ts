@@ -1,0 +1,24 @@
+import { resolve, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import type { Env } from '../env.js';
+
+export const CONFIG_FILE = 'aos.yaml';
+
+/** The home: --home, then AOS_HOME, then the nearest parent folder holding aos.yaml. */
+export function findHome(env: Env): string {
+  const given = env.homeFlag ?? env.vars.AOS_HOME;
+  if (given) {
+    const root = resolve(env.cwd, given);
+    if (!existsSync(join(root, CONFIG_FILE))) {
+      const from = env.homeFlag ? '--home' : 'AOS_HOME';
+      throw new UserError(`${from} points at ${root}, which holds no ${CONFIG_FILE} (expected a home made by "aos init")`);
+    }
+    return root;
+  }
+  for (let dir = resolve(env.cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  throw new UserError(`no home found: expected ${CONFIG_FILE} in ${env.cwd} or a parent folder (make one with "aos init DIR", or pass --home / set AOS_HOME)`);
+}

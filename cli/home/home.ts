@@ -1,0 +1,19 @@
+import type { Env } from '../env.js';
+import type { Config } from '../core/schemas.js';
+import { ownerIdentity, type Identity } from '../core/commit.js';
+import { findHome } from './find.js';
+import { loadConfig } from './config.js';
+
+export interface Home {
+  root: string;
+  config: Config;
+  owner: Identity;
+  /** This device's name, for trailers and claims. */
+  device: string;
+}
+
+export async function openHome(env: Env): Promise<Home> {
+  const root = findHome(env);
+  const config = await loadConfig(root);
+  return { root, config, owner: ownerIdentity(config.owner), device: env.vars.AOS_DEVICE || env.hostname };
+}

@@ -1,0 +1,109 @@
+// The home's writer lock: .aos/lock, created exclusively; stale locks are taken over one at a time.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { judgeLock, parseLockInfo, type LockInfo } from '../core/lock.js';
+import type { Env } from '../env.js';
+import { createExclusive, isErrno } from './files.js';
+
+export const LOCK_FILE = '.aos/lock';
+const GUARD_FILE = '.aos/lock.takeover';
+const GUARD_MAX_AGE_MS = 10_000;
+
+export interface HeldLock {
+  info: LockInfo;
+  /** Set when a stale lock was taken over: whose, and why it was stale. */
+  tookOver?: { from: LockInfo | undefined; reason: string };
+  release(): Promise<void>;
+}
+
+export type LockResult = { lock: HeldLock } | { heldBy: LockInfo | undefined };
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isErrno(err, 'EPERM');
+  }
+}
+
+async function readLock(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+function judge(text: string, env: Env, maxAgeMs: number) {
+  const holder = parseLockInfo(text);
+  const pidOnThisHost = holder && holder.host === env.hostname ? pidAlive(holder.pid) : undefined;
+  return { holder, verdict: judgeLock(holder, { now: env.now(), host: env.hostname, pidAlive: pidOnThisHost, maxAgeMs }) };
+}
+
+async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+  try {
+    await createExclusive(path, JSON.stringify(info) + '\n');
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return false;
+    throw err;
+  }
+}
+
+/** The guard serialises takeovers, so two processes can never both remove and re-create the lock. */
+async function withTakeoverGuard<T>(root: string, env: Env, fn: () => Promise<T>): Promise<T | undefined> {
+  const guard = join(root, GUARD_FILE);
+  const mine = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: 'takeover' };
+  if (!(await tryCreate(guard, mine))) {
+    const st = await fs.stat(guard).catch(() => undefined);
+    // A guard is held for milliseconds; an old one belongs to a process that died holding it.
+    if (!st || env.now().getTime() - st.mtimeMs < GUARD_MAX_AGE_MS) return undefined;
+    await fs.rm(guard, { force: true });
+    if (!(await tryCreate(guard, mine))) return undefined;
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
+}
+
+export async function acquireLock(root: string, env: Env, opts: { command: string; maxAgeMs: number }): Promise<LockResult> {
+  await fs.mkdir(join(root, '.aos'), { recursive: true });
+  const path = join(root, LOCK_FILE);
+  const info: LockInfo = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: opts.command };
+  const held = (tookOver?: HeldLock['tookOver']): LockResult => ({
+    lock: {
+      info,
+      tookOver,
+      async release() {
+        const now = parseLockInfo((await readLock(path)) ?? '');
+        // Only remove the lock if it is still ours: a takeover may have replaced it.
+        if (now?.started === info.started && now.pid === info.pid && now.host === info.host) {
+          await fs.rm(path, { force: true });
+        }
+      },
+    },
+  });
+
+  if (await tryCreate(path, info)) return held();
+  const seen = await readLock(path);
+  if (seen === undefined) return (await tryCreate(path, info)) ? held() : { heldBy: parseLockInfo((await readLock(path)) ?? '') };
+  const { holder, verdict } = judge(seen, env, opts.maxAgeMs);
+  if (!verdict.stale) return { heldBy: holder };
+  const taken = await withTakeoverGuard(root, env, async () => {
+    const again = await readLock(path);
+    if (again !== undefined && again !== seen) return false; // someone else already replaced it
+    await fs.rm(path, { force: true });
+    return tryCreate(path, info);
+  });
+  return taken ? held({ from: holder, reason: verdict.reason }) : { heldBy: parseLockInfo((await readLock(path)) ?? '') ?? holder };
+}
+
+/** What the lock says now, for status and doctor. */
+export async function inspectLock(root: string, env: Env, maxAgeMs: number) {
+  const seen = await readLock(join(root, LOCK_FILE));
+  return seen === undefined ? undefined : judge(seen, env, maxAgeMs);
+}

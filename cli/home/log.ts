@@ -1,0 +1,59 @@
+// The daily log: append-only markdown, one file per day in the owner's time zone.
+import { promises as fs, constants } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/logfmt.js';
+import { localTime, datesBetween } from '../core/time.js';
+import { isErrno } from './files.js';
+
+export interface NewEntry {
+  kind: string;
+  agent: string;
+  ref?: string;
+  body: string;
+}
+
+/** Appends one entry; never rewrites what is there. Returns the file written, relative to the home. */
+export async function appendLog(root: string, timeZone: string, at: Date, entry: NewEntry): Promise<string> {
+  const { date, time } = localTime(at, timeZone);
+  const rel = logPath(date);
+  const path = join(root, rel);
+  await fs.mkdir(dirname(path), { recursive: true });
+  try {
+    await fs.writeFile(path, logHeader(date), { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
+  } catch (err) {
+    if (!isErrno(err, 'EEXIST')) throw err;
+  }
+  // O_APPEND: concurrent writers on one machine each land whole at the end.
+  await fs.appendFile(path, formatEntry({ time, ...entry }));
+  return rel;
+}
+
+/** Entries of the days from..to (inclusive, YYYY-MM-DD), oldest first. Missing days are skipped. */
+export async function readLog(root: string, from: string, to: string): Promise<LogEntry[]> {
+  const days = datesBetween(from, to);
+  const texts = await Promise.all(
+    days.map(async (date) => {
+      const rel = logPath(date);
+      try {
+        return parseLog(rel, date, await fs.readFile(join(root, rel), 'utf8'));
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return [];
+        throw err;
+      }
+    }),
+  );
+  return texts.flat();
+}
+
+/** The first day with a log file, so "since forever" does not scan decades of empty days. */
+export async function firstLogDate(root: string): Promise<string | undefined> {
+  const years = (await fs.readdir(join(root, 'logs')).catch(() => [] as string[])).filter((y) => /^\d{4}$/.test(y)).sort();
+  for (const y of years) {
+    const months = (await fs.readdir(join(root, 'logs', y)).catch(() => [] as string[])).filter((m) => /^\d{2}$/.test(m)).sort();
+    for (const m of months) {
+      const days = (await fs.readdir(join(root, 'logs', y, m))).filter((d) => /^\d{4}-\d{2}-\d{2}\.md$/.test(d)).sort();
+      if (days[0]) return days[0].slice(0, 10);
+    }
+  }
+  return undefined;
+}

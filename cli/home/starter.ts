@@ -1,0 +1,78 @@
+// `aos init`: a new home from the starter files that also make up the project's own top level.
+import { promises as fs } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UserError, ValidationError } from '../errors.js';
+import { parseConfig } from './config.js';
+import type { Env } from '../env.js';
+import { ownerIdentity } from '../core/commit.js';
+import { createExclusive, exists, listNames } from './files.js';
+import { CONFIG_FILE } from './find.js';
+import { initRepo, commit } from '../git/git.js';
+
+const STARTER_FOLDERS = ['agents', 'memory', 'goals', 'systemd'];
+const STARTER_FILES = [CONFIG_FILE, 'crontab.example', 'inbox/welcome.md'];
+const EMPTY_FOLDERS = ['inbox/approvals', 'inbox/done', 'logs'];
+
+export const HOME_GITATTRIBUTES = `# Daily logs are append-only: a merge keeps the lines of both sides.
+logs/**/*.md merge=union
+`;
+export const HOME_GITIGNORE = `# Local only: the lock, caches, anything that can be rebuilt.
+.aos/
+`;
+
+async function starterFiles(packageRoot: string): Promise<string[]> {
+  const files = [...STARTER_FILES];
+  for (const folder of STARTER_FOLDERS) {
+    for (const e of await listNames(join(packageRoot, folder))) if (e.isFile) files.push(`${folder}/${e.name}`);
+  }
+  return files;
+}
+
+/** aos.yaml with this owner's name and time zone; comments and layout stay as in the starter. */
+function personalise(configText: string, owner?: string, timezone?: string): string {
+  const doc = parseDocument(configText);
+  if (owner) doc.setIn(['owner', 'name'], owner);
+  if (timezone) doc.setIn(['owner', 'timezone'], timezone);
+  return doc.toString();
+}
+
+export interface InitResult {
+  root: string;
+  files: string[];
+  commit?: string;
+}
+
+export async function initHome(env: Env, dir: string, opts: { owner?: string; timezone?: string }): Promise<InitResult> {
+  if (await exists(join(dir, CONFIG_FILE))) {
+    throw new UserError(`${dir} is already a home (it holds ${CONFIG_FILE}); nothing was changed`);
+  }
+  const sources = await starterFiles(env.packageRoot);
+  const planned = new Map<string, string>();
+  for (const f of sources) {
+    const text = await fs.readFile(join(env.packageRoot, f), 'utf8');
+    planned.set(f, f === CONFIG_FILE ? personalise(text, opts.owner, opts.timezone) : text);
+  }
+  const { config, problems } = parseConfig(planned.get(CONFIG_FILE)!);
+  if (!config) throw new ValidationError(problems);
+  planned.set('.gitattributes', HOME_GITATTRIBUTES);
+  planned.set('.gitignore', HOME_GITIGNORE);
+  for (const folder of EMPTY_FOLDERS) planned.set(`${folder}/.gitkeep`, '');
+
+  const clashes = [];
+  for (const f of planned.keys()) if (await exists(join(dir, f))) clashes.push(f);
+  if (clashes.length) {
+    throw new UserError(`${dir} already has ${clashes.slice(0, 5).join(', ')}${clashes.length > 5 ? ' …' : ''}; aos init never overwrites (nothing was changed)`);
+  }
+  for (const [f, text] of planned) await createExclusive(join(dir, f), text);
+
+  if (!(await exists(join(dir, '.git')))) await initRepo(dir, env.vars);
+  const files = [...planned.keys()];
+  const sha = await commit(dir, env.vars, {
+    who: ownerIdentity(config.owner),
+    subject: 'aos init: a new home',
+    trailers: { 'Aos-Kind': 'init', 'Aos-Device': env.vars.AOS_DEVICE || env.hostname },
+    paths: files,
+  });
+  return { root: dir, files: files.map((f) => relative(dir, join(dir, f))), commit: sha };
+}

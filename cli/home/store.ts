@@ -1,0 +1,72 @@
+// The home's collections, loaded and validated. Each returns its valid documents and its problems.
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import * as s from '../core/schemas.js';
+import { subjectOf } from '../core/inbox.js';
+import type { Problem } from '../errors.js';
+import { loadFolder, type Loaded, type LoadResult } from './documents.js';
+import { listNames } from './files.js';
+
+export type Agent = Loaded<s.AgentFront> & { id: string };
+export type InboxItem = Loaded<s.InboxFront> & { id: string; subject: string };
+
+export async function loadAgents(root: string): Promise<LoadResult<s.AgentFront> & { agents: Agent[] }> {
+  const r = await loadFolder(root, 'agents', s.AgentSchema, {
+    check: (d): Problem[] =>
+      s.AGENT_ID.test(d.name) ? [] : [{ file: d.file, expected: 'a file name that is an agent id (lowercase letters, digits, dashes)', found: `"${d.name}"` }],
+  });
+  return { ...r, agents: r.docs.map((d) => ({ ...d, id: d.name })) };
+}
+
+function asItems(r: LoadResult<s.InboxFront>): InboxItem[] {
+  return r.docs.map((d) => ({ ...d, id: d.front.id ?? d.name, subject: subjectOf(d.front, d.body) }));
+}
+
+/** Pending items: inbox/*.md. A file with no front matter at all is a task from the owner. */
+export async function loadInbox(root: string): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
+  const r = await loadFolder(root, 'inbox', s.InboxItemSchema, { frontMatterOptional: true }, ['approvals', 'done']);
+  const items = asItems(r).sort((a, b) => a.name.localeCompare(b.name));
+  return { ...r, items };
+}
+
+export async function loadApprovals(root: string) {
+  return loadFolder(root, 'inbox/approvals', s.ApprovalSchema);
+}
+
+export async function loadGoals(root: string) {
+  return loadFolder(root, 'goals', s.GoalSchema);
+}
+
+/** Topic files; MEMORY.md is the index, not a topic. */
+export async function loadMemories(root: string) {
+  return loadFolder(root, 'memory', s.MemorySchema, {}, ['MEMORY.md']);
+}
+
+/** The month folders of inbox/done, newest first: inbox/done/2026/11. */
+export async function doneFolders(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const y of (await listNames(join(root, 'inbox/done'))).filter((e) => e.isDir && /^\d{4}$/.test(e.name))) {
+    for (const m of (await listNames(join(root, 'inbox/done', y.name))).filter((e) => e.isDir && /^\d{2}$/.test(e.name))) {
+      out.push(`inbox/done/${y.name}/${m.name}`);
+    }
+  }
+  return out.sort().reverse();
+}
+
+export async function countDone(root: string): Promise<number> {
+  let n = 0;
+  for (const folder of await doneFolders(root)) {
+    n += (await fs.readdir(join(root, folder))).filter((f) => f.endsWith('.md')).length;
+  }
+  return n;
+}
+
+export async function loadDone(root: string): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
+  const all: LoadResult<s.InboxFront> = { docs: [], problems: [] };
+  for (const folder of await doneFolders(root)) {
+    const r = await loadFolder(root, folder, s.InboxItemSchema, { frontMatterOptional: true });
+    all.docs.push(...r.docs);
+    all.problems.push(...r.problems);
+  }
+  return { ...all, items: asItems(all) };
+}
