@@ -134,6 +134,11 @@ function table(y: Argv) {
 }
 
 async function main(): Promise<void> {
+  // `aos log | head` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     await table(yargs(hideBin(process.argv))).parseAsync();
   } catch (err) {

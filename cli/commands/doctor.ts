@@ -51,7 +51,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   const logFiles = await fg('logs/**/*.md', { cwd: root, ignore: ['logs/runs/**'], dot: false });
   for (const file of logFiles.sort()) problems.push(...checkLogFile(file, await fs.readFile(join(root, file), 'utf8')));
 
-  if (await isRepo(root, env.vars)) {
+  if (isRepo(root)) {
     problems.push(...checkLogHistory(await numstat(root, env.vars, 'logs')));
     const attributes = await fs.readFile(join(root, '.gitattributes'), 'utf8').catch(() => '');
     if (!/^logs\/\*\*\/\*\.md\s+merge=union/m.test(attributes)) {

@@ -1,5 +1,7 @@
 // Every git call goes through here. Identity is always explicit, so commits work under cron's bare
 // environment and on a machine with no git config.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
 
@@ -19,9 +21,14 @@ function childEnv(vars: Vars, who?: Identity): Record<string, string> {
   return env;
 }
 
+const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
+
 export function repo(root: string, vars: Vars, who?: Identity): SimpleGit {
   // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
-  return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'] }).env(childEnv(vars, who));
+  // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
+  return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'], allowEnvironment: ALLOWED_GIT_VARS }).env(
+    childEnv(vars, who),
+  );
 }
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
@@ -98,6 +105,6 @@ export async function numstat(root: string, vars: Vars, folder: string): Promise
   return git.raw(['log', '--format=commit %H', '--numstat', '--no-renames', '--', folder]);
 }
 
-export async function isRepo(root: string, vars: Vars): Promise<boolean> {
-  return (await repo(root, vars).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim() !== '';
+export function isRepo(root: string): boolean {
+  return existsSync(join(root, '.git'));
 }
