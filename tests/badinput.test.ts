@@ -19,7 +19,7 @@ const cases: [string, string, string, RegExp][] = [
   ['wrong type', 'agents/types.md', '---\nname: A\nrole: r\nbudget:\n  usd_per_day: "cheap"\n---\n', /^agents\/types\.md:5: budget\.usd_per_day: expected a number, found "cheap"/m],
   ['missing closing ---', 'inbox/open.md', '---\nto: chief\nplease do it\n', /^inbox\/open\.md:1: expected front matter closed by a line "---", found end of file/m],
   ['---js front matter', 'inbox/js.md', '---js\n{ to: require("child_process").execSync("touch /tmp/aos-pwned") }\n---\nhi\n', /^inbox\/js\.md:1: expected YAML front matter opened by a line "---", found "---js" \(front matter in other languages is refused, never evaluated\)/m],
-  ['billion laughs', 'memory/bomb.md', '---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n---\n', /^memory\/bomb\.md:1: expected at most 100 alias expansions/m],
+  ['billion laughs', 'memory/bomb.md', '---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n---\n', /^memory\/bomb\.md:\d+: expected at most 100 alias expansions/m],
   ['conflict markers', 'agents/merged.md', '---\nname: A\n<<<<<<< HEAD\nrole: mine\n=======\nrole: theirs\n>>>>>>> laptop\n---\n', /^agents\/merged\.md:3: expected no merge conflict markers, found "<<<<<<< HEAD"/m],
   ['bad enum in inbox', 'inbox/prio.md', '---\npriority: asap\n---\ndo it\n', /^inbox\/prio\.md:2: priority: expected one of low, normal, high, urgent, found "asap"/m],
   ['not markdown', 'inbox/photo.jpg', 'binary', /^inbox\/photo\.jpg: expected only \.md files in inbox\/, found "photo\.jpg"/m],

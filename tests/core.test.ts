@@ -6,7 +6,7 @@ import { validate } from '../cli/core/validate.js';
 import { AgentSchema, ConfigSchema, InboxItemSchema, MemorySchema } from '../cli/core/schemas.js';
 import { parseYaml } from '../cli/core/yaml.js';
 import { itemId, slugify } from '../cli/core/ids.js';
-import { localTime, resolveSince } from '../cli/core/time.js';
+import { localTime, resolveSince, timeZoneProblem } from '../cli/core/time.js';
 import { formatEntry, parseLog, logPath } from '../cli/core/logfmt.js';
 import { judgeLock } from '../cli/core/lock.js';
 import { checkMemoryIndex, checkLogFile, checkLogHistory } from '../cli/core/checks.js';
@@ -112,10 +112,16 @@ test('aos.yaml: defaults fill in and unknown sections are named', () => {
   const ok = validate(ConfigSchema, { owner: { name: 'A' }, default_agent: 'chief' }, 'aos.yaml');
   assert.is(ok.value?.owner.timezone, 'UTC');
   assert.is(ok.value?.tick.budget_seconds, 240);
-  const y = parseYaml('aos.yaml', 'owner:\n  name: A\n  timezone: Mars/Olympus\ndefault_agent: chief\ntikc: {}\n');
+  const y = parseYaml('aos.yaml', 'owner:\n  name: A\n  timezone: Europe/Lisbon\ndefault_agent: chief\ntikc: {}\n');
   const bad = validate(ConfigSchema, y.yaml!.data, 'aos.yaml', y.yaml);
-  assert.equal(bad.problems.map((p) => [p.line, p.field]), [[3, 'owner.timezone'], [5, 'tikc']]);
-  assert.is(bad.problems[1]!.hint, 'did you mean "tick"?');
+  assert.equal(bad.problems.map((p) => [p.line, p.field]), [[5, "tikc"]]);
+  assert.is(bad.problems[0]!.hint, "did you mean \"tick\"?");
+});
+
+test('time zones: ICU decides, and the problem names aos.yaml', () => {
+  assert.is(timeZoneProblem('Europe/Lisbon'), undefined);
+  assert.is(timeZoneProblem('Mars/Olympus')?.field, 'owner.timezone');
+  assert.throws(() => localTime(new Date(), 'Mars/Olympus'), /owner\.timezone: expected an IANA time zone/);
 });
 
 test('memory topics: description over 150 characters is refused', () => {

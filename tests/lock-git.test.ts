@@ -6,7 +6,8 @@ import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { ROOT, newHome, git, write, bareEnv, tempDir } from './helpers.js';
-import { commitOwnerEdits, commit, pendingChanges } from '../cli/git/git.js';
+import { commitOwnerEdits, commit } from '../cli/git/git.js';
+import { pendingChanges } from '../cli/git/read.js';
 import { agentIdentity } from '../cli/core/commit.js';
 
 const RACER = join(ROOT, 'tests/fixtures/lock-racer.ts');

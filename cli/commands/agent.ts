@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import type { Args } from '../aos.js';
+import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
-import { AGENT_ID } from '../core/schemas.js';
+import { AGENT_ID } from '../core/ids.js';
 import { setFrontMatterFields } from '../core/frontmatter.js';
 import { agentTemplate } from '../core/agents.js';
 import { openHome, type Home } from '../home/home.js';
@@ -18,7 +18,8 @@ function view(a: Agent) {
 
 export async function list(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const { agents, problems } = await loadAgents(home.root);
+  const { agents, problems } = await loadAgents(home.root, home.docs);
+  await home.docs.save();
   if (env.out.json) return env.out.data({ agents: agents.map(view), problems });
   for (const p of problems) env.out.warn(`disabled ${formatProblem(p)}`);
   const rows = agents.map((a) => [a.id, a.front.status, truncate(a.front.role, 60), truncate(a.front.handles.join(', '), 40)]);
@@ -27,7 +28,7 @@ export async function list(_args: Args, env: Env): Promise<void> {
 }
 
 async function findAgent(home: Home, id: string): Promise<Agent> {
-  const { agents, problems } = await loadAgents(home.root);
+  const { agents, problems } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === id);
   if (agent) return agent;
   const bad = problems.filter((p) => p.file === `agents/${id}.md`);

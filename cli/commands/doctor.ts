@@ -2,31 +2,37 @@
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
 import fg from 'fast-glob';
-import type { Args } from '../aos.js';
+import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { formatProblem, type Problem } from '../errors.js';
+import { timeZoneProblem } from '../core/time.js';
 import { checkMemoryIndex, checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
+import { DocCache } from '../home/doccache.js';
 import { exists, isErrno } from '../home/files.js';
-import { isRepo, numstat } from '../git/git.js';
+import { isRepo, numstat } from '../git/read.js';
 
 export async function doctor(_args: Args, env: Env): Promise<number> {
   const root = findHome(env);
   const problems: Problem[] = [];
   const notes: string[] = [];
-  const { config, problems: configProblems } = await readConfig(root);
+  // Doctor parses every file itself and writes nothing, not even the cache.
+  const cache = DocCache.none();
+  const { config, problems: configProblems } = await readConfig(root, cache);
   problems.push(...configProblems);
+  const zone = config && timeZoneProblem(config.owner.timezone);
+  if (zone) problems.push(zone);
 
   const [agents, inbox, approvals, goals, memories, done] = await Promise.all([
-    loadAgents(root),
-    loadInbox(root),
-    loadApprovals(root),
-    loadGoals(root),
-    loadMemories(root),
-    loadDone(root),
+    loadAgents(root, cache),
+    loadInbox(root, cache),
+    loadApprovals(root, cache),
+    loadGoals(root, cache),
+    loadMemories(root, cache),
+    loadDone(root, cache),
   ]);
   for (const r of [agents, inbox, approvals, goals, memories, done]) problems.push(...r.problems);
   const agentIds = new Set(agents.agents.map((a) => a.id));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Args } from '../aos.js';
+import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { itemId } from '../core/ids.js';
@@ -21,7 +21,7 @@ export async function add(args: Args, env: Env): Promise<void> {
   if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
   const to = args.to as string | undefined;
   if (to) {
-    const { agents } = await loadAgents(home.root);
+    const { agents } = await loadAgents(home.root, home.docs);
     if (!agents.some((a) => a.id === to)) throw new UsageError(`--to ${to}: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found no agents/${to}.md`);
   }
 
@@ -77,8 +77,9 @@ function itemView(i: InboxItem) {
 
 export async function list(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const pending = await loadInbox(home.root);
-  const done = args.all ? await loadDone(home.root) : { items: [], problems: [] };
+  const pending = await loadInbox(home.root, home.docs);
+  const done = args.all ? await loadDone(home.root, home.docs) : { items: [], problems: [] };
+  await home.docs.save();
   const items = [...pending.items, ...done.items];
   const problems = [...pending.problems, ...done.problems];
   if (env.out.json) return env.out.data({ items: items.map(itemView), problems });
@@ -91,7 +92,7 @@ export async function list(args: Args, env: Env): Promise<void> {
 export async function show(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const wanted = String(args.id);
-  const [pending, done] = await Promise.all([loadInbox(home.root), loadDone(home.root)]);
+  const [pending, done] = await Promise.all([loadInbox(home.root, home.docs), loadDone(home.root, home.docs)]);
   const matches = [...pending.items, ...done.items].filter((i) => i.id === wanted || i.name === wanted || i.id.startsWith(wanted));
   if (matches.length > 1 && !matches.some((m) => m.id === wanted)) {
     throw new UsageError(`"${wanted}" matches ${matches.length} items (${matches.slice(0, 3).map((m) => m.id).join(', ')} …): give more of the id`);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Args } from '../aos.js';
+import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { initHome } from '../home/starter.js';
 

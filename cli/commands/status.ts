@@ -1,25 +1,26 @@
-import type { Args } from '../aos.js';
+import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { goalProgress, bar } from '../core/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
-import { lastCommitByKind, pendingChanges } from '../git/git.js';
+import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
   const [agents, inbox, approvals, goals, done, lock, last, edits] = await Promise.all([
-    loadAgents(root),
-    loadInbox(root),
-    loadApprovals(root),
-    loadGoals(root),
+    loadAgents(root, home.docs),
+    loadInbox(root, home.docs),
+    loadApprovals(root, home.docs),
+    loadGoals(root, home.docs),
     countDone(root),
     inspectLock(root, env, config.tick.lock_stale_minutes * 60000),
     lastCommitByKind(root, env.vars),
     pendingChanges(root, env.vars),
   ]);
+  await home.docs.save();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   const count = (s: string) => pending.filter((i) => i.front.status === s).length;
   const view = {

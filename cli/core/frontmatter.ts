@@ -1,6 +1,7 @@
-// Markdown documents with optional YAML front matter. gray-matter splits, our strict YAML engine
-// parses; any other front matter language is refused before an engine could evaluate it.
-import matter from 'gray-matter';
+// Markdown documents with optional YAML front matter, split here and parsed by our strict YAML
+// reader. Front matter in any other language is refused, never evaluated. (gray-matter is not used:
+// it evaluates ---js through its default engines, loads js-yaml at import even when given another
+// engine — 100 KB compiled on every start — and reads a missing closing --- as front matter to the end.)
 import { parseDocument, stringify, isMap, isScalar } from 'yaml';
 import { ValidationError, type Problem } from '../errors.js';
 import { parseYaml, describe, type ParsedYaml } from './yaml.js';
@@ -49,11 +50,6 @@ export function findConflictMarker(file: string, text: string): Problem | undefi
   };
 }
 
-function refuseEngine(): never {
-  throw new Error('front matter in a language other than YAML is refused');
-}
-const ENGINES_REFUSED = { js: refuseEngine, javascript: refuseEngine, json: refuseEngine, coffee: refuseEngine, toml: refuseEngine };
-
 export function parseFrontMatter(file: string, raw: string): ParsedDoc {
   const { text, style } = normalizeText(raw);
   const empty = { data: null, body: text, bodyLine: 1, style };
@@ -62,35 +58,22 @@ export function parseFrontMatter(file: string, raw: string): ParsedDoc {
 
   const lines = text.split('\n');
   const opening = lines[0] ?? '';
-  if (!opening.startsWith('---')) return { ...empty, problems: [] };
-  if (!/^---[ \t]*$/.test(opening)) {
+  if (/^---[A-Za-z]/.test(opening)) {
     const found = JSON.stringify(opening.slice(0, 20));
     const problem = { file, line: 1, expected: 'YAML front matter opened by a line "---"', found, hint: 'front matter in other languages is refused, never evaluated' };
     return { ...empty, problems: [problem] };
   }
+  if (!/^---[ \t]*$/.test(opening)) return { ...empty, problems: [] };
   const close = lines.findIndex((l, i) => i > 0 && /^---[ \t]*$/.test(l));
   if (close < 0) {
     const problem = { file, line: 1, expected: 'front matter closed by a line "---"', found: 'end of file', hint: 'add the closing --- line after the last field' };
     return { ...empty, problems: [problem] };
   }
 
-  let yamlResult: ReturnType<typeof parseYaml> = { problems: [] };
-  const split = matter(text, {
-    language: 'yaml',
-    engines: {
-      ...ENGINES_REFUSED,
-      yaml: {
-        parse: (source: string) => {
-          // gray-matter passes the rest of the opening line too, so YAML line N is file line N.
-          yamlResult = parseYaml(file, source, 0);
-          return {};
-        },
-        stringify: refuseEngine,
-      },
-    },
-  } as unknown as Parameters<typeof matter>[1]);
-  const body = split.content.startsWith('\n') ? split.content.slice(1) : split.content;
+  const yamlText = lines.slice(1, close).join('\n');
+  const body = lines.slice(close + 1).join('\n');
   const bodyLine = close + 2;
+  const yamlResult = parseYaml(file, yamlText, 1);
   if (yamlResult.problems.length || !yamlResult.yaml) return { data: null, body, bodyLine, style, problems: yamlResult.problems };
   const data = yamlResult.yaml.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {

@@ -1,5 +1,7 @@
 import { stamp } from './time.js';
 
+export const AGENT_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Turns random bytes into a short base-36 suffix. */

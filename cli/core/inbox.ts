@@ -1,13 +1,7 @@
 // Inbox items as plain files: what a new one looks like, and how to name what an item asks.
 import { renderDocument, frontMatterText } from './frontmatter.js';
 import type { InboxFront } from './schemas.js';
-
-export function subjectOf(front: Partial<InboxFront>, body: string): string {
-  if (front.subject) return front.subject;
-  const first = body.split('\n').find((l) => l.trim() !== '') ?? '';
-  const clean = first.replace(/^#+\s*/, '').trim();
-  return clean.length > 80 ? clean.slice(0, 79) + '…' : clean || '(empty)';
-}
+export { subjectOf } from './subject.js';
 
 export interface NewItem {
   id: string;

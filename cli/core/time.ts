@@ -1,4 +1,5 @@
 // Dates as the owner reads them: wall-clock parts in the owner's time zone.
+import { ValidationError, type Problem } from '../errors.js';
 
 export interface LocalTime {
   date: string; // 2026-11-21
@@ -8,6 +9,22 @@ export interface LocalTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The problem with aos.yaml's time zone, if ICU does not know it. */
+export function timeZoneProblem(timeZone: string): Problem | undefined {
+  if (isTimeZone(timeZone)) return undefined;
+  return { file: 'aos.yaml', field: 'owner.timezone', expected: 'an IANA time zone such as Europe/Lisbon', found: JSON.stringify(timeZone) };
+}
+
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
@@ -27,6 +44,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function localTime(at: Date, timeZone: string): LocalTime {
+  const problem = timeZoneProblem(timeZone);
+  if (problem) throw new ValidationError([problem]);
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value;
   const date = `${parts.year}-${parts.month}-${parts.day}`;

@@ -1,35 +1,24 @@
-import { join } from 'node:path';
-import { ConfigSchema, type Config } from '../core/schemas.js';
-import { parseYaml } from '../core/yaml.js';
-import { normalizeText, findConflictMarker } from '../core/frontmatter.js';
-import { validate } from '../core/validate.js';
+import type { Config } from '../core/schemas.js';
 import { ValidationError, type Problem } from '../errors.js';
-import { readRegular } from './files.js';
+import { readDoc } from './documents.js';
+import type { DocCache } from './doccache.js';
 import { CONFIG_FILE } from './find.js';
 
-export async function readConfig(root: string): Promise<{ config?: Config; problems: Problem[] }> {
-  let raw: string;
-  try {
-    raw = await readRegular(join(root, CONFIG_FILE), CONFIG_FILE);
-  } catch (err) {
-    return { problems: [{ file: CONFIG_FILE, expected: 'a readable file', found: (err as Error).message }] };
-  }
-  return parseConfig(raw);
+export async function readConfig(root: string, cache: DocCache): Promise<{ config?: Config; problems: Problem[] }> {
+  const { doc, problems } = await readDoc<Config>(root, CONFIG_FILE, 'config', cache);
+  return { config: doc?.front, problems };
 }
 
-export function parseConfig(raw: string): { config?: Config; problems: Problem[] } {
-  const { text } = normalizeText(raw);
-  const conflict = findConflictMarker(CONFIG_FILE, text);
-  if (conflict) return { problems: [conflict] };
-  const { yaml, problems } = parseYaml(CONFIG_FILE, text);
-  if (!yaml) return { problems };
-  const result = validate(ConfigSchema, yaml.data ?? {}, CONFIG_FILE, yaml);
-  return { config: result.value, problems: result.problems };
+/** aos.yaml text that is not on disk yet (aos init checks what it is about to write). */
+export async function parseConfig(raw: string): Promise<{ config?: Config; problems: Problem[] }> {
+  const { parseDoc } = await import('../core/parsedoc.js');
+  const { doc, problems } = parseDoc('config', CONFIG_FILE, raw);
+  return { config: doc?.front as Config | undefined, problems };
 }
 
 /** Every command but doctor needs a valid aos.yaml to do anything safely. */
-export async function loadConfig(root: string): Promise<Config> {
-  const { config, problems } = await readConfig(root);
+export async function loadConfig(root: string, cache: DocCache): Promise<Config> {
+  const { config, problems } = await readConfig(root, cache);
   if (!config) throw new ValidationError(problems);
   return config;
 }

@@ -1,10 +1,10 @@
 // Reading and validating the home's documents. A bad file becomes problems; the others still load.
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type * as v from 'valibot';
 import type { Problem } from '../errors.js';
-import { parseFrontMatter, type ParsedDoc } from '../core/frontmatter.js';
-import { validate } from '../core/validate.js';
-import { readRegular, listNames } from './files.js';
+import type { DocKind, DocParts } from '../core/parsedoc.js';
+import type { DocCache } from './doccache.js';
+import { listNames } from './files.js';
 
 export interface Loaded<T> {
   /** Path relative to the home, with forward slashes. */
@@ -13,7 +13,7 @@ export interface Loaded<T> {
   name: string;
   front: T;
   body: string;
-  parsed: ParsedDoc;
+  bodyLine: number;
 }
 
 export interface LoadResult<T> {
@@ -21,56 +21,48 @@ export interface LoadResult<T> {
   problems: Problem[];
 }
 
-export interface DocRules {
-  /** A file without front matter is valid (inbox items); its front matter is then {}. */
-  frontMatterOptional?: boolean;
-  /** Extra checks on a valid document. */
-  check?: (doc: Loaded<unknown>) => Problem[];
-}
-
-export async function readDoc<S extends v.GenericSchema>(
-  root: string,
-  file: string,
-  schema: S,
-  rules: DocRules = {},
-): Promise<{ doc?: Loaded<v.InferOutput<S>>; problems: Problem[] }> {
-  let raw: string;
+export async function readDoc<T>(root: string, file: string, kind: DocKind, cache: DocCache): Promise<{ doc?: Loaded<T>; problems: Problem[] }> {
+  const path = join(root, file);
+  let parts: DocParts | undefined;
   try {
-    raw = await readRegular(join(root, file), file);
+    const st = await fs.lstat(path);
+    if (st.isSymbolicLink()) return { problems: [{ file, expected: 'a regular file', found: 'a symbolic link (refused: it could pull in text from outside the home)' }] };
+    if (!st.isFile()) return { problems: [{ file, expected: 'a regular file', found: 'something else' }] };
+    parts = cache.get(file, kind, st);
+    if (!parts) {
+      const raw = await fs.readFile(path, 'utf8');
+      const { parseDoc } = await import('../core/parsedoc.js');
+      const result = parseDoc(kind, file, raw);
+      if (!result.doc) return { problems: result.problems };
+      parts = result.doc;
+      cache.set(file, kind, st, parts);
+    }
   } catch (err) {
-    return { problems: [{ file, expected: 'a readable regular file', found: (err as Error).message.replace(`${file}: `, '') }] };
+    return { problems: [{ file, expected: 'a readable file', found: (err as Error).message }] };
   }
-  const parsed = parseFrontMatter(file, raw);
-  if (parsed.problems.length) return { problems: parsed.problems };
-  if (!parsed.data && !rules.frontMatterOptional) {
-    return { problems: [{ file, line: 1, expected: 'front matter between two "---" lines at the top', found: 'none' }] };
-  }
-  const { value, problems } = validate(schema, parsed.data ?? {}, file, parsed.yaml);
-  if (problems.length) return { problems };
   const name = file.split('/').pop()!.replace(/\.md$/, '');
-  const doc = { file, name, front: value as v.InferOutput<S>, body: parsed.body, parsed };
-  const extra = rules.check?.(doc) ?? [];
-  return extra.length ? { problems: extra } : { doc, problems: [] };
+  return { doc: { file, name, front: parts.front as T, body: parts.body, bodyLine: parts.bodyLine }, problems: [] };
 }
 
 /** Every *.md directly in a folder. Other files are reported, not silently skipped. */
-export async function loadFolder<S extends v.GenericSchema>(
+export async function loadFolder<T>(
   root: string,
   folder: string,
-  schema: S,
-  rules: DocRules = {},
+  kind: DocKind,
+  cache: DocCache,
   /** Entries that belong to another collection (inbox/done, memory/MEMORY.md). */
   skip: readonly string[] = [],
-): Promise<LoadResult<v.InferOutput<S>>> {
-  const result: LoadResult<v.InferOutput<S>> = { docs: [], problems: [] };
+): Promise<LoadResult<T>> {
+  const result: LoadResult<T> = { docs: [], problems: [] };
   const entries = await listNames(join(root, folder));
+  cache.retain(folder, new Set(entries.map((e) => `${folder}/${e.name}`)));
   const loads = await Promise.all(
     entries.map(async (e) => {
       const file = `${folder}/${e.name}`;
       if (skip.includes(e.name)) return { problems: [] };
       if (e.isDir && !e.isLink) return { problems: [{ file, expected: `only .md files in ${folder}/`, found: 'a folder' }] };
       if (!e.name.endsWith('.md')) return { problems: [{ file, expected: `only .md files in ${folder}/`, found: `"${e.name}"` }] };
-      return readDoc(root, file, schema, rules);
+      return readDoc<T>(root, file, kind, cache);
     }),
   );
   for (const l of loads) {

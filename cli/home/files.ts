@@ -1,11 +1,18 @@
 // Plain-file primitives: atomic replace, exclusive create, reads that refuse symlinks.
 import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 
+const lazyRequire = createRequire(import.meta.url);
+
+/** Random bytes; node:crypto is loaded on first use, since most runs never need it (~5 ms). */
+export function randomBytes(n: number): Uint8Array {
+  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomBytes(n);
+}
+
 function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Buffer.from(randomBytes(4)).toString('hex')}.tmp`);
 }
 
 async function writeTemp(path: string, text: string): Promise<string> {
@@ -71,7 +78,7 @@ export async function listNames(dir: string): Promise<{ name: string; isFile: bo
     return entries
       .filter((e) => !e.name.startsWith('.'))
       .map((e) => ({ name: e.name, isFile: e.isFile(), isDir: e.isDirectory(), isLink: e.isSymbolicLink() }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return [];
     throw err;

@@ -3,6 +3,7 @@ import type { Config } from '../core/schemas.js';
 import { ownerIdentity, type Identity } from '../core/commit.js';
 import { findHome } from './find.js';
 import { loadConfig } from './config.js';
+import { DocCache } from './doccache.js';
 
 export interface Home {
   root: string;
@@ -10,10 +11,13 @@ export interface Home {
   owner: Identity;
   /** This device's name, for trailers and claims. */
   device: string;
+  /** Validated documents from earlier runs; save() it after loading. */
+  docs: DocCache;
 }
 
 export async function openHome(env: Env): Promise<Home> {
   const root = findHome(env);
-  const config = await loadConfig(root);
-  return { root, config, owner: ownerIdentity(config.owner), device: env.vars.AOS_DEVICE || env.hostname };
+  const docs = await DocCache.open(root);
+  const config = await loadConfig(root, docs);
+  return { root, config, owner: ownerIdentity(config.owner), device: env.vars.AOS_DEVICE || env.hostname, docs };
 }

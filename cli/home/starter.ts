@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError, ValidationError } from '../errors.js';
 import { parseConfig } from './config.js';
+import { timeZoneProblem } from '../core/time.js';
 import type { Env } from '../env.js';
 import { ownerIdentity } from '../core/commit.js';
 import { createExclusive, exists, listNames } from './files.js';
@@ -53,8 +54,10 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     const text = await fs.readFile(join(env.packageRoot, f), 'utf8');
     planned.set(f, f === CONFIG_FILE ? personalise(text, opts.owner, opts.timezone) : text);
   }
-  const { config, problems } = parseConfig(planned.get(CONFIG_FILE)!);
+  const { config, problems } = await parseConfig(planned.get(CONFIG_FILE)!);
   if (!config) throw new ValidationError(problems);
+  const zone = timeZoneProblem(config.owner.timezone);
+  if (zone) throw new ValidationError([zone]);
   planned.set('.gitattributes', HOME_GITATTRIBUTES);
   planned.set('.gitignore', HOME_GITIGNORE);
   for (const folder of EMPTY_FOLDERS) planned.set(`${folder}/.gitkeep`, '');

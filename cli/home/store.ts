@@ -1,21 +1,24 @@
 // The home's collections, loaded and validated. Each returns its valid documents and its problems.
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import * as s from '../core/schemas.js';
-import { subjectOf } from '../core/inbox.js';
+import type * as s from '../core/schemas.js';
+import { subjectOf } from '../core/subject.js';
+import { AGENT_ID } from '../core/ids.js';
 import type { Problem } from '../errors.js';
 import { loadFolder, type Loaded, type LoadResult } from './documents.js';
+import type { DocCache } from './doccache.js';
 import { listNames } from './files.js';
 
 export type Agent = Loaded<s.AgentFront> & { id: string };
 export type InboxItem = Loaded<s.InboxFront> & { id: string; subject: string };
 
-export async function loadAgents(root: string): Promise<LoadResult<s.AgentFront> & { agents: Agent[] }> {
-  const r = await loadFolder(root, 'agents', s.AgentSchema, {
-    check: (d): Problem[] =>
-      s.AGENT_ID.test(d.name) ? [] : [{ file: d.file, expected: 'a file name that is an agent id (lowercase letters, digits, dashes)', found: `"${d.name}"` }],
-  });
-  return { ...r, agents: r.docs.map((d) => ({ ...d, id: d.name })) };
+export async function loadAgents(root: string, cache: DocCache): Promise<LoadResult<s.AgentFront> & { agents: Agent[] }> {
+  const r = await loadFolder<s.AgentFront>(root, 'agents', 'agent', cache);
+  const misnamed: Problem[] = r.docs
+    .filter((d) => !AGENT_ID.test(d.name))
+    .map((d) => ({ file: d.file, expected: 'a file name that is an agent id (lowercase letters, digits, dashes)', found: `"${d.name}"` }));
+  const docs = r.docs.filter((d) => AGENT_ID.test(d.name));
+  return { docs, problems: [...r.problems, ...misnamed], agents: docs.map((d) => ({ ...d, id: d.name })) };
 }
 
 function asItems(r: LoadResult<s.InboxFront>): InboxItem[] {
@@ -23,23 +26,22 @@ function asItems(r: LoadResult<s.InboxFront>): InboxItem[] {
 }
 
 /** Pending items: inbox/*.md. A file with no front matter at all is a task from the owner. */
-export async function loadInbox(root: string): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
-  const r = await loadFolder(root, 'inbox', s.InboxItemSchema, { frontMatterOptional: true }, ['approvals', 'done']);
-  const items = asItems(r).sort((a, b) => a.name.localeCompare(b.name));
-  return { ...r, items };
+export async function loadInbox(root: string, cache: DocCache): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
+  const r = await loadFolder<s.InboxFront>(root, 'inbox', 'inbox', cache, ['approvals', 'done']);
+  return { ...r, items: asItems(r) };
 }
 
-export async function loadApprovals(root: string) {
-  return loadFolder(root, 'inbox/approvals', s.ApprovalSchema);
+export function loadApprovals(root: string, cache: DocCache) {
+  return loadFolder<s.ApprovalFront>(root, 'inbox/approvals', 'approval', cache);
 }
 
-export async function loadGoals(root: string) {
-  return loadFolder(root, 'goals', s.GoalSchema);
+export function loadGoals(root: string, cache: DocCache) {
+  return loadFolder<s.GoalFront>(root, 'goals', 'goal', cache);
 }
 
 /** Topic files; MEMORY.md is the index, not a topic. */
-export async function loadMemories(root: string) {
-  return loadFolder(root, 'memory', s.MemorySchema, {}, ['MEMORY.md']);
+export function loadMemories(root: string, cache: DocCache) {
+  return loadFolder<s.MemoryFront>(root, 'memory', 'memory', cache, ['MEMORY.md']);
 }
 
 /** The month folders of inbox/done, newest first: inbox/done/2026/11. */
@@ -61,10 +63,10 @@ export async function countDone(root: string): Promise<number> {
   return n;
 }
 
-export async function loadDone(root: string): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
+export async function loadDone(root: string, cache: DocCache): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
   const all: LoadResult<s.InboxFront> = { docs: [], problems: [] };
   for (const folder of await doneFolders(root)) {
-    const r = await loadFolder(root, folder, s.InboxItemSchema, { frontMatterOptional: true });
+    const r = await loadFolder<s.InboxFront>(root, folder, 'inbox', cache);
     all.docs.push(...r.docs);
     all.problems.push(...r.problems);
   }

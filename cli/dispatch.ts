@@ -1,0 +1,50 @@
+// From parsed arguments to a command: build the env once, load the command's module, run it.
+import { hostname } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeOutput } from './output.js';
+import { randomBytes } from './home/files.js';
+import type { CommandSpec } from './table.js';
+import type { Env } from './env.js';
+
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aos') return dir;
+  }
+  throw new Error('aos: cannot find its own package.json above ' + import.meta.url);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export type Args = { home?: string; json?: boolean; [k: string]: unknown };
+type Handler = (args: Args, env: Env) => Promise<number | void>;
+
+function makeEnv(args: Args): Env {
+  return {
+    cwd: process.cwd(),
+    homeFlag: args.home,
+    vars: process.env,
+    now: () => new Date(),
+    randomBytes,
+    hostname: hostname(),
+    pid: process.pid,
+    packageRoot: packageRoot(),
+    isTTY: Boolean(process.stdout.isTTY),
+    readStdin,
+    out: makeOutput(Boolean(args.json), process.stdout, process.stderr),
+  };
+}
+
+export async function dispatch(spec: CommandSpec, args: Args): Promise<void> {
+  const mod = (await spec.load()) as Record<string, Handler>;
+  const code = await mod[spec.handler]!(args, makeEnv(args));
+  if (typeof code === 'number') process.exitCode = code;
+}
+

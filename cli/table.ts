@@ -1,0 +1,101 @@
+// The command table, as data. The entry parses the common, well-formed command lines with node's
+// own parseArgs (no cost at startup) and hands everything else — help, mistakes, odd forms — to
+// yargs built from this same table, so both always agree on what exists.
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  describe: string;
+  array?: boolean;
+  choices?: readonly string[];
+  default?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  describe: string;
+  required?: boolean;
+  variadic?: boolean;
+}
+
+export interface CommandSpec {
+  path: readonly string[];
+  describe: string;
+  positionals?: readonly PositionalSpec[];
+  options?: Readonly<Record<string, OptionSpec>>;
+  load: () => Promise<unknown>;
+  handler: string;
+}
+
+export interface GroupSpec {
+  name: string;
+  describe: string;
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  home: { type: 'string', describe: 'the home folder (default: $AOS_HOME, then the nearest aos.yaml)' },
+  json: { type: 'boolean', describe: 'print data as JSON' },
+};
+
+const inbox = () => import('./commands/inbox.js');
+const agent = () => import('./commands/agent.js');
+const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
+
+export const GROUPS: GroupSpec[] = [
+  { name: 'inbox', describe: 'capture work and see what is pending' },
+  { name: 'agent', describe: 'the roster' },
+];
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    path: ['init'],
+    describe: 'make a new home from the starter files',
+    positionals: [{ name: 'dir', describe: 'folder for the new home (default: here)' }],
+    options: {
+      owner: { type: 'string', describe: "the owner's name" },
+      timezone: { type: 'string', describe: "IANA time zone, e.g. Europe/Lisbon (default: this machine's)" },
+    },
+    load: () => import('./commands/init.js'),
+    handler: 'init',
+  },
+  {
+    path: ['inbox', 'add'],
+    describe: 'add an item (the text, or stdin when none is given)',
+    positionals: [{ name: 'text', describe: 'what to do', variadic: true }],
+    options: {
+      to: { type: 'string', describe: 'the agent that should handle it' },
+      priority: { type: 'string', describe: 'how urgent', choices: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
+    },
+    load: inbox,
+    handler: 'add',
+  },
+  { path: ['inbox', 'list'], describe: 'pending items', options: { all: { type: 'boolean', describe: 'include handled items' } }, load: inbox, handler: 'list' },
+  { path: ['inbox', 'show'], describe: 'one item in full', positionals: id('the item id (or its start)'), load: inbox, handler: 'show' },
+  { path: ['agent', 'list'], describe: 'every agent', load: agent, handler: 'list' },
+  { path: ['agent', 'show'], describe: 'one agent in full', positionals: id('the agent id'), load: agent, handler: 'show' },
+  {
+    path: ['agent', 'new'],
+    describe: 'add an agent from a template',
+    positionals: id('the new agent id: lowercase letters, digits, dashes'),
+    options: {
+      role: { type: 'string', describe: 'what it does, one line' },
+      handles: { type: 'string', array: true, describe: 'routing hints' },
+    },
+    load: agent,
+    handler: 'create',
+  },
+  { path: ['agent', 'pause'], describe: 'stop giving it work', positionals: id('the agent id'), load: agent, handler: 'pause' },
+  { path: ['agent', 'resume'], describe: 'give it work again', positionals: id('the agent id'), load: agent, handler: 'resume' },
+  {
+    path: ['log'],
+    describe: "read the daily log (today's by default)",
+    options: {
+      since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
+      agent: { type: 'string', describe: 'only entries by this agent' },
+      grep: { type: 'string', describe: 'only entries containing this text (case-insensitive)' },
+    },
+    load: () => import('./commands/log.js'),
+    handler: 'log',
+  },
+  { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
+  { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
+];
