@@ -16,10 +16,6 @@ export function itemId(at: Date, randomBytes: Uint8Array): string {
   return `${stamp(at)}-${suffix(randomBytes)}`;
 }
 
-export function runId(at: Date, randomBytes: Uint8Array): string {
-  return `r-${itemId(at, randomBytes)}`;
-}
-
 /** A file-name slug from free text: "Book flights to Porto!" -> "book-flights-to-porto". */
 export function slugify(text: string, max = 60): string {
   const s = text

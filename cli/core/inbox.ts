@@ -1,7 +1,6 @@
 // Inbox items as plain files: what a new one looks like, and how to name what an item asks.
 import { renderDocument, frontMatterText } from './frontmatter.js';
 import type { InboxFront } from './schemas.js';
-export { subjectOf } from './subject.js';
 
 export interface NewItem {
   id: string;

@@ -2,7 +2,6 @@
 import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { UserError } from '../errors.js';
 
 const lazyRequire = createRequire(import.meta.url);
 
@@ -51,14 +50,6 @@ export async function createExclusive(path: string, text: string): Promise<void>
 
 export function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
-}
-
-/** Reads a regular file inside the home; a symlink is refused so it cannot pull outside text in. */
-export async function readRegular(path: string, shownAs: string): Promise<string> {
-  const st = await fs.lstat(path);
-  if (st.isSymbolicLink()) throw new UserError(`${shownAs}: expected a regular file, found a symbolic link (refused)`);
-  if (!st.isFile()) throw new UserError(`${shownAs}: expected a regular file, found something else`);
-  return fs.readFile(path, 'utf8');
 }
 
 export async function exists(path: string): Promise<boolean> {
