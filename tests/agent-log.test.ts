@@ -1,6 +1,7 @@
 // The roster and the daily log through the CLI, against real homes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { hostname } from 'node:os';
 import { aos, newHome, git, read, write, json } from './helpers.js';
 
 test('agent list and show, text and --json', () => {
@@ -50,6 +51,20 @@ test('agent pause and resume change one line and keep the owner\'s comments', ()
   assert.match(aos(['agent', 'pause', 'coder'], { cwd: home }).stdout, /already paused/);
   assert.is(aos(['agent', 'resume', 'coder'], { cwd: home }).code, 0);
   assert.is(read(home, 'agents/coder.md'), before);
+});
+
+test('while a tick holds the lock, owner commands change the file and leave the commit to the tick', () => {
+  const home = newHome();
+  const head = git(home, ['rev-parse', 'HEAD']);
+  write(home, '.aos/lock', JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'tick' }));
+  const paused = aos(['agent', 'pause', 'coder'], { cwd: home });
+  assert.is(paused.code, 0, paused.stderr);
+  assert.match(paused.stdout, /coder is now paused \(a tick is running; it will commit this as your edit\)/);
+  const added = json(aos(['inbox', 'add', 'later', '--json'], { cwd: home }));
+  assert.is(added.committed, null);
+  assert.is(git(home, ['rev-parse', 'HEAD']), head, 'nothing committed under a running tick');
+  assert.match(git(home, ['status', '--porcelain']), /agents\/coder\.md/);
+  assert.match(read(home, '.aos/lock'), /"command":"tick"/, 'the tick keeps its lock');
 });
 
 test('log: today by default, --since, --agent, --grep, --json', () => {

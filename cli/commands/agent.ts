@@ -9,7 +9,7 @@ import { agentTemplate } from '../core/agents.js';
 import { openHome, type Home } from '../home/home.js';
 import { createExclusive, isErrno, writeAtomic } from '../home/files.js';
 import { loadAgents, type Agent } from '../home/store.js';
-import { commit } from '../git/git.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 function view(a: Agent) {
@@ -64,14 +64,13 @@ export async function create(args: Args, env: Env): Promise<void> {
     if (isErrno(err, 'EEXIST')) throw new UserError(`${file} already exists; nothing was changed`);
     throw err;
   }
-  const sha = await commit(home.root, env.vars, {
-    who: home.owner,
+  const sha = await commitAsOwner(home, env, 'agent new', {
     subject: `agent: new ${id}`,
-    trailers: { 'Aos-Kind': 'agent-new', 'Aos-Agent': id, 'Aos-Device': home.device },
+    trailers: { 'Aos-Kind': 'agent-new', 'Aos-Agent': id },
     paths: [file],
   });
   if (env.out.json) return env.out.data({ id, file, commit: sha ?? null });
-  env.out.line(`Created ${file}: edit its role, capabilities and instructions, then commit or let the next tick do it.`);
+  env.out.line(`Created ${file}${sha ? '' : ` (${LEFT_FOR_TICK})`}: edit its role, capabilities and instructions to fit.`);
 }
 
 async function setStatus(args: Args, env: Env, status: 'active' | 'paused'): Promise<void> {
@@ -83,14 +82,14 @@ async function setStatus(args: Args, env: Env, status: 'active' | 'paused'): Pro
   }
   const path = join(home.root, agent.file);
   await writeAtomic(path, setFrontMatterFields(agent.file, await fs.readFile(path, 'utf8'), { status }));
-  const sha = await commit(home.root, env.vars, {
-    who: home.owner,
-    subject: `agent: ${status === 'paused' ? 'pause' : 'resume'} ${agent.id}`,
-    trailers: { 'Aos-Kind': status === 'paused' ? 'agent-pause' : 'agent-resume', 'Aos-Agent': agent.id, 'Aos-Device': home.device },
+  const verb = status === 'paused' ? 'pause' : 'resume';
+  const sha = await commitAsOwner(home, env, `agent ${verb}`, {
+    subject: `agent: ${verb} ${agent.id}`,
+    trailers: { 'Aos-Kind': `agent-${verb}`, 'Aos-Agent': agent.id },
     paths: [agent.file],
   });
   if (env.out.json) return env.out.data({ id: agent.id, status, changed: true, commit: sha ?? null });
-  env.out.line(`${agent.id} is now ${status}.`);
+  env.out.line(`${agent.id} is now ${status}${sha ? '' : ` (${LEFT_FOR_TICK})`}.`);
 }
 
 export const pause = (args: Args, env: Env) => setStatus(args, env, 'paused');

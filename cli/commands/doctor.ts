@@ -6,6 +6,7 @@ import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { formatProblem, type Problem } from '../errors.js';
 import { timeZoneProblem } from '../core/time.js';
+import { LOCK_STALE_MINUTES } from '../core/lock.js';
 import { checkMemoryIndex, checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
@@ -70,7 +71,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     problems.push({ file: '.gitignore', expected: 'a line ".aos/" so local state stays out of git', found: 'none' });
   }
 
-  const lock = await inspectLock(root, env, (config?.tick.lock_stale_minutes ?? 30) * 60000);
+  const lock = await inspectLock(root, env, config?.tick.lock_stale_minutes ?? LOCK_STALE_MINUTES);
   if (lock?.verdict.stale) {
     problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over' });
   } else if (lock?.holder) {

@@ -10,8 +10,7 @@ import { openHome } from '../home/home.js';
 import { createExclusive, isErrno } from '../home/files.js';
 import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
-import { acquireLock } from '../home/lock.js';
-import { commit } from '../git/git.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 export async function add(args: Args, env: Env): Promise<void> {
@@ -42,23 +41,13 @@ export async function add(args: Args, env: Env): Promise<void> {
   }
   const log = await appendLog(home.root, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
 
-  // A running tick owns the index; it will commit these files as the owner's hand edits.
-  const lock = await acquireLock(home.root, env, { command: 'inbox add', maxAgeMs: home.config.tick.lock_stale_minutes * 60000 });
-  let sha: string | undefined;
-  if ('lock' in lock) {
-    try {
-      sha = await commit(home.root, env.vars, {
-        who: home.owner,
-        subject: `inbox: add ${quoteSubject(text)}`,
-        trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': id, 'Aos-Device': home.device },
-        paths: [file, log],
-      });
-    } finally {
-      await lock.lock.release();
-    }
-  }
+  const sha = await commitAsOwner(home, env, 'inbox add', {
+    subject: `inbox: add ${quoteSubject(text)}`,
+    trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': id },
+    paths: [file, log],
+  });
   if (env.out.json) return env.out.data({ id, file, committed: sha ?? null });
-  env.out.line(`Added ${file}${sha ? '' : ' (a tick is running; it will commit the item)'}`);
+  env.out.line(`Added ${file}${sha ? '' : ` (${LEFT_FOR_TICK})`}`);
 }
 
 function itemView(i: InboxItem) {

@@ -16,7 +16,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     loadApprovals(root, home.docs),
     loadGoals(root, home.docs),
     countDone(root),
-    inspectLock(root, env, config.tick.lock_stale_minutes * 60000),
+    inspectLock(root, env, config.tick.lock_stale_minutes),
     lastCommitByKind(root, env.vars),
     pendingChanges(root, env.vars),
   ]);

@@ -18,11 +18,16 @@ export interface ParsedDoc {
   /** File line where the body starts. */
   bodyLine: number;
   yaml?: ParsedYaml;
-  style: TextStyle;
   problems: Problem[];
 }
 
 const CONFLICT = /^(<{7}|>{7}|\|{7})(\s|$)/;
+const FENCE = /^---[ \t]*$/;
+
+/** The line index of the closing fence of front matter opened on line 0, or -1. */
+function closingFence(lines: readonly string[]): number {
+  return lines.findIndex((l, i) => i > 0 && FENCE.test(l));
+}
 
 /** Strips a BOM and CRLF line ends (remembered in style so a rewrite can keep them). */
 export function normalizeText(raw: string): { text: string; style: TextStyle } {
@@ -51,8 +56,8 @@ export function findConflictMarker(file: string, text: string): Problem | undefi
 }
 
 export function parseFrontMatter(file: string, raw: string): ParsedDoc {
-  const { text, style } = normalizeText(raw);
-  const empty = { data: null, body: text, bodyLine: 1, style };
+  const { text } = normalizeText(raw);
+  const empty = { data: null, body: text, bodyLine: 1 };
   const conflict = findConflictMarker(file, text);
   if (conflict) return { ...empty, problems: [conflict] };
 
@@ -63,8 +68,8 @@ export function parseFrontMatter(file: string, raw: string): ParsedDoc {
     const problem = { file, line: 1, expected: 'YAML front matter opened by a line "---"', found, hint: 'front matter in other languages is refused, never evaluated' };
     return { ...empty, problems: [problem] };
   }
-  if (!/^---[ \t]*$/.test(opening)) return { ...empty, problems: [] };
-  const close = lines.findIndex((l, i) => i > 0 && /^---[ \t]*$/.test(l));
+  if (!FENCE.test(opening)) return { ...empty, problems: [] };
+  const close = closingFence(lines);
   if (close < 0) {
     const problem = { file, line: 1, expected: 'front matter closed by a line "---"', found: 'end of file', hint: 'add the closing --- line after the last field' };
     return { ...empty, problems: [problem] };
@@ -74,13 +79,13 @@ export function parseFrontMatter(file: string, raw: string): ParsedDoc {
   const body = lines.slice(close + 1).join('\n');
   const bodyLine = close + 2;
   const yamlResult = parseYaml(file, yamlText, 1);
-  if (yamlResult.problems.length || !yamlResult.yaml) return { data: null, body, bodyLine, style, problems: yamlResult.problems };
+  if (yamlResult.problems.length || !yamlResult.yaml) return { data: null, body, bodyLine, problems: yamlResult.problems };
   const data = yamlResult.yaml.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     const problem = { file, line: 2, expected: 'front matter as "field: value" lines', found: describe(data) };
-    return { data: null, body, bodyLine, style, problems: [problem] };
+    return { data: null, body, bodyLine, problems: [problem] };
   }
-  return { data: data as Record<string, unknown>, body, bodyLine, yaml: yamlResult.yaml, style, problems: [] };
+  return { data: data as Record<string, unknown>, body, bodyLine, yaml: yamlResult.yaml, problems: [] };
 }
 
 /** Front matter text for new documents, fields in the order given, absent ones left out. */
@@ -107,7 +112,7 @@ export function setFrontMatterFields(file: string, raw: string, fields: Record<s
   // No front matter yet (a plain inbox task): add one above the untouched text.
   if (!parsed.data) return restoreStyle(renderDocument(frontMatterText(fields), text), style);
   const lines = text.split('\n');
-  const close = lines.findIndex((l, i) => i > 0 && /^---[ \t]*$/.test(l));
+  const close = closingFence(lines);
   const rest = lines.slice(close + 1).join('\n');
   let front = lines.slice(1, close).join('\n') + '\n';
   for (const [key, value] of Object.entries(fields)) front = setField(front, key, value);

@@ -1,5 +1,8 @@
 // When is the home's writer lock stale? A pure decision over what the lock file says.
 
+/** How old a lock may get before it is judged abandoned, unless aos.yaml says otherwise. */
+export const LOCK_STALE_MINUTES = 30;
+
 export interface LockInfo {
   pid: number;
   host: string;

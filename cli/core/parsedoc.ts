@@ -2,10 +2,9 @@
 // the document cache misses.
 import type * as v from 'valibot';
 import type { Problem } from '../errors.js';
-import { parseFrontMatter } from './frontmatter.js';
+import { parseFrontMatter, normalizeText, findConflictMarker } from './frontmatter.js';
 import { validate } from './validate.js';
 import { parseYaml } from './yaml.js';
-import { normalizeText, findConflictMarker } from './frontmatter.js';
 import * as s from './schemas.js';
 
 export const SCHEMAS = {

@@ -1,13 +1,12 @@
-// Every git change goes through here (reads that status needs fast are in read.ts). Identity is always explicit, so commits work under cron's bare
-// environment and on a machine with no git config.
+// Every git change goes through here (quick reads are in read.ts). Identity is always explicit, so
+// commits work under cron's bare environment and on a machine with no git config.
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
 import { pendingChanges, childEnv, type Vars } from './read.js';
 
-
 const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
 
-export function repo(root: string, vars: Vars, who?: Identity): SimpleGit {
+function repo(root: string, vars: Vars, who?: Identity): SimpleGit {
   // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
   // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
   return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'], allowEnvironment: ALLOWED_GIT_VARS }).env(
@@ -32,9 +31,11 @@ export interface CommitSpec {
 export async function commit(root: string, vars: Vars, spec: CommitSpec): Promise<string | undefined> {
   const git = repo(root, vars, spec.who);
   const paths = spec.paths ?? [];
-  await git.raw(['add', '-A', '--', ...(paths.length ? paths : ['.'])]);
-  const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...(paths.length ? paths : ['.'])]);
+  const pathspec = paths.length ? paths : ['.'];
+  await git.raw(['add', '-A', '--', ...pathspec]);
+  const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...pathspec]);
   if (!staged.trim()) return undefined;
+  // With paths, only they are committed, whatever else the owner has staged.
   await git.raw(['commit', '-q', '--no-edit', '-m', commitMessage(spec.subject, spec.trailers, spec.body), '--', ...paths]);
   return (await git.raw(['rev-parse', 'HEAD'])).trim();
 }

@@ -23,22 +23,28 @@ export interface LoadResult<T> {
 
 export async function readDoc<T>(root: string, file: string, kind: DocKind, cache: DocCache): Promise<{ doc?: Loaded<T>; problems: Problem[] }> {
   const path = join(root, file);
-  let parts: DocParts | undefined;
+  const unreadable = (found: string) => ({ problems: [{ file, expected: 'a readable regular file', found }] });
+  let st;
   try {
-    const st = await fs.lstat(path);
-    if (st.isSymbolicLink()) return { problems: [{ file, expected: 'a regular file', found: 'a symbolic link (refused: it could pull in text from outside the home)' }] };
-    if (!st.isFile()) return { problems: [{ file, expected: 'a regular file', found: 'something else' }] };
-    parts = cache.get(file, kind, st);
-    if (!parts) {
-      const raw = await fs.readFile(path, 'utf8');
-      const { parseDoc } = await import('../core/parsedoc.js');
-      const result = parseDoc(kind, file, raw);
-      if (!result.doc) return { problems: result.problems };
-      parts = result.doc;
-      cache.set(file, kind, st, parts);
-    }
+    st = await fs.lstat(path);
   } catch (err) {
-    return { problems: [{ file, expected: 'a readable file', found: (err as Error).message }] };
+    return unreadable((err as Error).message);
+  }
+  if (st.isSymbolicLink()) return unreadable('a symbolic link (refused: it could pull in text from outside the home)');
+  if (!st.isFile()) return unreadable('something other than a file');
+  let parts = cache.get(file, kind, st);
+  if (!parts) {
+    let raw: string;
+    try {
+      raw = await fs.readFile(path, 'utf8');
+    } catch (err) {
+      return unreadable((err as Error).message);
+    }
+    const { parseDoc } = await import('../core/parsedoc.js');
+    const result = parseDoc(kind, file, raw);
+    if (!result.doc) return { problems: result.problems };
+    parts = result.doc;
+    cache.set(file, kind, st, parts);
   }
   const name = file.split('/').pop()!.replace(/\.md$/, '');
   return { doc: { file, name, front: parts.front as T, body: parts.body, bodyLine: parts.bodyLine }, problems: [] };

@@ -36,10 +36,10 @@ async function readLock(path: string): Promise<string | undefined> {
   }
 }
 
-function judge(text: string, env: Env, maxAgeMs: number) {
+function judge(text: string, env: Env, staleMinutes: number) {
   const holder = parseLockInfo(text);
   const pidOnThisHost = holder && holder.host === env.hostname ? pidAlive(holder.pid) : undefined;
-  return { holder, verdict: judgeLock(holder, { now: env.now(), host: env.hostname, pidAlive: pidOnThisHost, maxAgeMs }) };
+  return { holder, verdict: judgeLock(holder, { now: env.now(), host: env.hostname, pidAlive: pidOnThisHost, maxAgeMs: staleMinutes * 60_000 }) };
 }
 
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
@@ -57,7 +57,10 @@ async function withTakeoverGuard<T>(root: string, env: Env, fn: () => Promise<T>
   const guard = join(root, GUARD_FILE);
   const mine = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: 'takeover' };
   if (!(await tryCreate(guard, mine))) {
-    const st = await fs.stat(guard).catch(() => undefined);
+    const st = await fs.stat(guard).catch((err: unknown) => {
+      if (isErrno(err, 'ENOENT')) return undefined; // released meanwhile: someone else is taking over
+      throw err;
+    });
     // A guard is held for milliseconds; an old one belongs to a process that died holding it.
     if (!st || env.now().getTime() - st.mtimeMs < GUARD_MAX_AGE_MS) return undefined;
     await fs.rm(guard, { force: true });
@@ -70,7 +73,7 @@ async function withTakeoverGuard<T>(root: string, env: Env, fn: () => Promise<T>
   }
 }
 
-export async function acquireLock(root: string, env: Env, opts: { command: string; maxAgeMs: number }): Promise<LockResult> {
+export async function acquireLock(root: string, env: Env, opts: { command: string; staleMinutes: number }): Promise<LockResult> {
   await fs.mkdir(join(root, '.aos'), { recursive: true });
   const path = join(root, LOCK_FILE);
   const info: LockInfo = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: opts.command };
@@ -91,7 +94,7 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
   if (await tryCreate(path, info)) return held();
   const seen = await readLock(path);
   if (seen === undefined) return (await tryCreate(path, info)) ? held() : { heldBy: parseLockInfo((await readLock(path)) ?? '') };
-  const { holder, verdict } = judge(seen, env, opts.maxAgeMs);
+  const { holder, verdict } = judge(seen, env, opts.staleMinutes);
   if (!verdict.stale) return { heldBy: holder };
   const taken = await withTakeoverGuard(root, env, async () => {
     const again = await readLock(path);
@@ -103,7 +106,7 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
 }
 
 /** What the lock says now, for status and doctor. */
-export async function inspectLock(root: string, env: Env, maxAgeMs: number) {
+export async function inspectLock(root: string, env: Env, staleMinutes: number) {
   const seen = await readLock(join(root, LOCK_FILE));
-  return seen === undefined ? undefined : judge(seen, env, maxAgeMs);
+  return seen === undefined ? undefined : judge(seen, env, staleMinutes);
 }

@@ -44,16 +44,3 @@ export async function readLog(root: string, from: string, to: string): Promise<L
   );
   return texts.flat();
 }
-
-/** The first day with a log file, so "since forever" does not scan decades of empty days. */
-export async function firstLogDate(root: string): Promise<string | undefined> {
-  const years = (await fs.readdir(join(root, 'logs')).catch(() => [] as string[])).filter((y) => /^\d{4}$/.test(y)).sort();
-  for (const y of years) {
-    const months = (await fs.readdir(join(root, 'logs', y)).catch(() => [] as string[])).filter((m) => /^\d{2}$/.test(m)).sort();
-    for (const m of months) {
-      const days = (await fs.readdir(join(root, 'logs', y, m))).filter((d) => /^\d{4}-\d{2}-\d{2}\.md$/.test(d)).sort();
-      if (days[0]) return days[0].slice(0, 10);
-    }
-  }
-  return undefined;
-}

@@ -1,6 +1,6 @@
 // `aos init`: a new home from the starter files that also make up the project's own top level.
 import { promises as fs } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError, ValidationError } from '../errors.js';
 import { parseConfig } from './config.js';
@@ -77,5 +77,5 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     trailers: { 'Aos-Kind': 'init', 'Aos-Device': env.vars.AOS_DEVICE || env.hostname },
     paths: files,
   });
-  return { root: dir, files: files.map((f) => relative(dir, join(dir, f))), commit: sha };
+  return { root: dir, files, commit: sha };
 }

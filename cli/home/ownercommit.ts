@@ -1,0 +1,19 @@
+// The owner's own changes made through aos (inbox add, agent new/pause/resume) are committed at
+// once when no tick is running; a running tick owns git's index and commits them as hand edits.
+import type { Env } from '../env.js';
+import { commit, type CommitSpec } from '../git/git.js';
+import { acquireLock } from './lock.js';
+import type { Home } from './home.js';
+
+/** The commit's hash, or undefined when a tick holds the lock (or there was nothing to commit). */
+export async function commitAsOwner(home: Home, env: Env, command: string, spec: Omit<CommitSpec, 'who'>): Promise<string | undefined> {
+  const result = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
+  if (!('lock' in result)) return undefined;
+  try {
+    return await commit(home.root, env.vars, { ...spec, who: home.owner, trailers: { ...spec.trailers, 'Aos-Device': home.device } });
+  } finally {
+    await result.lock.release();
+  }
+}
+
+export const LEFT_FOR_TICK = 'a tick is running; it will commit this as your edit';
