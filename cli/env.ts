@@ -4,6 +4,8 @@ export interface Output {
   json: boolean;
   /** A line for a person on stdout. */
   line(text?: string): void;
+  /** Text as it streams in, with no newline added. */
+  write(text: string): void;
   /** Structured data on stdout (as JSON under --json). */
   data(value: unknown): void;
   /** A warning for the owner on stderr (cron mails it). */

@@ -4,6 +4,7 @@ export function makeOutput(json: boolean, stdout: NodeJS.WritableStream, stderr:
   return {
     json,
     line: (text = '') => void stdout.write(text + '\n'),
+    write: (text) => void stdout.write(text),
     data: (value) => void stdout.write(JSON.stringify(value, null, 2) + '\n'),
     warn: (text) => void stderr.write(text + '\n'),
   };

@@ -96,6 +96,41 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/log.js'),
     handler: 'log',
   },
+  {
+    path: ['tick'],
+    describe: 'the heartbeat: serve the inbox and the schedules (cron runs this)',
+    load: () => import('./commands/tick.js'),
+    handler: 'tick',
+  },
+  {
+    path: ['run'],
+    describe: 'one agent run now, in the foreground, streaming its answer',
+    positionals: [
+      { name: 'agent', describe: 'the agent id', required: true },
+      { name: 'task', describe: 'what to do (or stdin)', variadic: true },
+    ],
+    load: () => import('./commands/run.js'),
+    handler: 'run',
+  },
+  {
+    path: ['runs'],
+    describe: 'recent run records',
+    options: {
+      agent: { type: 'string', describe: 'only runs of this agent' },
+      since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
+      limit: { type: 'string', describe: 'at most this many (default 20)' },
+    },
+    load: () => import('./commands/runs.js'),
+    handler: 'runs',
+  },
+  {
+    path: ['replay'],
+    describe: 'replay a run against its recorded model turns and report where it diverges',
+    positionals: [{ name: 'run', describe: 'the run id (or its start)', required: true }],
+    options: { live: { type: 'boolean', describe: 'ask the current model instead, for comparison' } },
+    load: () => import('./commands/replay.js'),
+    handler: 'replay',
+  },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

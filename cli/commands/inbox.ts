@@ -2,12 +2,10 @@ import { join } from 'node:path';
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
-import { itemId } from '../core/ids.js';
-import { renderItem } from '../core/inbox.js';
 import { localTime } from '../core/time.js';
 import { quoteSubject } from '../core/commit.js';
 import { openHome } from '../home/home.js';
-import { createExclusive, isErrno } from '../home/files.js';
+import { createItem } from '../home/items.js';
 import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
@@ -26,19 +24,7 @@ export async function add(args: Args, env: Env): Promise<void> {
 
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);
-  let id = '';
-  let file = '';
-  // The id's random suffix makes a clash unlikely; the exclusive create makes it harmless.
-  for (let attempt = 0; ; attempt++) {
-    id = itemId(at, env.randomBytes(4));
-    file = `inbox/${id}.md`;
-    try {
-      await createExclusive(join(home.root, file), renderItem({ id, text, created: iso, to, priority: args.priority as 'normal' }));
-      break;
-    } catch (err) {
-      if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;
-    }
-  }
+  const { id, file } = await createItem(home.root, env, { text, created: iso, to, priority: args.priority as 'normal' }, at);
   const log = await appendLog(home.root, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
 
   const sha = await commitAsOwner(home, env, 'inbox add', {

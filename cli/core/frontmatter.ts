@@ -103,7 +103,7 @@ export function renderDocument(frontMatter: string, body: string): string {
 
 /**
  * Sets front matter fields in a document's text, keeping everything else as the owner wrote it:
- * comments, field order, quoting, the body, a BOM and CRLF line ends.
+ * comments, field order, quoting, the body, a BOM and CRLF line ends. A field set to undefined is removed.
  */
 export function setFrontMatterFields(file: string, raw: string, fields: Record<string, unknown>): string {
   const parsed = parseFrontMatter(file, raw);
@@ -128,6 +128,11 @@ function setField(front: string, key: string, value: unknown): string {
   const map = doc.contents;
   const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
   const scalarText = (v: unknown) => stringify(v, { lineWidth: 0 }).trimEnd();
+  if (value === undefined) {
+    if (!pair) return front;
+    doc.delete(key);
+    return doc.toString();
+  }
   const isPlain = value === null || ['string', 'number', 'boolean'].includes(typeof value);
   if (pair && isScalar(pair.value) && pair.value.range && isPlain && !scalarText(value).includes('\n')) {
     const [start, end] = pair.value.range;

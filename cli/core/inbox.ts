@@ -11,6 +11,8 @@ export interface NewItem {
   kind?: InboxFront['kind'];
   priority?: InboxFront['priority'];
   parent?: string;
+  chain?: string[];
+  slot?: string;
 }
 
 export function renderItem(item: NewItem): string {
@@ -22,6 +24,8 @@ export function renderItem(item: NewItem): string {
     priority: item.priority ?? 'normal',
     created: item.created,
     parent: item.parent,
+    chain: item.chain?.length ? item.chain : undefined,
+    slot: item.slot,
     status: 'new',
   });
   return renderDocument(front, item.text.trim() + '\n');

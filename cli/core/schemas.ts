@@ -40,6 +40,16 @@ export const ConfigSchema = v.strictObject({
       model: v.optional(text),
       command: v.optional(argv),
       timeout_seconds: v.optional(positive),
+      max_tokens: v.optional(positiveInt),
+      /** Retries of one model call after a 429, 5xx, timeout or malformed answer, within the tick's budget. */
+      max_retries: v.optional(positiveInt, 3),
+      /** USD per million tokens, by model name prefix; overrides the built-in table. */
+      prices: v.optional(
+        v.record(
+          v.string(),
+          v.strictObject({ input: positive, output: positive, cache_read: v.optional(positive), cache_write: v.optional(positive) }),
+        ),
+      ),
     }),
     { provider: 'none' },
   ),
@@ -48,6 +58,8 @@ export const ConfigSchema = v.strictObject({
     v.strictObject({
       budget_seconds: v.optional(positive, 240),
       lock_stale_minutes: v.optional(positive, LOCK_STALE_MINUTES),
+      /** Failed or interrupted runs of one item before it is marked failed. */
+      max_attempts: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 3),
     }),
     {},
   ),
@@ -144,6 +156,14 @@ export const InboxItemSchema = v.strictObject({
   finished: v.optional(dateTime),
   attempts: v.optional(positiveInt),
   error: v.optional(v.string()),
+  /** Agents this work has passed through by delegation, oldest first. */
+  chain: v.optional(v.array(agentId)),
+  /** Items this one delegated and waits for. */
+  children: v.optional(texts),
+  /** A run that stopped on a budget; the next run continues from its record. */
+  checkpoint: v.optional(text),
+  /** The schedule slot that created this item. */
+  slot: v.optional(dateTime),
   tags: v.optional(texts),
 });
 export type InboxFront = v.InferOutput<typeof InboxItemSchema>;

@@ -1,5 +1,7 @@
 // Every git change goes through here (quick reads are in read.ts). Identity is always explicit, so
 // commits work under cron's bare environment and on a machine with no git config.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
 import { pendingChanges, childEnv, type Vars } from './read.js';
@@ -30,7 +32,8 @@ export interface CommitSpec {
 /** Commits and returns the new commit's hash, or undefined when there was nothing to commit. */
 export async function commit(root: string, vars: Vars, spec: CommitSpec): Promise<string | undefined> {
   const git = repo(root, vars, spec.who);
-  const paths = spec.paths ?? [];
+  const paths = spec.paths ? await presentOrTracked(git, root, spec.paths) : [];
+  if (spec.paths && !paths.length) return undefined;
   const pathspec = paths.length ? paths : ['.'];
   await git.raw(['add', '-A', '--', ...pathspec]);
   const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...pathspec]);
@@ -38,6 +41,15 @@ export async function commit(root: string, vars: Vars, spec: CommitSpec): Promis
   // With paths, only they are committed, whatever else the owner has staged.
   await git.raw(['commit', '-q', '--no-edit', '-m', commitMessage(spec.subject, spec.trailers, spec.body), '--', ...paths]);
   return (await git.raw(['rev-parse', 'HEAD'])).trim();
+}
+
+/** git add fails on a path that neither exists nor is tracked (a file a run created and then moved). */
+async function presentOrTracked(git: SimpleGit, root: string, paths: string[]): Promise<string[]> {
+  const unique = [...new Set(paths)].filter(Boolean);
+  const missing = unique.filter((p) => !existsSync(join(root, p)));
+  if (!missing.length) return unique;
+  const tracked = new Set((await git.raw(['ls-files', '-z', '--', ...missing])).split('\0').filter(Boolean));
+  return unique.filter((p) => !missing.includes(p) || tracked.has(p));
 }
 
 /**
@@ -57,3 +69,12 @@ export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity
   return sha ? { sha, files } : undefined;
 }
 
+
+/** A scratch checkout of one commit, sharing this repository's objects (for replays). */
+export async function addWorktree(root: string, vars: Vars, dir: string, commitish: string): Promise<void> {
+  await repo(root, vars).raw(['worktree', 'add', '--detach', '--quiet', dir, commitish]);
+}
+
+export async function removeWorktree(root: string, vars: Vars, dir: string): Promise<void> {
+  await repo(root, vars).raw(['worktree', 'remove', '--force', dir]);
+}

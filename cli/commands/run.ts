@@ -1,0 +1,81 @@
+// `aos run <agent> "task"`: one run now, in the foreground, streaming the answer. The task becomes
+// an inbox item like any other, so it is recorded, logged and committed exactly like a tick's run.
+import type { Args } from '../dispatch.js';
+import type { Env } from '../env.js';
+import { UsageError, UserError } from '../errors.js';
+import { parseCapabilities } from '../core/capabilities.js';
+import { localTime } from '../core/time.js';
+import { quoteSubject } from '../core/commit.js';
+import { openHome } from '../home/home.js';
+import { acquireLock } from '../home/lock.js';
+import { createItem } from '../home/items.js';
+import { loadAgents, loadInbox } from '../home/store.js';
+import { commit, commitOwnerEdits } from '../git/git.js';
+import { chooseProvider } from '../model/provider.js';
+import { executeRun, spentToday } from '../run/execute.js';
+import { recover } from '../run/recover.js';
+
+export async function run(args: Args, env: Env): Promise<number> {
+  const home = await openHome(env);
+  const id = String(args.agent);
+  const words = (args.task as string[] | undefined) ?? [];
+  const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
+  if (!text) throw new UsageError('nothing to do: give the task as an argument or on stdin');
+  const { agents } = await loadAgents(home.root, home.docs);
+  const agent = agents.find((a) => a.id === id);
+  if (!agent) throw new UsageError(`no agent "${id}": expected one of ${agents.map((a) => a.id).join(', ')}`);
+  if (agent.front.status !== 'active') throw new UserError(`${id} is ${agent.front.status}; aos agent resume ${id} first`);
+  const { caps, errors } = parseCapabilities(agent.front.capabilities);
+  if (errors.length) throw new UserError(`${agent.file}: ${id} is disabled until its capabilities are fixed: ${errors.join('; ')}`);
+  const choice = await chooseProvider(home.config, env, home.root, agent.front.model);
+  if ('missing' in choice) throw new UserError(`cannot run ${id}: ${choice.missing}`);
+
+  const got = await acquireLock(home.root, env, { command: 'run', staleMinutes: home.config.tick.lock_stale_minutes });
+  if (!('lock' in got)) throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
+  try {
+    await recover(home, env, { tookOver: Boolean(got.lock.tookOver) });
+    await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+    const at = env.now();
+    const created = await createItem(home.root, env, { text, created: localTime(at, home.config.owner.timezone).iso, to: id }, at);
+    await commit(home.root, env.vars, {
+      who: home.owner,
+      subject: `inbox: add ${quoteSubject(text)} for ${id}`,
+      trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': created.id, 'Aos-Device': home.device },
+      paths: [created.file],
+    });
+    const item = (await loadInbox(home.root, home.docs)).items.find((i) => i.id === created.id);
+    if (!item) throw new Error(`the item just written (${created.file}) did not load back`);
+    const stream = !env.out.json;
+    let streamed = false;
+    const report = await executeRun({
+      home,
+      env,
+      agent,
+      caps,
+      item,
+      trigger: 'run',
+      kind: 'run',
+      provider: choice.provider,
+      deadline: at.getTime() + home.config.tick.budget_seconds * 1000,
+      spent: await spentToday(home, env, id),
+      onText: stream
+        ? (delta) => {
+            streamed = true;
+            env.out.write(delta);
+          }
+        : undefined,
+      onRetry: (m) => env.out.warn(m),
+    });
+    await home.docs.save();
+    if (env.out.json) {
+      env.out.data(report);
+    } else {
+      if (streamed) env.out.line('');
+      if (report.outcome !== 'done' || !streamed) env.out.line(report.outcome === 'done' ? report.text : `${report.outcome}: ${report.text}`);
+      env.out.warn(`(${report.run}; ${report.itemFile})`);
+    }
+    return report.outcome === 'failed' ? 1 : 0;
+  } finally {
+    await got.lock.release();
+  }
+}

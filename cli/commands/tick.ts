@@ -1,0 +1,53 @@
+import type { Args } from '../dispatch.js';
+import type { Env } from '../env.js';
+import { formatProblem } from '../errors.js';
+import { openHome } from '../home/home.js';
+import { acquireLock } from '../home/lock.js';
+import { tick as runTick, type TickReport } from '../run/tick.js';
+
+function summary(r: TickReport): string[] {
+  const lines: string[] = [];
+  for (const n of r.recovered) lines.push(`recovered: ${n}`);
+  if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
+  for (const id of r.scheduled) lines.push(`scheduled ${id}`);
+  for (const run of r.runs) {
+    const text = run.text.split('\n')[0]!.slice(0, 100);
+    lines.push(`${run.outcome.padEnd(10)} ${run.item} by ${run.agent} (${run.run}): ${text}`);
+  }
+  for (const w of r.waiting) lines.push(`waiting    ${w.item}: ${w.reason}`);
+  if (r.noModel) lines.push(`No model: ${r.noModel}. Nothing is lost: the items stay in inbox/ until a model is configured.`);
+  if (r.stoppedEarly) lines.push(r.stoppedEarly);
+  return lines;
+}
+
+export async function tick(_args: Args, env: Env): Promise<number> {
+  const home = await openHome(env);
+  const start = env.now().getTime();
+  const got = await acquireLock(home.root, env, { command: 'tick', staleMinutes: home.config.tick.lock_stale_minutes });
+  if (!('lock' in got)) {
+    const h = got.heldBy;
+    const msg = h ? `another aos is working in this home (${h.command}, pid ${h.pid} on ${h.host} since ${h.started}); this tick does nothing` : 'the home is locked; this tick does nothing';
+    if (env.out.json) env.out.data({ skipped: msg });
+    else env.out.line(msg);
+    return 0;
+  }
+  let report: TickReport;
+  try {
+    const took = got.lock.tookOver;
+    report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000 });
+    if (took) report.recovered.unshift(`took over a stale lock (${took.reason})`);
+  } finally {
+    await got.lock.release();
+  }
+  const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
+  if (env.out.json) {
+    env.out.data({ ...report, runs: report.runs.map(({ text, ...r }) => ({ ...r, text: text.slice(0, 2000) })) });
+  } else {
+    const lines = summary(report);
+    if (lines.length) env.out.line(lines.join('\n'));
+    else if (env.isTTY) env.out.line('Nothing to do.');
+    for (const p of report.problems) env.out.warn(`skipped ${formatProblem(p)}`);
+    for (const r of report.runs.filter((x) => x.attention)) env.out.warn(`failed: ${r.item} (${r.agent}, ${r.run}): ${r.text}`);
+  }
+  return attention ? 1 : 0;
+}

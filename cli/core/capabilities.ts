@@ -1,0 +1,192 @@
+// Capabilities: "kind:resource:actions{constraints}". Parsed strictly; a bad one disables its
+// agent. Matching is pure: state in, a verdict with its reason out. Nothing is allowed that no
+// capability grants.
+import picomatch from 'picomatch';
+
+export const KIND_ACTIONS = {
+  file: ['read', 'write'],
+  shell: ['execute'],
+  http: ['get', 'head', 'post', 'put', 'patch', 'delete'],
+  agent: ['delegate', 'message'],
+  memory: ['read', 'write'],
+  goal: ['read', 'write'],
+  inbox: ['read', 'write'],
+} as const;
+export type Kind = keyof typeof KIND_ACTIONS;
+
+export interface Capability {
+  /** As written in the agent file. */
+  text: string;
+  kind: Kind;
+  resources: string[];
+  actions: string[];
+  constraints: Record<string, string[]>;
+}
+
+export type Parsed = { cap: Capability } | { error: string };
+
+const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
+  file: [],
+  shell: ['timeout', 'cwd', 'network'],
+  http: ['timeout', 'max_bytes'],
+  agent: ['to', 'max', 'depth'],
+  memory: [],
+  goal: [],
+  inbox: [],
+};
+
+function splitConstraints(body: string): [string, string][] | string {
+  const out: [string, string][] = [];
+  // "to:a,b;max:3" and the older "to:a,max:3" both read: a comma before "key:" starts a new pair.
+  for (const part of body.split(/;|,(?=\s*[a-z_]+\s*:)/)) {
+    if (!part.trim()) continue;
+    const m = /^\s*([a-z_]+)\s*:\s*(.+?)\s*$/.exec(part);
+    if (!m) return `"${part.trim()}" is not key:value`;
+    out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
+export function parseCapability(text: string): Parsed {
+  const fail = (why: string): Parsed => ({ error: `capability "${text}": ${why}` });
+  if (/[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.test(text.replace(/\{[^}]*\}$/, ''))) {
+    return fail('spaces, control or invisible characters are not allowed outside {…}');
+  }
+  const m = /^([a-z]+):(.*?)(?:\{([^{}]*)\})?$/.exec(text);
+  if (!m) return fail('expected kind:resource:actions{constraints}');
+  const kind = m[1] as Kind;
+  if (!(kind in KIND_ACTIONS)) return fail(`kind "${m[1]}" is not one of ${Object.keys(KIND_ACTIONS).join(', ')}`);
+  const parts = m[2]!.split(':');
+  // "agent:delegate{…}" has no resource; every other form is kind:resource:actions.
+  if (parts.length === 1) parts.unshift('*');
+  if (parts.length !== 2) return fail('expected exactly kind:resource:actions');
+  const [resource, actionText] = parts as [string, string];
+  const resources = resource.split(',');
+  if (resources.some((r) => !r)) return fail('an empty resource');
+  const actions = actionText.split(',');
+  const known: readonly string[] = KIND_ACTIONS[kind];
+  const bad = actions.find((a) => !known.includes(a));
+  if (bad !== undefined) return fail(`action "${bad}" is not one of ${known.join(', ')}`);
+  const constraints: Record<string, string[]> = {};
+  if (m[3] !== undefined) {
+    const pairs = splitConstraints(m[3]);
+    if (typeof pairs === 'string') return fail(pairs);
+    for (const [k, v] of pairs) {
+      if (!CONSTRAINT_KEYS[kind].includes(k)) return fail(`constraint "${k}" is not one of ${CONSTRAINT_KEYS[kind].join(', ') || '(none for this kind)'}`);
+      if (k in constraints) return fail(`constraint "${k}" given twice`);
+      constraints[k] = v.split(',').map((s) => s.trim()).filter(Boolean);
+    }
+  }
+  if (kind === 'file' && resources.some((r) => r.startsWith('/') || r.split('/').includes('..'))) return fail('file paths are relative to the home, without ..');
+  for (const n of ['max', 'depth']) {
+    const v = constraints[n];
+    if (v && (v.length !== 1 || !/^\d{1,3}$/.test(v[0]!))) return fail(`${n} must be a whole number`);
+  }
+  return { cap: { text, kind, resources, actions, constraints } };
+}
+
+/** Parses an agent's capabilities; any error disables the agent (the caller reports which). */
+export function parseCapabilities(texts: readonly string[]): { caps: Capability[]; errors: string[] } {
+  const caps: Capability[] = [];
+  const errors: string[] = [];
+  for (const t of texts) {
+    const p = parseCapability(t);
+    if ('cap' in p) caps.push(p.cap);
+    else errors.push(p.error);
+  }
+  return { caps, errors };
+}
+
+export interface Verdict {
+  allowed: boolean;
+  /** The capability that decided, or why nothing did. */
+  reason: string;
+}
+
+const deny = (reason: string): Verdict => ({ allowed: false, reason });
+const allow = (cap: Capability): Verdict => ({ allowed: true, reason: `granted by "${cap.text}"` });
+
+/** A path an agent names, made canonical, or why it is refused. Relative to the home, "/"-separated. */
+export function normalizeHomePath(path: string): { path: string } | { error: string } {
+  if (typeof path !== 'string' || !path) return { error: 'expected a path relative to the home' };
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return { error: 'control characters and backslashes are not allowed in paths' };
+  if (path.startsWith('/') || path.startsWith('~')) return { error: 'paths are relative to the home, not absolute' };
+  const parts: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') return { error: '".." is not allowed in paths' };
+    parts.push(seg);
+  }
+  return parts.length ? { path: parts.join('/') } : { path: '.' };
+}
+
+/** Folders no agent writes through the file tools, at any depth and in any letter case. */
+function isProtected(path: string): string | undefined {
+  const segs = path.toLowerCase().split('/');
+  if (segs.includes('.git')) return '.git is never writable';
+  if (segs[0] === '.aos') return '.aos/ is aos\'s own local state';
+  return undefined;
+}
+
+export function checkFile(caps: readonly Capability[], path: string, action: 'read' | 'write'): Verdict {
+  const norm = normalizeHomePath(path);
+  if ('error' in norm) return deny(norm.error);
+  if (action === 'write') {
+    const p = isProtected(norm.path);
+    if (p) return deny(p);
+  }
+  for (const cap of caps) {
+    if (cap.kind !== 'file' || !cap.actions.includes(action)) continue;
+    if (cap.resources.some((glob) => picomatch.isMatch(norm.path, glob, { dot: false }) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3)))) {
+      return allow(cap);
+    }
+  }
+  return deny(`no capability grants file ${action} on ${norm.path}`);
+}
+
+export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal' | 'inbox', resource: string, action: string): Verdict {
+  for (const cap of caps) {
+    if (cap.kind === kind && cap.actions.includes(action) && cap.resources.some((r) => r === '*' || r === resource)) return allow(cap);
+  }
+  return deny(`no capability grants ${kind}:${resource}:${action}`);
+}
+
+export interface DelegateLimits {
+  to: string[];
+  max: number;
+  depth: number;
+}
+
+export const DEFAULT_DELEGATE_MAX = 3;
+export const DEFAULT_DELEGATE_DEPTH = 2;
+
+export function delegateLimits(caps: readonly Capability[]): DelegateLimits | undefined {
+  const cap = caps.find((c) => c.kind === 'agent' && c.actions.includes('delegate'));
+  if (!cap) return undefined;
+  return {
+    to: cap.constraints.to ?? ['*'],
+    max: Number(cap.constraints.max?.[0] ?? DEFAULT_DELEGATE_MAX),
+    depth: Number(cap.constraints.depth?.[0] ?? DEFAULT_DELEGATE_DEPTH),
+  };
+}
+
+/** Whether `from` may hand work to `to`, given the chain of agents the work has passed through. */
+export function checkDelegate(caps: readonly Capability[], to: string, chain: readonly string[], childrenSoFar: number): Verdict {
+  const limits = delegateLimits(caps);
+  if (!limits) return deny('no capability grants agent:delegate');
+  if (!limits.to.includes('*') && !limits.to.includes(to)) return deny(`delegation to ${to} is not granted (allowed: ${limits.to.join(', ')})`);
+  if (chain.includes(to)) return deny(`delegation loop: ${[...chain, to].join(' → ')}`);
+  if (chain.length > limits.depth) return deny(`delegation depth ${chain.length} is over the limit of ${limits.depth}`);
+  if (childrenSoFar >= limits.max) return deny(`at most ${limits.max} delegations per item`);
+  return { allowed: true, reason: `granted by "${caps.find((c) => c.kind === 'agent' && c.actions.includes('delegate'))!.text}"` };
+}
+
+/** May this agent message `to` (an agent id, or "owner")? */
+export function checkMessage(caps: readonly Capability[], to: string): Verdict {
+  const inbox = checkSimple(caps, 'inbox', to, 'write');
+  if (inbox.allowed) return inbox;
+  for (const cap of caps) {
+    if (cap.kind === 'agent' && cap.actions.includes('message') && (cap.constraints.to ?? ['*']).some((t) => t === '*' || t === to)) return allow(cap);
+  }
+  return deny(`no capability grants a message to ${to}`);
+}

@@ -1,0 +1,98 @@
+// What passes between the agent loop and a model, in one provider-neutral shape. The run record
+// stores exactly these, so a run can be resumed or replayed from its file.
+
+export interface TextBlock {
+  type: 'text';
+  text: string;
+}
+
+export interface ToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface ToolResultBlock {
+  type: 'tool_result';
+  tool_use_id: string;
+  content: string;
+  is_error?: boolean;
+}
+
+export type AssistantBlock = TextBlock | ToolUseBlock;
+
+export type Message =
+  | { role: 'user'; content: string | (TextBlock | ToolResultBlock)[] }
+  | { role: 'assistant'; content: AssistantBlock[] };
+
+export interface Usage {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
+}
+
+export const NO_USAGE: Usage = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return { input: a.input + b.input, output: a.output + b.output, cache_read: a.cache_read + b.cache_read, cache_write: a.cache_write + b.cache_write };
+}
+
+/** One answer from the model. */
+export interface ModelTurn {
+  content: AssistantBlock[];
+  /** end_turn | tool_use | max_tokens | stop_sequence | refusal … as the provider said. */
+  stop: string;
+  usage: Usage;
+  /** The model that answered, as the provider named it. */
+  model: string;
+}
+
+export interface ToolDef {
+  name: string;
+  description: string;
+  /** JSON Schema of the input object. */
+  input_schema: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  model: string;
+  /**
+   * The system prompt in two parts: `stable` (instructions, owner profile, MEMORY.md) stays
+   * byte-identical between runs and is marked for prompt caching; `dynamic` changes per run.
+   */
+  system: { stable: string; dynamic: string };
+  tools: ToolDef[];
+  messages: Message[];
+  maxTokens: number;
+  /** Aborts the call (the tick's time budget, a timeout). */
+  signal?: AbortSignal;
+  /** Streamed text as it arrives, for `aos run` on a terminal. */
+  onText?: (delta: string) => void;
+}
+
+export type ModelErrorKind = 'rate_limit' | 'overloaded' | 'server' | 'timeout' | 'connection' | 'malformed' | 'auth' | 'bad_request' | 'failed';
+
+/** A failed model call, classified so the loop knows whether to retry. */
+export class ModelError extends Error {
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    /** Seconds the server asked us to wait (retry-after). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+export interface Provider {
+  /** anthropic | command | replay */
+  readonly name: string;
+  /** The model this provider will ask for. */
+  readonly model: string;
+  call(req: ModelRequest): Promise<ModelTurn>;
+}

@@ -1,0 +1,63 @@
+// Inbox items on disk: create one with a fresh id, change its status fields in place, move it to done.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { itemId } from '../core/ids.js';
+import { renderItem, type NewItem } from '../core/inbox.js';
+import { setFrontMatterFields } from '../core/frontmatter.js';
+import type { Env } from '../env.js';
+import { createExclusive, isErrno, writeAtomic } from './files.js';
+import { doneFolders } from './store.js';
+
+/** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
+export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id'>, at = env.now()): Promise<{ id: string; file: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const id = itemId(at, env.randomBytes(4));
+    const file = `inbox/${id}.md`;
+    try {
+      await createExclusive(join(root, file), renderItem({ ...item, id }));
+      return { id, file };
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;
+    }
+  }
+}
+
+/** Sets (or, with undefined, removes) front matter fields, keeping the rest of the file as written. */
+export async function updateItem(root: string, file: string, fields: Record<string, unknown>): Promise<void> {
+  const path = join(root, file);
+  const raw = await fs.readFile(path, 'utf8');
+  await writeAtomic(path, setFrontMatterFields(file, raw, fields));
+}
+
+/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
+export function donePath(name: string, finishedDate: string): string {
+  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
+}
+
+/**
+ * Moves an item to done with its fields set and the result appended. The new file is written
+ * before the old one goes, so a crash in between leaves a duplicate to notice, never a loss.
+ */
+export async function finishItem(root: string, file: string, target: string, fields: Record<string, unknown>, result: string): Promise<void> {
+  const raw = await fs.readFile(join(root, file), 'utf8');
+  const updated = setFrontMatterFields(file, raw, fields);
+  const eol = updated.includes('\r\n') ? '\r\n' : '\n';
+  const body = updated.replace(/(\r?\n)*$/, '') + `${eol}${eol}## Result${eol}${eol}${result.trim().replace(/\r?\n/g, eol)}${eol}`;
+  await fs.mkdir(join(root, target, '..'), { recursive: true });
+  await writeAtomic(join(root, target), body);
+  await fs.rm(join(root, file), { force: true });
+}
+
+/** A finished item's file, searched in the done folders, newest month first. */
+export async function findDone(root: string, id: string, folders?: string[]): Promise<string | undefined> {
+  for (const folder of folders ?? (await doneFolders(root))) {
+    const file = `${folder}/${id}.md`;
+    try {
+      await fs.lstat(join(root, file));
+      return file;
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,303 @@
+// The command provider: any CLI brain (claude -p, codex exec, ollama run …) as the model. The whole
+// conversation goes to the program's stdin as readable text; its stdout is the answer. No tools are
+// offered (the prompt says so); usage is zero unless the program reports it (claude's JSON output).
+// Every failure leaves here as a ModelError whose kind tells the retry policy what to do.
+//
+// The program runs through node:child_process, not execa: execa 10 needs Node 22 (it calls
+// Set.prototype.union at import and fails on Node 20, which aos supports). runProgram below does the
+// few things we need from it: no shell, the prompt on stdin, a timeout and a cancel signal that
+// end the program (SIGTERM, then SIGKILL), capped output, a chosen environment and cwd.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ModelError, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
+
+export interface CommandOptions {
+  /** The program and its arguments, program first (model.command in aos.yaml). Run without a shell. */
+  argv: string[];
+  /** The model name to record; default the program's name. */
+  model?: string;
+  timeoutMs: number;
+  cwd: string;
+  /** The environment to choose from; only the variables scrubEnv keeps are passed. */
+  vars: Readonly<Record<string, string | undefined>>;
+}
+
+/** A turn from a command brain; costUsd when the program reported it (claude's total_cost_usd). */
+export type CommandTurn = ModelTurn & { costUsd?: number };
+
+/** Largest stdout (or stderr) accepted from the program, in bytes. */
+export const MAX_OUTPUT = 1_000_000;
+
+const KEEP = /^(PATH|HOME|LANG|LC_[A-Z0-9_]+|TERM|TMPDIR|USER|[A-Z0-9_]+_API_KEY|[A-Z0-9_]+_TOKEN)$/i;
+
+/** The variables a brain may see: PATH, HOME, locale, TERM, TMPDIR, USER, *_API_KEY, *_TOKEN. */
+export function scrubEnv(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined && KEEP.test(k)) out[k] = v;
+  return out;
+}
+
+const ENDING =
+  'Reply to the last message above, as the instructions at the top describe. Write only your reply: ' +
+  'it is passed on exactly as you write it.';
+
+const NO_TOOLS =
+  'Tools are not available in this mode: you cannot read or write files, run commands, fetch pages ' +
+  'or call any tool the instructions mention. Answer from what is written here; if that is not ' +
+  'enough, say what you would need.';
+
+function section(title: string, body: string): string {
+  return `## ${title}\n\n${body.trim() === '' ? '(empty)' : body.replace(/\s+$/, '')}`;
+}
+
+/**
+ * The prompt a command brain reads on stdin: the system prompt (stable, then dynamic), a note that
+ * tools are not available, the conversation as sections ("## Owner", "## You (earlier)",
+ * "## Tool result …"), and a closing instruction to answer the last message. Pure.
+ */
+export function renderPrompt(req: ModelRequest): string {
+  const parts: string[] = [];
+  const system = [req.system.stable, req.system.dynamic].map((s) => s.trim()).filter(Boolean);
+  parts.push(...system);
+  parts.push(NO_TOOLS);
+  parts.push('# Conversation');
+  const names = new Map<string, string>();
+  for (const m of req.messages) parts.push(...messageSections(m, names));
+  parts.push('---', ENDING);
+  return parts.join('\n\n') + '\n';
+}
+
+function messageSections(m: Message, names: Map<string, string>): string[] {
+  if (m.role === 'user') {
+    if (typeof m.content === 'string') return [section('Owner', m.content)];
+    return m.content.map((b) => {
+      if (b.type === 'text') return section('Owner', b.text);
+      const name = names.get(b.tool_use_id) ?? 'a tool';
+      return section(`Tool result: ${name} (${b.tool_use_id})${b.is_error ? ', an error' : ''}`, b.content);
+    });
+  }
+  const lines = m.content.map((b) => {
+    if (b.type === 'text') return b.text.replace(/\s+$/, '');
+    names.set(b.id, b.name);
+    return `(You called the tool ${b.name} (${b.id}) with ${JSON.stringify(b.input ?? null)}.)`;
+  });
+  return [section('You (earlier)', lines.filter((l) => l !== '').join('\n\n'))];
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The last few lines of stderr, on one line, for an error message. */
+function tail(stderr: string, lines = 5, chars = 600): string {
+  const last = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-lines)
+    .join(' | ');
+  return last.length > chars ? '…' + last.slice(-chars) : last;
+}
+
+interface Parsed {
+  text: string;
+  usage: Usage;
+  costUsd?: number;
+}
+
+const count = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
+
+/** claude -p --output-format json prints one object with `result`; anything else is plain text. */
+function parseOutput(stdout: string, program: string): Parsed {
+  const text = stdout.trim();
+  const plain = { text, usage: { input: 0, output: 0, cache_read: 0, cache_write: 0 } };
+  if (!text.startsWith('{') || !text.endsWith('}')) return plain;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return plain;
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return plain;
+  const o = obj as Record<string, unknown>;
+  if (typeof o.result !== 'string') return plain;
+  if (o.is_error === true) {
+    const why = o.result.trim() || (typeof o.subtype === 'string' ? o.subtype : 'no reason given');
+    throw new ModelError('failed', `${program} reported an error: ${why.slice(0, 600)}`, true);
+  }
+  const u = (o.usage && typeof o.usage === 'object' ? o.usage : {}) as Record<string, unknown>;
+  const parsed: Parsed = {
+    text: o.result.trim(),
+    usage: {
+      input: count(u.input_tokens),
+      output: count(u.output_tokens),
+      cache_read: count(u.cache_read_input_tokens),
+      cache_write: count(u.cache_creation_input_tokens),
+    },
+  };
+  const cost = o.total_cost_usd ?? o.cost_usd;
+  if (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) parsed.costUsd = cost;
+  return parsed;
+}
+
+export function createCommandProvider(opts: CommandOptions): Provider {
+  const [program, ...args] = opts.argv;
+  if (!program) throw new ModelError('failed', 'model.command in aos.yaml is empty: give the program and its arguments as a list', false);
+  const model = opts.model ?? program;
+  const env = scrubEnv(opts.vars);
+
+  return {
+    name: 'command',
+    model,
+    async call(req: ModelRequest): Promise<CommandTurn> {
+      const cancelled = () => new ModelError('timeout', `the tick's time budget ran out while waiting for ${program}`, false);
+      if (req.signal?.aborted) throw cancelled();
+      const prompt = renderPrompt(req);
+      const r = await runProgram(program, args, {
+        input: prompt,
+        timeoutMs: opts.timeoutMs,
+        maxBuffer: MAX_OUTPUT,
+        signal: req.signal,
+        cwd: opts.cwd,
+        env,
+      });
+      if (r.canceled) throw cancelled();
+      if (r.timedOut) {
+        throw new ModelError('timeout', `${program} did not answer within ${seconds(opts.timeoutMs)} (model.timeout_seconds in aos.yaml)`, true);
+      }
+      const code = r.spawnError?.code;
+      if (code === 'ENOENT') {
+        throw new ModelError(
+          'failed',
+          `the model command "${program}" was not found on PATH: install it, or set model.command in aos.yaml to the program and its arguments (see docs/providers.md)`,
+          false,
+        );
+      }
+      if (code === 'EACCES') {
+        throw new ModelError('failed', `the model command "${program}" could not be run (permission denied): check model.command in aos.yaml`, false);
+      }
+      if (r.spawnError) throw new ModelError('failed', `the model command "${program}" could not be started: ${r.spawnError.message}`, false);
+      if (r.overflow) {
+        throw new ModelError('malformed', `${program} printed more than ${MAX_OUTPUT.toLocaleString('en-US')} bytes; a brain should print only its answer`, false);
+      }
+      if (r.exitCode !== 0) {
+        const how = r.signal ? `was stopped by ${r.signal}` : `exited with code ${r.exitCode}`;
+        const err = tail(r.stderr);
+        throw new ModelError('failed', `${program} ${how}${err ? `: ${err}` : ' and printed nothing on stderr'}`, true);
+      }
+      const out = parseOutput(r.stdout, program);
+      if (!out.text) throw new ModelError('malformed', `${program} exited 0 but printed no answer on stdout`, true);
+      req.onText?.(out.text);
+      const turn: CommandTurn = { content: [{ type: 'text', text: out.text }], stop: 'end_turn', usage: out.usage, model };
+      if (out.costUsd !== undefined) turn.costUsd = out.costUsd;
+      return turn;
+    },
+  };
+}
+
+interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  canceled: boolean;
+  overflow: boolean;
+  spawnError?: NodeJS.ErrnoException;
+}
+
+interface RunOptions {
+  input: string;
+  timeoutMs: number;
+  maxBuffer: number;
+  signal?: AbortSignal;
+  cwd: string;
+  env: Record<string, string>;
+  /** After SIGTERM, how long before SIGKILL. */
+  killAfterMs?: number;
+}
+
+/**
+ * Runs a program without a shell and collects its output. Never rejects: every way it can end is
+ * in the result. Settles when the program has exited and its output has closed (or shortly after
+ * the exit, if a grandchild keeps the pipes open).
+ */
+function runProgram(file: string, args: string[], o: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const res: RunResult = { stdout: '', stderr: '', exitCode: null, signal: null, timedOut: false, canceled: false, overflow: false };
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { cwd: o.cwd, env: o.env, shell: false, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    } catch (err) {
+      resolve({ ...res, spawnError: err as NodeJS.ErrnoException });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let exited = false;
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let closeTimer: NodeJS.Timeout | undefined;
+
+    const stop = () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      killTimer ??= setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, o.killAfterMs ?? 2000);
+    };
+    const timer = o.timeoutMs > 0 ? setTimeout(() => ((res.timedOut = true), stop()), o.timeoutMs) : undefined;
+    const onAbort = () => {
+      res.canceled = true;
+      stop();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      clearTimeout(closeTimer);
+      o.signal?.removeEventListener('abort', onAbort);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      res.stdout = Buffer.concat(out).toString('utf8');
+      res.stderr = Buffer.concat(err).toString('utf8');
+      resolve(res);
+    };
+
+    child.stdout!.on('data', (d: Buffer) => {
+      outBytes += d.length;
+      if (outBytes > o.maxBuffer) {
+        res.overflow = true;
+        stop();
+      } else out.push(d);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      errBytes += d.length;
+      if (errBytes <= o.maxBuffer) err.push(d);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // Spawning failed (ENOENT, EACCES): there will be no exit event.
+      if (child.pid === undefined) {
+        res.spawnError = e;
+        exited = true;
+        finish();
+      }
+    });
+    child.on('exit', (code, signal) => {
+      exited = true;
+      res.exitCode = code;
+      res.signal = signal;
+      closeTimer = setTimeout(finish, 500);
+    });
+    child.on('close', finish);
+
+    // A program that exits without reading its input closes the pipe: that is not our error.
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(o.input);
+  });
+}

@@ -1,0 +1,124 @@
+// The tool-use loop: ask the model, run the tools it calls, give it the results, until it answers,
+// finishes, or a limit stops it. Every step is handed to `record` before the next begins, so a
+// crash leaves a run record that shows how far the run got.
+import { ModelError, addUsage, type Message, type ModelRequest, type ModelTurn, type Provider, type ToolResultBlock, type ToolUseBlock, type Usage } from '../core/transcript.js';
+import type { RecordEntry } from '../core/runrecord.js';
+import { callWithRetry } from './retry.js';
+
+export interface ToolRunner {
+  run(name: string, input: unknown): Promise<{ content: string; is_error: boolean; kind?: string }>;
+  /** The answer given through the finish tool, if it was called. */
+  finished(): string | undefined;
+}
+
+export interface LoopLimits {
+  maxTurns: number;
+  /** Epoch ms: no new model call starts after it; the run is checkpointed instead. */
+  deadline: number;
+  /** Whether the agent's daily token/cost budget still allows another call, given this run's usage so far. */
+  budgetLeft(usage: Usage): string | undefined;
+  /** One model call's timeout. */
+  callTimeoutMs: number;
+  /** Retries of one call. */
+  maxRetries: number;
+}
+
+export interface LoopInput {
+  provider: Provider;
+  request: Omit<ModelRequest, 'messages' | 'signal'>;
+  messages: Message[];
+  /** Turn number of the first new model call (a resumed run continues the numbering). */
+  firstTurn: number;
+  tools: ToolRunner;
+  limits: LoopLimits;
+  clock: { now(): number; sleep(ms: number): Promise<void>; random(): number };
+  record(entry: RecordEntry, usage: Usage): Promise<void>;
+  requestHash(req: Omit<ModelRequest, 'signal' | 'onText'>): string;
+  onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
+}
+
+export type LoopEnd =
+  | { outcome: 'done'; answer: string; usage: Usage; turns: number }
+  | { outcome: 'checkpoint'; reason: string; usage: Usage; turns: number }
+  | { outcome: 'failed'; reason: string; retry: boolean; usage: Usage; turns: number };
+
+/** Tool errors in a row (unknown tools, bad arguments) after which the run is given up. */
+export const MAX_TOOL_ERRORS = 3;
+
+function answerText(turn: ModelTurn): string {
+  return turn.content
+    .filter((b) => b.type === 'text')
+    .map((b) => (b as { text: string }).text)
+    .join('\n')
+    .trim();
+}
+
+export async function runLoop(input: LoopInput): Promise<LoopEnd> {
+  const { limits, clock } = input;
+  const messages = [...input.messages];
+  let usage: Usage = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
+  let toolErrors = 0;
+  let turnNo = input.firstTurn;
+  type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns'> : never) : never;
+  const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn }) as LoopEnd;
+
+  for (; ; turnNo++) {
+    if (turnNo - input.firstTurn >= limits.maxTurns) {
+      return end({ outcome: 'failed', reason: `stopped after ${limits.maxTurns} model turns without an answer (budget.max_turns)`, retry: false });
+    }
+    if (clock.now() >= limits.deadline) return end({ outcome: 'checkpoint', reason: "the tick's time budget ran out" });
+    const over = limits.budgetLeft(usage);
+    if (over) return end({ outcome: 'checkpoint', reason: over });
+
+    const req = { ...input.request, messages };
+    const hash = input.requestHash(req);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), limits.callTimeoutMs);
+    let turn: ModelTurn;
+    try {
+      turn = await callWithRetry(input.provider, { ...req, signal: controller.signal }, {
+        deadline: limits.deadline,
+        now: clock.now,
+        sleep: clock.sleep,
+        random: clock.random,
+        maxAttempts: limits.maxRetries + 1,
+        onRetry: input.onRetry,
+      });
+    } catch (err) {
+      if (!(err instanceof ModelError)) throw err;
+      if (controller.signal.aborted) {
+        return end({ outcome: 'failed', reason: `no answer from the model within ${Math.round(limits.callTimeoutMs / 1000)} s`, retry: true });
+      }
+      return end({ outcome: 'failed', reason: err.message, retry: true });
+    } finally {
+      clearTimeout(timer);
+    }
+    usage = addUsage(usage, turn.usage);
+    await input.record({ type: 'model', turn: turnNo, content: turn.content, stop: turn.stop, usage: turn.usage, request: hash }, usage);
+    messages.push({ role: 'assistant', content: turn.content });
+
+    const calls = turn.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+    if (!calls.length) {
+      const answer = answerText(turn);
+      if (!answer) return end({ outcome: 'failed', reason: `the model ended its turn (${turn.stop}) with no answer and no tool call`, retry: true });
+      return end({ outcome: 'done', answer });
+    }
+    const results: ToolResultBlock[] = [];
+    const names: Record<string, string> = {};
+    let badCall: string | undefined;
+    for (const call of calls) {
+      const r = await input.tools.run(call.name, call.input);
+      results.push({ type: 'tool_result', tool_use_id: call.id, content: r.content, ...(r.is_error ? { is_error: true } : {}) });
+      names[call.id] = call.name;
+      if (r.kind === 'unknown' || r.kind === 'invalid') badCall = r.content;
+    }
+    toolErrors = badCall ? toolErrors + 1 : 0;
+    await input.record({ type: 'user', turn: turnNo, content: results, toolNames: names }, usage);
+    messages.push({ role: 'user', content: results });
+    const finished = input.tools.finished();
+    if (finished !== undefined) return end({ outcome: 'done', answer: finished });
+    if (badCall && toolErrors >= MAX_TOOL_ERRORS) {
+      return end({ outcome: 'failed', reason: `the model made ${MAX_TOOL_ERRORS} bad tool calls in a row; the last: ${badCall}`, retry: true });
+    }
+  }
+}

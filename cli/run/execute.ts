@@ -1,0 +1,346 @@
+// One agent run on one inbox item: context, the model loop, the results written back as plain
+// files, and one commit authored by the agent. Used by the tick and by `aos run`.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { suffix } from '../core/ids.js';
+import { stamp, localTime } from '../core/time.js';
+import { agentIdentity, quoteSubject } from '../core/commit.js';
+import { assembleContext, taskMessage } from '../core/context.js';
+import { rankMemories } from '../core/memsearch.js';
+import { parseRunRecord, renderRunRecord, runRecordPath, shortHash, type RecordEntry, type RunFront, type Outcome } from '../core/runrecord.js';
+import { costOf } from '../core/prices.js';
+import { NO_USAGE, type Message, type Provider, type Usage } from '../core/transcript.js';
+import type { Capability } from '../core/capabilities.js';
+import type { Env } from '../env.js';
+import type { Home } from '../home/home.js';
+import type { Agent, InboxItem } from '../home/store.js';
+import { loadMemories } from '../home/store.js';
+import { appendLog, readLog } from '../home/log.js';
+import { donePath, finishItem, updateItem } from '../home/items.js';
+import { isErrno, writeAtomic } from '../home/files.js';
+import { commit, type CommitSpec } from '../git/git.js';
+import { offeredTools, runTool } from '../tools/registry.js';
+import type { RunCtx } from '../tools/context.js';
+import { runLoop } from '../model/loop.js';
+import { clearJournal, writeJournal, type Journal } from './journal.js';
+
+export interface Spend {
+  tokens: number;
+  usd: number;
+}
+
+export interface RunSpec {
+  home: Home;
+  env: Env;
+  agent: Agent;
+  caps: Capability[];
+  item: InboxItem;
+  trigger: string;
+  /** 'tick' for the heartbeat, 'run' for `aos run`. */
+  kind: 'tick' | 'run';
+  provider: Provider;
+  deadline: number;
+  /** What this agent already spent today, for its daily budget. */
+  spent: Spend;
+  /** A run to continue: its record's entries and what to tell the model now. */
+  resume?: { run: string; entries: RecordEntry[]; note?: string };
+  onText?: (delta: string) => void;
+  onRetry?: (message: string) => void;
+  /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
+  replay?: { run: string };
+}
+
+export interface RunReport {
+  run: string;
+  agent: string;
+  item: string;
+  outcome: Outcome;
+  /** The answer, or why it stopped. */
+  text: string;
+  usage: Usage;
+  cost_usd?: number;
+  commit?: string;
+  /** Where the item is now. */
+  itemFile: string;
+  attention: boolean;
+}
+
+const DEFAULT_MAX_TURNS = 20;
+const DEFATULT_CALL_TIMEOUT_S = 120;
+const CONTEXT_BUDGET_TOKENS = 6000;
+
+export function newRunId(env: Env, at: Date): string {
+  return `r-${stamp(at)}-${suffix(env.randomBytes(4))}`;
+}
+
+function tokensOf(u: Usage): number {
+  return u.input + u.output + u.cache_read + u.cache_write;
+}
+
+export function usageTrailer(u: Usage, usd: number | undefined): string {
+  return `in=${u.input} out=${u.output} cache_read=${u.cache_read} cache_write=${u.cache_write}${usd !== undefined ? ` usd=${usd.toFixed(4)}` : ''}`;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return '';
+    throw err;
+  }
+}
+
+async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
+  const { home, env, agent, item } = spec;
+  const tz = home.config.owner.timezone;
+  const now = localTime(env.now(), tz);
+  const canReadMemory = spec.caps.some((c) => c.kind === 'memory' && c.actions.includes('read'));
+  const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
+  const memories = canReadMemory
+    ? rankMemories(
+        (await loadMemories(home.root, home.docs)).docs.map((d) => ({ file: d.file, title: d.front.title, description: d.front.description, text: d.body, status: d.front.status })),
+        `${item.subject}\n${item.body}`,
+        3,
+      )
+    : [];
+  const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
+  const recentLog = (await readLog(home.root, from, now.date))
+    .filter((e) => e.agent === agent.id)
+    .slice(-20)
+    .map((e) => ({ heading: `${e.date} ${e.time} · ${e.kind}${e.ref ? ` · ${e.ref}` : ''}`, body: e.body }));
+  return assembleContext({
+    agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
+    owner: { name: home.config.owner.name, timezone: tz, profile: home.config.owner.profile },
+    memoryIndex,
+    memories,
+    recentLog,
+    now: `${now.date} ${now.time.slice(0, 5)}`,
+    run,
+    toolNames,
+    budgetTokens: CONTEXT_BUDGET_TOKENS,
+  });
+}
+
+function subjectFor(agent: string, outcome: Outcome, subject: string, extra: string): string {
+  const q = quoteSubject(subject);
+  switch (outcome) {
+    case 'done':
+      return `${agent}: answered ${q}`;
+    case 'waiting':
+      return `${agent}: delegated ${q}${extra}`;
+    case 'checkpoint':
+      return `${agent}: checkpointed ${q}`;
+    default:
+      return `${agent}: failed ${q}${extra}`;
+  }
+}
+
+/** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
+export async function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
+  await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
+  const sha = await commit(home.root, env.vars, spec);
+  await clearJournal(home.root);
+  return sha;
+}
+
+export async function executeRun(spec: RunSpec): Promise<RunReport> {
+  const { home, env, agent, item } = spec;
+  const tz = home.config.owner.timezone;
+  const started = env.now();
+  const run = spec.replay?.run ?? newRunId(env, started);
+  const recordFile = runRecordPath(run);
+  const maxAttempts = home.config.tick.max_attempts;
+  const journal: Journal = {
+    run,
+    agent: agent.id,
+    item: item.file,
+    itemId: item.id,
+    record: recordFile,
+    pid: env.pid,
+    host: env.hostname,
+    started: started.toISOString(),
+    phase: 'running',
+    touched: [recordFile, item.file],
+  };
+  await writeJournal(home.root, journal);
+  const touched = new Set(journal.touched);
+  const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
+  await updateItem(home.root, item.file, { status: 'running', run, handled_by: agent.id });
+
+  const tools = offeredTools(spec.caps);
+  const ctx: RunCtx = {
+    home,
+    env,
+    agent: { id: agent.id, caps: spec.caps },
+    item: { id: item.id, chain: [...(item.front.chain ?? []), agent.id], childrenBefore: item.front.children?.length ?? 0 },
+    run,
+    touched,
+    onTouch: saveTouched,
+    children: [],
+    messages: [],
+  };
+  const context = await buildContext(spec, run, tools.map((t) => t.def.name));
+  const toolDefs = tools.map((t) => t.def);
+  const front: RunFront = {
+    run,
+    agent: agent.id,
+    item: item.id,
+    trigger: spec.trigger,
+    provider: spec.provider.name,
+    model: spec.provider.model,
+    device: home.device,
+    started: localTime(started, tz).iso,
+    outcome: 'running',
+    usage: { ...NO_USAGE },
+    ...(spec.resume ? { resumes: spec.resume.run } : {}),
+    prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
+  };
+  const entries: RecordEntry[] = spec.resume ? [...spec.resume.entries] : [];
+  let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
+  if (!spec.resume) entries.push({ type: 'user', turn: 0, content: taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body }) });
+  else if (spec.resume.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
+  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), renderRunRecord(front, entries, final));
+  await writeRecord();
+
+  const prices = home.config.model.prices;
+  const budget = agent.front.budget;
+  const messages = entriesToMessages(entries);
+  const end = await runLoop({
+    provider: spec.provider,
+    request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText },
+    messages,
+    firstTurn: turn,
+    tools: { run: (name, input) => runTool(tools, name, input, ctx), finished: () => ctx.finished },
+    limits: {
+      maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
+      deadline: spec.deadline,
+      maxRetries: home.config.model.max_retries,
+      callTimeoutMs: (home.config.model.timeout_seconds ?? DEFATULT_CALL_TIMEOUT_S) * 1000,
+      budgetLeft(usage) {
+        if (budget.tokens_per_day !== undefined && spec.spent.tokens + tokensOf(usage) >= budget.tokens_per_day) {
+          return `${agent.id}'s daily token budget (${budget.tokens_per_day}) is spent`;
+        }
+        const usd = costOf(spec.provider.model, usage, prices) ?? 0;
+        if (budget.usd_per_day !== undefined && spec.spent.usd + usd >= budget.usd_per_day) return `${agent.id}'s daily cost budget ($${budget.usd_per_day}) is spent`;
+        return undefined;
+      },
+    },
+    clock: { now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
+    async record(entry, usage) {
+      entries.push(entry);
+      front.usage = usage;
+      await writeRecord();
+    },
+    requestHash: (req) => shortHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
+    onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
+  });
+
+  const ended = env.now();
+  const endIso = localTime(ended, tz).iso;
+  const cost = costOf(spec.provider.model, end.usage, prices);
+  front.usage = end.usage;
+  if (cost !== undefined) front.cost_usd = cost;
+  front.ended = endIso;
+  const children = [...(item.front.children ?? []), ...ctx.children];
+  let outcome: Outcome;
+  let text: string;
+  let itemFile = item.file;
+  let attention = false;
+  let extra = '';
+  if (end.outcome === 'done' && ctx.children.length) {
+    outcome = 'waiting';
+    text = end.answer;
+    extra = ` (waits for ${ctx.children.length} item${ctx.children.length === 1 ? '' : 's'})`;
+    await updateItem(home.root, item.file, { status: 'waiting', children, checkpoint: run, error: undefined });
+  } else if (end.outcome === 'done') {
+    outcome = 'done';
+    text = end.answer;
+    itemFile = donePath(item.name, localTime(ended, tz).date);
+    touched.add(itemFile);
+    await saveTouched();
+    await finishItem(home.root, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);
+  } else if (end.outcome === 'checkpoint') {
+    outcome = 'checkpoint';
+    text = end.reason;
+    await updateItem(home.root, item.file, { status: 'new', checkpoint: run, error: undefined });
+  } else {
+    outcome = 'failed';
+    text = end.reason;
+    const attempts = (item.front.attempts ?? 0) + 1;
+    const final = !end.retry || attempts >= maxAttempts;
+    attention = final;
+    extra = final ? '' : ` (attempt ${attempts} of ${maxAttempts}, will retry)`;
+    // A retry starts from the last good checkpoint, if there was one; otherwise from the item.
+    await updateItem(home.root, item.file, { status: final ? 'failed' : 'new', attempts, error: end.reason });
+  }
+  front.outcome = outcome;
+  if (outcome === 'failed' || outcome === 'checkpoint') front.error = text;
+  await writeRecord(text);
+
+  const logBody =
+    outcome === 'done'
+      ? `Answered ${item.id} (${quoteSubject(item.subject, 80)}): ${firstLines(text)}`
+      : outcome === 'waiting'
+        ? `Delegated ${ctx.children.join(', ')} for ${item.id} (${quoteSubject(item.subject, 80)}); waits for the results.`
+        : outcome === 'checkpoint'
+          ? `Paused ${item.id} (${quoteSubject(item.subject, 80)}): ${text}. It resumes from this run next tick.`
+          : `Failed ${item.id} (${quoteSubject(item.subject, 80)})${extra}: ${text}`;
+  touched.add(await appendLog(home.root, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
+  const sha = spec.replay ? undefined : await commitRun(home, env, { ...journal, touched: [...touched] }, {
+    who: agentIdentity(agent.id),
+    subject: subjectFor(agent.id, outcome, item.subject, extra),
+    trailers: {
+      'Aos-Run': run,
+      'Aos-Agent': agent.id,
+      'Aos-Kind': spec.kind,
+      'Aos-Item': item.id,
+      'Aos-Outcome': outcome,
+      'Aos-Usage': usageTrailer(end.usage, cost),
+      'Aos-Device': home.device,
+    },
+    paths: [...touched],
+  });
+  if (spec.replay) await clearJournal(home.root);
+  return { run, agent: agent.id, item: item.id, outcome, text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention };
+}
+
+function firstLines(text: string): string {
+  const t = text.trim();
+  return t.length > 400 ? t.slice(0, 399) + '…' : t;
+}
+
+export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
+  return entries.map((e) => (e.type === 'model' ? { role: 'assistant', content: e.content } : { role: 'user', content: e.content }));
+}
+
+export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend> {
+  // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
+  const tz = home.config.owner.timezone;
+  const today = localTime(env.now(), tz).date;
+  const spend: Spend = { tokens: 0, usd: 0 };
+  const since = stamp(new Date(env.now().getTime() - 36 * 3600_000));
+  const months = new Set([runRecordPath(`r-${since}-0`), runRecordPath(`r-${stamp(env.now())}-0`)].map((p) => p.slice(0, p.lastIndexOf('/'))));
+  for (const dir of months) {
+    let names: string[];
+    try {
+      names = await fs.readdir(join(home.root, dir));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue;
+      throw err;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.md') || name.slice(2, 17) < since) continue;
+      const file = `${dir}/${name}`;
+      let rec;
+      try {
+        rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
+      } catch {
+        continue; // a damaged record is doctor's to report; it does not stop the tick
+      }
+      if (rec.front.agent !== agent || !rec.front.started.startsWith(today)) continue;
+      spend.tokens += tokensOf(rec.front.usage);
+      spend.usd += rec.front.cost_usd ?? 0;
+    }
+  }
+  return spend;
+}

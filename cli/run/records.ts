@@ -1,0 +1,35 @@
+// Finding and reading run records in logs/runs/.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { parseRunRecord } from '../core/runrecord.js';
+import { UsageError, UserError } from '../errors.js';
+import { listNames } from '../home/files.js';
+
+/** Record files, newest first: logs/runs/YYYY/MM/r-….md */
+export async function listRecords(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const y of (await listNames(join(root, 'logs/runs'))).filter((e) => e.isDir && /^\d{4}$/.test(e.name))) {
+    for (const m of (await listNames(join(root, 'logs/runs', y.name))).filter((e) => e.isDir && /^\d{2}$/.test(e.name))) {
+      for (const f of await listNames(join(root, 'logs/runs', y.name, m.name))) {
+        if (f.isFile && /^r-.*\.md$/.test(f.name)) out.push(`logs/runs/${y.name}/${m.name}/${f.name}`);
+      }
+    }
+  }
+  return out.sort().reverse();
+}
+
+export async function readRecord(root: string, file: string) {
+  return parseRunRecord(file, await fs.readFile(join(root, file), 'utf8'));
+}
+
+/** A run by its id or the start of it. */
+export async function findRecord(root: string, wanted: string): Promise<string> {
+  const all = await listRecords(root);
+  const name = (f: string) => f.slice(f.lastIndexOf('/') + 1, -3);
+  const exact = all.find((f) => name(f) === wanted);
+  if (exact) return exact;
+  const matches = all.filter((f) => name(f).startsWith(wanted) || name(f).startsWith(`r-${wanted}`));
+  if (matches.length > 1) throw new UsageError(`"${wanted}" matches ${matches.length} runs (${matches.slice(0, 3).map(name).join(', ')} …): give more of the id`);
+  if (!matches.length) throw new UserError(`no run "${wanted}" in logs/runs/ (aos runs lists them)`);
+  return matches[0]!;
+}

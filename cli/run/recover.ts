@@ -1,0 +1,112 @@
+// After a crash: a stale git index lock, a run that died before its commit, a commit that died
+// half-way. The tick calls this with the writer lock held, before anything else touches git.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { agentIdentity } from '../core/commit.js';
+import { localTime } from '../core/time.js';
+import { parseRunRecord, renderRunRecord } from '../core/runrecord.js';
+import type { Env } from '../env.js';
+import type { Home } from '../home/home.js';
+import { appendLog } from '../home/log.js';
+import { updateItem } from '../home/items.js';
+import { isErrno, writeAtomic, exists } from '../home/files.js';
+import { gitRead } from '../git/read.js';
+import { clearJournal, readJournal } from './journal.js';
+import { commitRun } from './execute.js';
+import { loadInbox } from '../home/store.js';
+
+export interface Recovery {
+  /** What was found and done, one line each, for the tick's report and log. */
+  notes: string[];
+  /** Items marked failed for good. */
+  failed: string[];
+}
+
+const INDEX_LOCK_STALE_MS = 60_000;
+
+/** git's own index lock, left by a git killed mid-command. Ours to remove only when no aos holds the home and git is not running it. */
+async function clearIndexLock(root: string, env: Env, tookOver: boolean, notes: string[]): Promise<void> {
+  const path = join(root, '.git/index.lock');
+  let st;
+  try {
+    st = await fs.stat(path);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return;
+    throw err;
+  }
+  if (tookOver || env.now().getTime() - st.mtimeMs > INDEX_LOCK_STALE_MS) {
+    await fs.rm(path, { force: true });
+    notes.push('removed a stale .git/index.lock left by a git command that was killed');
+  }
+}
+
+async function alreadyCommitted(home: Home, env: Env, run: string): Promise<boolean> {
+  const out = await gitRead(home.root, env.vars, ['log', '-n1', '--format=%H', '--fixed-strings', `--grep=Aos-Run: ${run}`]);
+  return out.trim() !== '';
+}
+
+export async function recover(home: Home, env: Env, opts: { tookOver: boolean }): Promise<Recovery> {
+  const notes: string[] = [];
+  const failed: string[] = [];
+  await clearIndexLock(home.root, env, opts.tookOver, notes);
+  const journal = await readJournal(home.root);
+  if (journal) {
+    if (journal.phase === 'committing' && journal.commit) {
+      if (await alreadyCommitted(home, env, journal.run)) {
+        notes.push(`run ${journal.run} had committed before its process died; nothing to redo`);
+      } else {
+        await commitRun(home, env, journal, journal.commit);
+        notes.push(`finished the commit of run ${journal.run}, cut short when its process died`);
+      }
+      await clearJournal(home.root);
+    } else {
+      await recoverInterrupted(home, env, journal, notes, failed);
+    }
+  }
+  // An item marked running with no journal behind it: its run died before it could record anything.
+  const { items } = await loadInbox(home.root, home.docs);
+  for (const item of items.filter((i) => i.front.status === 'running')) {
+    const attempts = (item.front.attempts ?? 0) + 1;
+    const final = attempts >= home.config.tick.max_attempts;
+    await updateItem(home.root, item.file, { status: final ? 'failed' : 'new', attempts, error: 'its run was interrupted before it could be recorded' });
+    notes.push(`${item.id} was left running by a process that died; ${final ? 'marked failed' : 'it will run again'}`);
+    if (final) failed.push(item.id);
+  }
+  return { notes, failed };
+}
+
+async function recoverInterrupted(home: Home, env: Env, journal: import('./journal.js').Journal, notes: string[], failed: string[]): Promise<void> {
+  const tz = home.config.owner.timezone;
+  const reason = `interrupted: the process running it (pid ${journal.pid} on ${journal.host}) died during the run`;
+  const touched = new Set(journal.touched);
+  if (journal.record && (await exists(join(home.root, journal.record)))) {
+    try {
+      const rec = parseRunRecord(journal.record, await fs.readFile(join(home.root, journal.record), 'utf8'));
+      rec.front.outcome = 'failed';
+      rec.front.error = reason;
+      rec.front.ended = localTime(env.now(), tz).iso;
+      await writeAtomic(join(home.root, journal.record), renderRunRecord(rec.front, rec.entries, reason));
+    } catch {
+      notes.push(`the record of run ${journal.run} could not be read back; kept as it was`);
+    }
+  }
+  let final = false;
+  if (journal.item && (await exists(join(home.root, journal.item)))) {
+    const { items } = await loadInbox(home.root, home.docs);
+    const item = items.find((i) => i.file === journal.item);
+    const attempts = (item?.front.attempts ?? 0) + 1;
+    final = attempts >= home.config.tick.max_attempts;
+    await updateItem(home.root, journal.item, { status: final ? 'failed' : 'new', attempts, error: reason });
+    if (final) failed.push(journal.itemId);
+  }
+  const note = `Run ${journal.run} of ${journal.itemId} was ${reason}. ${final ? 'The item is marked failed.' : 'The item will run again.'}`;
+  touched.add(await appendLog(home.root, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
+  const existing = [...touched].filter(Boolean);
+  await commitRun(home, env, { ...journal, touched: existing }, {
+    who: agentIdentity(journal.agent === 'unknown' ? 'aos' : journal.agent),
+    subject: `${journal.agent}: interrupted run of ${journal.itemId || 'an item'} recovered`,
+    trailers: { 'Aos-Run': journal.run, 'Aos-Agent': journal.agent, 'Aos-Kind': 'recover', 'Aos-Item': journal.itemId, 'Aos-Outcome': 'failed', 'Aos-Device': home.device },
+    paths: existing,
+  });
+  notes.push(note);
+}

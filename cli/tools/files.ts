@@ -1,0 +1,113 @@
+// File tools: paths relative to the home, checked against the agent's grants, walked component by
+// component so no symbolic link leads anywhere the grant did not name.
+import * as v from 'valibot';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
+import { isErrno, writeAtomic } from '../home/files.js';
+import { ToolError, type Tool } from './registry.js';
+import { touch, type RunCtx } from './context.js';
+
+const READ_MAX_BYTES = 256 * 1024;
+const LIST_MAX = 500;
+
+function allowed(ctx: RunCtx, path: string, action: 'read' | 'write'): string {
+  const verdict = checkFile(ctx.agent.caps, path, action);
+  if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+  const norm = normalizeHomePath(path);
+  return 'path' in norm ? norm.path : path;
+}
+
+/** Refuses a path any of whose existing components is a symbolic link. */
+async function noLinks(root: string, rel: string): Promise<void> {
+  let at = root;
+  for (const seg of rel.split('/')) {
+    at = join(at, seg);
+    try {
+      if ((await fs.lstat(at)).isSymbolicLink()) throw new ToolError(`refused: ${rel} goes through a symbolic link`);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+  }
+}
+
+const hasGrant = (caps: readonly Capability[], action: string) => caps.some((c) => c.kind === 'file' && c.actions.includes(action));
+
+export const readFileTool: Tool<{ path: string }> = {
+  def: {
+    name: 'read_file',
+    description: 'Read a text file in the home (path relative to the home).',
+    input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+  },
+  input: v.strictObject({ path: v.string() }),
+  offered: (caps) => hasGrant(caps, 'read'),
+  async run({ path }, ctx) {
+    const rel = allowed(ctx, path, 'read');
+    await noLinks(ctx.home.root, rel);
+    const st = await fs.stat(join(ctx.home.root, rel));
+    if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
+    const handle = await fs.open(join(ctx.home.root, rel), 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
+      await handle.read(buf, 0, buf.length, 0);
+      const text = buf.toString('utf8');
+      return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+export const listFilesTool: Tool<{ path?: string }> = {
+  def: {
+    name: 'list_files',
+    description: 'List a folder in the home (path relative to the home; folders end with /). Shows only what you may read.',
+    input_schema: { type: 'object', properties: { path: { type: 'string', description: 'a folder; the home itself when omitted' } } },
+  },
+  input: v.strictObject({ path: v.optional(v.string()) }),
+  offered: (caps) => hasGrant(caps, 'read'),
+  async run({ path }, ctx) {
+    const norm = normalizeHomePath(path ?? '.');
+    if ('error' in norm) throw new ToolError(`refused: ${norm.error}`);
+    const dir = norm.path;
+    await noLinks(ctx.home.root, dir);
+    const entries = await fs.readdir(join(ctx.home.root, dir), { withFileTypes: true });
+    const shown: string[] = [];
+    for (const e of entries) {
+      if (e.name === '.git' || e.name === '.aos' || e.isSymbolicLink()) continue;
+      const rel = dir === '.' ? e.name : `${dir}/${e.name}`;
+      // A folder is shown when something inside it could be readable.
+      const probe = e.isDirectory() ? `${rel}/x` : rel;
+      if (checkFile(ctx.agent.caps, probe, 'read').allowed) shown.push(e.isDirectory() ? `${rel}/` : rel);
+    }
+    if (!shown.length) throw new ToolError(`refused or empty: nothing in ${dir} that you may read`);
+    shown.sort();
+    return shown.slice(0, LIST_MAX).join('\n') + (shown.length > LIST_MAX ? `\n… and ${shown.length - LIST_MAX} more` : '');
+  },
+};
+
+export const writeFileTool: Tool<{ path: string; content: string }> = {
+  def: {
+    name: 'write_file',
+    description: 'Create or replace a text file in the home (path relative to the home). The run commits it.',
+    input_schema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+  },
+  input: v.strictObject({ path: v.string(), content: v.pipe(v.string(), v.maxLength(1_000_000, 'at most 1,000,000 characters')) }),
+  offered: (caps) => hasGrant(caps, 'write'),
+  async run({ path, content }, ctx) {
+    const rel = allowed(ctx, path, 'write');
+    if (!/^[\p{L}\p{N}._\-/ ]+$/u.test(rel) || rel.split('/').some((s) => s.startsWith('-') || s.endsWith(' ') || s.endsWith('.'))) {
+      throw new ToolError(`refused: "${rel}" has characters or a shape aos does not write (use letters, digits, . _ - and /)`);
+    }
+    await noLinks(ctx.home.root, rel);
+    const abs = join(ctx.home.root, rel);
+    const st = await fs.lstat(abs).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+    if (st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
+    // Writing a hard-linked file in place would change the other name too, wherever it is.
+    if (st && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
+    await touch(ctx, rel);
+    await writeAtomic(abs, content);
+    return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
+  },
+};

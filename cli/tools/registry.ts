@@ -1,0 +1,66 @@
+// The tools an agent's model may call. Each is offered only when a capability could grant it, and
+// each call is checked by cli/core/capabilities.ts before anything runs.
+import * as v from 'valibot';
+import type { Capability } from '../core/capabilities.js';
+
+import type { ToolDef } from '../core/transcript.js';
+import type { RunCtx } from './context.js';
+import { readFileTool, listFilesTool, writeFileTool } from './files.js';
+import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
+
+export interface Tool<I = any> {
+  def: ToolDef;
+  input: v.GenericSchema<unknown, I>;
+  /** Whether any of the agent's capabilities could grant this tool at all. */
+  offered(caps: readonly Capability[]): boolean;
+  run(input: I, ctx: RunCtx): Promise<string>;
+}
+
+/** A refusal or failure the model should see as an error result (and may recover from). */
+export class ToolError extends Error {
+  override name = 'ToolError';
+}
+
+const finishTool: Tool<{ result: string }> = {
+  def: {
+    name: 'finish',
+    description: 'End the run with your final answer for the owner (or for the agent that delegated to you).',
+    input_schema: { type: 'object', properties: { result: { type: 'string', description: 'the answer, in markdown' } }, required: ['result'] },
+  },
+  input: v.strictObject({ result: v.string() }),
+  offered: () => true,
+  async run(input, ctx) {
+    ctx.finished = input.result;
+    return 'Finished.';
+  },
+};
+
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, finishTool];
+
+export function offeredTools(caps: readonly Capability[]): Tool[] {
+  return TOOLS.filter((t) => t.offered(caps));
+}
+
+
+
+
+export type ToolOutcome = { content: string; is_error: boolean; kind?: 'unknown' | 'invalid' | 'refused' | 'failed' };
+
+/** Runs one tool call. Refusals and bad input come back as error results, never as exceptions. */
+export async function runTool(tools: readonly Tool[], name: string, input: unknown, ctx: RunCtx): Promise<ToolOutcome> {
+  const tool = tools.find((t) => t.def.name === name);
+  if (!tool) return { content: `unknown tool "${name}"; the tools you have are: ${tools.map((t) => t.def.name).join(', ')}`, is_error: true, kind: 'unknown' };
+  const parsed = v.safeParse(tool.input, input);
+  if (!parsed.success) {
+    const why = parsed.issues.map((i) => `${v.getDotPath(i) ?? 'input'}: ${i.message}`).join('; ');
+    return { content: `invalid arguments for ${name}: ${why}`, is_error: true, kind: 'invalid' };
+  }
+  try {
+    return { content: await tool.run(parsed.output, ctx), is_error: false };
+  } catch (err) {
+    if (err instanceof ToolError) return { content: err.message, is_error: true, kind: 'refused' };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) return { content: `${name} failed: ${(err as Error).message}`, is_error: true, kind: 'failed' };
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+// Tools that work with the home's own records: the log, memory, other agents and the owner.
+import * as v from 'valibot';
+import { checkDelegate, checkMessage, checkSimple, delegateLimits, type Capability } from '../core/capabilities.js';
+import { rankMemories } from '../core/memsearch.js';
+import { AGENT_ID } from '../core/ids.js';
+import { localTime } from '../core/time.js';
+import { appendLog } from '../home/log.js';
+import { createItem } from '../home/items.js';
+import { loadAgents, loadMemories } from '../home/store.js';
+import { ToolError, type Tool } from './registry.js';
+import { touch, type RunCtx } from './context.js';
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));
+
+export const noteTool: Tool<{ text: string }> = {
+  def: {
+    name: 'note',
+    description: "Note an observation in today's log (a lasting fact about the owner, a decision, a lesson). The nightly dream turns notes into memories.",
+    input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+  },
+  input: v.strictObject({ text: text(4000) }),
+  // Every agent may write its own observations to the log: it is how memory is made.
+  offered: () => true,
+  async run({ text }, ctx) {
+    const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'note', agent: ctx.agent.id, ref: ctx.run, body: text });
+    await touch(ctx, file);
+    return `Noted in ${file}.`;
+  },
+};
+
+export const searchMemoryTool: Tool<{ query: string; limit?: number }> = {
+  def: {
+    name: 'search_memory',
+    description: 'Search the memory topics (memory/*.md) for a query; returns the best matches with their files and text.',
+    input_schema: { type: 'object', properties: { query: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 10 } }, required: ['query'] },
+  },
+  input: v.strictObject({ query: text(500), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))) }),
+  offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
+  async run({ query, limit }, ctx) {
+    const { docs } = await loadMemories(ctx.home.root, ctx.home.docs);
+    const hits = rankMemories(
+      docs.map((d) => ({ file: d.file, title: d.front.title, description: d.front.description, text: d.body, status: d.front.status })),
+      query,
+      limit ?? 5,
+    );
+    if (!hits.length) return `No memory matches "${query}".`;
+    return hits.map((h) => `## ${h.title} (${h.file})\n${h.description}\n\n${h.text.trim().slice(0, 1500)}`).join('\n\n');
+  },
+};
+
+async function agentIds(ctx: RunCtx): Promise<string[]> {
+  return (await loadAgents(ctx.home.root, ctx.home.docs)).agents.filter((a) => a.front.status === 'active').map((a) => a.id);
+}
+
+const hasDelegate = (caps: readonly Capability[]) => delegateLimits(caps) !== undefined;
+
+export const delegateTool: Tool<{ to: string; task: string }> = {
+  def: {
+    name: 'delegate',
+    description:
+      'Hand part of this work to another agent. It becomes an inbox item for that agent; this item waits, and you are resumed with the results when every delegated item has finished. End your turn after delegating.',
+    input_schema: { type: 'object', properties: { to: { type: 'string', description: 'agent id' }, task: { type: 'string' } }, required: ['to', 'task'] },
+  },
+  input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'an agent id')), task: text(20000) }),
+  offered: hasDelegate,
+  async run({ to, task }, ctx) {
+    if (to === ctx.agent.id) throw new ToolError('refused: an agent cannot delegate to itself');
+    const verdict = checkDelegate(ctx.agent.caps, to, ctx.item.chain, ctx.item.childrenBefore + ctx.children.length);
+    if (!verdict.allowed) {
+      if (verdict.reason.startsWith('delegation loop')) {
+        const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, ctx.env.now(), {
+          kind: 'refused',
+          agent: ctx.agent.id,
+          ref: ctx.run,
+          body: `Stopped a ${verdict.reason} (item ${ctx.item.id}).`,
+        });
+        await touch(ctx, file);
+      }
+      throw new ToolError(`refused: ${verdict.reason}`);
+    }
+    if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
+    const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
+    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain });
+    ctx.children.push(child.id);
+    await touch(ctx, child.file);
+    return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
+  },
+};
+
+export const sendMessageTool: Tool<{ to: string; text: string }> = {
+  def: {
+    name: 'send_message',
+    description: 'Send a short message to the owner ("owner": it goes to the daily log) or to another agent (it becomes an inbox item for that agent). No reply is awaited.',
+    input_schema: { type: 'object', properties: { to: { type: 'string' }, text: { type: 'string' } }, required: ['to', 'text'] },
+  },
+  input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'owner or an agent id')), text: text(8000) }),
+  offered: (caps) => caps.some((c) => (c.kind === 'inbox' && c.actions.includes('write')) || (c.kind === 'agent' && c.actions.includes('message'))),
+  async run({ to, text }, ctx) {
+    if (to === ctx.agent.id) throw new ToolError('refused: a message to yourself is a note (use the note tool)');
+    const verdict = checkMessage(ctx.agent.caps, to);
+    if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+    const now = ctx.env.now();
+    if (to === 'owner') {
+      const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, now, { kind: 'message', agent: ctx.agent.id, ref: ctx.run, body: text });
+      await touch(ctx, file);
+      ctx.messages.push(text);
+      return `Sent to the owner (${file}).`;
+    }
+    if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
+    const created = localTime(now, ctx.home.config.owner.timezone).iso;
+    const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id }, now);
+    await touch(ctx, item.file);
+    return `Sent to ${to} as inbox item ${item.id}.`;
+  },
+};

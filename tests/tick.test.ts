@@ -1,0 +1,469 @@
+// The tick end to end: the built CLI in real processes, the real Anthropic SDK against a fake
+// Messages API on 127.0.0.1, real git. Faults are real too: HTTP errors, hangs, SIGKILL.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AOS, aosAsync, bareEnv, git, newHome, read, write, tempDir, type Result } from './helpers.js';
+import { startFakeAnthropic, type FakeServer } from './fake-anthropic.js';
+
+const CHIEF = `---
+name: Chief
+role: Triages and delegates.
+capabilities:
+  - "memory:*:read"
+  - "file:notes/**:read,write"
+  - "agent:delegate{to:researcher;max:2}"
+budget:
+  max_turns: 6
+---
+You are the chief.
+`;
+const RESEARCHER = `---
+name: Researcher
+role: Finds things out.
+handles: ["find *"]
+capabilities:
+  - "memory:*:read"
+  - "agent:delegate{to:chief;max:1}"
+---
+You are the researcher.
+`;
+
+/** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
+function modelHome(extraYaml = '', model = 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 5'): string {
+  const home = newHome();
+  for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
+  rmSync(join(home, 'inbox/welcome.md'));
+  write(home, 'agents/chief.md', CHIEF);
+  write(home, 'agents/researcher.md', RESEARCHER);
+  const yaml = read(home, 'aos.yaml').replace(/provider: none/, model) + extraYaml;
+  write(home, 'aos.yaml', yaml);
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'test roster']);
+  return home;
+}
+
+function envFor(server: FakeServer | undefined, extra: Record<string, string> = {}) {
+  return bareEnv({ ...(server ? { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } : {}), ...extra });
+}
+
+function tick(home: string, server?: FakeServer, extra: string[] = []): Promise<Result> {
+  return aosAsync(['tick', '--home', home, ...extra], { env: envFor(server) });
+}
+
+let added = 0;
+/** Items get ids in the order they are added, so the tick's order (oldest first) is known. */
+function addItem(home: string, text: string, to?: string): string {
+  const id = `20261121T10${String(added++).padStart(4, '0')}-t${Math.random().toString(36).slice(2, 5)}`;
+  write(home, `inbox/${id}.md`, `---\nid: ${id}\nfrom: owner\n${to ? `to: ${to}\n` : ''}kind: task\npriority: normal\ncreated: 2026-11-21T10:00:00+00:00\nstatus: new\n---\n${text}\n`);
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', `add ${id}`]);
+  return id;
+}
+
+function doneFile(home: string, id: string): string | undefined {
+  const root = join(home, 'inbox/done');
+  if (!existsSync(root)) return undefined;
+  const dirs = (p: string) => readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const y of dirs(root)) for (const m of dirs(join(root, y))) if (existsSync(join(root, y, m, `${id}.md`))) return `inbox/done/${y}/${m}/${id}.md`;
+  return undefined;
+}
+
+function commitsWith(home: string, trailer: string): string[] {
+  return git(home, ['log', '--format=%H', '--fixed-strings', `--grep=${trailer}`]).split('\n').filter(Boolean);
+}
+
+function runIdOf(home: string, file: string): string {
+  return /^run: (r-\S+)$/m.exec(read(home, file))![1]!;
+}
+
+test('nothing due: no model call and no commit', async () => {
+  const server = await startFakeAnthropic();
+  try {
+    const home = modelHome();
+    const head = git(home, ['rev-parse', 'HEAD']);
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, 0);
+    assert.is(git(home, ['rev-parse', 'HEAD']), head);
+  } finally {
+    await server.close();
+  }
+});
+
+test('an answer: item to done with its result, run record, log entry, one commit by the agent with trailers', async () => {
+  const server = await startFakeAnthropic([{ text: 'Three trains: 08:39, 09:09, 10:09.', usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 } }]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'Find three trains from Lisbon to Porto on Saturday morning.');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /done\s+\S+ by researcher/);
+    // Routed by the hint "find *"; the stable prefix is marked for caching.
+    const body = server.requests[0]!.body;
+    assert.match(JSON.stringify(body.system[0]), /cache_control/);
+    assert.match(body.system[0].text, /You are the researcher/);
+    assert.match(body.messages[0].content, /Find three trains/);
+    const done = doneFile(home, id)!;
+    assert.ok(done, 'item moved to done');
+    assert.not.ok(existsSync(join(home, `inbox/${id}.md`)));
+    const text = read(home, done);
+    assert.match(text, /status: done/);
+    assert.match(text, /handled_by: researcher/);
+    assert.match(text, /## Result\n\nThree trains: 08:39/);
+    const run = runIdOf(home, done);
+    const record = read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`);
+    assert.match(record, /outcome: done/);
+    assert.match(record, /usage: \{ input: 1200, output: 40, cache_read: 800, cache_write: 0 \}/);
+    assert.match(record, /cost_usd: 0\.00/);
+    const log = git(home, ['log', '-1', '--format=%an <%ae>%n%B']);
+    assert.match(log, /^researcher <researcher@aos\.invalid>/);
+    for (const t of [`Aos-Run: ${run}`, 'Aos-Agent: researcher', 'Aos-Kind: tick', `Aos-Item: ${id}`, 'Aos-Usage: in=1200 out=40 cache_read=800']) assert.match(log, t);
+    assert.is(git(home, ['status', '--porcelain']), '', 'everything committed');
+    const day = readdirSync(join(home, 'logs')).filter((d) => /^\d{4}$/.test(d));
+    assert.ok(day.length);
+    assert.match(git(home, ['grep', '-h', '· tick · researcher ·', 'HEAD', '--', 'logs']), new RegExp(run));
+  } finally {
+    await server.close();
+  }
+});
+
+test('tools: a granted write is committed with the run; refused writes reach nothing; ungranted tools are not offered', async () => {
+  const server = await startFakeAnthropic([
+    {
+      tools: [
+        { name: 'write_file', input: { path: 'notes/trains.md', content: '# Trains\n08:39\n' } },
+        { name: 'write_file', input: { path: '.git/config', content: 'x' } },
+        { name: 'write_file', input: { path: 'agents/chief.md', content: 'x' } },
+        { name: 'write_file', input: { path: 'notes/../aos.yaml', content: 'x' } },
+      ],
+    },
+    { text: 'Saved the trains to notes/trains.md.' },
+  ]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'Save the train times', 'chief');
+    const config = read(home, '.git/config');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(read(home, 'notes/trains.md'), '# Trains\n08:39\n');
+    assert.is(read(home, '.git/config'), config);
+    assert.is(read(home, 'agents/chief.md'), CHIEF);
+    const results = server.requests[1]!.body.messages[2].content;
+    assert.is(results.length, 4);
+    assert.not.ok(results[0].is_error);
+    for (const i of [1, 2, 3]) assert.ok(results[i].is_error, `result ${i} is an error: ${results[i].content}`);
+    assert.match(results[1].content, /\.git is never writable/);
+    assert.match(results[3].content, /\.\./);
+    assert.match(git(home, ['show', '--stat', '--format=%an', 'HEAD']), /^chief[\s\S]*notes\/trains\.md/);
+    assert.ok(doneFile(home, id));
+    const chiefTools = server.requests[0]!.body.tools.map((t: { name: string }) => t.name);
+    assert.ok(chiefTools.includes('write_file') && chiefTools.includes('delegate'));
+    assert.not.ok(chiefTools.includes('send_message'), 'no inbox or message grant, no send_message');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a 429 with retry-after is retried inside the tick and the item is answered', async () => {
+  const server = await startFakeAnthropic([{ status: 429, headers: { 'retry-after': '0' } }, { text: 'Done after a retry.' }]);
+  try {
+    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 2');
+    const id = addItem(home, 'Anything', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, 2);
+    assert.match(read(home, doneFile(home, id)!), /Done after a retry/);
+  } finally {
+    await server.close();
+  }
+});
+
+const faults: [string, object[], RegExp][] = [
+  ['a 500', [{ status: 500 }], /500/],
+  ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i],
+  ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/],
+  ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/],
+  ['no answer before the timeout', [{ hang: true }], /no answer|timed? ?out/i],
+];
+
+for (const [name, script, reason] of faults) {
+  test(`fault: ${name} → recorded, retried on later ticks, then failed with the reason; other items go on`, async () => {
+    const server = await startFakeAnthropic([], { whenEmpty: { status: 500 } });
+    try {
+      const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 1');
+      const bad = addItem(home, 'the bad one', 'chief');
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        server.push(...(script as never[]));
+        if (attempt === 1) server.push({ text: 'the other item is fine' } as never);
+        if (attempt === 1) addItem(home, 'find the good one');
+        const r = await tick(home, server);
+        const item = read(home, `inbox/${bad}.md`);
+        assert.match(item, new RegExp(`attempts: ${attempt}`));
+        assert.match(item, reason, item);
+        if (attempt < 3) {
+          assert.is(r.code, 0, r.stderr);
+          assert.match(item, /status: new/);
+        } else {
+          assert.is(r.code, 1, 'a final failure needs the owner');
+          assert.match(item, /status: failed/);
+          assert.match(r.stderr, /failed: /);
+        }
+        if (attempt === 1) assert.match(r.stdout, /done\s+\S+ by researcher/, 'the other item was answered in the same tick');
+      }
+      const run = runIdOf(home, `inbox/${bad}.md`);
+      assert.match(read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`), /outcome: failed/);
+      assert.is(git(home, ['status', '--porcelain']), '');
+      // A failed item is left alone by later ticks.
+      const before = server.requests.length;
+      assert.is((await tick(home, server)).code, 0);
+      assert.is(server.requests.length, before);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+function spawnTick(home: string, server: FakeServer) {
+  const child = spawn(process.execPath, [AOS, 'tick', '--home', home], { env: envFor(server), detached: true, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return { child, exited };
+}
+
+test('SIGKILL during the model call: the next tick takes over, records the interruption, and runs the item once more', async () => {
+  const server = await startFakeAnthropic([{ hang: true }]);
+  try {
+    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 30');
+    const id = addItem(home, 'a long question', 'chief');
+    const { child, exited } = spawnTick(home, server);
+    await server.waitForRequests(1, 20_000);
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    assert.ok(existsSync(join(home, '.aos/lock')), 'the dead tick left its lock');
+    server.push({ text: 'answered on the second try' });
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /took over a stale lock/);
+    assert.match(r.stdout, /interrupted/);
+    const done = read(home, doneFile(home, id)!);
+    assert.match(done, /answered on the second try/);
+    assert.match(done, /attempts: 1/);
+    assert.is(commitsWith(home, `Aos-Item: ${id}`).length, 2, 'one commit for the interrupted run, one for the answer');
+    assert.is(git(home, ['status', '--porcelain']), '');
+    assert.match(git(home, ['log', '--format=%B', '-n', '2']), /Aos-Kind: recover/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('SIGKILL during the commit: the next tick clears git, finishes that commit once, and loses nothing', async () => {
+  const server = await startFakeAnthropic([{ text: 'the answer before the crash' }]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'a question', 'chief');
+    const started = join(tempDir(), 'hook-started');
+    // The commit's own hook stalls, so the kill lands while git holds the index lock.
+    write(home, '.git/hooks/pre-commit', `#!/bin/sh\ntouch '${started}'\nsleep 30\n`);
+    chmodSync(join(home, '.git/hooks/pre-commit'), 0o755);
+    const { child, exited } = spawnTick(home, server);
+    for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(started), 'the commit started');
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    rmSync(join(home, '.git/hooks/pre-commit'));
+    assert.ok(existsSync(join(home, '.git/index.lock')), 'git was killed holding its index lock');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /index\.lock/);
+    assert.match(r.stdout, /finished the commit/);
+    const done = doneFile(home, id)!;
+    assert.match(read(home, done), /the answer before the crash/);
+    const run = runIdOf(home, done);
+    assert.is(commitsWith(home, `Aos-Run: ${run}`).length, 1, 'exactly one commit for the run');
+    assert.is(server.requests.length, 1, 'the model was not asked again');
+    assert.is(git(home, ['status', '--porcelain']), '');
+  } finally {
+    await server.close();
+  }
+});
+
+test('ten ticks at once: exactly one works and each item runs once', async () => {
+  const server = await startFakeAnthropic([], { whenEmpty: { text: 'ok', delayMs: 150 } });
+  try {
+    const home = modelHome();
+    const ids = [1, 2, 3].map((n) => addItem(home, `item ${n}`, 'chief'));
+    const results = await Promise.all(Array.from({ length: 10 }, () => tick(home, server)));
+    for (const r of results) assert.is(r.code, 0, r.stderr);
+    const workers = results.filter((r) => /done\s/.test(r.stdout));
+    assert.is(workers.length, 1, results.map((r) => r.stdout).join('\n---\n'));
+    assert.ok(results.filter((r) => /another aos is working/.test(r.stdout)).length >= 1);
+    assert.is(server.requests.length, 3);
+    for (const id of ids) {
+      assert.ok(doneFile(home, id), `${id} done`);
+      assert.is(commitsWith(home, `Aos-Item: ${id}`).length, 1, `${id} committed once`);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('a run out of time budget is checkpointed and resumes next tick from its record', async () => {
+  const server = await startFakeAnthropic([{ tools: [{ name: 'note', input: { text: 'first step done' } }], delayMs: 2500 }]);
+  try {
+    const home = modelHome();
+    write(home, 'aos.yaml', read(home, 'aos.yaml').replace('budget_seconds: 240', 'budget_seconds: 2'));
+    git(home, ['commit', '-qam', 'short budget']);
+    const id = addItem(home, 'a two-step task', 'chief');
+    const r1 = await tick(home, server);
+    assert.is(r1.code, 0, r1.stderr);
+    assert.match(r1.stdout, /checkpoint/);
+    const item = read(home, `inbox/${id}.md`);
+    assert.match(item, /status: new/);
+    const cp = /^checkpoint: (r-\S+)$/m.exec(item)![1]!;
+    write(home, 'aos.yaml', read(home, 'aos.yaml').replace('budget_seconds: 2', 'budget_seconds: 240'));
+    server.push({ text: 'both steps done' });
+    const r2 = await tick(home, server);
+    assert.is(r2.code, 0, r2.stderr);
+    const resumed = server.requests[1]!.body.messages;
+    assert.is(resumed.length, 3, 'task, the first turn and its tool result');
+    assert.is(resumed[1].content[0].name, 'note');
+    const done = read(home, doneFile(home, id)!);
+    assert.match(done, /both steps done/);
+    const run = runIdOf(home, doneFile(home, id)!);
+    assert.match(read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`), new RegExp(`resumes: ${cp}`));
+  } finally {
+    await server.close();
+  }
+});
+
+test('delegation: the parent waits, the child runs, the parent resumes with its result; a loop is stopped', async () => {
+  const server = await startFakeAnthropic([
+    { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Find the fastest train.' } }] },
+    { text: 'Waiting for the researcher.' },
+    { tools: [{ name: 'delegate', input: { to: 'chief', task: 'You do it.' } }] },
+    { text: 'The 08:39 is fastest (2h49).' },
+    { text: 'Final: take the 08:39.' },
+  ]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'Plan my Saturday trip', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, 5, r.stdout);
+    assert.match(JSON.stringify(server.requests[3]!.body.messages), /delegation loop: chief → researcher → chief/);
+    assert.match(JSON.stringify(server.requests[4]!.body.messages), /The 08:39 is fastest/);
+    const parent = read(home, doneFile(home, id)!);
+    assert.match(parent, /Final: take the 08:39/);
+    const child = /^children:\n\s+- (\S+)/m.exec(parent)![1]!;
+    const childText = read(home, doneFile(home, child)!);
+    assert.match(childText, /from: chief/);
+    assert.match(childText, /kind: delegation/);
+    assert.match(childText, new RegExp(`parent: ${id}`));
+    assert.match(git(home, ['grep', '-h', '· refused · researcher', 'HEAD', '--', 'logs']), /refused/);
+    assert.is(git(home, ['status', '--porcelain']), '');
+  } finally {
+    await server.close();
+  }
+});
+
+test("an agent's daily token budget: spent budget means its items wait for tomorrow", async () => {
+  const server = await startFakeAnthropic([], { whenEmpty: { text: 'ok', usage: { input_tokens: 600, output_tokens: 10 } } });
+  try {
+    const home = modelHome();
+    write(home, 'agents/chief.md', CHIEF.replace('max_turns: 6', 'max_turns: 6\n  tokens_per_day: 500'));
+    const a = addItem(home, 'first', 'chief');
+    const b = addItem(home, 'second', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, 1);
+    assert.ok(doneFile(home, a));
+    assert.match(r.stdout, new RegExp(`${b}: chief's daily budget is spent`));
+    assert.match(read(home, `inbox/${b}.md`), /status: new/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('without a model the tick does what needs none and says which items wait and how to configure one', async () => {
+  const home = modelHome('', 'provider: none');
+  const id = addItem(home, 'something', 'chief');
+  write(home, 'notes/hand.md', 'a hand edit\n');
+  const r = await tick(home);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`${id}: waits for a model`));
+  assert.match(r.stdout, /model\.provider in aos\.yaml/);
+  assert.match(read(home, `inbox/${id}.md`), /status: new/);
+  assert.match(git(home, ['log', '-1', '--format=%B']), /Aos-Kind: owner-edit/);
+});
+
+test('schedules: a due slot becomes one inbox item, and a second tick does not repeat it', async () => {
+  const home = modelHome('', 'provider: none');
+  write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "0 0 * * *"\n    task: Daily sweep.\n    missed: once\ncapabilities:'));
+  const r1 = await tick(home);
+  assert.is(r1.code, 0, r1.stderr);
+  const made = readdirSync(join(home, 'inbox')).filter((f) => /^\d{8}T000000-[a-z0-9]{6}\.md$/.test(f));
+  assert.is(made.length, 1, r1.stdout);
+  const text = read(home, `inbox/${made[0]}`);
+  assert.match(text, /kind: schedule/);
+  assert.match(text, /to: researcher/);
+  assert.match(text, /Daily sweep\./);
+  assert.match(git(home, ['log', '-1', '--format=%an%n%B']), /^researcher[\s\S]*Aos-Kind: schedule/);
+  const r2 = await tick(home);
+  assert.is(r2.code, 0, r2.stderr);
+  assert.is(readdirSync(join(home, 'inbox')).filter((f) => /T000000-/.test(f)).length, 1);
+});
+
+test('aos run streams the answer and is recorded and committed like a tick run; runs lists it', async () => {
+  const server = await startFakeAnthropic([{ text: 'Streamed answer, word by word.' }]);
+  try {
+    const home = modelHome();
+    const r = await aosAsync(['run', 'researcher', 'What is the capital of Portugal?', '--home', home], { env: envFor(server) });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Streamed answer, word by word\./);
+    assert.is(server.requests[0]!.body.stream, true);
+    assert.match(git(home, ['log', '-1', '--format=%an%n%B']), /^researcher[\s\S]*Aos-Kind: run/);
+    const runs = await aosAsync(['runs', '--json', '--home', home], { env: envFor(server) });
+    const list = JSON.parse(runs.stdout).runs;
+    assert.is(list.length, 1);
+    assert.is(list[0].agent, 'researcher');
+    assert.is(list[0].outcome, 'done');
+  } finally {
+    await server.close();
+  }
+});
+
+test('replay: the recorded turns replay with no divergence; an altered record diverges where it was altered; --live compares', async () => {
+  const server = await startFakeAnthropic([{ tools: [{ name: 'read_file', input: { path: 'notes/facts.md' } }] }, { text: 'The fact is 42.' }]);
+  try {
+    const home = modelHome();
+    write(home, 'notes/facts.md', 'The answer is 42.\n');
+    const id = addItem(home, 'What is the fact?', 'chief');
+    assert.is((await tick(home, server)).code, 0);
+    const run = runIdOf(home, doneFile(home, id)!);
+    const r1 = await aosAsync(['replay', run, '--json', '--home', home], { env: envFor(server) });
+    assert.is(r1.code, 0, r1.stderr);
+    const same = JSON.parse(r1.stdout);
+    assert.is(same.divergedAt, null, r1.stdout);
+    assert.is(same.replay_outcome, 'done');
+    // A record from "an older aos" whose read gave a different result.
+    const file = `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`;
+    write(home, file, read(home, file).replace('The answer is 42.', 'The answer is 41.'));
+    git(home, ['commit', '-qam', 'alter the record']);
+    const r2 = await aosAsync(['replay', run, '--json', '--home', home], { env: envFor(server) });
+    const diff = JSON.parse(r2.stdout);
+    assert.is(diff.divergedAt, 1, r2.stdout);
+    assert.match(diff.reason, /tool results differ: read_file/);
+    server.push({ tools: [{ name: 'list_files', input: { path: 'notes' } }] }, { text: 'The fact is 42.' });
+    const r3 = await aosAsync(['replay', run, '--live', '--json', '--home', home], { env: envFor(server) });
+    const live = JSON.parse(r3.stdout);
+    assert.is(live.divergedAt, 1, r3.stdout);
+    assert.match(live.reason, /recorded read_file.*now list_files/);
+    assert.is(git(home, ['worktree', 'list']).trim().split('\n').length, 1, 'the scratch worktree is gone');
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
