@@ -32,7 +32,7 @@ You are the researcher.
 `;
 
 /** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
-function modelHome(extraYaml = '', model = 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 5'): string {
+function modelHome(extraYaml = '', model = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5'): string {
   const home = newHome();
   for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
   rmSync(join(home, 'inbox/welcome.md'));
@@ -170,7 +170,7 @@ test('tools: a granted write is committed with the run; refused writes reach not
 test('a 429 with retry-after is retried inside the tick and the item is answered', async () => {
   const server = await startFakeAnthropic([{ status: 429, headers: { 'retry-after': '0' } }, { text: 'Done after a retry.' }]);
   try {
-    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 2');
+    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 2');
     const id = addItem(home, 'Anything', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
@@ -193,7 +193,7 @@ for (const [name, script, reason] of faults) {
   test(`fault: ${name} → recorded, retried on later ticks, then failed with the reason; other items go on`, async () => {
     const server = await startFakeAnthropic([], { whenEmpty: { status: 500 } });
     try {
-      const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 1');
+      const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 1');
       const bad = addItem(home, 'the bad one', 'chief');
       for (let attempt = 1; attempt <= 3; attempt++) {
         server.push(...(script as never[]));
@@ -235,7 +235,7 @@ function spawnTick(home: string, server: FakeServer) {
 test('SIGKILL during the model call: the next tick takes over, records the interruption, and runs the item once more', async () => {
   const server = await startFakeAnthropic([{ hang: true }]);
   try {
-    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-5\n  max_retries: 0\n  timeout_seconds: 30');
+    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 30');
     const id = addItem(home, 'a long question', 'chief');
     const { child, exited } = spawnTick(home, server);
     await server.waitForRequests(1, 20_000);

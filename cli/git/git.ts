@@ -2,13 +2,15 @@
 // commits work under cron's bare environment and on a machine with no git config.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
 import { pendingChanges, childEnv, type Vars } from './read.js';
 
 const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
 
-function repo(root: string, vars: Vars, who?: Identity): SimpleGit {
+/** simple-git costs ~27 ms to load, so it loads only when something is committed (a no-op tick commits nothing). */
+async function repo(root: string, vars: Vars, who?: Identity): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
   // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
   return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'], allowEnvironment: ALLOWED_GIT_VARS }).env(
@@ -17,7 +19,7 @@ function repo(root: string, vars: Vars, who?: Identity): SimpleGit {
 }
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
-  await repo(root, vars).raw(['init', '-q', '-b', 'main']);
+  await (await repo(root, vars)).raw(['init', '-q', '-b', 'main']);
 }
 
 export interface CommitSpec {
@@ -31,7 +33,7 @@ export interface CommitSpec {
 
 /** Commits and returns the new commit's hash, or undefined when there was nothing to commit. */
 export async function commit(root: string, vars: Vars, spec: CommitSpec): Promise<string | undefined> {
-  const git = repo(root, vars, spec.who);
+  const git = await repo(root, vars, spec.who);
   const paths = spec.paths ? await presentOrTracked(git, root, spec.paths) : [];
   if (spec.paths && !paths.length) return undefined;
   const pathspec = paths.length ? paths : ['.'];
@@ -72,9 +74,9 @@ export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity
 
 /** A scratch checkout of one commit, sharing this repository's objects (for replays). */
 export async function addWorktree(root: string, vars: Vars, dir: string, commitish: string): Promise<void> {
-  await repo(root, vars).raw(['worktree', 'add', '--detach', '--quiet', dir, commitish]);
+  await (await repo(root, vars)).raw(['worktree', 'add', '--detach', '--quiet', dir, commitish]);
 }
 
 export async function removeWorktree(root: string, vars: Vars, dir: string): Promise<void> {
-  await repo(root, vars).raw(['worktree', 'remove', '--force', dir]);
+  await (await repo(root, vars)).raw(['worktree', 'remove', '--force', dir]);
 }

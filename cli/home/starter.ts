@@ -17,6 +17,8 @@ const EMPTY_FOLDERS = ['inbox/approvals', 'inbox/done', 'logs'];
 
 export const HOME_GITATTRIBUTES = `# Daily logs are append-only: a merge keeps the lines of both sides.
 logs/**/*.md merge=union
+# Run records are written whole, once, by one device: a line-by-line union would corrupt them.
+logs/runs/** merge=text
 `;
 export const HOME_GITIGNORE = `# Local only: the lock, caches, anything that can be rebuilt.
 .aos/

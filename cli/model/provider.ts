@@ -17,7 +17,7 @@ export async function chooseProvider(config: Config, env: Env, root: string, age
     const apiKey = env.vars.ANTHROPIC_API_KEY;
     if (!apiKey) return { missing: 'model.provider is anthropic but ANTHROPIC_API_KEY is not set in the environment' };
     const model = agentModel ?? m.model;
-    if (!model) return { missing: 'model.provider is anthropic but no model is named (model.model in aos.yaml, e.g. claude-sonnet-4-5)' };
+    if (!model) return { missing: 'model.provider is anthropic but no model is named (model.model in aos.yaml, e.g. claude-sonnet-4-6)' };
     const { createAnthropicProvider } = await import('./anthropic.js');
     return { provider: createAnthropicProvider({ apiKey, baseURL: env.vars.ANTHROPIC_BASE_URL || undefined, model, timeoutMs }) };
   }
