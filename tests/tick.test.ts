@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AOS, aosAsync, bareEnv, git, newHome, read, write, tempDir, type Result } from './helpers.js';
+import { AOS, ROOT, aosAsync, bareEnv, git, newHome, read, write, tempDir, type Result } from './helpers.js';
 import { startFakeAnthropic, type FakeServer } from './fake-anthropic.js';
 
 const CHIEF = `---
@@ -461,6 +461,62 @@ test('replay: the recorded turns replay with no divergence; an altered record di
     assert.is(live.divergedAt, 1, r3.stdout);
     assert.match(live.reason, /recorded read_file.*now list_files/);
     assert.is(git(home, ['worktree', 'list']).trim().split('\n').length, 1, 'the scratch worktree is gone');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a command brain (any CLI) answers through the tick: prompt on stdin, answer on stdout', async () => {
+  const brain = join(ROOT, 'tests/fixtures/brain-echo.mjs');
+  const home = modelHome('', `provider: command\n  command: ["${process.execPath}", "${brain}", "padded"]\n  timeout_seconds: 20`);
+  const id = addItem(home, 'What is six times seven?', 'chief');
+  const r = await tick(home);
+  assert.is(r.code, 0, r.stderr);
+  const done = read(home, doneFile(home, id)!);
+  assert.match(done, /## Result\n\nThe answer is 42\./);
+  const run = runIdOf(home, doneFile(home, id)!);
+  assert.match(read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`), /provider: command/);
+  assert.match(git(home, ['log', '-1', '--format=%an%n%B']), /^chief[\s\S]*Aos-Outcome: done/);
+});
+
+test('a malformed capability disables only its agent, with a clear error; doctor names it and a damaged run record', async () => {
+  const server = await startFakeAnthropic([{ text: 'the researcher is fine' }]);
+  try {
+    const home = modelHome();
+    write(home, 'agents/chief.md', CHIEF.replace('"file:notes/**:read,write"', '"file:notes/**:read,obliterate"'));
+    const a = addItem(home, 'for the chief', 'chief');
+    const b = addItem(home, 'find the answer');
+    const r = await tick(home, server);
+    assert.is(r.code, 1, 'an invalid agent file needs the owner');
+    assert.match(r.stderr, /agents\/chief\.md: capabilities: .*action "obliterate" is not one of read, write/);
+    assert.match(r.stdout, new RegExp(`${a}: it is addressed to chief, which is disabled`));
+    assert.ok(doneFile(home, b), 'the researcher still ran');
+    assert.match(read(home, `inbox/${a}.md`), /status: new/);
+    const run = runIdOf(home, doneFile(home, b)!);
+    const file = `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`;
+    write(home, file, read(home, file).replace(/^## 1 · model$/m, '## one · model'));
+    const d = await aosAsync(['doctor', '--home', home], { env: envFor(undefined) });
+    assert.is(d.code, 1);
+    assert.match(d.stdout, /agents\/chief\.md: capabilities: .*obliterate/);
+    assert.match(d.stdout, new RegExp(file.replace(/[.]/g, '\\.') + ':\\d+'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('a message to the owner goes to the log and to the notify command', async () => {
+  const server = await startFakeAnthropic([{ tools: [{ name: 'send_message', input: { to: 'owner', text: 'Your train leaves at 08:39.' } }] }, { text: 'Told the owner.' }]);
+  try {
+    const home = modelHome();
+    const out = join(tempDir(), 'notified.txt');
+    write(home, 'agents/chief.md', CHIEF.replace('capabilities:', 'capabilities:\n  - "inbox:owner:write"'));
+    const script = "require('fs').writeFileSync(process.argv[1], process.argv[2])";
+    write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/notify:\n  command:\n(    - .*\n)+/, `notify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`));
+    addItem(home, 'When does my train leave?', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(readFileSync(out, 'utf8'), 'chief: Your train leaves at 08:39.');
+    assert.match(git(home, ['grep', '-h', '-A1', '· message · chief', 'HEAD', '--', 'logs']), /Your train leaves at 08:39\./);
   } finally {
     await server.close();
   }

@@ -4,7 +4,11 @@ import { promises as fs } from 'node:fs';
 import fg from 'fast-glob';
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
-import { formatProblem, type Problem } from '../errors.js';
+import { formatProblem, ValidationError, type Problem } from '../errors.js';
+import { parseCapabilities } from '../core/capabilities.js';
+import { parseRunRecord } from '../core/runrecord.js';
+import { listRecords } from '../run/records.js';
+import { readJournal } from '../run/journal.js';
 import { timeZoneProblem } from '../core/time.js';
 import { LOCK_STALE_MINUTES } from '../core/lock.js';
 import { checkMemoryIndex, checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
@@ -43,6 +47,11 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   for (const i of inbox.items) {
     if (i.front.to && !agentIds.has(i.front.to)) problems.push({ file: i.file, field: 'to', expected: 'an agent in agents/', found: `"${i.front.to}"` });
   }
+  for (const a of agents.agents) {
+    for (const error of parseCapabilities(a.front.capabilities).errors) {
+      problems.push({ file: a.file, field: 'capabilities', expected: 'kind:resource:actions{constraints} (the agent is disabled until fixed)', found: error });
+    }
+  }
   for (const g of goals.docs) {
     if (!agentIds.has(g.front.owner)) problems.push({ file: g.file, field: 'owner', expected: 'an agent in agents/', found: `"${g.front.owner}"` });
   }
@@ -57,6 +66,18 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
 
   const logFiles = await fg('logs/**/*.md', { cwd: root, ignore: ['logs/runs/**'], dot: false });
   for (const file of logFiles.sort()) problems.push(...checkLogFile(file, await fs.readFile(join(root, file), 'utf8')));
+  const records = await listRecords(root);
+  for (const file of records) {
+    try {
+      const rec = parseRunRecord(file, await fs.readFile(join(root, file), 'utf8'));
+      if (rec.front.outcome === 'running') notes.push(`${file} is still marked running (a run in progress, or one the next tick recovers)`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  const journal = await readJournal(root);
+  if (journal) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);
 
   if (isRepo(root)) {
     problems.push(...checkLogHistory(await numstat(root, env.vars, 'logs')));
@@ -78,7 +99,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     notes.push(`the home is locked by ${lock.holder.command} (pid ${lock.holder.pid} on ${lock.holder.host}) since ${lock.holder.started}`);
   }
 
-  const checked = 1 + agents.docs.length + inbox.docs.length + approvals.docs.length + goals.docs.length + memories.docs.length + done.docs.length + logFiles.length;
+  const checked = 1 + records.length + agents.docs.length + inbox.docs.length + approvals.docs.length + goals.docs.length + memories.docs.length + done.docs.length + logFiles.length;
   if (env.out.json) {
     env.out.data({ ok: problems.length === 0, checked, problems, notes });
   } else {

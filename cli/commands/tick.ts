@@ -3,6 +3,7 @@ import type { Env } from '../env.js';
 import { formatProblem } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
+import { notify } from '../home/notify.js';
 import { tick as runTick, type TickReport } from '../run/tick.js';
 
 function summary(r: TickReport): string[] {
@@ -40,6 +41,12 @@ export async function tick(_args: Args, env: Env): Promise<number> {
     await got.lock.release();
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
+  const tell = [
+    ...report.runs.flatMap((r) => r.messages.map((m) => `${r.agent}: ${m}`)),
+    ...report.runs.filter((r) => r.attention).map((r) => `${r.agent} failed ${r.item}: ${r.text}`),
+  ];
+  const notifyProblem = tell.length ? await notify(home.config, env.vars, tell.join('\n')) : undefined;
+  if (notifyProblem) env.out.warn(notifyProblem);
   if (env.out.json) {
     env.out.data({ ...report, runs: report.runs.map(({ text, ...r }) => ({ ...r, text: text.slice(0, 2000) })) });
   } else {

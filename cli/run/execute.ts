@@ -63,6 +63,8 @@ export interface RunReport {
   /** Where the item is now. */
   itemFile: string;
   attention: boolean;
+  /** What the agent told the owner with send_message. */
+  messages: string[];
 }
 
 const DEFAULT_MAX_TURNS = 20;
@@ -301,7 +303,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     paths: [...touched],
   });
   if (spec.replay) await clearJournal(home.root);
-  return { run, agent: agent.id, item: item.id, outcome, text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention };
+  return { run, agent: agent.id, item: item.id, outcome, text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention, messages: ctx.messages };
 }
 
 function firstLines(text: string): string {

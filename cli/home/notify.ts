@@ -1,0 +1,20 @@
+// The owner's notify command from aos.yaml (notify-send, ntfy, mail …): run without a shell, the
+// message as its last argument, briefly. A failure is reported, never fatal: the log has it all.
+import { execFile } from 'node:child_process';
+import type { Config } from '../core/schemas.js';
+import type { Vars } from '../git/read.js';
+
+const NOTIFY_TIMEOUT_MS = 10_000;
+
+/** Undefined when it worked (or there is no command); else why it did not. */
+export function notify(config: Config, vars: Vars, text: string): Promise<string | undefined> {
+  const argv = config.notify.command;
+  if (!argv?.length) return Promise.resolve(undefined);
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG', 'DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR']) if (vars[k]) env[k] = vars[k]!;
+  return new Promise((resolve) => {
+    execFile(argv[0]!, [...argv.slice(1), text.slice(0, 2000)], { env, timeout: NOTIFY_TIMEOUT_MS }, (err, _out, stderr) => {
+      resolve(err ? `notify command ${argv[0]} failed: ${String(stderr).trim() || err.message}` : undefined);
+    });
+  });
+}
