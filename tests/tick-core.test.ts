@@ -77,6 +77,9 @@ const badCaps: [string, RegExp][] = [
   ['file:no tes/**:read', /spaces/],
   ['file:notes\u200b/**:read', /invisible/],
   ['memory::read', /empty resource/],
+  ['file:!notes/**:read,write', /only \*, \*\* and \?/],
+  ['file:@(agents|notes)/**:write', /only \*, \*\* and \?/],
+  ['file:notes/[a-z]*:write', /only \*, \*\* and \?/],
 ];
 for (const [c, why] of badCaps) {
   test(`capability refused: ${JSON.stringify(c)}`, () => {
@@ -129,6 +132,7 @@ test('delegation: not granted, wrong target, loop, depth and fan-out are refused
   assert.match(checkDelegate(c, 'researcher', ['researcher', 'coder'], 0).reason, /delegation loop: researcher → coder → researcher/);
   assert.match(checkDelegate(c, 'coder', ['a', 'b', 'chief'], 0).reason, /depth 3 is over the limit of 2/);
   assert.match(checkDelegate(c, 'coder', ['chief'], 2).reason, /at most 2/);
+  assert.match(checkDelegate(caps('agent:delegate{depth:9}'), 'e', ['a', 'b', 'c', 'd'], 0).reason, /chain of 4 agents/);
 });
 
 test('messages: the owner needs inbox:owner:write; agents need inbox or agent:message', () => {

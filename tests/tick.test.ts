@@ -186,7 +186,7 @@ const faults: [string, object[], RegExp][] = [
   ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i],
   ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/],
   ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/],
-  ['no answer before the timeout', [{ hang: true }], /no answer|timed? ?out/i],
+  ['no answer before the timeout', [{ hang: true }], /did not answer within 1 s/],
 ];
 
 for (const [name, script, reason] of faults) {
@@ -379,7 +379,7 @@ test("an agent's daily token budget: spent budget means its items wait for tomor
     assert.is(r.code, 0, r.stderr);
     assert.is(server.requests.length, 1);
     assert.ok(doneFile(home, a));
-    assert.match(r.stdout, new RegExp(`${b}: chief's daily budget is spent`));
+    assert.match(r.stdout, new RegExp(`${b}: chief's daily token budget \\(500\\) is spent`));
     assert.match(read(home, `inbox/${b}.md`), /status: new/);
   } finally {
     await server.close();
@@ -517,6 +517,90 @@ test('a message to the owner goes to the log and to the notify command', async (
     assert.is(r.code, 0, r.stderr);
     assert.is(readFileSync(out, 'utf8'), 'chief: Your train leaves at 08:39.');
     assert.match(git(home, ['grep', '-h', '-A1', '· message · chief', 'HEAD', '--', 'logs']), /Your train leaves at 08:39\./);
+  } finally {
+    await server.close();
+  }
+});
+
+test('delegate, then a failure: the retry does not delegate again and gets the child\'s result', async () => {
+  const server = await startFakeAnthropic([
+    { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Look it up.' } }] },
+    { status: 500 },
+    { text: 'child result XYZ' },
+  ]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'Plan the trip', 'chief');
+    const r1 = await tick(home, server);
+    assert.match(r1.stdout, /failed/);
+    const child = /^children:\n\s+- (\S+)/m.exec(read(home, `inbox/${id}.md`))![1]!;
+    assert.ok(doneFile(home, child), 'the child ran');
+    server.push({ text: 'Final, with XYZ.' });
+    const r2 = await tick(home, server);
+    assert.is(r2.code, 0, r2.stderr);
+    assert.is(server.requests.length, 4, 'no second delegation');
+    assert.match(JSON.stringify(server.requests[3]!.body.messages), /child result XYZ/);
+    assert.match(read(home, doneFile(home, id)!), /Final, with XYZ\./);
+    assert.is(git(home, ['log', '--author=researcher', '--format=%s']).trim().split('\n').length, 1);
+  } finally {
+    await server.close();
+  }
+});
+
+test('delegate and finish in the same turn: the parent is still resumed with the result', async () => {
+  const server = await startFakeAnthropic([
+    { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Look it up.' } }, { name: 'finish', input: { result: 'asked the researcher' } }] },
+    { text: 'child result QRS' },
+    { text: 'Final, with QRS.' },
+  ]);
+  try {
+    const home = modelHome();
+    const id = addItem(home, 'Plan the trip', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    const last = server.requests[2]!.body.messages;
+    assert.is(last[last.length - 1].role, 'user');
+    assert.match(JSON.stringify(last[last.length - 1]), /child result QRS/);
+    assert.match(read(home, doneFile(home, id)!), /Final, with QRS\./);
+  } finally {
+    await server.close();
+  }
+});
+
+test('hostile item fields: a bad or foreign checkpoint and made-up children are reported and cannot stall or leak', async () => {
+  const server = await startFakeAnthropic([{ text: 'private chief transcript SECRET' }], { whenEmpty: { text: 'fresh answer' } });
+  try {
+    const home = modelHome();
+    const own = addItem(home, 'chief work', 'chief');
+    assert.is((await tick(home, server)).code, 0);
+    const chiefRun = runIdOf(home, doneFile(home, own)!);
+    const item = (id: string, extra: string) =>
+      write(home, `inbox/${id}.md`, `---\nid: ${id}\nto: researcher\nstatus: waiting\n${extra}\n---\nfind something\n`);
+    item('20261121T110000-bad1', 'checkpoint: nope');
+    item('20261121T110001-bad2', `checkpoint: ${chiefRun}`);
+    item('20261121T110002-bad3', 'children: ["../../../../etc/passwd", "ghost"]');
+    const r = await tick(home, server);
+    assert.is(r.code, 1, 'a bad checkpoint needs the owner');
+    assert.match(r.stderr, /inbox\/20261121T110000-bad1\.md: checkpoint: expected a run of this item by researcher/);
+    assert.match(r.stderr, /inbox\/20261121T110001-bad2\.md: checkpoint: .*record of .* by chief/);
+    for (const id of ['20261121T110000-bad1', '20261121T110001-bad2', '20261121T110002-bad3']) assert.ok(doneFile(home, id), `${id} ran afresh`);
+    assert.not.match(JSON.stringify(server.requests.slice(1).map((q) => q.body.messages)), /SECRET/);
+    assert.match(JSON.stringify(server.requests.slice(1).map((q) => q.body.messages)), /ghost \(missing\)/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("one agent's bad cron is that agent's problem: named, skipped, and the rest of the tick goes on", async () => {
+  const server = await startFakeAnthropic([{ text: 'fine' }]);
+  try {
+    const home = modelHome();
+    write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "99 * * * *"\n    task: never\ncapabilities:'));
+    const id = addItem(home, 'for the chief', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /agents\/researcher\.md: schedule\.0\.cron: expected a valid cron expression.*"99 \* \* \* \*"/);
+    assert.ok(doneFile(home, id));
   } finally {
     await server.close();
   }

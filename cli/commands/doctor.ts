@@ -6,6 +6,7 @@ import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { formatProblem, ValidationError, type Problem } from '../errors.js';
 import { parseCapabilities } from '../core/capabilities.js';
+import { cronProblem } from '../core/schedule.js';
 import { parseRunRecord } from '../core/runrecord.js';
 import { listRecords } from '../run/records.js';
 import { readJournal } from '../run/journal.js';
@@ -48,6 +49,10 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     if (i.front.to && !agentIds.has(i.front.to)) problems.push({ file: i.file, field: 'to', expected: 'an agent in agents/', found: `"${i.front.to}"` });
   }
   for (const a of agents.agents) {
+    a.front.schedule.forEach((entry, n) => {
+      const bad = cronProblem(entry.cron);
+      if (bad) problems.push({ file: a.file, field: `schedule.${n}.cron`, expected: 'a valid cron expression', found: `"${entry.cron}": ${bad}` });
+    });
     for (const error of parseCapabilities(a.front.capabilities).errors) {
       problems.push({ file: a.file, field: 'capabilities', expected: 'kind:resource:actions{constraints} (the agent is disabled until fixed)', found: error });
     }

@@ -13,6 +13,7 @@ import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { chooseProvider } from '../model/provider.js';
 import { executeRun, spentToday } from '../run/execute.js';
+import { overBudget } from '../run/serve.js';
 import { recover } from '../run/recover.js';
 
 export async function run(args: Args, env: Env): Promise<number> {
@@ -29,6 +30,9 @@ export async function run(args: Args, env: Env): Promise<number> {
   if (errors.length) throw new UserError(`${agent.file}: ${id} is disabled until its capabilities are fixed: ${errors.join('; ')}`);
   const choice = await chooseProvider(home.config, env, home.root, agent.front.model);
   if ('missing' in choice) throw new UserError(`cannot run ${id}: ${choice.missing}`);
+
+  const over = overBudget(agent, await spentToday(home, env, id));
+  if (over) throw new UserError(`cannot run ${id} now: ${over} (budget in ${agent.file})`);
 
   const got = await acquireLock(home.root, env, { command: 'run', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);

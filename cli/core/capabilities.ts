@@ -78,6 +78,8 @@ export function parseCapability(text: string): Parsed {
     }
   }
   if (kind === 'file' && resources.some((r) => r.startsWith('/') || r.split('/').includes('..'))) return fail('file paths are relative to the home, without ..');
+  // Only plain globs (* ** ? and literal names): negation and extglobs would grant more than they appear to.
+  if (kind === 'file' && resources.some((r) => /[!()|@+[\]{}\\]/.test(r))) return fail('file globs may use only *, ** and ? (no !, brackets, braces or extglobs)');
   for (const n of ['max', 'depth']) {
     const v = constraints[n];
     if (v && (v.length !== 1 || !/^\d{1,3}$/.test(v[0]!))) return fail(`${n} must be a whole number`);
@@ -137,7 +139,7 @@ export function checkFile(caps: readonly Capability[], path: string, action: 're
   }
   for (const cap of caps) {
     if (cap.kind !== 'file' || !cap.actions.includes(action)) continue;
-    if (cap.resources.some((glob) => picomatch.isMatch(norm.path, glob, { dot: false }) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3)))) {
+    if (cap.resources.some((glob) => picomatch.isMatch(norm.path, glob, { dot: false, nonegate: true, noextglob: true, nobrace: true, nobracket: true }) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3)))) {
       return allow(cap);
     }
   }
@@ -159,6 +161,8 @@ export interface DelegateLimits {
 
 export const DEFAULT_DELEGATE_MAX = 3;
 export const DEFAULT_DELEGATE_DEPTH = 2;
+/** However deep each agent may delegate, no chain of work passes through more agents than this. */
+export const MAX_CHAIN = 4;
 
 export function delegateLimits(caps: readonly Capability[]): DelegateLimits | undefined {
   const cap = caps.find((c) => c.kind === 'agent' && c.actions.includes('delegate'));
@@ -177,6 +181,7 @@ export function checkDelegate(caps: readonly Capability[], to: string, chain: re
   if (!limits.to.includes('*') && !limits.to.includes(to)) return deny(`delegation to ${to} is not granted (allowed: ${limits.to.join(', ')})`);
   if (chain.includes(to)) return deny(`delegation loop: ${[...chain, to].join(' → ')}`);
   if (chain.length > limits.depth) return deny(`delegation depth ${chain.length} is over the limit of ${limits.depth}`);
+  if (chain.length >= MAX_CHAIN) return deny(`a chain of ${MAX_CHAIN} agents is the most any work passes through`);
   if (childrenSoFar >= limits.max) return deny(`at most ${limits.max} delegations per item`);
   return { allowed: true, reason: `granted by "${caps.find((c) => c.kind === 'agent' && c.actions.includes('delegate'))!.text}"` };
 }

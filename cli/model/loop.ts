@@ -17,8 +17,6 @@ export interface LoopLimits {
   deadline: number;
   /** Whether the agent's daily token/cost budget still allows another call, given this run's usage so far. */
   budgetLeft(usage: Usage): string | undefined;
-  /** One model call's timeout. */
-  callTimeoutMs: number;
   /** Retries of one call. */
   maxRetries: number;
 }
@@ -72,11 +70,10 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
 
     const req = { ...input.request, messages };
     const hash = input.requestHash(req);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), limits.callTimeoutMs);
     let turn: ModelTurn;
     try {
-      turn = await callWithRetry(input.provider, { ...req, signal: controller.signal }, {
+      // Each attempt's own timeout is the provider's (model.timeout_seconds); retries stop at the deadline.
+      turn = await callWithRetry(input.provider, req, {
         deadline: limits.deadline,
         now: clock.now,
         sleep: clock.sleep,
@@ -86,12 +83,7 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
       });
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
-      if (controller.signal.aborted) {
-        return end({ outcome: 'failed', reason: `no answer from the model within ${Math.round(limits.callTimeoutMs / 1000)} s`, retry: true });
-      }
       return end({ outcome: 'failed', reason: err.message, retry: true });
-    } finally {
-      clearTimeout(timer);
     }
     usage = addUsage(usage, turn.usage);
     await input.record({ type: 'model', turn: turnNo, content: turn.content, stop: turn.stop, usage: turn.usage, request: hash }, usage);

@@ -10,7 +10,7 @@ import { rankMemories } from '../core/memsearch.js';
 import { parseRunRecord, renderRunRecord, runRecordPath, shortHash, type RecordEntry, type RunFront, type Outcome } from '../core/runrecord.js';
 import { costOf } from '../core/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/transcript.js';
-import type { Capability } from '../core/capabilities.js';
+import { checkSimple, type Capability } from '../core/capabilities.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import type { Agent, InboxItem } from '../home/store.js';
@@ -42,8 +42,8 @@ export interface RunSpec {
   deadline: number;
   /** What this agent already spent today, for its daily budget. */
   spent: Spend;
-  /** A run to continue: its record's entries and what to tell the model now. */
-  resume?: { run: string; entries: RecordEntry[]; note?: string };
+  /** A run to continue (its record's entries), and/or what to tell the model now (results of delegated work). */
+  resume?: { run?: string; entries?: RecordEntry[]; note?: string };
   onText?: (delta: string) => void;
   onRetry?: (message: string) => void;
   /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
@@ -68,7 +68,6 @@ export interface RunReport {
 }
 
 const DEFAULT_MAX_TURNS = 20;
-const DEFATULT_CALL_TIMEOUT_S = 120;
 const CONTEXT_BUDGET_TOKENS = 6000;
 
 export function newRunId(env: Env, at: Date): string {
@@ -96,7 +95,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
   const { home, env, agent, item } = spec;
   const tz = home.config.owner.timezone;
   const now = localTime(env.now(), tz);
-  const canReadMemory = spec.caps.some((c) => c.kind === 'memory' && c.actions.includes('read'));
+  const canReadMemory = checkSimple(spec.caps, 'memory', '*', 'read').allowed;
   const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
   const memories = canReadMemory
     ? rankMemories(
@@ -174,7 +173,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     home,
     env,
     agent: { id: agent.id, caps: spec.caps },
-    item: { id: item.id, chain: [...(item.front.chain ?? []), agent.id], childrenBefore: item.front.children?.length ?? 0 },
+    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [] },
     run,
     touched,
     onTouch: saveTouched,
@@ -194,13 +193,13 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     started: localTime(started, tz).iso,
     outcome: 'running',
     usage: { ...NO_USAGE },
-    ...(spec.resume ? { resumes: spec.resume.run } : {}),
+    ...(spec.resume?.run && spec.resume.entries ? { resumes: spec.resume.run } : {}),
     prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
   };
-  const entries: RecordEntry[] = spec.resume ? [...spec.resume.entries] : [];
+  const entries: RecordEntry[] = spec.resume?.entries ? [...spec.resume.entries] : [];
+  if (!entries.length) entries.push({ type: 'user', turn: 0, content: taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body }) });
   let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
-  if (!spec.resume) entries.push({ type: 'user', turn: 0, content: taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body }) });
-  else if (spec.resume.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
+  if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
   const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), renderRunRecord(front, entries, final));
   await writeRecord();
 
@@ -217,7 +216,6 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
       deadline: spec.deadline,
       maxRetries: home.config.model.max_retries,
-      callTimeoutMs: (home.config.model.timeout_seconds ?? DEFATULT_CALL_TIMEOUT_S) * 1000,
       budgetLeft(usage) {
         if (budget.tokens_per_day !== undefined && spec.spent.tokens + tokensOf(usage) >= budget.tokens_per_day) {
           return `${agent.id}'s daily token budget (${budget.tokens_per_day}) is spent`;
@@ -311,8 +309,18 @@ function firstLines(text: string): string {
   return t.length > 400 ? t.slice(0, 399) + '…' : t;
 }
 
+/** The conversation for the model; consecutive user entries (tool results, then results of delegated work) become one message. */
 export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
-  return entries.map((e) => (e.type === 'model' ? { role: 'assistant', content: e.content } : { role: 'user', content: e.content }));
+  const out: Message[] = [];
+  for (const e of entries) {
+    const prev = out[out.length - 1];
+    if (e.type === 'model') out.push({ role: 'assistant', content: e.content });
+    else if (prev?.role === 'user') {
+      const blocks = (c: typeof e.content) => (typeof c === 'string' ? [{ type: 'text' as const, text: c }] : c);
+      prev.content = [...blocks(prev.content), ...blocks(e.content)];
+    } else out.push({ role: 'user', content: e.content });
+  }
+  return out;
 }
 
 export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend> {

@@ -6,6 +6,7 @@ import { agentIdentity } from '../core/commit.js';
 import { localTime } from '../core/time.js';
 import { parseRunRecord, renderRunRecord } from '../core/runrecord.js';
 import type { Env } from '../env.js';
+import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { appendLog } from '../home/log.js';
 import { updateItem } from '../home/items.js';
@@ -54,11 +55,11 @@ export async function recover(home: Home, env: Env, opts: { tookOver: boolean })
     if (journal.phase === 'committing' && journal.commit) {
       if (await alreadyCommitted(home, env, journal.run)) {
         notes.push(`run ${journal.run} had committed before its process died; nothing to redo`);
+        await clearJournal(home.root);
       } else {
         await commitRun(home, env, journal, journal.commit);
         notes.push(`finished the commit of run ${journal.run}, cut short when its process died`);
       }
-      await clearJournal(home.root);
     } else {
       await recoverInterrupted(home, env, journal, notes, failed);
     }
@@ -79,17 +80,24 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('./journ
   const tz = home.config.owner.timezone;
   const reason = `interrupted: the process running it (pid ${journal.pid} on ${journal.host}) died during the run`;
   const touched = new Set(journal.touched);
-  if (journal.record && (await exists(join(home.root, journal.record)))) {
-    try {
-      const rec = parseRunRecord(journal.record, await fs.readFile(join(home.root, journal.record), 'utf8'));
-      rec.front.outcome = 'failed';
-      rec.front.error = reason;
-      rec.front.ended = localTime(env.now(), tz).iso;
-      await writeAtomic(join(home.root, journal.record), renderRunRecord(rec.front, rec.entries, reason));
-    } catch {
-      notes.push(`the record of run ${journal.run} could not be read back; kept as it was`);
-    }
+  // Died after the item reached done (and maybe before its inbox copy was removed): the work is
+  // done, so keep it done and only finish the bookkeeping.
+  const doneCopy = journal.touched.find((p) => p.startsWith('inbox/done/'));
+  if (doneCopy && (await exists(join(home.root, doneCopy)))) {
+    await fs.rm(join(home.root, journal.item), { force: true });
+    await closeRecord(home, env, journal.record, 'done', undefined, notes);
+    const note = `Run ${journal.run} of ${journal.itemId} had finished its item when its process (pid ${journal.pid} on ${journal.host}) died; committed it.`;
+    touched.add(await appendLog(home.root, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
+    await commitRun(home, env, { ...journal, touched: [...touched] }, {
+      who: agentIdentity(journal.agent),
+      subject: `${journal.agent}: answered ${journal.itemId} (recovered after a crash)`,
+      trailers: { 'Aos-Run': journal.run, 'Aos-Agent': journal.agent, 'Aos-Kind': 'recover', 'Aos-Item': journal.itemId, 'Aos-Outcome': 'done', 'Aos-Device': home.device },
+      paths: [...touched],
+    });
+    notes.push(note);
+    return;
   }
+  await closeRecord(home, env, journal.record, 'failed', reason, notes);
   let final = false;
   if (journal.item && (await exists(join(home.root, journal.item)))) {
     const { items } = await loadInbox(home.root, home.docs);
@@ -109,4 +117,19 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('./journ
     paths: existing,
   });
   notes.push(note);
+}
+
+/** Closes a run record left open by a crash, with the outcome recovery decided. */
+async function closeRecord(home: Home, env: Env, file: string, outcome: 'done' | 'failed', reason: string | undefined, notes: string[]): Promise<void> {
+  if (!file || !(await exists(join(home.root, file)))) return;
+  try {
+    const rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
+    rec.front.outcome = outcome;
+    if (reason) rec.front.error = reason;
+    rec.front.ended ??= localTime(env.now(), home.config.owner.timezone).iso;
+    await writeAtomic(join(home.root, file), renderRunRecord(rec.front, rec.entries, reason ?? rec.final));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    notes.push(`the record ${file} could not be read back (${err.message}); kept as it was`);
+  }
 }

@@ -9,9 +9,10 @@ import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
 import { isErrno } from '../home/files.js';
+import { UserError } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
-import { executeRun, spentToday } from './execute.js';
+import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
 import type { TickReport } from './tick.js';
 
 interface Ready {
@@ -32,17 +33,25 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
   });
 
   const seen = new Set<string>();
+  const waitingReported = new Set<string>();
   let providerChoice: Awaited<ReturnType<typeof chooseProvider>> | undefined;
-  for (let round = 0; round < MAX_RUNS_PER_TICK; round++) {
+  for (let runs = 0; runs < MAX_RUNS_PER_TICK; ) {
     const inbox = await loadInbox(home.root, home.docs);
     const folders = await doneFolders(home.root);
+    const pending = new Map(inbox.items.map((i) => [i.id, i]));
     const candidates: (InboxItem & { resuming: boolean })[] = [];
     for (const item of inbox.items) {
       // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
       if (seen.has(`${item.id}:${item.front.status}`)) continue;
       const s = item.front.status;
-      if (s === 'new') candidates.push({ ...item, resuming: Boolean(item.front.checkpoint) });
-      else if (s === 'waiting' && (await childrenFinished(home.root, item, folders))) candidates.push({ ...item, resuming: true });
+      if (s !== 'new' && s !== 'waiting') continue;
+      const open = await openChildren(home.root, item, pending, folders);
+      if (open.length) {
+        if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
+        waitingReported.add(item.id);
+        continue;
+      }
+      candidates.push({ ...item, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) });
     }
     const next = workOrder(candidates)[0];
     if (!next) break;
@@ -65,12 +74,13 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       continue;
     }
     const spent = await spentToday(home, env, r.agent);
-    const b = target.agent.front.budget;
-    if ((b.tokens_per_day !== undefined && spent.tokens >= b.tokens_per_day) || (b.usd_per_day !== undefined && spent.usd >= b.usd_per_day)) {
-      report.waiting.push({ item: next.id, reason: `${r.agent}'s daily budget is spent; it runs tomorrow` });
+    const over = overBudget(target.agent, spent);
+    if (over) {
+      report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
       continue;
     }
-    const resume = next.resuming ? await resumeFrom(home, next, folders) : undefined;
+    const resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
+    runs++;
     report.runs.push(
       await executeRun({
         home,
@@ -78,10 +88,10 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         agent: target.agent,
         caps: target.caps,
         item: next,
-        trigger: resume ? (next.front.status === 'waiting' ? 'reply' : 'resume') : (next.front.kind ?? 'task') === 'task' ? 'inbox' : next.front.kind!,
+        trigger: resume ? (next.front.status === 'waiting' || next.front.children?.length ? 'reply' : 'resume') : (next.front.kind ?? 'task') === 'task' ? 'inbox' : next.front.kind!,
         kind: 'tick',
         provider: choice.provider,
-        deadline: deadline,
+        deadline,
         spent,
         resume,
       }),
@@ -89,38 +99,60 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
   }
 }
 
+/** Why an agent may not start another run today, if it may not. */
+export function overBudget(agent: Agent, spent: Spend): string | undefined {
+  const b = agent.front.budget;
+  if (b.tokens_per_day !== undefined && spent.tokens >= b.tokens_per_day) return `${agent.id}'s daily token budget (${b.tokens_per_day}) is spent`;
+  if (b.usd_per_day !== undefined && spent.usd >= b.usd_per_day) return `${agent.id}'s daily cost budget ($${b.usd_per_day}) is spent`;
+  return undefined;
+}
 
-async function childrenFinished(root: string, item: InboxItem, folders: string[]): Promise<boolean> {
+const CHILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * Children still at work: pending in the inbox and not failed. A child that is nowhere (or not an
+ * item id at all: front matter is data, not a path) counts as finished, so a parent never waits forever.
+ */
+async function openChildren(root: string, item: InboxItem, pending: Map<string, InboxItem>, folders: string[]): Promise<string[]> {
+  const open: string[] = [];
   for (const child of item.front.children ?? []) {
-    if (!(await findDone(root, child, folders)) && !(await isFailed(root, child))) return false;
+    if (!CHILD_ID.test(child)) continue;
+    const p = pending.get(child);
+    if (p && p.front.status !== 'failed' && !(await findDone(root, child, folders))) open.push(child);
   }
-  return true;
+  return open;
 }
 
-async function isFailed(root: string, id: string): Promise<boolean> {
-  try {
-    return /^status:\s*failed\s*$/m.test(await fs.readFile(join(root, `inbox/${id}.md`), 'utf8'));
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return false;
-    throw err;
-  }
-}
+type Resume = NonNullable<RunSpec['resume']>;
 
-/** The conversation so far, from the item's last run record, plus the results of its delegated work. */
-async function resumeFrom(home: Home, item: InboxItem, folders: string[]): Promise<{ run: string; entries: RecordEntry[]; note?: string } | undefined> {
+/**
+ * The conversation so far, from the item's last run record (only a record of this item, by this
+ * agent: a checkpoint field cannot pull another run's transcript in), plus the results of delegated
+ * work not yet reported to it.
+ */
+async function resumeFrom(home: Home, item: InboxItem, agent: string, pending: Map<string, InboxItem>, folders: string[], report: TickReport): Promise<Resume | undefined> {
+  let resume: Resume | undefined;
   const run = item.front.checkpoint;
-  if (!run) return undefined;
-  const file = runRecordPath(run);
-  let entries: RecordEntry[];
-  try {
-    entries = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8')).entries;
-  } catch {
-    return undefined; // the record is gone or damaged: start the item afresh rather than guess
+  if (run) {
+    try {
+      const file = runRecordPath(run);
+      const rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
+      if (rec.front.item !== item.id || rec.front.agent !== agent) throw new UserError(`it is the record of ${rec.front.item ?? 'no item'} by ${rec.front.agent}`);
+      resume = { run, entries: rec.entries };
+    } catch (err) {
+      if (!(err instanceof UserError) && !isErrno(err, 'ENOENT')) throw err;
+      report.problems.push({
+        file: item.file,
+        field: 'checkpoint',
+        expected: `a run of this item by ${agent} to continue from`,
+        found: `${JSON.stringify(run)}: ${isErrno(err, 'ENOENT') ? 'no such record' : (err as Error).message}`,
+        hint: 'the item starts afresh',
+      });
+    }
   }
-  const last = entries[entries.length - 1];
-  if (!item.front.children?.length || last?.type !== 'model') return { run, entries };
+  const told = JSON.stringify(resume?.entries?.filter((e) => e.type === 'user') ?? []);
   const parts: string[] = [];
-  for (const child of item.front.children) {
+  for (const child of (item.front.children ?? []).filter((c) => CHILD_ID.test(c) && !told.includes(`### ${c} (`))) {
     const done = await findDone(home.root, child, folders);
     if (done) {
       const text = await fs.readFile(join(home.root, done), 'utf8');
@@ -128,10 +160,10 @@ async function resumeFrom(home: Home, item: InboxItem, folders: string[]): Promi
       const result = text.split(/\r?\n## Result\r?\n/).slice(1).join('\n## Result\n').trim();
       parts.push(`### ${child} (done by ${handler})\n\n${result || '(no result text)'}`);
     } else {
-      const text = await fs.readFile(join(home.root, `inbox/${child}.md`), 'utf8').catch(() => '');
-      parts.push(`### ${child} (failed)\n\n${/^error:\s*(.*)$/m.exec(text)?.[1] ?? 'no reason recorded'}`);
+      const p = pending.get(child);
+      parts.push(`### ${child} (${p ? 'failed' : 'missing'})\n\n${p?.front.error ?? 'no result and no reason recorded'}`);
     }
   }
-  return { run, entries, note: `The work you delegated has finished. Results:\n\n${parts.join('\n\n')}\n\nContinue with the original item and give your answer.` };
+  if (!parts.length) return resume;
+  return { ...resume, note: `The work you delegated has finished. Results:\n\n${parts.join('\n\n')}\n\nContinue with the original item and give your answer.` };
 }
-

@@ -2,7 +2,7 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import { dueSlots, scheduleKey } from '../core/schedule.js';
+import { cronProblem, dueSlots, scheduleKey } from '../core/schedule.js';
 import { localTime, stamp } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
@@ -40,7 +40,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
 
   const agents = await loadAgents(home.root, home.docs);
   report.problems.push(...agents.problems);
-  report.scheduled = await createScheduleItems(home, env, agents.agents.filter((a) => a.front.status === 'active'));
+  report.scheduled = await createScheduleItems(home, env, agents.agents.filter((a) => a.front.status === 'active'), report.problems);
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
@@ -60,7 +60,7 @@ async function needsRecovery(home: Home, tookOver: boolean): Promise<boolean> {
 }
 
 /** Creates one inbox item per due schedule slot; the slot's id makes a second tick (or device) unable to create it again. */
-async function createScheduleItems(home: Home, env: Env, agents: Agent[]): Promise<string[]> {
+async function createScheduleItems(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<string[]> {
   const withSchedules = agents.filter((a) => a.front.schedule.length);
   if (!withSchedules.length) return [];
   const tz = home.config.owner.timezone;
@@ -70,7 +70,13 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[]): Promi
   const created: string[] = [];
   const logs = new Set<string>();
   for (const agent of withSchedules) {
-    for (const entry of agent.front.schedule) {
+    for (const [n, entry] of agent.front.schedule.entries()) {
+      // One agent's bad cron line is that agent's problem; everyone else's work goes on.
+      const bad = cronProblem(entry.cron);
+      if (bad) {
+        problems.push({ file: agent.file, field: `schedule.${n}.cron`, expected: 'a valid cron expression (this schedule is skipped until fixed)', found: `"${entry.cron}": ${bad}` });
+        continue;
+      }
       const key = scheduleKey(agent.id, entry);
       const last = names
         .filter((n) => n.endsWith(`-${key}.md`))

@@ -7,8 +7,8 @@ export interface RunCtx {
   home: Home;
   env: Env;
   agent: { id: string; caps: Capability[] };
-  /** chain: the agents this work passed through, this one last; childrenBefore: delegations by earlier runs. */
-  item: { id: string; chain: string[]; childrenBefore: number };
+  /** chain: the agents this work passed through, this one last; children: delegations by earlier runs. */
+  item: { id: string; file: string; chain: string[]; children: string[] };
   run: string;
   /** Every file the run created or changed, relative to the home: the run's commit takes exactly these. */
   touched: Set<string>;

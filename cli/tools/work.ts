@@ -5,7 +5,7 @@ import { rankMemories } from '../core/memsearch.js';
 import { AGENT_ID } from '../core/ids.js';
 import { localTime } from '../core/time.js';
 import { appendLog } from '../home/log.js';
-import { createItem } from '../home/items.js';
+import { createItem, updateItem } from '../home/items.js';
 import { loadAgents, loadMemories } from '../home/store.js';
 import { ToolError, type Tool } from './registry.js';
 import { touch, type RunCtx } from './context.js';
@@ -65,7 +65,7 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
   offered: hasDelegate,
   async run({ to, task }, ctx) {
     if (to === ctx.agent.id) throw new ToolError('refused: an agent cannot delegate to itself');
-    const verdict = checkDelegate(ctx.agent.caps, to, ctx.item.chain, ctx.item.childrenBefore + ctx.children.length);
+    const verdict = checkDelegate(ctx.agent.caps, to, ctx.item.chain, ctx.item.children.length + ctx.children.length);
     if (!verdict.allowed) {
       if (verdict.reason.startsWith('delegation loop')) {
         const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, ctx.env.now(), {
@@ -82,6 +82,9 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
     const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain });
     ctx.children.push(child.id);
+    // Recorded on the parent at once: whatever happens to this run, the item waits for its child
+    // and a retry does not delegate the same work again.
+    await updateItem(ctx.home.root, ctx.item.file, { children: [...ctx.item.children, ...ctx.children] });
     await touch(ctx, child.file);
     return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
   },
@@ -108,7 +111,7 @@ export const sendMessageTool: Tool<{ to: string; text: string }> = {
     }
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(now, ctx.home.config.owner.timezone).iso;
-    const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id }, now);
+    const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id, chain: ctx.item.chain }, now);
     await touch(ctx, item.file);
     return `Sent to ${to} as inbox item ${item.id}.`;
   },
