@@ -38,11 +38,13 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 
 const inbox = () => import('./commands/inbox.js');
 const agent = () => import('./commands/agent.js');
+const memory = () => import('./commands/memory.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
   { name: 'inbox', describe: 'capture work and see what is pending' },
   { name: 'agent', describe: 'the roster' },
+  { name: 'memory', describe: 'search, read, add and check memory' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -130,6 +132,42 @@ export const COMMANDS: CommandSpec[] = [
     options: { live: { type: 'boolean', describe: 'ask the current model instead, for comparison' } },
     load: () => import('./commands/replay.js'),
     handler: 'replay',
+  },
+  {
+    path: ['memory', 'search'],
+    describe: 'search memory, the log, handled items and goals',
+    positionals: [{ name: 'query', describe: 'what to look for', required: true, variadic: true }],
+    options: {
+      type: { type: 'string', describe: 'only this kind of document', choices: ['memory', 'log', 'done', 'goal'] },
+      since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
+      limit: { type: 'string', describe: 'at most this many hits (default 10)' },
+    },
+    load: () => import('./commands/memsearch.js'),
+    handler: 'search',
+  },
+  { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], load: memory, handler: 'show' },
+  {
+    path: ['memory', 'add'],
+    describe: 'a new memory file and its index line, committed',
+    positionals: [{ name: 'title', describe: 'what it is, in a few words', required: true, variadic: true }],
+    options: {
+      type: { type: 'string', describe: 'its type', choices: ['fact', 'decision', 'lesson', 'preference', 'person', 'project'], default: 'fact' },
+      description: { type: 'string', describe: 'one line (at most 150 characters); the text goes on stdin' },
+      slug: { type: 'string', describe: 'the file name (default: from the title)' },
+    },
+    load: memory,
+    handler: 'add',
+  },
+  { path: ['memory', 'lint'], describe: 'check the index and the topics; exit 1 on problems', load: memory, handler: 'lint' },
+  {
+    path: ['dream'],
+    describe: 'consolidate memory from the log since the last dream',
+    options: {
+      'if-due': { type: 'boolean', describe: 'only when enough time and runs have passed (dream.min_hours, dream.min_runs)' },
+      'dry-run': { type: 'boolean', describe: 'print the plan; change nothing' },
+    },
+    load: () => import('./commands/dream.js'),
+    handler: 'dream',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },

@@ -5,79 +5,9 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AOS, ROOT, aosAsync, bareEnv, git, newHome, read, write, tempDir, type Result } from './helpers.js';
+import { AOS, ROOT, aosAsync, git, read, write, tempDir } from './helpers.js';
+import { CHIEF, RESEARCHER, modelHome, envFor, tick, addItem, doneFile, commitsWith, runIdOf } from './model-helpers.js';
 import { startFakeAnthropic, type FakeServer } from './fake-anthropic.js';
-
-const CHIEF = `---
-name: Chief
-role: Triages and delegates.
-capabilities:
-  - "memory:*:read"
-  - "file:notes/**:read,write"
-  - "agent:delegate{to:researcher;max:2}"
-budget:
-  max_turns: 6
----
-You are the chief.
-`;
-const RESEARCHER = `---
-name: Researcher
-role: Finds things out.
-handles: ["find *"]
-capabilities:
-  - "memory:*:read"
-  - "agent:delegate{to:chief;max:1}"
----
-You are the researcher.
-`;
-
-/** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
-function modelHome(extraYaml = '', model = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5'): string {
-  const home = newHome();
-  for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
-  rmSync(join(home, 'inbox/welcome.md'));
-  write(home, 'agents/chief.md', CHIEF);
-  write(home, 'agents/researcher.md', RESEARCHER);
-  const yaml = read(home, 'aos.yaml').replace(/provider: none/, model) + extraYaml;
-  write(home, 'aos.yaml', yaml);
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'test roster']);
-  return home;
-}
-
-function envFor(server: FakeServer | undefined, extra: Record<string, string> = {}) {
-  return bareEnv({ ...(server ? { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } : {}), ...extra });
-}
-
-function tick(home: string, server?: FakeServer, extra: string[] = []): Promise<Result> {
-  return aosAsync(['tick', '--home', home, ...extra], { env: envFor(server) });
-}
-
-let added = 0;
-/** Items get ids in the order they are added, so the tick's order (oldest first) is known. */
-function addItem(home: string, text: string, to?: string): string {
-  const id = `20261121T10${String(added++).padStart(4, '0')}-t${Math.random().toString(36).slice(2, 5)}`;
-  write(home, `inbox/${id}.md`, `---\nid: ${id}\nfrom: owner\n${to ? `to: ${to}\n` : ''}kind: task\npriority: normal\ncreated: 2026-11-21T10:00:00+00:00\nstatus: new\n---\n${text}\n`);
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', `add ${id}`]);
-  return id;
-}
-
-function doneFile(home: string, id: string): string | undefined {
-  const root = join(home, 'inbox/done');
-  if (!existsSync(root)) return undefined;
-  const dirs = (p: string) => readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  for (const y of dirs(root)) for (const m of dirs(join(root, y))) if (existsSync(join(root, y, m, `${id}.md`))) return `inbox/done/${y}/${m}/${id}.md`;
-  return undefined;
-}
-
-function commitsWith(home: string, trailer: string): string[] {
-  return git(home, ['log', '--format=%H', '--fixed-strings', `--grep=${trailer}`]).split('\n').filter(Boolean);
-}
-
-function runIdOf(home: string, file: string): string {
-  return /^run: (r-\S+)$/m.exec(read(home, file))![1]!;
-}
 
 test('nothing due: no model call and no commit', async () => {
   const server = await startFakeAnthropic();

@@ -142,3 +142,12 @@ function setField(front: string, key: string, value: unknown): string {
   doc.set(key, value);
   return doc.toString();
 }
+
+/** The same document with a new body; the front matter stays byte for byte. */
+export function replaceBody(file: string, raw: string, body: string): string {
+  const parsed = parseFrontMatter(file, raw);
+  if (parsed.problems.length) throw new ValidationError(parsed.problems);
+  const { text, style } = normalizeText(raw);
+  const head = parsed.data ? text.split('\n').slice(0, parsed.bodyLine - 1).join('\n') + '\n' : '';
+  return restoreStyle(head + body.trim() + '\n', style);
+}

@@ -1,0 +1,47 @@
+import type { Args } from '../dispatch.js';
+import type { Env } from '../env.js';
+import { UsageError, formatProblem } from '../errors.js';
+import { localTime, resolveSince } from '../core/time.js';
+import { DOC_TYPES, queryTerms } from '../core/searchdocs.js';
+import { openHome } from '../home/home.js';
+import { openSearch } from '../home/searchindex.js';
+
+export const DEFAULT_LIMIT = 10;
+
+function parseLimit(value: unknown): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const s = String(value).trim();
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < 1 || n > 1000) throw new UsageError(`--limit: expected a whole number from 1 to 1000, found "${String(value)}"`);
+  return n;
+}
+
+/** aos memory search "q" [--type t] [--since D] [--limit N] [--json] */
+export async function search(args: Args, env: Env): Promise<void> {
+  const words = (Array.isArray(args.query) ? args.query : [args.query]).filter((w) => w !== undefined).map(String);
+  const query = words.join(' ').trim();
+  if (!query) throw new UsageError('nothing to search for: give the words to look for');
+  const limit = parseLimit(args.limit);
+  const type = args.type === undefined ? undefined : String(args.type);
+  if (type !== undefined && !(DOC_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type: expected one of ${DOC_TYPES.join(', ')}, found "${type}"`);
+  const { root, config } = await openHome(env);
+  let since: string | undefined;
+  if (args.since !== undefined) {
+    since = resolveSince(String(args.since), localTime(env.now(), config.owner.timezone).date);
+    if (!since) throw new UsageError(`--since: expected YYYY-MM-DD, today, yesterday or Nd (like 7d), found "${String(args.since)}"`);
+  }
+
+  const index = await openSearch(root);
+  const hits = await index.search(query, { types: type ? [type] : undefined, since, limit });
+  if (env.out.json) return env.out.data({ query, hits, problems: index.problems });
+  for (const p of index.problems) env.out.warn(`skipped ${formatProblem(p)}`);
+  if (!hits.length) {
+    const why = queryTerms(query).length ? '' : ' (only common words: search for what is distinctive)';
+    return env.out.line(`No matches for "${query}"${why}.`);
+  }
+  hits.forEach((h, i) => {
+    const tag = [h.type, h.date || 'undated', h.status && h.status !== 'active' ? h.status : ''].filter(Boolean).join(' ');
+    env.out.line(`${i ? '\n' : ''}${h.file}:${h.line}  [${tag}]  ${h.title}`);
+    if (h.snippet) env.out.line(`    ${h.snippet}`);
+  });
+}
