@@ -217,25 +217,35 @@ export function shardKey(term: string): string {
   return term.slice(0, 2);
 }
 
-// ---------------------------------------------------------------- matching (mirrors the search options)
+// ---------------------------------------------------------------- matching and ranking
+// The ranking is minisearch's (v7): BM25+ per field (k 1.2, b 0.7, d 0.5), field boosts, prefix
+// and fuzzy matches weighted down, a document boost, and the sum over query terms multiplied by the
+// number of query terms matched. The index computes it directly over its stored postings (see
+// home/searchindex.ts for why); tests check it against minisearch's own search.
 
-export const PREFIX_MIN = 3;
-export const FUZZY_MIN = 6;
-export const FUZZY = 0.2;
-export const MAX_FUZZY = 2;
+export const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+/** Field boosts: a title hit counts three times a body hit. */
+export const BOOST = { title: 3, description: 2, body: 1, tags: 2 } as const;
+/** minisearch's weights of prefix and fuzzy matches (its defaults). */
+export const WEIGHTS = { prefix: 0.375, fuzzy: 0.45 };
+/** Superseded and stale memories stay findable, below the memories that replaced them. */
+export const STATUS_BOOST: Record<MemoryStatus, number> = { active: 1, superseded: 0.3, stale: 0.5 };
+
+/** Query terms of at least this length also match longer terms they start (prefer → preference). */
+export const PREFIX_MIN = 4;
 
 export function usesPrefix(term: string): boolean {
   return term.length >= PREFIX_MIN;
 }
 
-/** Edit distance a query term may be fuzzy-matched within: 0 for short terms. */
+/** Edit distance a query term may be fuzzy-matched within: none under 6 letters, 2 from 10. */
 export function fuzzyDistance(term: string): number {
-  return term.length >= FUZZY_MIN ? Math.min(MAX_FUZZY, Math.round(term.length * FUZZY)) : 0;
+  return /\d/.test(term) ? 0 : term.length >= 10 ? 2 : term.length >= 6 ? 1 : 0;
 }
 
-/** Whether two terms are within `max` edits (Levenshtein), computed in a band. */
-export function withinDistance(a: string, b: string, max: number): boolean {
-  if (Math.abs(a.length - b.length) > max) return false;
+/** Levenshtein distance of two terms, or max + 1 as soon as it must exceed max. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
@@ -245,15 +255,33 @@ export function withinDistance(a: string, b: string, max: number): boolean {
       cur.push(v);
       if (v < best) best = v;
     }
-    if (best > max) return false;
+    if (best > max) return max + 1;
     prev = cur;
   }
-  return prev[b.length]! <= max;
+  return Math.min(prev[b.length]!, max + 1);
 }
 
-/** Whether an index term can match one of the query terms (exactly, by prefix or fuzzily). */
-export function termMatches(term: string, query: readonly string[]): boolean {
-  return query.some((q) => term === q || (usesPrefix(q) && term.startsWith(q)) || (fuzzyDistance(q) > 0 && withinDistance(term, q, fuzzyDistance(q))));
+/**
+ * How an index term counts for a query term, as minisearch weighs it: 1 for the term itself, less
+ * for a longer term it starts, less again for a term within its fuzzy distance; 0 for no match.
+ */
+export function matchWeight(term: string, query: string): number {
+  if (term === query) return 1;
+  if (usesPrefix(query) && term.startsWith(query)) {
+    const distance = term.length - query.length;
+    return (WEIGHTS.prefix * term.length) / (term.length + 0.3 * distance);
+  }
+  const max = fuzzyDistance(query);
+  if (!max) return 0;
+  const distance = editDistance(term, query, max);
+  return distance <= max ? (WEIGHTS.fuzzy * term.length) / (term.length + distance) : 0;
+}
+
+/** BM25+ of one term in one field of one document. */
+export function bm25(termFreq: number, matching: number, total: number, fieldLength: number, avgFieldLength: number): number {
+  const { k, b, d } = BM25;
+  const idf = Math.log(1 + (total - matching + 0.5) / (matching + 0.5));
+  return idf * (d + (termFreq * (k + 1)) / (termFreq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
 }
 
 // ---------------------------------------------------------------- snippets
