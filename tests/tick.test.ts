@@ -536,4 +536,23 @@ test("one agent's bad cron is that agent's problem: named, skipped, and the rest
   }
 });
 
+test('context: the instructions and MEMORY.md are the cached prefix; the memories search ranks for the task follow', async () => {
+  const server = await startFakeAnthropic([{ text: 'CrossBox.' }, { text: 'again' }]);
+  try {
+    const home = modelHome();
+    write(home, 'memory/owner-gym.md', '---\ntitle: Owner gym\ntype: fact\ndescription: The owner trains at CrossBox in Alvalade\ncreated: 2026-11-01\n---\nCrossBox, Alvalade, Tuesdays and Fridays at 7.\n');
+    write(home, 'memory/MEMORY.md', read(home, 'memory/MEMORY.md') + '- [Owner gym](owner-gym.md) — trains at CrossBox\n');
+    addItem(home, 'Which gym do I train at, and when?', 'chief');
+    addItem(home, 'Something else entirely about taxes', 'chief');
+    assert.is((await tick(home, server)).code, 0);
+    const [a, b] = server.requests.map((q) => q.body.system);
+    assert.match(a[0].text, /# Memory index[\s\S]*owner-gym\.md/);
+    assert.match(a[1].text, /Tuesdays and Fridays at 7/);
+    assert.not.match(b[1].text ?? '', /Tuesdays and Fridays/);
+    assert.is(a[0].text, b[0].text, 'the stable prefix is byte-identical between runs');
+  } finally {
+    await server.close();
+  }
+});
+
 test.run();

@@ -6,7 +6,6 @@ import { suffix } from '../core/ids.js';
 import { stamp, localTime } from '../core/time.js';
 import { agentIdentity, quoteSubject } from '../core/commit.js';
 import { assembleContext, taskMessage } from '../core/context.js';
-import { rankMemories } from '../core/memsearch.js';
 import { parseRunRecord, renderRunRecord, runRecordPath, shortHash, type RecordEntry, type RunFront, type Outcome } from '../core/runrecord.js';
 import { costOf } from '../core/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/transcript.js';
@@ -97,13 +96,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
   const now = localTime(env.now(), tz);
   const canReadMemory = checkSimple(spec.caps, 'memory', '*', 'read').allowed;
   const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
-  const memories = canReadMemory
-    ? rankMemories(
-        (await loadMemories(home.root, home.docs)).docs.map((d) => ({ file: d.file, title: d.front.title, description: d.front.description, text: d.body, status: d.front.status })),
-        `${item.subject}\n${item.body}`,
-        3,
-      )
-    : [];
+  const memories = canReadMemory ? await topMemories(home, `${item.subject}\n${item.body}`.slice(0, 1000)) : [];
   const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
   const recentLog = (await readLog(home.root, from, now.date))
     .filter((e) => e.agent === agent.id)
@@ -119,6 +112,17 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     run,
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
+  });
+}
+
+/** The active memory topics that search ranks highest for the task, read whole. */
+async function topMemories(home: Home, query: string): Promise<{ file: string; title: string; text: string }[]> {
+  const { searchMemory } = await import('../home/searchindex.js');
+  const hits = (await searchMemory(home.root, query, { types: ['memory'], limit: 6 })).filter((h) => (h.status ?? 'active') === 'active').slice(0, 3);
+  const { docs } = await loadMemories(home.root, home.docs);
+  return hits.flatMap((h) => {
+    const doc = docs.find((d) => d.file === h.file);
+    return doc ? [{ file: doc.file, title: doc.front.title, text: doc.body }] : [];
   });
 }
 

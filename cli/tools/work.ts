@@ -1,12 +1,12 @@
 // Tools that work with the home's own records: the log, memory, other agents and the owner.
 import * as v from 'valibot';
 import { checkDelegate, checkMessage, checkSimple, delegateLimits, type Capability } from '../core/capabilities.js';
-import { rankMemories } from '../core/memsearch.js';
+import { DOC_TYPES } from '../core/searchdocs.js';
 import { AGENT_ID } from '../core/ids.js';
 import { localTime } from '../core/time.js';
 import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
-import { loadAgents, loadMemories } from '../home/store.js';
+import { loadAgents } from '../home/store.js';
 import { ToolError, type Tool } from './registry.js';
 import { touch, type RunCtx } from './context.js';
 
@@ -28,23 +28,23 @@ export const noteTool: Tool<{ text: string }> = {
   },
 };
 
-export const searchMemoryTool: Tool<{ query: string; limit?: number }> = {
+export const searchMemoryTool: Tool<{ query: string; limit?: number; type?: string }> = {
   def: {
     name: 'search_memory',
-    description: 'Search the memory topics (memory/*.md) for a query; returns the best matches with their files and text.',
-    input_schema: { type: 'object', properties: { query: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 10 } }, required: ['query'] },
+    description: 'Search memory: the memory topics, the daily log, handled inbox items and goals. Returns ranked hits with file, line and a snippet; read a memory topic in full with memory show or read_file if granted.',
+    input_schema: {
+      type: 'object',
+      properties: { query: { type: 'string' }, type: { type: 'string', enum: [...DOC_TYPES] }, limit: { type: 'integer', minimum: 1, maximum: 10 } },
+      required: ['query'],
+    },
   },
-  input: v.strictObject({ query: text(500), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))) }),
+  input: v.strictObject({ query: text(500), type: v.optional(v.picklist(DOC_TYPES)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))) }),
   offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
-  async run({ query, limit }, ctx) {
-    const { docs } = await loadMemories(ctx.home.root, ctx.home.docs);
-    const hits = rankMemories(
-      docs.map((d) => ({ file: d.file, title: d.front.title, description: d.front.description, text: d.body, status: d.front.status })),
-      query,
-      limit ?? 5,
-    );
-    if (!hits.length) return `No memory matches "${query}".`;
-    return hits.map((h) => `## ${h.title} (${h.file})\n${h.description}\n\n${h.text.trim().slice(0, 1500)}`).join('\n\n');
+  async run({ query, limit, type }, ctx) {
+    const { searchMemory } = await import('../home/searchindex.js');
+    const hits = await searchMemory(ctx.home.root, query, { types: type ? [type] : undefined, limit: limit ?? 5 });
+    if (!hits.length) return `Nothing matches "${query}".`;
+    return hits.map((h) => `${h.file}:${h.line} [${h.type} ${h.date}${h.status && h.status !== 'active' ? ` ${h.status}` : ''}] ${h.title}\n  ${h.snippet}`).join('\n');
   },
 };
 
