@@ -12,13 +12,14 @@ import { listRecords } from '../run/records.js';
 import { readJournal } from '../run/journal.js';
 import { timeZoneProblem } from '../core/time.js';
 import { LOCK_STALE_MINUTES } from '../core/lock.js';
-import { checkMemoryIndex, checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
+import { checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
+import { lintMemory } from '../core/memlint.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
 import { DocCache } from '../home/doccache.js';
-import { exists, isErrno } from '../home/files.js';
+import { exists, isErrno, listNames } from '../home/files.js';
 import { isRepo, numstat } from '../git/read.js';
 
 export async function doctor(_args: Args, env: Env): Promise<number> {
@@ -61,13 +62,10 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     if (!agentIds.has(g.front.owner)) problems.push({ file: g.file, field: 'owner', expected: 'an agent in agents/', found: `"${g.front.owner}"` });
   }
 
-  const topics = new Set(memories.docs.map((m) => m.name));
-  try {
-    problems.push(...checkMemoryIndex(await fs.readFile(join(root, INDEX_FILE), 'utf8'), topics));
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err;
-    problems.push({ file: INDEX_FILE, expected: 'the memory index', found: 'no file' });
-  }
+  // The same memory checks as aos memory lint (schema problems are already counted above).
+  const index = await fs.readFile(join(root, INDEX_FILE), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+  const topicFiles = (await listNames(join(root, 'memory'))).filter((e) => e.name.endsWith('.md') && e.name !== 'MEMORY.md').map((e) => e.name.slice(0, -3));
+  problems.push(...lintMemory({ index, topics: memories.docs.map((d) => ({ slug: d.name, front: d.front })), files: new Set(topicFiles), invalid: [] }));
 
   const logFiles = await fg('logs/**/*.md', { cwd: root, ignore: ['logs/runs/**'], dot: false });
   for (const file of logFiles.sort()) problems.push(...checkLogFile(file, await fs.readFile(join(root, file), 'utf8')));
