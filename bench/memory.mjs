@@ -8,14 +8,19 @@
 //     the current memory ranks above the superseded one.
 // Deterministic (seeded); BENCH_RUNS sets the warm runs (default 21), BENCH_KEEP=1 keeps the home.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync, appendFileSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync, appendFileSync, rmSync, statSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const aos = join(root, 'dist/aos.js');
-if (!existsSync(aos)) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'dist/aos.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+// A snapshot of the build, so a rebuild in the project during the run cannot pull chunks away.
+const snapshot = mkdtempSync(join(tmpdir(), 'aos-bench-dist-'));
+cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
+cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
+const aos = join(snapshot, 'dist/aos.js');
+const starter = join(root, 'dist/aos.js');
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-bench-user-')), LANG: 'C.UTF-8' };
 
@@ -36,6 +41,9 @@ const pad = (n, w = 2) => String(n).padStart(w, '0');
 
 const FIRST = 'Ana Bruno Carla Diogo Elena Filipe Greta Hugo Ines Joao Katja Luis Marta Nuno Olga Pedro Quirine Rui Sofia Tomas Ursula Vasco Wanda Xavier Yara Zeca Amara Bernd Chiara Dmitri Eitan Fatima Gustav Hana Ivo Jonas Keiko Lena Mateus Noor'.split(' ');
 const LAST = 'Almeida Brandt Castro Duarte Esteves Fonseca Garrido Halvorsen Ibarra Jansen Kowalski Lindqvist Moreau Nakamura Oliveira Petrov Quintela Rocha Santos Tavares Urbano Valente Weber Xavier Yilmaz Zapata Abreu Bianchi Carvalho Dekker Engel Ferreira Gouveia Horvath Iglesias Jorge Kaur Lopes Moura Novak'.split(' ');
+// People in facts have names of their own, so a question naming them is answerable.
+const FACT_FIRST = 'Adele Bastian Celeste Dorian Esme Florian Gisela Horatio Imogen Jasper Leopold Mirela Octavia Percival Rosalind Severin Thaddeus Valentina Wilhelmina Zoltan'.split(' ');
+const FACT_LAST = 'Arkwright Blomqvist Cavendish Drummond Eberhardt Fairweather Grimaldi Hargreaves Ilyushin Jablonski Kettering Lockhart Montgomery Nightingale Ostrowski Pemberton Quarrington Rutherford Sinclair Thistlewood Umbridge Vanderbilt Whitlock Yarborough Zabrowski Achterberg Bellingham Castellanos Delacroix Esterhazy'.split(' ');
 const PLACES = 'Alfama Graca Belem Campo-de-Ourique Estrela Lapa Principe-Real Chiado Arroios Benfica Alvalade Marvila Ajuda Areeiro Intendente Cascais Sintra Setubal Almada Oeiras Carcavelos Ericeira Mafra Barreiro Montijo Seixal Amadora Odivelas Loures Parede'.split(' ');
 const CITIES = 'Porto Madrid Seville Valencia Bilbao Paris Lyon Marseille Berlin Hamburg Munich Vienna Prague Krakow Warsaw Budapest Zagreb Ljubljana Milan Turin Bologna Naples Rome Athens Lisbon Faro Coimbra Braga Granada Malaga Amsterdam Rotterdam Brussels Ghent Copenhagen Stockholm Oslo Helsinki Dublin Edinburgh'.split(' ');
 const ROLES = ['dentist', 'accountant', 'piano teacher', 'landlord', 'plumber', 'mechanic', 'physiotherapist', 'vet', 'hairdresser', 'tax advisor', 'yoga instructor', 'notary', 'electrician', 'pediatrician', 'lawyer', 'tailor', 'optician', 'architect', 'gardener', 'bike mechanic', 'dermatologist', 'cardiologist', 'locksmith', 'translator', 'tutor'];
@@ -78,18 +86,24 @@ function words(topic, n) {
 function person() {
   return `${pick(FIRST)} ${pick(LAST)}`;
 }
+// Each sentence uses at most one of the values facts are made of (a place, a role, a dish ...), so
+// the words of a question are common one by one, and together mostly where the fact is.
 function sentence(topic) {
   const [a, b, c] = words(topic, 3);
   const templates = [
     () => `${cap(pick(VERBS))} the ${a} and the ${b} for the ${pick(ADJS)} ${c}.`,
     () => `The owner wants the ${a} ${pick(['before', 'after', 'instead of'])} the ${b}; ${pick(VERBS)} ${pick(['it', 'both', 'the options'])} on ${pick(DAYS)}.`,
-    () => `${person()} ${pick(VERBS)} the ${a} in ${pick(PLACES)}; the ${b} is ${pick(ADJS)} than last ${pick(['week', 'month', 'time'])}.`,
-    () => `Asked the ${pick(ROLES)} about the ${a}; answer expected by ${pick(DAYS)}.`,
+    () => `${person()} ${pick(VERBS)} the ${a}; the ${b} is ${pick(ADJS)} than last ${pick(['week', 'month', 'time'])}.`,
+    () => `Asked the ${pick(ROLES)} about the ${a}; answer expected soon.`,
     () => `${cap(a)} notes: ${int(2, 9)} items, ${int(1, 5)} ${b} left, next ${c} in ${pick(MONTHS)}.`,
-    () => `Reminder about the ${pick(FACILITIES)} in ${pick(PLACES)}: the ${pick(CODE_THINGS)} changes on ${pick(DAYS)}.`,
-    () => `Tried ${pick(DISHES)} near ${pick(PLACES)} while sorting the ${a}; ${pick(['good', 'fine', 'too salty', 'worth repeating'])}.`,
-    () => `${cap(pick(VERBS))} ${pick(AIRLINES)} options to ${pick(CITIES)} for the ${b}; ${pick(['no', 'two', 'three'])} direct ${pick(['flights', 'trains'])}.`,
-    () => `The ${pick(RELATIVES)} mentioned the ${a} and a ${pick(GIFTS)}; ${pick(VERBS)} the ${c}.`,
+    () => `Went past ${pick(PLACES).replace(/-/g, ' ')} for the ${a}; the ${b} can wait.`,
+    () => `The ${pick(FACILITIES)} was ${pick(['busy', 'closed', 'quiet', 'cold'])} today; ${pick(VERBS)} the ${a}.`,
+    () => `Changed the ${pick(CODE_THINGS)} reminder; ${pick(VERBS)} the ${b}.`,
+    () => `Tried ${pick(DISHES)} for lunch while sorting the ${a}; ${pick(['good', 'fine', 'too salty', 'worth repeating'])}.`,
+    () => `${cap(pick(VERBS))} options to ${pick(CITIES)} for the ${b}; ${pick(['no', 'two', 'three'])} direct ${pick(['flights', 'trains'])}.`,
+    () => `${pick(AIRLINES)} changed its baggage rules; ${pick(VERBS)} the ${a}.`,
+    () => `The ${pick(RELATIVES)} mentioned the ${a}; ${pick(VERBS)} the ${c}.`,
+    () => `Saw a ${pick(GIFTS)} in a shop window on the way to the ${a}.`,
     () => `${cap(pick(MEASURES))} ${pick(['steady', 'up a little', 'down', 'unchanged'])} this ${pick(['week', 'month'])}; ${pick(VERBS)} the ${a}.`,
   ];
   return pick(templates)();
@@ -105,84 +119,84 @@ function unique(key) {
   return true;
 }
 
+// Each maker returns a fact (its text, a title for a memory of its own, and a question made of some
+// of its words, inflected and ordered differently, among question words), or null when its values
+// are used up. Values that would make two facts answer one question are used once.
+const sp = (place) => place.replace(/-/g, ' ');
 function factPerson() {
-  for (;;) {
-    const role = pick(ROLES), first = pick(FIRST), last = pick(LAST), place = pick(PLACES), day = pick(DAYS);
-    if (!unique(`p:${role}:${last}`)) continue;
-    const time = `${int(8, 18)}:${pick(['00', '30'])}`;
-    return {
-      title: `${cap(role)}: ${first} ${last}`,
-      text: `${first} ${last} is the owner's ${role}; the practice is in ${place.replace(/-/g, ' ')} and the usual slot is ${day} at ${time}.`,
-      question: pick([`which day do I usually see ${last}?`, `where is ${first} ${last}'s practice`, `${role} ${last} usual slot`]),
-    };
-  }
+  const role = pick(ROLES), first = pick(FACT_FIRST), last = pick(FACT_LAST), place = pick(PLACES), day = pick(DAYS);
+  if (!unique(`p:${last}`) || !unique(`pr:${role}:${place}`)) return null;
+  return {
+    title: `${cap(role)}: ${first} ${last}`,
+    text: `${first} ${last} is the owner's ${role}; the practice is in ${sp(place)} and the usual slot is ${day} at ${int(8, 18)}:${pick(['00', '30'])}.`,
+    question: pick([`when is my usual slot with ${last}?`, `where is ${first} ${last}'s practice?`, `${role} with a practice in ${sp(place)}`]),
+  };
 }
 function factCode(facility, place, thing, code) {
   return {
-    title: `${cap(thing)} for the ${place.replace(/-/g, ' ')} ${facility}`,
-    text: `The ${thing} for the ${place.replace(/-/g, ' ')} ${facility} is ${code}; keep it out of shared notes.`,
-    question: pick([`what's the ${thing} of the ${facility} in ${place.replace(/-/g, ' ')}?`, `${place.replace(/-/g, ' ')} ${facility} ${thing}`]),
+    title: `${cap(thing)} for the ${sp(place)} ${facility}`,
+    text: `The ${thing} for the ${sp(place)} ${facility} is ${code}; keep it out of shared notes.`,
+    question: pick([`what's the ${thing} of the ${facility} in ${sp(place)}?`, `${sp(place)} ${facility}s ${thing}`]),
   };
 }
 function factFood() {
-  for (;;) {
-    const dish = pick(DISHES), place = pick(PLACES), name = `Casa ${codename()}`;
-    if (!unique(`f:${dish}:${place}`)) continue;
-    return {
-      title: `Best ${dish} in ${place.replace(/-/g, ' ')}`,
-      text: `The best ${dish} the owner found is at ${name} in ${place.replace(/-/g, ' ')}; book ahead on ${pick(DAYS)}s and ask for the terrace table.`,
-      question: pick([`where do we go for ${dish} in ${place.replace(/-/g, ' ')}`, `restaurant for ${dish} ${place.replace(/-/g, ' ')}`]),
-    };
-  }
+  const dish = pick(DISHES), place = pick(PLACES), name = `Casa ${codename()}`;
+  if (!unique(`f:${dish}:${place}`)) return null;
+  return {
+    title: `Best ${dish} in ${sp(place)}`,
+    text: `The best ${dish} the owner found is at ${name} in ${sp(place)}; book ahead on ${pick(DAYS)}s and ask for the terrace table.`,
+    question: pick([`where were the best ${dish} in ${sp(place)}?`, `${dish} in ${sp(place)}: which place to book?`, `booking the terrace at ${name}`]),
+  };
 }
 function factProject() {
   const name = codename(), milestone = pick(['launch', 'beta', 'migration', 'audit', 'rollout', 'kickoff']), month = pick(MONTHS);
+  if (!unique(`pj:${name}`)) return null;
   const reason = pick(['the vendor contract slipped', 'the data export is not ready', 'the team is short of two engineers', 'the legal review takes longer', 'the pilot users asked for more time']);
   return {
     title: `${name} ${milestone} moved to ${month}`,
     text: `Decided to move the ${name} ${milestone} to ${month} because ${reason}.`,
-    question: pick([`when is the ${name} ${milestone} now?`, `why did the ${name} ${milestone} move`]),
+    question: pick([`when is the ${name} ${milestone} now?`, `why was the ${milestone} of ${name} moved?`]),
   };
 }
 function factFlight() {
-  for (;;) {
-    const airline = pick(AIRLINES), city = pick(CITIES), code = `${airline.slice(0, 2).toUpperCase()}${int(100, 9999)}`;
-    if (!unique(`fl:${city}`)) continue;
-    const seat = `${int(2, 34)}${pick(['A', 'C', 'D', 'F'])}`;
-    return {
-      title: `Flight to ${city}`,
-      text: `Booked ${airline} flight ${code} to ${city} on ${int(1, 28)} ${pick(MONTHS)}, seat ${seat}, one cabin bag only.`,
-      question: pick([`my seat on the flight to ${city}`, `${airline} booking for ${city}`, `which flight did I book to ${city}?`]),
-    };
-  }
+  const airline = pick(AIRLINES), city = pick(CITIES);
+  if (!unique(`fl:${city}`)) return null;
+  return {
+    title: `Flight to ${city}`,
+    text: `Booked ${airline} flight ${airline.slice(0, 2).toUpperCase()}${int(100, 9999)} to ${city} on ${int(1, 28)} ${pick(MONTHS)}, seat ${int(2, 34)}${pick(['A', 'C', 'D', 'F'])}, one cabin bag only.`,
+    question: pick([`my seat on the flight to ${city}`, `${airline} booking to ${city}`, `which flight did I book to ${city}?`]),
+  };
 }
 function factGift() {
-  for (;;) {
-    const rel = pick(RELATIVES), gift = pick(GIFTS), shop = `${codename()} ${pick(['Store', 'Atelier', 'Market', 'Shop'])}`;
-    if (!unique(`g:${rel}:${gift}`)) continue;
-    return {
-      title: `Present for the ${rel}: ${gift}`,
-      text: `Birthday present for the ${rel} this year: the ${gift} from ${shop}, wrapped in blue.`,
-      question: pick([`what birthday present did I choose for my ${rel}?`, `${gift} for ${rel} which shop`]),
-    };
-  }
+  const rel = pick(RELATIVES), gift = pick(GIFTS), shop = `${codename()} ${pick(['Store', 'Atelier', 'Market', 'Shop'])}`;
+  if (!unique(`g:${rel}`)) return null;
+  return {
+    title: `Present for the ${rel}: ${gift}`,
+    text: `Birthday present for the ${rel} this year: the ${gift} from ${shop}, wrapped in blue.`,
+    question: pick([`what birthday presents for my ${rel}?`, `${gift} present for the ${rel}`]),
+  };
 }
 function factMeasure() {
-  for (;;) {
-    const m = pick(MEASURES), role = pick(['cardiologist', 'dermatologist', 'physiotherapist', 'dentist', 'coach']);
-    if (!unique(`m:${m}:${role}`)) continue;
-    return {
-      title: `${cap(m)} target`,
-      text: `The ${role} wants the owner's ${m} measured every ${pick(DAYS)} morning and kept under ${int(40, 200)}.`,
-      question: pick([`how often should my ${m} be measured for the ${role}`, `${m} target from the ${role}`]),
-    };
-  }
+  const m = pick(MEASURES), role = pick(['cardiologist', 'dermatologist', 'physiotherapist', 'dentist', 'coach']);
+  if (!unique(`m:${m}:${role}`)) return null;
+  return {
+    title: `${cap(m)} target`,
+    text: `The ${role} wants the owner's ${m} measured every ${pick(DAYS)} morning and kept under ${int(40, 200)}.`,
+    question: pick([`how often does the ${role} want my ${m} measured?`, `${m} measurements the ${role} wants`]),
+  };
 }
 const MAKERS = [factPerson, factFood, factProject, factFlight, factGift, factMeasure];
+/** A fact whose question no other fact has. */
+function newFact() {
+  for (;;) {
+    const f = pick(MAKERS)();
+    if (f && unique(`q:${f.question}`)) return f;
+  }
+}
 
 // 70 facts in memories, 60 in log entries, and 20 facts that changed (current and superseded memory).
-for (let i = 0; i < 70; i++) facts.push({ kind: 'memory', dedicated: i % 2 === 0, ...pick(MAKERS)() });
-for (let i = 0; i < 60; i++) facts.push({ kind: 'log', ...pick(MAKERS)() });
+for (let i = 0; i < 70; i++) facts.push({ kind: 'memory', dedicated: i % 2 === 0, ...newFact() });
+for (let i = 0; i < 60; i++) facts.push({ kind: 'log', ...newFact() });
 const updates = [];
 for (let i = 0; i < 20; i++) {
   let facility, place, thing;
@@ -190,7 +204,7 @@ for (let i = 0; i < 20; i++) {
     facility = pick(FACILITIES);
     place = pick(PLACES);
     thing = pick(CODE_THINGS);
-  } while (!unique(`c:${facility}:${place}:${thing}`));
+  } while (!unique(`c:${facility}:${place}:${thing}`) || !unique(`c:${facility}:${place}`));
   const old = factCode(facility, place, thing, int(1000, 9999));
   const cur = factCode(facility, place, thing, int(1000, 9999));
   updates.push({ old, cur, question: cur.question });
@@ -201,7 +215,8 @@ for (let i = 0; i < 20; i++) {
 const base = mkdtempSync(join(tmpdir(), 'aos-bench-memory-'));
 const home = join(base, 'home');
 const t0 = Date.now();
-const init = spawnSync(process.execPath, [aos, 'init', home, '--timezone', 'UTC', '--owner', 'Alex'], { env, encoding: 'utf8' });
+// aos init reads the starter files next to the real build.
+const init = spawnSync(process.execPath, [starter, 'init', home, '--timezone', 'UTC', '--owner', 'Alex'], { env, encoding: 'utf8' });
 if (init.status !== 0) throw new Error(init.stderr);
 const write = (rel, text) => {
   mkdirSync(dirname(join(home, rel)), { recursive: true });
@@ -337,7 +352,7 @@ for (let i = 0; i < 5; i++) {
   const [a, b] = words(topic, 2);
   write(
     `goals/${topic}-${i}.md`,
-    `---\ntitle: ${cap(topic)} goal ${i}: better ${a}\nstatus: active\nowner: chief\nskills:\n  - id: ${a.replace(/[^a-z]/g, '')}-skill\n    name: ${cap(a)} practice\n    weight: 1\n    baseline: 1\n    current: 2\n    target: 5\n    cadence: daily\n    drill: Practise the ${a} and the ${b} for twenty minutes.\n---\n## Plan\n${sentence(topic)} ${sentence(topic)}\n\n## History\n- ${pick(days)} ${a} 2 — ${sentence(topic)}\n`,
+    `---\ntitle: "${cap(topic)} goal ${i}: better ${a}"\nstatus: active\nowner: chief\nskills:\n  - id: ${a.replace(/[^a-z]/g, '')}-skill\n    name: ${cap(a)} practice\n    weight: 1\n    baseline: 1\n    current: 2\n    target: 5\n    cadence: daily\n    drill: Practise the ${a} and the ${b} for twenty minutes.\n---\n## Plan\n${sentence(topic)} ${sentence(topic)}\n\n## History\n- ${pick(days)} ${a} 2 — ${sentence(topic)}\n`,
   );
 }
 const genSeconds = (Date.now() - t0) / 1000;
@@ -424,5 +439,6 @@ console.log(`hit@1 ${(hit1 / n).toFixed(3)}   hit@5 ${(hit5 / n).toFixed(3)}   M
 console.log(`changed facts: current memory above the superseded one in ${currentFirst}/${updateChecks.length}`);
 console.log(`goal: hit@5 at least 0.9 — ${hit5 / n >= 0.9 ? 'met' : 'NOT met'} (${(hit5 / n).toFixed(3)})`);
 if (process.env.BENCH_VERBOSE) for (const m of misses) console.log(`  missed: "${m.question}" → ${m.file}${m.line ? ':' + m.line : ''}`);
+rmSync(snapshot, { recursive: true, force: true });
 if (!process.env.BENCH_KEEP) rmSync(base, { recursive: true, force: true });
 else console.log(`home kept at ${home}`);

@@ -3,7 +3,7 @@ import type { Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
 import { localTime, resolveSince } from '../core/time.js';
 import { DOC_TYPES, queryTerms } from '../core/searchdocs.js';
-import { openHome } from '../home/home.js';
+import { findHome } from '../home/find.js';
 import { openSearch } from '../home/searchindex.js';
 
 export const DEFAULT_LIMIT = 10;
@@ -24,15 +24,24 @@ export async function search(args: Args, env: Env): Promise<void> {
   const limit = parseLimit(args.limit);
   const type = args.type === undefined ? undefined : String(args.type);
   if (type !== undefined && !(DOC_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type: expected one of ${DOC_TYPES.join(', ')}, found "${type}"`);
-  const { root, config } = await openHome(env);
+  // Searching reads no settings: aos.yaml is loaded (and validated) only to know the owner's day.
+  const root = findHome(env);
   let since: string | undefined;
   if (args.since !== undefined) {
+    const { openHome } = await import('../home/home.js');
+    const { config, docs } = await openHome(env);
+    await docs.save();
     since = resolveSince(String(args.since), localTime(env.now(), config.owner.timezone).date);
     if (!since) throw new UsageError(`--since: expected YYYY-MM-DD, today, yesterday or Nd (like 7d), found "${String(args.since)}"`);
   }
 
   const index = await openSearch(root);
-  const hits = await index.search(query, { types: type ? [type] : undefined, since, limit });
+  let hits;
+  try {
+    hits = await index.search(query, { types: type ? [type] : undefined, since, limit });
+  } finally {
+    index.close();
+  }
   if (env.out.json) return env.out.data({ query, hits, problems: index.problems });
   for (const p of index.problems) env.out.warn(`skipped ${formatProblem(p)}`);
   if (!hits.length) {

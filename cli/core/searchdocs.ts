@@ -243,20 +243,30 @@ export function fuzzyDistance(term: string): number {
   return /\d/.test(term) ? 0 : term.length >= 10 ? 2 : term.length >= 6 ? 1 : 0;
 }
 
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 /** Levenshtein distance of two terms, or max + 1 as soon as it must exceed max. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return Math.min(prev[b.length]!, max + 1);
 }
@@ -325,10 +335,10 @@ function windowAround(text: string, at: number): string {
 /**
  * Where a document matched and the text around it: the first line (body before front matter) with
  * one of the matched terms, followed by the next lines of the same part up to the snippet's length.
- * `line` is the document's line (a log entry's heading).
+ * `line` is the document's line (a log entry's heading); the text may come split into lines.
  */
-export function makeSnippet(text: string, type: DocType, line: number, terms: ReadonlySet<string>): Snippet {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
+export function makeSnippet(text: string | readonly string[], type: DocType, line: number, terms: ReadonlySet<string>): Snippet {
+  const lines = typeof text === 'string' ? text.replace(/\r\n/g, '\n').split('\n') : text;
   // Parts to search, in order of preference: [first index, end index (exclusive)].
   const parts: [number, number][] = [];
   if (type === 'log') {
@@ -346,7 +356,8 @@ export function makeSnippet(text: string, type: DocType, line: number, terms: Re
       if (hasTerm(lines[i]!, terms) < 0) continue;
       let joined = clean(lines[i]!);
       const pos = Math.max(0, hasTerm(joined, terms));
-      for (let j = i + 1; j < to && joined.length < pos + SNIPPET_CHARS; j++) if (lines[j]!.trim()) joined += ' ' + clean(lines[j]!);
+      // The rest of the paragraph, up to the snippet's length.
+      for (let j = i + 1; j < to && joined.length < pos + SNIPPET_CHARS && lines[j]!.trim() && !/^#{1,6}\s/.test(lines[j]!); j++) joined += ' ' + clean(lines[j]!);
       return { line: type === 'log' ? line : i + 1, text: windowAround(joined, pos) };
     }
   }
