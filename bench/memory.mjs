@@ -3,10 +3,14 @@
 //   - cold index build: `aos memory search` with no cache;
 //   - refresh after one changed file (an entry appended to a log; a memory edited);
 //   - warm `aos memory search` against `node -e 0`, interleaved in the same run (goal: within 4x);
-//   - retrieval quality: questions about facts planted in known memories and log entries, worded
-//     differently from the text (hit@5; goal at least 0.9), and, for facts that changed, how often
-//     the current memory ranks above the superseded one.
-// Deterministic (seeded); BENCH_RUNS sets the warm runs (default 21), BENCH_KEEP=1 keeps the home.
+//   - retrieval quality: questions about facts planted in known memories (in topics of their own,
+//     or inside unrelated ones) and log entries, each asked with some of the fact's words, inflected
+//     and ordered differently, among question words (hit@5; goal at least 0.9), and, for facts that
+//     changed, how often the current memory ranks above the superseded one.
+// The generated text reuses the facts' vocabulary (places, people's roles, dishes, cities ...) one
+// value at a time, so each word of a question is common and only their combination points to the fact.
+// Deterministic (seeded); BENCH_RUNS sets the warm runs (default 21), BENCH_KEEP=1 keeps the home,
+// BENCH_VERBOSE=1 lists the questions missed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, existsSync, appendFileSync, rmSync, statSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -434,11 +438,12 @@ for (const u of updateChecks) {
   if (c >= 0 && (o < 0 || c < o)) currentFirst++;
 }
 const n = expected.length;
-console.log(`retrieval: ${n} questions (${expected.filter((e) => e.type === 'memory').length} about memories, ${expected.filter((e) => e.type === 'log').length} about log entries), worded unlike the text`);
+console.log(`retrieval: ${n} questions (${expected.filter((e) => e.type === 'memory').length} about memories, ${expected.filter((e) => e.type === 'log').length} about log entries)`);
 console.log(`hit@1 ${(hit1 / n).toFixed(3)}   hit@5 ${(hit5 / n).toFixed(3)}   MRR@5 ${(rr / n).toFixed(3)}`);
 console.log(`changed facts: current memory above the superseded one in ${currentFirst}/${updateChecks.length}`);
 console.log(`goal: hit@5 at least 0.9 — ${hit5 / n >= 0.9 ? 'met' : 'NOT met'} (${(hit5 / n).toFixed(3)})`);
 if (process.env.BENCH_VERBOSE) for (const m of misses) console.log(`  missed: "${m.question}" → ${m.file}${m.line ? ':' + m.line : ''}`);
 rmSync(snapshot, { recursive: true, force: true });
+rmSync(env.HOME, { recursive: true, force: true });
 if (!process.env.BENCH_KEEP) rmSync(base, { recursive: true, force: true });
 else console.log(`home kept at ${home}`);

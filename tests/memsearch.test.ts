@@ -173,8 +173,10 @@ test('snippets: the first matching line (body before front matter), its line num
   assert.is(s.text, 'The locker code at the Alfama gym is 4471.');
   const inFront = makeSnippet(text, 'memory', 1, new Set(['gym']));
   assert.is(inFront.line, 10, 'a body match wins over the title line');
-  const titleOnly = makeSnippet(memory('Sourdough', 'nothing here'), 'memory', 1, new Set(['sourdough']));
-  assert.is(titleOnly.line, 2);
+  const described = makeSnippet(memory('Sourdough', 'nothing here'), 'memory', 1, new Set(['sourdough']));
+  assert.equal(described, { line: 4, text: 'description: "about sourdough"' }, 'in the front matter, the description first');
+  const titleOnly = makeSnippet(memory('Sourdough', 'nothing here', { description: 'bread' }), 'memory', 1, new Set(['sourdough']));
+  assert.equal(titleOnly, { line: 2, text: 'title: "Sourdough"' });
   const long = `${'word '.repeat(80)}needle ${'more '.repeat(80)}`;
   const w = makeSnippet(`---\ntitle: t\n---\n${long}\n`, 'memory', 1, new Set(['needl']));
   assert.ok(w.text.includes('needle') && w.text.startsWith('…') && w.text.endsWith('…'), w.text);

@@ -243,18 +243,11 @@ export function fuzzyDistance(term: string): number {
   return /\d/.test(term) ? 0 : term.length >= 10 ? 2 : term.length >= 6 ? 1 : 0;
 }
 
-let rowA = new Int32Array(64);
-let rowB = new Int32Array(64);
-
 /** Levenshtein distance of two terms, or max + 1 as soon as it must exceed max. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (rowA.length <= b.length) {
-    rowA = new Int32Array(b.length + 1);
-    rowB = new Int32Array(b.length + 1);
-  }
-  let prev = rowA;
-  let cur = rowB;
+  let prev = new Int32Array(b.length + 1);
+  let cur = new Int32Array(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
@@ -334,30 +327,32 @@ function windowAround(text: string, at: number): string {
 
 /**
  * Where a document matched and the text around it: the first line (body before front matter) with
- * one of the matched terms, followed by the next lines of the same part up to the snippet's length.
+ * one of the matched terms; in the body, followed by the rest of its paragraph up to the snippet's length.
  * `line` is the document's line (a log entry's heading); the text may come split into lines.
  */
 export function makeSnippet(text: string | readonly string[], type: DocType, line: number, terms: ReadonlySet<string>): Snippet {
   const lines = typeof text === 'string' ? text.replace(/\r\n/g, '\n').split('\n') : text;
-  // Parts to search, in order of preference: [first index, end index (exclusive)].
-  const parts: [number, number][] = [];
+  // Parts to search, in order of preference: [first index, end index (exclusive), prose?].
+  const parts: [number, number, boolean][] = [];
   if (type === 'log') {
     const head = line - 1;
     let end = head + 1;
     while (end < lines.length && !isLogHeading(lines[end]!)) end++;
-    parts.push([head + 1, end], [head, head + 1]);
+    parts.push([head + 1, end, true], [head, head + 1, false]);
   } else {
     const close = /^---[ \t]*$/.test(lines[0] ?? '') ? lines.findIndex((l, i) => i > 0 && /^---[ \t]*$/.test(l)) : -1;
-    parts.push([close + 1, lines.length]);
-    if (close > 0) parts.push([1, close]);
+    parts.push([close + 1, lines.length, true]);
+    // Then the front matter: the description first (the title is shown anyway), then the rest.
+    const description = close > 0 ? lines.findIndex((l, i) => i < close && /^description:/.test(l)) : -1;
+    if (description > 0) parts.push([description, description + 1, false]);
+    if (close > 0) parts.push([1, close, false]);
   }
-  for (const [from, to] of parts) {
+  for (const [from, to, prose] of parts) {
     for (let i = from; i < to; i++) {
       if (hasTerm(lines[i]!, terms) < 0) continue;
       let joined = clean(lines[i]!);
       const pos = Math.max(0, hasTerm(joined, terms));
-      // The rest of the paragraph, up to the snippet's length.
-      for (let j = i + 1; j < to && joined.length < pos + SNIPPET_CHARS && lines[j]!.trim() && !/^#{1,6}\s/.test(lines[j]!); j++) joined += ' ' + clean(lines[j]!);
+      for (let j = i + 1; prose && j < to && joined.length < pos + SNIPPET_CHARS && lines[j]!.trim() && !/^#{1,6}\s/.test(lines[j]!); j++) joined += ' ' + clean(lines[j]!);
       return { line: type === 'log' ? line : i + 1, text: windowAround(joined, pos) };
     }
   }

@@ -792,12 +792,6 @@ function scan(root: string, d: Data): Scan {
   return out;
 }
 
-/** Every file search indexes, with its signature. */
-export function listSources(root: string): { sources: Source[]; problems: Problem[] } {
-  const { changed, problems } = scan(root, new Data());
-  return { sources: changed, problems };
-}
-
 async function readTexts(root: string, files: readonly Source[]): Promise<(string | Error | undefined)[]> {
   const out: (string | Error | undefined)[] = [];
   for (let i = 0; i < files.length; i += 64) {
