@@ -183,6 +183,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     onTouch: saveTouched,
     children: [],
     messages: [],
+    // The policy gate arrives with approvals (issue 5); until then every granted action goes ahead.
+    gate: async () => {},
   };
   const context = await buildContext(spec, run, tools.map((t) => t.def.name));
   const toolDefs = tools.map((t) => t.def);

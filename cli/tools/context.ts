@@ -20,9 +20,31 @@ export interface RunCtx {
   messages: string[];
   /** Set by the finish tool. */
   finished?: string;
+  /**
+   * The policy check every tool that can do harm calls after its capability check and before it
+   * acts: returns when the action may go ahead; throws ToolError for a "never" action, and
+   * NeedsApproval (tools/approval.ts) for an "ask" action, which ends the run until the owner answers.
+   */
+  gate(action: Action): Promise<void>;
 }
 
 export async function touch(ctx: RunCtx, ...paths: string[]): Promise<void> {
   for (const p of paths) ctx.touched.add(p);
   await ctx.onTouch();
+}
+
+/**
+ * An action a tool is about to take, as the policy sees it: `kind` and `resource` are matched against
+ * `policy` patterns in aos.yaml (e.g. "shell:git push *", "http:*:post", "file:agents/**:write"),
+ * and `input` is the tool's exact input, hashed to bind an approval to exactly this action.
+ */
+export interface Action {
+  /** The tool's name (run_shell, fetch_url, write_file ...). */
+  tool: string;
+  kind: 'shell' | 'http' | 'file';
+  /** shell: the command as written; http: the URL; file: the path relative to the home. */
+  resource: string;
+  /** shell: execute; http: the method in lower case; file: read or write. */
+  verb: string;
+  input: unknown;
 }
