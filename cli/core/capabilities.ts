@@ -132,6 +132,8 @@ function isProtected(path: string): string | undefined {
   const segs = path.toLowerCase().split('/');
   if (segs.includes('.git')) return '.git is never writable';
   if (segs[0] === '.aos') return '.aos/ is aos\'s own local state';
+  // An agent that could write here could answer its own approvals.
+  if (segs[0] === 'inbox' && segs[1] === 'approvals') return 'inbox/approvals/ is for the owner\'s answers; agents never write there';
   return undefined;
 }
 

@@ -64,7 +64,17 @@ export const ConfigSchema = v.strictObject({
     {},
   ),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
-  policy: v.optional(v.strictObject({ safe: v.optional(texts), ask: v.optional(texts), never: v.optional(texts) }), {}),
+  policy: v.optional(
+    v.strictObject({
+      safe: v.optional(texts),
+      ask: v.optional(texts),
+      never: v.optional(texts),
+      /** Which asked actions repeated approvals may turn safe: off (none), low (file actions, http get/head), high (all). */
+      autonomy: v.optional(v.picklist(['off', 'low', 'high']), 'off'),
+      trust_after: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 3),
+    }),
+    {},
+  ),
   sync: v.optional(v.strictObject({ auto: v.optional(v.boolean(), false), remote: v.optional(text), branch: v.optional(text) }), {}),
   notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
 });
@@ -160,6 +170,8 @@ export const InboxItemSchema = v.strictObject({
   chain: v.optional(v.array(agentId)),
   /** Items this one delegated and waits for. */
   children: v.optional(texts),
+  /** The approval this item waits for (its run asked the owner). */
+  approval: v.optional(text),
   /** A run that stopped on a budget; the next run continues from its record. */
   checkpoint: v.optional(text),
   /** The schedule slot that created this item. */
@@ -175,8 +187,13 @@ export const ApprovalSchema = v.strictObject({
   action: text,
   argument: v.string(),
   hash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{8,64}$/, 'a hash like sha256:4be1…')),
-  status: v.picklist(['pending', 'approved', 'denied', 'done']),
+  /** pending until the owner answers approved or denied; then done (performed once) or refused (not asked here, or changed). */
+  status: v.picklist(['pending', 'approved', 'denied', 'done', 'refused']),
   created: dateTime,
   answered: v.optional(dateTime),
+  /** The inbox item whose run asked. */
+  item: v.optional(text),
+  /** Why aos refused to act on the answer. */
+  reason: v.optional(text),
 });
 export type ApprovalFront = v.InferOutput<typeof ApprovalSchema>;

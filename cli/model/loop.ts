@@ -6,7 +6,7 @@ import type { RecordEntry } from '../core/runrecord.js';
 import { callWithRetry } from './retry.js';
 
 export interface ToolRunner {
-  run(name: string, input: unknown): Promise<{ content: string; is_error: boolean; kind?: string }>;
+  run(name: string, input: unknown, callId: string): Promise<{ content: string; is_error: boolean; kind?: string; approval?: { approval: string } }>;
   /** The answer given through the finish tool, if it was called. */
   finished(): string | undefined;
 }
@@ -38,6 +38,7 @@ export interface LoopInput {
 export type LoopEnd =
   | { outcome: 'done'; answer: string; usage: Usage; turns: number }
   | { outcome: 'checkpoint'; reason: string; usage: Usage; turns: number }
+  | { outcome: 'ask'; approval: string; reason: string; usage: Usage; turns: number }
   | { outcome: 'failed'; reason: string; retry: boolean; usage: Usage; turns: number };
 
 /** Tool errors in a row (unknown tools, bad arguments) after which the run is given up. */
@@ -98,15 +99,30 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     const results: ToolResultBlock[] = [];
     const names: Record<string, string> = {};
     let badCall: string | undefined;
+    let asked: { approval: string; reason: string } | undefined;
     for (const call of calls) {
-      const r = await input.tools.run(call.name, call.input);
+      if (asked) {
+        // The run stops at the call that asks; what the model wanted after it is its to ask again.
+        results.push({ type: 'tool_result', tool_use_id: call.id, content: `not run: an earlier call in this turn waits for the owner's approval (${asked.approval}); call it again if you still need it`, is_error: true });
+        names[call.id] = call.name;
+        continue;
+      }
+      const r = await input.tools.run(call.name, call.input, call.id);
+      if (r.kind === 'ask' && r.approval) {
+        // Its result is given when the owner has answered, in the run that resumes.
+        asked = { approval: r.approval.approval, reason: r.content };
+        continue;
+      }
       results.push({ type: 'tool_result', tool_use_id: call.id, content: r.content, ...(r.is_error ? { is_error: true } : {}) });
       names[call.id] = call.name;
       if (r.kind === 'unknown' || r.kind === 'invalid') badCall = r.content;
     }
     toolErrors = badCall ? toolErrors + 1 : 0;
-    await input.record({ type: 'user', turn: turnNo, content: results, toolNames: names }, usage);
-    messages.push({ role: 'user', content: results });
+    if (results.length) {
+      await input.record({ type: 'user', turn: turnNo, content: results, toolNames: names }, usage);
+      messages.push({ role: 'user', content: results });
+    }
+    if (asked) return end({ outcome: 'ask', approval: asked.approval, reason: asked.reason });
     const finished = input.tools.finished();
     if (finished !== undefined) return end({ outcome: 'done', answer: finished });
     if (badCall && toolErrors >= MAX_TOOL_ERRORS) {

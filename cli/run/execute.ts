@@ -22,6 +22,8 @@ import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/context.js';
 import { runLoop } from '../model/loop.js';
 import { clearJournal, writeJournal, type Journal } from './journal.js';
+import { makeGate, type Approved } from '../tools/gate.js';
+import { settleApproval, type AnsweredApproval } from './approve.js';
 
 export interface Spend {
   tokens: number;
@@ -41,8 +43,11 @@ export interface RunSpec {
   deadline: number;
   /** What this agent already spent today, for its daily budget. */
   spent: Spend;
-  /** A run to continue (its record's entries), and/or what to tell the model now (results of delegated work). */
-  resume?: { run?: string; entries?: RecordEntry[]; note?: string };
+  /**
+   * A run to continue (its record's entries), what to tell the model now (results of delegated
+   * work), and the owner's answer to the approval the run waits for.
+   */
+  resume?: { run?: string; entries?: RecordEntry[]; note?: string; approval?: AnsweredApproval };
   onText?: (delta: string) => void;
   onRetry?: (message: string) => void;
   /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
@@ -132,7 +137,7 @@ function subjectFor(agent: string, outcome: Outcome, subject: string, extra: str
     case 'done':
       return `${agent}: answered ${q}`;
     case 'waiting':
-      return `${agent}: delegated ${q}${extra}`;
+      return extra.startsWith(' (asks') ? `${agent}: waits for approval on ${q}${extra}` : `${agent}: delegated ${q}${extra}`;
     case 'checkpoint':
       return `${agent}: checkpointed ${q}`;
     default:
@@ -170,7 +175,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   await writeJournal(home.root, journal);
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
-  await updateItem(home.root, item.file, { status: 'running', run, handled_by: agent.id });
+  await updateItem(home.root, item.file, { status: 'running', run, handled_by: agent.id, approval: undefined });
 
   const tools = offeredTools(spec.caps);
   const ctx: RunCtx = {
@@ -183,9 +188,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     onTouch: saveTouched,
     children: [],
     messages: [],
-    // The policy gate arrives with approvals (issue 5); until then every granted action goes ahead.
     gate: async () => {},
   };
+  let currentCall: string | undefined;
+  const approved: { current?: Approved } = {};
+  ctx.gate = makeGate(ctx, { subject: item.subject, currentCall: () => currentCall, approved });
   const context = await buildContext(spec, run, tools.map((t) => t.def.name));
   const toolDefs = tools.map((t) => t.def);
   const front: RunFront = {
@@ -205,6 +212,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const entries: RecordEntry[] = spec.resume?.entries ? [...spec.resume.entries] : [];
   if (!entries.length) entries.push({ type: 'user', turn: 0, content: taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body }) });
   let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
+  if (spec.resume?.approval) {
+    // The answer to the call that asked comes first: the model's last turn is still waiting for it.
+    const settled = await settleApproval(home, env, ctx, tools, spec.resume.approval, entries, approved);
+    entries.push({ type: 'user', turn: turn++, content: [settled.result], toolNames: { [settled.result.tool_use_id]: settled.tool } });
+  }
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
   const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), renderRunRecord(front, entries, final));
   await writeRecord();
@@ -217,7 +229,13 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText },
     messages,
     firstTurn: turn,
-    tools: { run: (name, input) => runTool(tools, name, input, ctx), finished: () => ctx.finished },
+    tools: {
+      run: (name, input, callId) => {
+        currentCall = callId;
+        return runTool(tools, name, input, ctx);
+      },
+      finished: () => ctx.finished,
+    },
     limits: {
       maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
       deadline: spec.deadline,
@@ -265,6 +283,12 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     touched.add(itemFile);
     await saveTouched();
     await finishItem(home.root, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);
+  } else if (end.outcome === 'ask') {
+    outcome = 'waiting';
+    text = `waits for the owner's approval ${end.approval}`;
+    extra = ` (asks approval ${end.approval})`;
+    ctx.messages.push(`${agent.id} asks for your approval (${end.approval}) while handling ${quoteSubject(item.subject, 80)}: aos approve ${end.approval}, or aos deny ${end.approval}`);
+    await updateItem(home.root, item.file, { status: 'waiting', approval: end.approval, checkpoint: run, error: undefined });
   } else if (end.outcome === 'checkpoint') {
     outcome = 'checkpoint';
     text = end.reason;
@@ -286,6 +310,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const logBody =
     outcome === 'done'
       ? `Answered ${item.id} (${quoteSubject(item.subject, 80)}): ${firstLines(text)}`
+      : end.outcome === 'ask'
+        ? `Asked the owner to approve ${end.approval} for ${item.id} (${quoteSubject(item.subject, 80)}); waits for the answer.`
       : outcome === 'waiting'
         ? `Delegated ${ctx.children.join(', ')} for ${item.id} (${quoteSubject(item.subject, 80)}); waits for the results.`
         : outcome === 'checkpoint'

@@ -13,6 +13,10 @@ import { UserError } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
+import { readAnswer, type AnsweredApproval } from './approve.js';
+import { parseDoc } from '../core/parsedoc.js';
+import { APPROVAL_ID } from '../core/approval.js';
+import type { ApprovalFront } from '../core/schemas.js';
 import type { TickReport } from './tick.js';
 
 interface Ready {
@@ -39,19 +43,24 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const inbox = await loadInbox(home.root, home.docs);
     const folders = await doneFolders(home.root);
     const pending = new Map(inbox.items.map((i) => [i.id, i]));
-    const candidates: (InboxItem & { resuming: boolean })[] = [];
+    const candidates: (InboxItem & { resuming: boolean; answer?: AnsweredApproval })[] = [];
     for (const item of inbox.items) {
       // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
       if (seen.has(`${item.id}:${item.front.status}`)) continue;
       const s = item.front.status;
       if (s !== 'new' && s !== 'waiting') continue;
+      let answer: AnsweredApproval | undefined;
+      if (s === 'waiting' && item.front.approval !== undefined) {
+        answer = await approvalAnswer(home, item, report);
+        if (!answer) continue;
+      }
       const open = await openChildren(home.root, item, pending, folders);
       if (open.length) {
         if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
         waitingReported.add(item.id);
         continue;
       }
-      candidates.push({ ...item, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) });
+      candidates.push({ ...item, answer, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer) });
     }
     const next = workOrder(candidates)[0];
     if (!next) break;
@@ -79,7 +88,9 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
       continue;
     }
-    const resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
+    let resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
+    // An answer is only given to the run that asked: without its record there is no call to answer.
+    if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
     runs++;
     report.runs.push(
       await executeRun({
@@ -88,7 +99,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         agent: target.agent,
         caps: target.caps,
         item: next,
-        trigger: resume ? (next.front.status === 'waiting' || next.front.children?.length ? 'reply' : 'resume') : (next.front.kind ?? 'task') === 'task' ? 'inbox' : next.front.kind!,
+        trigger: resume ? (resume.approval ? 'approval' : next.front.status === 'waiting' || next.front.children?.length ? 'reply' : 'resume') : (next.front.kind ?? 'task') === 'task' ? 'inbox' : next.front.kind!,
         kind: 'tick',
         provider: choice.provider,
         deadline,
@@ -97,6 +108,29 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       }),
     );
   }
+}
+
+/**
+ * The owner's answer to the approval an item waits for; undefined while it is pending (or unreadable:
+ * reported, and the item keeps waiting). A file that is gone counts as an answer: the run hears why.
+ */
+async function approvalAnswer(home: Home, item: InboxItem, report: TickReport): Promise<AnsweredApproval | undefined> {
+  const id = item.front.approval!;
+  const run = item.front.checkpoint;
+  if (!APPROVAL_ID.test(id)) return { id, run };
+  const { file, raw } = await readAnswer(home, id);
+  if (!file || raw === undefined) return { id, run };
+  const parsed = parseDoc('approval', file, raw);
+  if (!parsed.doc) {
+    report.problems.push(...parsed.problems);
+    return undefined;
+  }
+  const front = parsed.doc.front as ApprovalFront;
+  if (front.status === 'pending') {
+    report.waiting.push({ item: item.id, reason: `waits for the owner's approval ${id} (aos approve ${id} / aos deny ${id})` });
+    return undefined;
+  }
+  return { id, file, front, run };
 }
 
 /** Why an agent may not start another run today, if it may not. */

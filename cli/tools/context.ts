@@ -28,7 +28,7 @@ export interface RunCtx {
   gate(action: Action): Promise<void>;
 }
 
-export async function touch(ctx: RunCtx, ...paths: string[]): Promise<void> {
+export async function touch(ctx: Pick<RunCtx, 'touched' | 'onTouch'>, ...paths: string[]): Promise<void> {
   for (const p of paths) ctx.touched.add(p);
   await ctx.onTouch();
 }
@@ -47,4 +47,21 @@ export interface Action {
   /** shell: execute; http: the method in lower case; file: read or write. */
   verb: string;
   input: unknown;
+}
+
+/** Thrown by the policy gate when the owner must answer first; the loop ends the run as waiting. */
+export class NeedsApproval extends Error {
+  override name = 'NeedsApproval';
+  constructor(
+    readonly approval: string,
+    readonly file: string,
+    readonly argument: string,
+  ) {
+    super(`waiting for the owner's approval ${approval}`);
+  }
+}
+
+/** A refusal or failure the model should see as an error result (and may recover from). */
+export class ToolError extends Error {
+  override name = 'ToolError';
 }

@@ -5,18 +5,11 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
 import { isErrno, writeAtomic } from '../home/files.js';
-import { ToolError, type Tool } from './registry.js';
-import { touch, type RunCtx } from './context.js';
+import type { Tool } from './registry.js';
+import { ToolError, touch, type RunCtx } from './context.js';
 
 const READ_MAX_BYTES = 256 * 1024;
 const LIST_MAX = 500;
-
-function allowed(ctx: RunCtx, path: string, action: 'read' | 'write'): string {
-  const verdict = checkFile(ctx.agent.caps, path, action);
-  if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
-  const norm = normalizeHomePath(path);
-  return 'path' in norm ? norm.path : path;
-}
 
 /** Refuses a path any of whose existing components is a symbolic link. */
 async function noLinks(root: string, rel: string): Promise<void> {
@@ -32,6 +25,37 @@ async function noLinks(root: string, rel: string): Promise<void> {
   }
 }
 
+const WRITABLE_NAME = /^[\p{L}\p{N}._\-/ ]+$/u;
+
+/**
+ * Everything the file tools check before they touch a path, for the tools and for `aos can`: the
+ * grant, then the path on disk (no symbolic link on the way, no hard-linked or odd target for writes).
+ * Returns the canonical path, or throws ToolError with the reason.
+ */
+export async function fileDecision(caps: readonly Capability[], root: string, path: string, action: 'read' | 'write'): Promise<{ path: string; reason: string }> {
+  const verdict = checkFile(caps, path, action);
+  if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+  const norm = normalizeHomePath(path);
+  const rel = 'path' in norm ? norm.path : path;
+  if (action === 'write' && (!WRITABLE_NAME.test(rel) || rel.split('/').some((s) => s.startsWith('-') || s.endsWith(' ') || s.endsWith('.')))) {
+    throw new ToolError(`refused: "${rel}" has characters or a shape aos does not write (use letters, digits, . _ - and /)`);
+  }
+  await noLinks(root, rel);
+  if (action === 'write') {
+    const st = await fs.lstat(join(root, rel)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+    if (st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
+    // Writing a hard-linked file in place would change the other name too, wherever it is.
+    if (st && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
+  }
+  return { path: rel, reason: verdict.reason };
+}
+
+async function allowed(ctx: RunCtx, tool: string, path: string, action: 'read' | 'write', input: unknown): Promise<string> {
+  const { path: rel } = await fileDecision(ctx.agent.caps, ctx.home.root, path, action);
+  await ctx.gate({ tool, kind: 'file', resource: rel, verb: action, input });
+  return rel;
+}
+
 const hasGrant = (caps: readonly Capability[], action: string) => caps.some((c) => c.kind === 'file' && c.actions.includes(action));
 
 export const readFileTool: Tool<{ path: string }> = {
@@ -43,8 +67,7 @@ export const readFileTool: Tool<{ path: string }> = {
   input: v.strictObject({ path: v.string() }),
   offered: (caps) => hasGrant(caps, 'read'),
   async run({ path }, ctx) {
-    const rel = allowed(ctx, path, 'read');
-    await noLinks(ctx.home.root, rel);
+    const rel = await allowed(ctx, 'read_file', path, 'read', { path });
     const st = await fs.stat(join(ctx.home.root, rel));
     if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
     const handle = await fs.open(join(ctx.home.root, rel), 'r');
@@ -96,18 +119,9 @@ export const writeFileTool: Tool<{ path: string; content: string }> = {
   input: v.strictObject({ path: v.string(), content: v.pipe(v.string(), v.maxLength(1_000_000, 'at most 1,000,000 characters')) }),
   offered: (caps) => hasGrant(caps, 'write'),
   async run({ path, content }, ctx) {
-    const rel = allowed(ctx, path, 'write');
-    if (!/^[\p{L}\p{N}._\-/ ]+$/u.test(rel) || rel.split('/').some((s) => s.startsWith('-') || s.endsWith(' ') || s.endsWith('.'))) {
-      throw new ToolError(`refused: "${rel}" has characters or a shape aos does not write (use letters, digits, . _ - and /)`);
-    }
-    await noLinks(ctx.home.root, rel);
-    const abs = join(ctx.home.root, rel);
-    const st = await fs.lstat(abs).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
-    if (st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
-    // Writing a hard-linked file in place would change the other name too, wherever it is.
-    if (st && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
+    const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });
     await touch(ctx, rel);
-    await writeAtomic(abs, content);
+    await writeAtomic(join(ctx.home.root, rel), content);
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
 };

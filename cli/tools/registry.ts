@@ -4,7 +4,8 @@ import * as v from 'valibot';
 import type { Capability } from '../core/capabilities.js';
 
 import type { ToolDef } from '../core/transcript.js';
-import type { RunCtx } from './context.js';
+import { NeedsApproval, ToolError, type RunCtx } from './context.js';
+export { ToolError } from './context.js';
 import { readFileTool, listFilesTool, writeFileTool } from './files.js';
 import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
 
@@ -16,10 +17,6 @@ export interface Tool<I = any> {
   run(input: I, ctx: RunCtx): Promise<string>;
 }
 
-/** A refusal or failure the model should see as an error result (and may recover from). */
-export class ToolError extends Error {
-  override name = 'ToolError';
-}
 
 const finishTool: Tool<{ result: string }> = {
   def: {
@@ -44,7 +41,7 @@ export function offeredTools(caps: readonly Capability[]): Tool[] {
 
 
 
-export type ToolOutcome = { content: string; is_error: boolean; kind?: 'unknown' | 'invalid' | 'refused' | 'failed' };
+export type ToolOutcome = { content: string; is_error: boolean; kind?: 'unknown' | 'invalid' | 'refused' | 'failed' | 'ask'; approval?: NeedsApproval };
 
 /** Runs one tool call. Refusals and bad input come back as error results, never as exceptions. */
 export async function runTool(tools: readonly Tool[], name: string, input: unknown, ctx: RunCtx): Promise<ToolOutcome> {
@@ -59,6 +56,7 @@ export async function runTool(tools: readonly Tool[], name: string, input: unkno
     return { content: await tool.run(parsed.output, ctx), is_error: false };
   } catch (err) {
     if (err instanceof ToolError) return { content: err.message, is_error: true, kind: 'refused' };
+    if (err instanceof NeedsApproval) return { content: err.message, is_error: false, kind: 'ask', approval: err };
     const code = (err as NodeJS.ErrnoException).code;
     if (code) return { content: `${name} failed: ${(err as Error).message}`, is_error: true, kind: 'failed' };
     throw err;

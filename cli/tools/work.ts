@@ -7,8 +7,8 @@ import { localTime } from '../core/time.js';
 import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
 import { loadAgents } from '../home/store.js';
-import { ToolError, type Tool } from './registry.js';
-import { touch, type RunCtx } from './context.js';
+import type { Tool } from './registry.js';
+import { ToolError, touch, type RunCtx } from './context.js';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));
 
