@@ -77,6 +77,8 @@ export const ConfigSchema = v.strictObject({
   ),
   sync: v.optional(v.strictObject({ auto: v.optional(v.boolean(), false), remote: v.optional(text), branch: v.optional(text) }), {}),
   notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
+  /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
+  secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
 });
 export type Config = v.InferOutput<typeof ConfigSchema>;
 

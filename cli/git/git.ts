@@ -1,5 +1,6 @@
 // Every git change goes through here (quick reads are in read.ts). Identity is always explicit, so
 // commits work under cron's bare environment and on a machine with no git config.
+import { redact } from '../home/secrets.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
@@ -41,7 +42,7 @@ export async function commit(root: string, vars: Vars, spec: CommitSpec): Promis
   const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...pathspec]);
   if (!staged.trim()) return undefined;
   // With paths, only they are committed, whatever else the owner has staged.
-  await git.raw(['commit', '-q', '--no-edit', '-m', commitMessage(spec.subject, spec.trailers, spec.body), '--', ...paths]);
+  await git.raw(['commit', '-q', '--no-edit', '-m', redact(commitMessage(spec.subject, spec.trailers, spec.body)), '--', ...paths]);
   return (await git.raw(['rev-parse', 'HEAD'])).trim();
 }
 

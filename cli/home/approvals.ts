@@ -10,6 +10,7 @@ import { APPROVAL_ID, renderApproval, type LedgerEntry, type NewApproval } from 
 import type { PastAnswer } from '../core/policy.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
+import { redact } from './secrets.js';
 
 const LEDGER = '.aos/approvals';
 
@@ -71,7 +72,7 @@ export async function createApproval(
     await writeLedger(root, ledger);
     try {
       await fs.mkdir(join(root, 'inbox/approvals'), { recursive: true });
-      await createExclusive(join(root, file), renderApproval({ ...a, id, created }));
+      await createExclusive(join(root, file), redact(renderApproval({ ...a, id, created })));
       return { id, file };
     } catch (err) {
       if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;

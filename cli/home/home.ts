@@ -1,3 +1,4 @@
+import { loadSecrets } from './secrets.js';
 import type { Env } from '../env.js';
 import type { Config } from '../core/schemas.js';
 import { ownerIdentity, type Identity } from '../core/commit.js';
@@ -19,5 +20,6 @@ export async function openHome(env: Env): Promise<Home> {
   const root = findHome(env);
   const docs = await DocCache.open(root);
   const config = await loadConfig(root, docs);
+  loadSecrets(root, config.secrets, env.vars);
   return { root, config, owner: ownerIdentity(config.owner), device: env.vars.AOS_DEVICE || env.hostname, docs };
 }

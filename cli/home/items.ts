@@ -7,6 +7,7 @@ import { setFrontMatterFields } from '../core/frontmatter.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
 import { doneFolders } from './store.js';
+import { redact } from './secrets.js';
 
 /** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
 export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id'>, at = env.now()): Promise<{ id: string; file: string }> {
@@ -26,7 +27,7 @@ export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id
 export async function updateItem(root: string, file: string, fields: Record<string, unknown>): Promise<void> {
   const path = join(root, file);
   const raw = await fs.readFile(path, 'utf8');
-  await writeAtomic(path, setFrontMatterFields(file, raw, fields));
+  await writeAtomic(path, redact(setFrontMatterFields(file, raw, fields)));
 }
 
 /** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
@@ -44,7 +45,7 @@ export async function finishItem(root: string, file: string, target: string, fie
   const eol = updated.includes('\r\n') ? '\r\n' : '\n';
   const body = updated.replace(/(\r?\n)*$/, '') + `${eol}${eol}## Result${eol}${eol}${result.trim().replace(/\r?\n/g, eol)}${eol}`;
   await fs.mkdir(join(root, target, '..'), { recursive: true });
-  await writeAtomic(join(root, target), body);
+  await writeAtomic(join(root, target), redact(body));
   await fs.rm(join(root, file), { force: true });
 }
 

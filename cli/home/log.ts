@@ -4,6 +4,7 @@ import { join, dirname } from 'node:path';
 import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/logfmt.js';
 import { localTime, datesBetween } from '../core/time.js';
 import { isErrno } from './files.js';
+import { redact } from './secrets.js';
 
 export interface NewEntry {
   kind: string;
@@ -24,7 +25,7 @@ export async function appendLog(root: string, timeZone: string, at: Date, entry:
     if (!isErrno(err, 'EEXIST')) throw err;
   }
   // O_APPEND: concurrent writers on one machine each land whole at the end.
-  await fs.appendFile(path, formatEntry({ time, ...entry }));
+  await fs.appendFile(path, redact(formatEntry({ time, ...entry })));
   return rel;
 }
 

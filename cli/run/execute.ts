@@ -18,6 +18,7 @@ import { appendLog, readLog } from '../home/log.js';
 import { donePath, finishItem, updateItem } from '../home/items.js';
 import { isErrno, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
+import { redact } from '../home/secrets.js';
 import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/context.js';
 import { runLoop } from '../model/loop.js';
@@ -218,7 +219,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     entries.push({ type: 'user', turn: turn++, content: [settled.result], toolNames: { [settled.result.tool_use_id]: settled.tool } });
   }
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
-  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), renderRunRecord(front, entries, final));
+  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), redact(renderRunRecord(front, entries, final)));
   await writeRecord();
 
   const prices = home.config.model.prices;

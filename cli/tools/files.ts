@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
 import { isErrno, writeAtomic } from '../home/files.js';
+import { redact } from '../home/secrets.js';
 import type { Tool } from './registry.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
@@ -121,7 +122,7 @@ export const writeFileTool: Tool<{ path: string; content: string }> = {
   async run({ path, content }, ctx) {
     const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });
     await touch(ctx, rel);
-    await writeAtomic(join(ctx.home.root, rel), content);
+    await writeAtomic(join(ctx.home.root, rel), redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
 };

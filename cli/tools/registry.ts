@@ -1,6 +1,7 @@
 // The tools an agent's model may call. Each is offered only when a capability could grant it, and
 // each call is checked by cli/core/capabilities.ts before anything runs.
 import * as v from 'valibot';
+import { redact } from '../home/secrets.js';
 import type { Capability } from '../core/capabilities.js';
 
 import type { ToolDef } from '../core/transcript.js';
@@ -53,12 +54,13 @@ export async function runTool(tools: readonly Tool[], name: string, input: unkno
     return { content: `invalid arguments for ${name}: ${why}`, is_error: true, kind: 'invalid' };
   }
   try {
-    return { content: await tool.run(parsed.output, ctx), is_error: false };
+    // A secret in a tool's output would reach the model, the run record and the commit.
+    return { content: redact(await tool.run(parsed.output, ctx)), is_error: false };
   } catch (err) {
-    if (err instanceof ToolError) return { content: err.message, is_error: true, kind: 'refused' };
+    if (err instanceof ToolError) return { content: redact(err.message), is_error: true, kind: 'refused' };
     if (err instanceof NeedsApproval) return { content: err.message, is_error: false, kind: 'ask', approval: err };
     const code = (err as NodeJS.ErrnoException).code;
-    if (code) return { content: `${name} failed: ${(err as Error).message}`, is_error: true, kind: 'failed' };
+    if (code) return { content: redact(`${name} failed: ${(err as Error).message}`), is_error: true, kind: 'failed' };
     throw err;
   }
 }
