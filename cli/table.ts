@@ -134,6 +134,31 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'replay',
   },
   {
+    path: ['approve'],
+    describe: "approve an action an agent asked for (no id: list those waiting)",
+    positionals: [{ name: 'id', describe: 'the approval id, e.g. ap-20261121T110000-x9q2 (or its start)' }],
+    load: () => import('./commands/approve.js'),
+    handler: 'approve',
+  },
+  {
+    path: ['deny'],
+    describe: 'deny an action an agent asked for (no id: list those waiting)',
+    positionals: [{ name: 'id', describe: 'the approval id (or its start)' }],
+    load: () => import('./commands/approve.js'),
+    handler: 'deny',
+  },
+  {
+    path: ['can'],
+    describe: 'would this agent be allowed this action? allowed, ask or refused, and why',
+    positionals: [
+      { name: 'agent', describe: 'the agent id', required: true },
+      { name: 'tool', describe: 'shell, file-read, file-write, http (or http-post, http-put ...), delegate, message, memory-read, memory-write', required: true },
+      { name: 'argument', describe: 'the command (quoted as one argument), path, URL, or agent', required: true },
+    ],
+    load: () => import('./commands/can.js'),
+    handler: 'can',
+  },
+  {
     path: ['memory', 'search'],
     describe: 'search memory, the log, handled items and goals',
     positionals: [{ name: 'query', describe: 'what to look for', required: true, variadic: true }],
