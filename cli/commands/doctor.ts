@@ -1,6 +1,6 @@
 // Validates every file in one pass and changes nothing. Exit 1 when anything needs the owner.
 import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
+import { promises as fs, existsSync } from 'node:fs';
 import fg from 'fast-glob';
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
@@ -14,6 +14,8 @@ import { timeZoneProblem } from '../core/time.js';
 import { LOCK_STALE_MINUTES } from '../core/lock.js';
 import { checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
 import { lintMemory } from '../core/memlint.js';
+import { parsePolicy } from '../core/policy.js';
+import { readLedger } from '../home/approvals.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
@@ -60,6 +62,20 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   }
   for (const g of goals.docs) {
     if (!agentIds.has(g.front.owner)) problems.push({ file: g.file, field: 'owner', expected: 'an agent in agents/', found: `"${g.front.owner}"` });
+  }
+
+  for (const error of config ? parsePolicy(config.policy).errors : []) {
+    problems.push({ file: 'aos.yaml', field: 'policy', expected: 'rules like "shell:git push *", "http:*:post" or "file:agents/**:write" (until fixed, no action a rule could cover runs)', found: error });
+  }
+  for (const a of approvals.docs) {
+    if ((a.front.status === 'approved' || a.front.status === 'denied') && !(await readLedger(root, a.front.id))) {
+      notes.push(`${a.file} is ${a.front.status}, but no run on this device asked for it: it is never acted on here (another device may have asked)`);
+    }
+  }
+  const sandbox = ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p));
+  if (!sandbox) {
+    const shellAgents = agents.agents.filter((a) => a.front.capabilities.some((c) => c.startsWith('shell:'))).map((a) => a.id);
+    notes.push(`bubblewrap (bwrap) is not installed: shell commands${shellAgents.length ? ` of ${shellAgents.join(', ')}` : ''} run with every check but without a sandbox (no read-only home, no network cut-off). Install it: apt-get install bubblewrap`);
   }
 
   // The same memory checks as aos memory lint (schema problems are already counted above).
