@@ -1,0 +1,202 @@
+// The shell tool: a command is parsed by a real shell parser, judged by cli/core/shellcheck.ts, passed
+// through the policy gate and run without a shell (unless syntax was granted), with a timeout, capped
+// output, a scrubbed environment and, where bubblewrap is installed, inside a sandbox that sees only
+// the system folders and the home, read-only except the granted folders.
+import * as v from 'valibot';
+import { existsSync, promises as fs } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/shellcheck.js';
+import type { Capability } from '../core/capabilities.js';
+import { pendingChanges } from '../git/read.js';
+import { parseShell } from './shellparse.js';
+import type { Tool } from './registry.js';
+import { ToolError, touch, type RunCtx } from './context.js';
+
+/** stdout and stderr together: the model reads this, so more is rarely useful. */
+export const OUTPUT_CAP = 64 * 1024;
+
+const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** Where bubblewrap is, or undefined: without it, write and network limits cannot be enforced. */
+export function sandboxAvailable(): string | undefined {
+  return ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p));
+}
+
+/** Finds a program in the fixed system PATH; refuses one that lives where an agent could have put it. */
+async function resolveProgram(name: string, homeReal: string): Promise<Resolution> {
+  const writable = [homeReal, '/tmp', '/var/tmp', '/dev/shm', tmpdir()];
+  for (const dir of SAFE_PATH.split(':')) {
+    const path = join(dir, name);
+    const st = await fs.stat(path).catch(() => undefined);
+    if (!st || !st.isFile() || !(st.mode & 0o111)) continue;
+    const real = await fs.realpath(path);
+    if (writable.some((w) => inside(real, w))) return { refused: `program "${name}" resolves to ${real}, a place agents or other users can write` };
+    const parent = await fs.stat(dirname(real));
+    if (st.mode & 0o002 || parent.mode & 0o002) return { refused: `program "${name}" resolves to ${real}, which anyone can replace` };
+    return { path };
+  }
+  return { refused: `program "${name}" is not installed in ${SAFE_PATH}` };
+}
+
+/** Parse, resolution and the pure check: what `aos can <agent> shell "<cmd>"` and the tool both use. */
+export async function shellDecision(caps: readonly Capability[], command: string, homeRoot: string): Promise<ShellDecision> {
+  const hasShell = caps.some((c) => c.kind === 'shell' && c.actions.includes('execute'));
+  // Without a grant the parser (~70 ms) is not worth loading: the answer is no whatever the command.
+  const ast = hasShell ? await parseShell(command) : { error: 'not parsed' };
+  const homeReal = await fs.realpath(homeRoot).catch(() => homeRoot);
+  const resolved: Record<string, Resolution> = {};
+  if (!('error' in ast)) for (const name of programNames(ast)) resolved[name] = await resolveProgram(name, homeReal);
+  return checkShell(caps, command, ast, resolved);
+}
+
+/** Binds the command sees: system folders read-only, the home read-only, then the grants. */
+async function sandboxArgs(homeReal: string, d: ShellDecision, scratch: string | undefined, cwd: string): Promise<string[]> {
+  const a = ['--unshare-all', ...(d.limits.network ? ['--share-net'] : []), '--die-with-parent', '--new-session'];
+  for (const dir of ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/opt', '/nix', '/run/systemd/resolve']) {
+    const st = await fs.lstat(dir).catch(() => undefined);
+    if (!st) continue;
+    if (st.isSymbolicLink()) a.push('--symlink', await fs.readlink(dir), dir);
+    else if (st.isDirectory()) a.push('--ro-bind', dir, dir);
+  }
+  a.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', homeReal, homeReal);
+  for (const w of d.limits.write) {
+    const at = w === '.' ? homeReal : join(homeReal, w);
+    a.push('--bind', at, at);
+  }
+  // After the write grants, so even a grant of the whole home leaves these read-only.
+  for (const p of ['.git', '.aos', 'inbox/approvals']) {
+    const at = join(homeReal, p);
+    if (existsSync(at)) a.push(p === '.git' && d.gitWrites ? '--bind' : '--ro-bind', at, at);
+  }
+  if (scratch) a.push('--bind', scratch, scratch);
+  a.push('--chdir', cwd);
+  return a;
+}
+
+/** Creates a granted write folder if missing; refuses one reached through a symbolic link. */
+async function writeFolder(homeReal: string, rel: string): Promise<void> {
+  if (rel === '.') return;
+  let at = homeReal;
+  for (const seg of rel.split('/')) {
+    at = join(at, seg);
+    const st = await fs.lstat(at).catch(() => undefined);
+    if (!st) await fs.mkdir(at);
+    else if (st.isSymbolicLink() || !st.isDirectory()) throw new ToolError(`refused: the write grant ${rel} goes through ${at.slice(homeReal.length + 1)}, which is not a plain folder`);
+  }
+}
+
+export interface ShellRun {
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** Bytes of output beyond the cap, not kept. */
+  cut: number;
+  sandboxed: boolean;
+}
+
+/** Runs an allowed decision. The caller has done the capability check and the policy gate. */
+export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touched' | 'onTouch'>, d: ShellDecision): Promise<ShellRun> {
+  if (!d.allowed || !d.argv) throw new ToolError(`refused: ${d.reason}`);
+  const homeReal = await fs.realpath(ctx.home.root);
+  let scratch: string | undefined;
+  if (d.limits.cwd === 'scratch') {
+    scratch = join(homeReal, '.aos', 'scratch', ctx.run.replace(/[^A-Za-z0-9._-]/g, '_'));
+    await fs.mkdir(scratch, { recursive: true });
+  }
+  const cwd = scratch ?? homeReal;
+  const env: Record<string, string> = { PATH: SAFE_PATH, HOME: cwd, LANG: 'C.UTF-8', TZ: ctx.home.config?.owner?.timezone ?? 'UTC' };
+  if (d.programs?.includes('git')) Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' });
+  const bwrap = sandboxAvailable();
+  let [file, ...args] = d.argv as [string, ...string[]];
+  if (bwrap) {
+    for (const w of d.limits.write) await writeFolder(homeReal, w);
+    args = [...(await sandboxArgs(homeReal, d, scratch, cwd)), '--', file, ...args];
+    file = bwrap;
+  }
+  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => undefined) : undefined;
+
+  const { execa } = await import('execa');
+  // Its own process group, so a timeout kills everything the command started.
+  const child = execa(file, args, { cwd, env, extendEnv: false, shell: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, detached: true, reject: false, cleanup: true });
+  const kept = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  let size = 0;
+  let total = 0;
+  const take = (which: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    total += chunk.length;
+    if (size >= OUTPUT_CAP) return;
+    const part = chunk.subarray(0, OUTPUT_CAP - size);
+    size += part.length;
+    kept[which].push(part);
+  };
+  child.stdout?.on('data', take('stdout'));
+  child.stderr?.on('data', take('stderr'));
+  let timedOut = false;
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill();
+    // A process that left the group may still hold the pipes open; stop reading them.
+    setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, 1000).unref();
+  }, d.limits.timeoutMs);
+  const result = await child;
+  clearTimeout(timer);
+
+  if (before) {
+    const was = new Set(before);
+    const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => [] as string[]);
+    const changed = now.filter((p) => !was.has(p) && d.limits.write.some((w) => w === '.' || p === w || p.startsWith(`${w}/`)));
+    // The run's commit takes exactly the files it touched, and these are the command's.
+    if (changed.length) await touch(ctx, ...changed.filter((p) => !p.startsWith('.aos/')));
+  }
+  return {
+    ...(typeof result.exitCode === 'number' ? { exitCode: result.exitCode } : {}),
+    ...(result.signal ? { signal: result.signal } : {}),
+    timedOut,
+    stdout: Buffer.concat(kept.stdout).toString('utf8'),
+    stderr: Buffer.concat(kept.stderr).toString('utf8'),
+    cut: total - size,
+    sandboxed: Boolean(bwrap),
+  };
+}
+
+/** The result as the model reads it. */
+export function formatShellRun(command: string, d: ShellDecision, r: ShellRun): string {
+  const lines = [`$ ${command}`];
+  if (r.timedOut) lines.push(`timed out after ${d.limits.timeoutMs / 1000} s (killed)`);
+  else if (r.signal) lines.push(`killed by ${r.signal}`);
+  else lines.push(`exit code ${r.exitCode}`);
+  if (r.stdout) lines.push('--- stdout ---', r.stdout.replace(/\n$/, ''));
+  if (r.stderr) lines.push('--- stderr ---', r.stderr.replace(/\n$/, ''));
+  if (r.cut) lines.push(`(output cut: kept the first ${OUTPUT_CAP} bytes, ${r.cut} more not shown)`);
+  if (!r.sandboxed) lines.push('(not sandboxed: bubblewrap is not installed, so the write and network limits were not enforced)');
+  return lines.join('\n');
+}
+
+export const shellTool: Tool<{ command: string }> = {
+  def: {
+    name: 'run_shell',
+    description:
+      'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
+    input_schema: { type: 'object', properties: { command: { type: 'string', description: 'e.g. git log -n 5 --oneline' } }, required: ['command'] },
+  },
+  input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096)) }),
+  offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
+  async run(input, ctx) {
+    const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root);
+    if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
+    await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', input });
+    return formatShellRun(input.command, d, await runShell(ctx, d));
+  },
+};
