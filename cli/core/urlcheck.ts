@@ -244,16 +244,16 @@ function parseChecked(text: string, base?: URL): URL | string {
     return `"${text}" is not a valid URL`;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `the ${url.protocol.slice(0, -1)}: scheme is not allowed (only https, and http where granted)`;
+  // "https:host", "https:/host" and "https:///host" all parse to a host; only the plain form is taken.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(text) && !/^https?:\/\/[^/]/i.test(text)) return `write the URL as ${url.protocol}//host/path`;
   // Parsed with a base, a relative reference inherits the authority: only an absolute one can smuggle userinfo.
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1];
   if (url.username || url.password || authority?.includes('@')) return 'user names and passwords in URLs (user:pass@host) are not allowed';
   if (authority?.includes('%')) return 'percent-encoded characters are not allowed in the host';
   if (url.hostname.endsWith('..') || !url.hostname) return `"${url.hostname}" is not a valid host`;
+  // "host." and "host" are one host; the dotless form is the one grants, policy and logs name.
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
   return url;
-}
-
-function hostOf(url: URL): string {
-  return url.hostname.endsWith('.') ? url.hostname.slice(0, -1) : url.hostname;
 }
 
 function defaultPort(url: URL): number {
@@ -272,7 +272,7 @@ function oddIPv4(text: string, host: string): boolean {
 function decide(caps: readonly Capability[], method: string, url: URL, text: string): HttpVerdict {
   const m = method.toLowerCase();
   if (!(HTTP_METHODS as readonly string[]).includes(m)) return refuse(`method ${method} is not one of ${HTTP_METHODS.join(', ')}`, url);
-  const host = hostOf(url);
+  const host = url.hostname;
   const ipHost = isIpHost(host);
   const port = url.port ? Number(url.port) : defaultPort(url);
   const scheme = url.protocol.slice(0, -1);
@@ -307,7 +307,8 @@ function decide(caps: readonly Capability[], method: string, url: URL, text: str
     return { allowed: true, reason: `granted by "${cap.text}"`, url, limits: g.limits };
   }
   if (closest) return refuse(closest, url);
-  if (ipHost) {
+  const listed = caps.some((c) => c.kind === 'http' && c.resources.some((r) => hostMatches(r, host)));
+  if (ipHost && !listed) {
     const cls = classifyAddress(host);
     const what = cls === 'public' ? '' : ` (a ${cls} address)`;
     return refuse(`no capability lists the address ${host}${what}; IP addresses are reached only when listed as they are`, url);
