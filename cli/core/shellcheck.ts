@@ -226,12 +226,13 @@ function wordFeatures(w: ShWord, out: Feature[]): void {
 
 /** The word's value when the shell would pass it on unchanged (only plain text and quotes). */
 function literal(w: ShWord): string | undefined {
+  const f: Feature[] = [];
+  wordFeatures({ ...w, role: 'arg' }, f);
+  if (f.length) return undefined;
   let s = '';
   for (const p of w.parts) {
-    if (p.type === 'Lit') {
-      if (/[\\*?[~]/.test(p.value ?? '') || /\{[^{}]*(,|\.\.)[^{}]*\}/.test(p.value ?? '')) return undefined;
-      s += p.value;
-    } else if (p.type === 'SglQuoted' && !p.dollar) s += p.value;
+    if (p.type === 'Lit') s += p.value;
+    else if (p.type === 'SglQuoted' && !p.dollar) s += p.value;
     else if (p.type === 'DblQuoted' && !p.dollar && (p.parts ?? []).every((q) => q.type === 'Lit' && !q.value?.includes('\\'))) s += (p.parts ?? []).map((q) => q.value).join('');
     else return undefined;
   }
@@ -429,7 +430,6 @@ function checkGit(args: string[], cap: Capability): string | undefined {
   if (subs && !subs.includes(sub)) return `git ${sub}: subcommand not granted (subcommands: ${subs.join(', ')})`;
   const rest = args.slice(i + 1);
   const positional: string[] = [];
-  const valued = new Set<number>();
   let list = false;
   for (let j = 0; j < rest.length; j++) {
     const a = rest[j]!;
@@ -452,7 +452,7 @@ function checkGit(args: string[], cap: Capability): string | undefined {
         if (a === '--list') list = true;
       } else if (spec.includes(`${a}=`)) {
         j++;
-        valued.add(j);
+        if (rest[j]?.startsWith('-')) return `git ${sub}: the value of ${a} looks like an option ("${rest[j]}"); write ${a}=<value>`;
       } else return `git ${sub}: ${a} ${danger ?? 'is not on the allow list'}`;
       continue;
     }
@@ -465,7 +465,7 @@ function checkGit(args: string[], cap: Capability): string | undefined {
     if (spec.includes(`${short}=`)) {
       if (a.length === 2) {
         j++;
-        valued.add(j);
+        if (rest[j]?.startsWith('-') && !/^-\d+$/.test(rest[j]!)) return `git ${sub}: the value of ${a} looks like an option ("${rest[j]}")`;
       }
       continue;
     }
