@@ -79,6 +79,9 @@ test('hostMatches: exact, *.suffix for subdomains only, * for names but never IP
     ['*.0.0.1', '127.0.0.1', false],
     ['bücher.example', 'xn--bcher-kva.example', true],
     ['8.8.8.8', '8.8.8.8', true],
+    ['example.com/admin', 'example.com', false],
+    ['user@example.com', 'example.com', false],
+    ['example.com?', 'example.com', false],
   ];
   for (const [p, h, want] of rows) assert.is(hostMatches(p, h), want, `${p} vs ${h}`);
 });

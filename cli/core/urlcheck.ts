@@ -148,6 +148,8 @@ export function addressRefusal(ip: string, allowPrivate: boolean): string | unde
 
 /** A host as the URL parser would write it, without a trailing dot; undefined when it is not a host. */
 export function canonicalHost(host: string): string | undefined {
+  // The parser would read "example.com/admin" or "a@example.com" as example.com: a grant naming more than a host names none.
+  if (!host || /[/?#@\\%\s]/.test(host) || (!host.startsWith('[') && host.includes(':'))) return undefined;
   try {
     const h = new URL(`https://${host}/`).hostname;
     return h.endsWith('.') ? h.slice(0, -1) : h;
