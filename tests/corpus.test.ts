@@ -112,10 +112,14 @@ test(`the corpus holds at least 150 cases across shell, file, http, front matter
 test('every case gets its verdict from aos can (exit 0 only when allowed) and from the tools themselves', async () => {
   const home = corpusHome(all);
   const env = bareEnv();
-  const answers = await inBatches(all, 6, (c, i) => aosAsync(['can', `c${i}`, c.tool, c.arg, '--json', '--home', home], { env }));
+  // A NUL cannot be passed as a process argument: those cases are checked through the tools only.
+  const answers = await inBatches(all, 6, (c, i) =>
+    c.arg.includes('\0') ? Promise.resolve({ code: -2, stdout: '', stderr: '' }) : aosAsync(['can', `c${i}`, c.tool, c.arg, '--json', '--home', home], { env }),
+  );
   const wrong: string[] = [];
   answers.forEach((r: Result, i) => {
     const c = all[i]!;
+    if (r.code === -2) return;
     let got: { verdict: Verdict; reason: string };
     try {
       got = JSON.parse(r.stdout);

@@ -32,7 +32,12 @@ async function capabilityVerdict(home: Home, caps: Capability[], agent: string, 
     if (err instanceof ToolError) return { refused: err.message.replace(/^refused: /, '') };
     throw err;
   };
-  if (tool === 'shell') return { refused: 'TEMP' };
+  if (tool === 'shell') {
+    const { shellDecision, policyWords } = await import('../tools/shell.js');
+    const d = await shellDecision(caps, argument, home.root);
+    if (!d.allowed) return { refused: d.reason };
+    return { granted: d.reason, action: { kind: 'shell', resource: argument, verb: 'execute', argv: policyWords(argument, d) } };
+  }
   if (tool === 'file-read' || tool === 'file-write') {
     const action = tool === 'file-read' ? 'read' : 'write';
     const { fileDecision } = await import('../tools/files.js');
@@ -43,7 +48,16 @@ async function capabilityVerdict(home: Home, caps: Capability[], agent: string, 
       return refusal(err);
     }
   }
-  if (tool === 'http' || tool.startsWith('http-')) return { refused: 'TEMP' };
+  if (tool === 'http' || tool.startsWith('http-')) {
+    const method = tool === 'http' ? 'get' : tool.slice(5);
+    const { httpDecision } = await import('../tools/http.js');
+    try {
+      const d = httpDecision(caps, method, argument);
+      return { granted: d.reason, action: { kind: 'http', resource: d.url, verb: method } };
+    } catch (err) {
+      return refusal(err);
+    }
+  }
   if (tool === 'delegate') {
     const v = checkDelegate(caps, argument, [agent], 0);
     return v.allowed ? { granted: v.reason } : { refused: v.reason };

@@ -46,6 +46,8 @@ export interface Action {
   resource: string;
   /** shell: execute; http: the method in lower case; file: read or write. */
   verb: string;
+  /** shell: the command's words as the parser read them (quotes removed), so quoting cannot dodge a rule. */
+  argv?: readonly string[];
   input: unknown;
 }
 

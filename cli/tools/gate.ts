@@ -24,8 +24,8 @@ export interface GateSpec {
   approved: { current?: Approved };
 }
 
-export function policyAction(action: Action, argv?: readonly string[]): PolicyAction {
-  return { kind: action.kind, resource: action.resource, verb: action.verb, ...(argv ? { argv } : {}) };
+export function policyAction(action: Action): PolicyAction {
+  return { kind: action.kind, resource: action.resource, verb: action.verb, ...(action.argv ? { argv: action.argv } : {}) };
 }
 
 export function makeGate(ctx: Omit<RunCtx, 'gate'>, spec: GateSpec): RunCtx['gate'] {

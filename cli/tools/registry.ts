@@ -9,6 +9,8 @@ import { NeedsApproval, ToolError, type RunCtx } from './context.js';
 export { ToolError } from './context.js';
 import { readFileTool, listFilesTool, writeFileTool } from './files.js';
 import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
+import { shellTool } from './shell.js';
+import { fetchTool } from './http.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -33,7 +35,7 @@ const finishTool: Tool<{ result: string }> = {
   },
 };
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

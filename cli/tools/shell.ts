@@ -184,6 +184,16 @@ export function formatShellRun(command: string, d: ShellDecision, r: ShellRun): 
   return lines.join('\n');
 }
 
+/**
+ * The words the policy matches: the program by name and its arguments as parsed (so `git "push"`
+ * is `git push`). A command run through sh (granted syntax) is matched on its text with quotes
+ * and backslashes dropped, the conservative reading.
+ */
+export function policyWords(command: string, d: ShellDecision): string[] {
+  if (!d.viaShell && d.argv?.length && d.program) return [d.program, ...d.argv.slice(1)];
+  return command.replace(/["'\\]/g, '').trim().split(/\s+/);
+}
+
 export const shellTool: Tool<{ command: string }> = {
   def: {
     name: 'run_shell',
@@ -196,7 +206,7 @@ export const shellTool: Tool<{ command: string }> = {
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root);
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
-    await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', input });
+    await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input });
     return formatShellRun(input.command, d, await runShell(ctx, d));
   },
 };
