@@ -20,6 +20,7 @@
 // are neither fired nor counted as missed.
 import { Cron, CronPattern } from 'croner';
 import { UserError } from '../errors.js';
+import { formatter } from './time.js';
 
 export interface ScheduleEntry {
   cron: string;
@@ -215,25 +216,6 @@ interface Compiled {
 }
 
 const compiledCache = new Map<string, Compiled>();
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = offsetFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /** Throws a UserError when the expression or the time zone is not usable. */
 function compile(expr: string, timeZone: string): Compiled {
@@ -243,7 +225,7 @@ function compile(expr: string, timeZone: string): Compiled {
   const problem = cronProblem(expr);
   if (problem) throw new UserError(`cron "${expr}" ${problem}`);
   try {
-    offsetFormatter(timeZone);
+    formatter(timeZone);
   } catch {
     throw new UserError(`time zone "${timeZone}" is not an IANA time zone such as Europe/Lisbon`);
   }
@@ -287,7 +269,7 @@ function newestSlots(c: Compiled, afterMs: number, untilMs: number, limit: numbe
 /** UTC offset of the time zone at an instant, in ms (wall clock minus UTC). */
 function offsetAt(timeZone: string, ms: number): number {
   const p: Record<string, string> = {};
-  for (const part of offsetFormatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
+  for (const part of formatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
   const wall = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
   return wall - Math.floor(ms / 1000) * 1000;
 }

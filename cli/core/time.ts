@@ -25,7 +25,8 @@ export function timeZoneProblem(timeZone: string): Problem | undefined {
   return { file: 'aos.yaml', field: 'owner.timezone', expected: 'an IANA time zone such as Europe/Lisbon', found: JSON.stringify(timeZone) };
 }
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** A cached formatter of a zone's wall-clock fields (also used by schedules to find UTC offsets). */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
