@@ -27,22 +27,25 @@ export const PROFILES: Record<BrainProfile, ProfileDef> = {
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
 const profile = v.picklist(BRAIN_PROFILES, `a brain profile: ${BRAIN_PROFILES.join(', ')}`);
 
-/** `brain: claude`, or the long form with the program, extra arguments, MCP on/off and a timeout. */
-export const BrainSchema = v.union(
-  [
+const LONG_FORM = v.strictObject(
+  {
     profile,
-    v.strictObject({
-      profile,
-      /** The program (or program and leading arguments) instead of the profile's name on PATH. */
-      program: v.optional(v.union([text, v.pipe(v.array(text), v.minLength(1, 'a program and its arguments, program first'))], 'a program name or path, or a list (program first)')),
-      /** Appended after the profile's own arguments. */
-      args: v.optional(v.array(v.string())),
-      /** Attach aos's tools (aos mcp --agent <id>); default: when the profile supports it. */
-      mcp: v.optional(v.boolean()),
-      timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(1, 'a number of seconds, 1 or more'))),
-    }),
-  ],
-  `a brain profile (${BRAIN_PROFILES.join(', ')}) or { profile, program, args, mcp, timeout_seconds }`,
+    /** The program (or program and leading arguments) instead of the profile's name on PATH. */
+    program: v.optional(v.union([text, v.pipe(v.array(text), v.minLength(1, 'a program and its arguments, program first'))], 'a program name or path, or a list (program first)')),
+    /** Appended after the profile's own arguments. */
+    args: v.optional(v.array(v.string())),
+    /** Attach aos's tools (aos mcp --agent <id>); default: when the profile supports it. */
+    mcp: v.optional(v.boolean()),
+    timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(1, 'a number of seconds, 1 or more'))),
+  },
+  `a brain profile (${BRAIN_PROFILES.join(', ')}) or its long form { profile, program, args, mcp, timeout_seconds }`,
+);
+
+/** `brain: claude`, or the long form; the short form is read as { profile: claude }, so errors name the field that is wrong. */
+export const BrainSchema = v.pipe(
+  v.unknown(),
+  v.transform((x) => (typeof x === 'string' ? { profile: x } : x)),
+  LONG_FORM,
 );
 export type BrainField = v.InferOutput<typeof BrainSchema>;
 
@@ -55,7 +58,7 @@ export interface BrainSpec {
 }
 
 /** The long form of an agent's `brain:`, with the profile's defaults filled in, or why it cannot run. */
-export function brainSpec(field: BrainField): BrainSpec | { error: string } {
+export function brainSpec(field: BrainField | BrainProfile): BrainSpec | { error: string } {
   const f = typeof field === 'string' ? { profile: field } : field;
   const def = PROFILES[f.profile];
   const program = f.program === undefined ? [def.program] : typeof f.program === 'string' ? [f.program] : f.program;
