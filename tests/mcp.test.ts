@@ -3,7 +3,7 @@
 // capability refusals, the policy's ask, bad input, and a home whose lock someone else holds.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -329,18 +329,26 @@ test("the home's lock: a write waits for it, and when another aos keeps it, refu
     } finally {
       await forged.close();
     }
-    // The right token (a hash of the lock the tick holds) writes under it.
+    // The right token (a hash of the lock the tick holds) writes under it while the tick's run is running.
     const token = createHash('sha256').update(read(home, '.aos/lock')).digest('hex').slice(0, 24);
-    const under = await connect(home, ['--under-lock', token, '--agent', 'scribe', '--run', 'r-20261121T100000-abcd']);
+    const run = 'r-20261121T100000-abcd';
+    const journal = (phase: string) => writeFileSync(join(home, '.aos/run.json'), JSON.stringify({ run, agent: 'scribe', item: 'inbox/x.md', itemId: 'x', record: '', pid: process.pid, host: hostname(), started: '', phase, touched: [] }));
+    journal('running');
+    const under = await connect(home, ['--under-lock', token, '--agent', 'scribe', '--run', run]);
     try {
       const n = await call(under, 'log_note', { text: 'written under the tick' });
       assert.not.ok(n.isError, n.text);
-      assert.match(git(home, ['log', '-1', '--format=%B']), /Aos-Run: r-20261121T100000-abcd/);
+      assert.match(git(home, ['log', '-1', '--format=%B']), new RegExp(`Aos-Run: ${run}`));
+      // Once the tick commits its run, the server's writes are refused though the lock is the same.
+      journal('committing');
+      const late = await call(under, 'log_note', { text: 'too late' });
+      assert.ok(late.isError);
+      assert.is(late.text, `the run ${run} that started this server is over; nothing was written`);
+      rmSync(join(home, '.aos/run.json'));
     } finally {
       await under.close();
     }
     // Once the lock is free, the standalone server writes again.
-    const { rmSync } = await import('node:fs');
     rmSync(join(home, '.aos/lock'));
     const later = await call(c, 'inbox_add', { text: 'after the tick' });
     assert.not.ok(later.isError, later.text);

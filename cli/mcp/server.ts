@@ -94,7 +94,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
         (opts.agent ? ` This server acts as the agent "${opts.agent}", with exactly its capabilities.` : " This server acts with the owner's own rights."),
     },
   );
-  const writer = makeWriter({ underLock: opts.underLock, waitMs: opts.lockWaitMs });
+  const writer = makeWriter({ underLock: opts.underLock, run: opts.run, waitMs: opts.lockWaitMs });
   const client = () => {
     const c = server.server.getClientVersion();
     return c ? `${c.name} ${c.version}`.trim() : 'unknown';
