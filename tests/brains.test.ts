@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { brainArgv, brainSpec, MCP_SERVER, type BrainSpec } from '../cli/core/brains.js';
+import { brainArgv, brainSpec, MCP_SERVER, type BrainSpec, type McpLaunch } from '../cli/core/brains.js';
 import { parseCodexEvents } from '../cli/model/command.js';
 import { AgentSchema } from '../cli/core/schemas.js';
 import { validate } from '../cli/core/validate.js';
@@ -16,7 +16,7 @@ import { modelHome, addItem, doneFile, runIdOf } from './model-helpers.js';
 const NODE = process.execPath;
 const fixture = (name: string) => join(ROOT, 'tests', 'fixtures', name);
 const spec = (over: Partial<BrainSpec> & Pick<BrainSpec, 'profile'>): BrainSpec => ({ program: [over.profile], args: [], mcp: false, ...over });
-const launch = { command: '/usr/bin/node', args: ['/opt/aos/dist/aos.js', 'mcp', '--home', '/h', '--agent', 'chief'] };
+const launch: McpLaunch = { command: '/usr/bin/node', args: ['/opt/aos/dist/aos.js', 'mcp', '--home', '/h', '--agent', 'chief'] };
 
 // ---- pure: profiles ----
 
@@ -41,7 +41,17 @@ test('brainArgv: each profile, with and without a model and aos mcp attached', (
     [spec({ profile: 'claude', mcp: true }), { model: 'claude-sonnet-4-6', mcp: launch }, ['claude', '-p', '--output-format', 'json', '--model', 'claude-sonnet-4-6', '--strict-mcp-config', '--mcp-config', config, '--allowedTools', 'mcp__aos']],
     // mcp: false wins over a launch being available.
     [spec({ profile: 'claude', args: ['--max-turns', '3'] }), { mcp: launch }, ['claude', '-p', '--output-format', 'json', '--max-turns', '3']],
+    [
+      spec({ profile: 'claude', mcp: true }),
+      { mcp: { ...launch, env: { AOS_DEVICE: 'laptop' } } },
+      ['claude', '-p', '--output-format', 'json', '--strict-mcp-config', '--mcp-config', JSON.stringify({ mcpServers: { aos: { type: 'stdio', command: launch.command, args: launch.args, env: { AOS_DEVICE: 'laptop' } } } }), '--allowedTools', 'mcp__aos'],
+    ],
     [spec({ profile: 'codex' }), {}, ['codex', 'exec', '--json', '--sandbox', 'read-only', '-']],
+    [
+      spec({ profile: 'codex', mcp: true }),
+      { mcp: { ...launch, env: { AOS_DEVICE: 'my "pc"' } } },
+      ['codex', 'exec', '--json', '--sandbox', 'read-only', '-c', 'mcp_servers.aos.command="/usr/bin/node"', '-c', `mcp_servers.aos.args=${JSON.stringify(launch.args)}`, '-c', 'mcp_servers.aos.env.AOS_DEVICE="my \\"pc\\""', '-'],
+    ],
     [
       spec({ profile: 'codex', mcp: true }),
       { model: 'gpt-5-codex', mcp: launch },
@@ -116,7 +126,7 @@ test('a tick: the claude-like brain works through aos mcp --agent under the tick
     ),
   );
   const id = addItem(home, 'Plan the Porto trip', 'chief');
-  const r = await aosAsync(['tick', '--home', home], { env: bareEnv() });
+  const r = await aosAsync(['tick', '--home', home], { env: bareEnv({ AOS_DEVICE: 'testbox' }) });
   assert.is(r.code, 0, r.stderr);
   const done = doneFile(home, id)!;
   assert.ok(done, `item done: ${r.stdout}`);
@@ -137,6 +147,8 @@ test('a tick: the claude-like brain works through aos mcp --agent under the tick
   assert.match(note, /^chief\n/);
   assert.match(note, /Aos-Client: brain-mcp 0\.9/);
   assert.match(note, new RegExp(`Aos-Run: ${run}`));
+  // The brain's environment is scrubbed, but the device name still reaches its aos mcp.
+  assert.match(note, /Aos-Device: testbox/);
   // The message to the researcher is an inbox item from chief, committed before the run's own commit.
   const added = git(home, ['log', '--format=%an %s', '--fixed-strings', '--grep=Aos-Kind: inbox-add', '--author=chief']);
   assert.match(added, /^chief chief: inbox add "Follow up: /);

@@ -70,6 +70,8 @@ export function brainSpec(field: BrainField | BrainProfile): BrainSpec | { error
 export interface McpLaunch {
   command: string;
   args: string[];
+  /** Variables the server needs that the brain's scrubbed environment drops (AOS_DEVICE). */
+  env?: Record<string, string>;
 }
 
 /** The MCP server name the brain sees; its tools are mcp__aos__<tool> in Claude Code. */
@@ -87,14 +89,17 @@ export function brainArgv(spec: BrainSpec, o: { model?: string; mcp?: McpLaunch 
   const mcp = spec.mcp ? o.mcp : undefined;
   switch (spec.profile) {
     case 'claude': {
-      const config = mcp && JSON.stringify({ mcpServers: { [MCP_SERVER]: { type: 'stdio', command: mcp.command, args: mcp.args } } });
+      const env = mcp?.env && Object.keys(mcp.env).length ? { env: mcp.env } : {};
+      const config = mcp && JSON.stringify({ mcpServers: { [MCP_SERVER]: { type: 'stdio', command: mcp.command, args: mcp.args, ...env } } });
       // --mcp-config and --allowedTools take several values, so each is followed by another option or the end.
       const tools = config ? ['--strict-mcp-config', '--mcp-config', config, '--allowedTools', `mcp__${MCP_SERVER}`] : [];
       return [...spec.program, '-p', '--output-format', 'json', ...(o.model ? ['--model', o.model] : []), ...spec.args, ...tools];
     }
     case 'codex': {
       // -c values are TOML; a JSON string or array of strings is valid TOML.
-      const tools = mcp ? ['-c', `mcp_servers.${MCP_SERVER}.command=${JSON.stringify(mcp.command)}`, '-c', `mcp_servers.${MCP_SERVER}.args=${JSON.stringify(mcp.args)}`] : [];
+      const key = `mcp_servers.${MCP_SERVER}`;
+      const env = Object.entries(mcp?.env ?? {}).flatMap(([k, v]) => ['-c', `${key}.env.${k}=${JSON.stringify(v)}`]);
+      const tools = mcp ? ['-c', `${key}.command=${JSON.stringify(mcp.command)}`, '-c', `${key}.args=${JSON.stringify(mcp.args)}`, ...env] : [];
       return [...spec.program, 'exec', '--json', '--sandbox', 'read-only', ...(o.model ? ['-m', o.model] : []), ...spec.args, ...tools, '-'];
     }
     case 'ollama':

@@ -33,7 +33,9 @@ export async function agentProvider(home: Home, env: Env, agent: Agent): Promise
     // `aos mcp` write under it instead of waiting for a lock its own parent holds.
     const held = await readOwnLock(home.root, env);
     const args = mcpArgs(script, { home: home.root, agent: agent.id, run: req.run, lockToken: held });
-    const built = brainArgv(spec, { model, mcp: { command: env.execPath ?? 'node', args } });
+    // The brain's environment is scrubbed; the device name must still reach its aos mcp's commits.
+    const device = env.vars.AOS_DEVICE ? { AOS_DEVICE: env.vars.AOS_DEVICE } : undefined;
+    const built = brainArgv(spec, { model, mcp: { command: env.execPath ?? 'node', args, env: device } });
     if ('error' in built) throw new ModelError('failed', built.error, false);
     return built;
   };
