@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { AOS, aos, bareEnv, git, newHome, read, write } from './helpers.js';
+import { AOS, ROOT, aos, bareEnv, git, newHome, read, write } from './helpers.js';
+import { modelHome } from './model-helpers.js';
 import { createHash } from 'node:crypto';
 
 interface Connected {
@@ -290,6 +291,29 @@ test('goal_list and agent_list: the owner sees every goal; an agent the goals it
     await owner.close();
     await mute.close();
     await tutor.close();
+  }
+});
+
+test('runs_recent: a run made by aos run, with the usage and the cost its brain reported; an agent sees its own', async () => {
+  const home = modelHome('', `provider: command\n  command: ${JSON.stringify([process.execPath, join(ROOT, 'tests/fixtures/brain-claude.mjs')])}`);
+  const r = aos(['run', 'researcher', 'Find trains to Porto', '--home', home]);
+  assert.is(r.code, 0, r.stderr);
+  const owner = await connect(home);
+  const researcher = await connect(home, ['--agent', 'researcher']);
+  try {
+    const runs = await call(owner, 'runs_recent', {});
+    assert.not.ok(runs.isError, runs.text);
+    assert.is(runs.data.runs.length, 1);
+    const run = runs.data.runs[0];
+    assert.is(run.agent, 'researcher');
+    assert.is(run.outcome, 'done');
+    assert.equal(run.usage, { input: 1500, output: 42, cache_read: 3000, cache_write: 200 });
+    assert.is(run.cost_usd, 0.0123);
+    assert.is((await call(researcher, 'runs_recent', { agent: 'researcher' })).data.runs[0].run, run.run);
+    assert.equal((await call(owner, 'runs_recent', { agent: 'chief' })).data.runs, []);
+  } finally {
+    await owner.close();
+    await researcher.close();
   }
 });
 
