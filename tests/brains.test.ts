@@ -9,7 +9,8 @@ import { brainArgv, brainSpec, MCP_SERVER, type BrainSpec, type McpLaunch } from
 import { parseCodexEvents } from '../cli/model/command.js';
 import { AgentSchema } from '../cli/core/schemas.js';
 import { validate } from '../cli/core/validate.js';
-import { ModelError } from '../cli/core/transcript.js';
+import { ModelError, type ModelTurn } from '../cli/core/transcript.js';
+import { runLoop } from '../cli/model/loop.js';
 import { ROOT, aosAsync, bareEnv, git, read, write } from './helpers.js';
 import { modelHome, addItem, doneFile, runIdOf } from './model-helpers.js';
 
@@ -98,6 +99,39 @@ test('codex exec --json: the last agent message is the answer; usage sums the tu
   assert.is(failed.kind, 'failed');
   assert.is(failed.message, 'codex reported an error: stream disconnected');
   assert.is(fail('plain text from an older codex').kind, 'malformed');
+});
+
+test('runLoop: the cost the brain reports is summed when every call reports it, else left to the price table', async () => {
+  const turn = (costUsd: number | undefined, tool: boolean): ModelTurn => ({
+    content: tool ? [{ type: 'tool_use', id: 't1', name: 'note', input: {} }] : [{ type: 'text', text: 'done' }],
+    stop: tool ? 'tool_use' : 'end_turn',
+    usage: { input: 10, output: 1, cache_read: 0, cache_write: 0 },
+    model: 'm',
+    ...(costUsd !== undefined ? { costUsd } : {}),
+  });
+  const cases: [(number | undefined)[], number | undefined][] = [
+    [[0.1, 0.2], 0.3],
+    [[0.0042], 0.0042],
+    [[undefined, 0.2], undefined],
+    [[0.1, undefined], undefined],
+    [[undefined], undefined],
+  ];
+  for (const [costs, expected] of cases) {
+    const turns = costs.map((c, i) => turn(c, i < costs.length - 1));
+    const end = await runLoop({
+      provider: { name: 'scripted', model: 'm', call: async () => turns.shift()! },
+      request: { model: 'm', system: { stable: '', dynamic: '' }, tools: [], maxTokens: 100 },
+      messages: [{ role: 'user', content: 'go' }],
+      firstTurn: 1,
+      tools: { run: async () => ({ content: 'ok', is_error: false }), finished: () => undefined },
+      limits: { maxTurns: 5, deadline: Date.now() + 60_000, budgetLeft: () => undefined, maxRetries: 0 },
+      clock: { now: () => Date.now(), sleep: async () => {}, random: () => 0 },
+      record: async () => {},
+      requestHash: () => 'h',
+    });
+    assert.is(end.outcome, 'done');
+    assert.is(end.costUsd, expected, JSON.stringify(costs));
+  }
 });
 
 // ---- real ticks ----
