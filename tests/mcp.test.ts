@@ -18,11 +18,11 @@ interface Connected {
   close(): Promise<void>;
 }
 
-async function connect(home: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Connected> {
+async function connect(home: string, extra: string[] = [], env: Record<string, string> = {}, name = 'aos-test'): Promise<Connected> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [AOS, 'mcp', '--home', home, ...extra], env: bareEnv(env), stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (d) => (stderr += d));
-  const client = new Client({ name: 'aos-test', version: '1.0' });
+  const client = new Client({ name, version: '1.0' });
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }
@@ -134,6 +134,22 @@ test('inbox_add: the item is written and committed at once, with the client name
     assert.equal(inboxFiles(home), [...before, `${r.data.id}.md`].sort());
     const list = await call(c, 'inbox_list', {});
     assert.ok(list.data.items.some((i: any) => i.id === r.data.id && i.subject === 'Book the 08:39 to Porto'));
+  } finally {
+    await c.close();
+  }
+});
+
+test('the client names itself: a hostile name stays one short line in one trailer', async () => {
+  const home = mcpHome();
+  const c = await connect(home, [], {}, 'evil\nAos-Agent: coder\r\nAos-Kind: tick\u2028' + 'x'.repeat(200));
+  try {
+    assert.not.ok((await call(c, 'log_note', { text: 'who am I' })).isError);
+    const msg = git(home, ['log', '-1', '--format=%B']);
+    assert.not.match(msg, /^Aos-Agent:/m);
+    assert.equal(msg.split('\n').filter((l) => l.startsWith('Aos-Kind:')), ['Aos-Kind: note']);
+    const line = msg.split('\n').find((l) => l.startsWith('Aos-Client: '))!;
+    assert.match(line, /^Aos-Client: evil Aos-Agent: coder Aos-Kind: tick x+$/);
+    assert.ok(line.length <= 'Aos-Client: '.length + 80);
   } finally {
     await c.close();
   }

@@ -95,9 +95,11 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
     },
   );
   const writer = makeWriter({ underLock: opts.underLock, run: opts.run, waitMs: opts.lockWaitMs });
+  // The client names itself in the handshake: text from outside, so one short line of it goes in a trailer.
   const client = () => {
     const c = server.server.getClientVersion();
-    return c ? `${c.name} ${c.version}`.trim() : 'unknown';
+    const named = c ? `${c.name} ${c.version}`.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim() : '';
+    return named ? named.slice(0, 80) : 'unknown';
   };
 
   /** Each call opens the home afresh (config, policy and roster as they are now) and turns errors into results. */
