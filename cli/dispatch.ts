@@ -36,6 +36,7 @@ function makeEnv(args: Args): Env {
     hostname: hostname(),
     pid: process.pid,
     packageRoot: packageRoot(),
+    execPath: process.execPath,
     isTTY: Boolean(process.stdout.isTTY),
     readStdin,
     out: makeOutput(Boolean(args.json), process.stdout, process.stderr),

@@ -23,6 +23,8 @@ export interface Env {
   pid: number;
   /** The folder holding package.json and the starter home. */
   packageRoot: string;
+  /** The node binary running aos, for the children that run aos again (a brain's aos mcp). */
+  execPath?: string;
   isTTY: boolean;
   readStdin(): Promise<string>;
   out: Output;

@@ -195,5 +195,16 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'dream',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
+  {
+    path: ['mcp'],
+    describe: 'an MCP server over stdio: memory, inbox, log, goals, agents and runs for other agent tools (docs/mcp.md)',
+    options: {
+      agent: { type: 'string', describe: "act as this agent, with exactly its capabilities (default: the owner's own rights)" },
+      run: { type: 'string', describe: 'the run this server works for (set by a tick for its brain)' },
+      'under-lock': { type: 'string', describe: "the token of the tick's lock this server writes under (set by a tick for its brain)" },
+    },
+    load: () => import('./commands/mcp.js'),
+    handler: 'mcp',
+  },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

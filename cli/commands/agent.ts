@@ -44,6 +44,7 @@ export async function show(args: Args, env: Env): Promise<void> {
   env.out.line(`${f.name} (${agent.id}, ${f.status}) — ${f.role}`);
   env.out.line(`file:         ${agent.file}`);
   if (f.model) env.out.line(`model:        ${f.model}`);
+  if (f.brain) env.out.line(`brain:        ${f.brain.profile}${f.brain.program ? ` (${[f.brain.program].flat().join(' ')})` : ''}${f.brain.mcp === false ? ', without aos mcp' : ''}`);
   env.out.line(`handles:      ${f.handles.join(', ') || '-'}`);
   env.out.line(`capabilities: ${f.capabilities.join('  ') || '-'}`);
   for (const s of f.schedule) env.out.line(`schedule:     ${s.cron}  ${s.task} (missed: ${s.missed})`);

@@ -36,7 +36,7 @@ export async function add(args: Args, env: Env): Promise<void> {
   env.out.line(`Added ${file}${sha ? '' : ` (${LEFT_FOR_TICK})`}`);
 }
 
-function itemView(i: InboxItem) {
+export function itemView(i: InboxItem) {
   return {
     id: i.id,
     file: i.file,

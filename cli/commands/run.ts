@@ -11,7 +11,7 @@ import { acquireLock } from '../home/lock.js';
 import { createItem } from '../home/items.js';
 import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
-import { chooseProvider } from '../model/provider.js';
+import { agentProvider } from '../model/brains.js';
 import { executeRun, spentToday } from '../run/execute.js';
 import { overBudget } from '../run/serve.js';
 import { recover } from '../run/recover.js';
@@ -28,7 +28,7 @@ export async function run(args: Args, env: Env): Promise<number> {
   if (agent.front.status !== 'active') throw new UserError(`${id} is ${agent.front.status}; aos agent resume ${id} first`);
   const { caps, errors } = parseCapabilities(agent.front.capabilities);
   if (errors.length) throw new UserError(`${agent.file}: ${id} is disabled until its capabilities are fixed: ${errors.join('; ')}`);
-  const choice = await chooseProvider(home.config, env, home.root, agent.front.model);
+  const choice = await agentProvider(home, env, agent);
   if ('missing' in choice) throw new UserError(`cannot run ${id}: ${choice.missing}`);
 
   const over = overBudget(agent, await spentToday(home, env, id));

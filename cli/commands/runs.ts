@@ -3,7 +3,7 @@ import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { localTime, resolveSince } from '../core/time.js';
 import { openHome } from '../home/home.js';
-import { listRecords, readRecord } from '../run/records.js';
+import { recentRuns } from '../run/records.js';
 import { table, truncate } from '../output.js';
 
 export async function runs(args: Args, env: Env): Promise<void> {
@@ -13,36 +13,7 @@ export async function runs(args: Args, env: Env): Promise<void> {
   const today = localTime(env.now(), home.config.owner.timezone).date;
   const since = args.since === undefined ? undefined : resolveSince(String(args.since), today);
   if (args.since !== undefined && !since) throw new UsageError(`--since: expected YYYY-MM-DD, today, yesterday or Nd, found "${String(args.since)}"`);
-  const rows = [];
-  const problems: string[] = [];
-  for (const file of await listRecords(home.root)) {
-    if (rows.length >= limit) break;
-    let rec;
-    try {
-      rec = await readRecord(home.root, file);
-    } catch (err) {
-      problems.push((err as Error).message);
-      continue;
-    }
-    const f = rec.front;
-    if (args.agent && f.agent !== args.agent) continue;
-    if (since && f.started.slice(0, 10) < since) break;
-    rows.push({
-      run: f.run,
-      file,
-      agent: f.agent,
-      item: f.item ?? null,
-      trigger: f.trigger,
-      outcome: f.outcome,
-      model: f.model,
-      started: f.started,
-      ended: f.ended ?? null,
-      usage: f.usage,
-      cost_usd: f.cost_usd ?? null,
-      turns: rec.entries.filter((e) => e.type === 'model').length,
-      error: f.error ?? null,
-    });
-  }
+  const { runs: rows, problems } = await recentRuns(home.root, { agent: args.agent === undefined ? undefined : String(args.agent), since, limit });
   if (env.out.json) return env.out.data({ runs: rows, problems });
   for (const p of problems) env.out.warn(`skipped ${p}`);
   if (!rows.length) return env.out.line('No runs yet.');

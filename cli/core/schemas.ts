@@ -6,6 +6,7 @@ const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
 const texts = v.array(text);
 import { AGENT_ID } from './ids.js';
 import { LOCK_STALE_MINUTES } from './lock.js';
+import { BrainSchema } from './brains.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
@@ -87,6 +88,8 @@ export const AgentSchema = v.strictObject({
   name: text,
   role: text,
   model: v.optional(text),
+  /** A CLI brain profile instead of aos.yaml's model (core/brains.ts, docs/providers.md). */
+  brain: v.optional(BrainSchema),
   handles: v.optional(texts, []),
   capabilities: v.optional(v.array(capability), []),
   schedule: v.optional(

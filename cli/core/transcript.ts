@@ -47,6 +47,8 @@ export interface ModelTurn {
   usage: Usage;
   /** The model that answered, as the provider named it. */
   model: string;
+  /** USD, when the model reported what the call cost (a CLI brain such as claude -p); else priced from usage. */
+  costUsd?: number;
 }
 
 export interface ToolDef {
@@ -70,6 +72,8 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** Streamed text as it arrives, for `aos run` on a terminal. */
   onText?: (delta: string) => void;
+  /** The run asking, for a brain that acts through `aos mcp` and names the run in its commits. */
+  run?: string;
 }
 
 export type ModelErrorKind = 'rate_limit' | 'overloaded' | 'server' | 'timeout' | 'connection' | 'malformed' | 'auth' | 'bad_request' | 'failed';

@@ -9,12 +9,18 @@ interface SchemaShape {
   entries?: Record<string, AnySchema>;
   item?: AnySchema;
   wrapped?: AnySchema;
+  pipe?: SchemaShape[];
 }
 
 function unwrap(schema: AnySchema | undefined): SchemaShape | undefined {
   let s = schema as SchemaShape | undefined;
-  while (s?.wrapped) s = s.wrapped as SchemaShape;
-  return s;
+  for (;;) {
+    // A pipe that ends in an object schema (a short form read as the long one) has that object's fields.
+    const piped = s?.entries ? undefined : s?.pipe?.find((p) => p.entries);
+    if (s?.wrapped) s = s.wrapped as SchemaShape;
+    else if (piped) s = piped;
+    else return s;
+  }
 }
 
 function knownKeys(schema: AnySchema, path: readonly (string | number)[]): string[] {
@@ -31,8 +37,8 @@ function expectedText(issue: v.BaseIssue<unknown>): string {
     const options = (issue.expected ?? '').replace(/[()"]/g, '').split(' | ');
     return `one of ${options.join(', ')}`;
   }
-  // Our own messages in schemas.ts are already phrased as the expectation.
-  if (issue.kind === 'validation') return issue.message;
+  // Our own messages in schemas.ts are already phrased as the expectation (valibot's own begin "Invalid").
+  if (issue.kind === 'validation' || !issue.message.startsWith('Invalid ')) return issue.message;
   const e = issue.expected ?? issue.type;
   return /^[a-z]+$/.test(e) ? `a ${e}` : e;
 }

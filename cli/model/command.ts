@@ -8,11 +8,22 @@
 // few things we need from it: no shell, the prompt on stdin, a timeout and a cancel signal that
 // end the program (SIGTERM, then SIGKILL), capped output, a chosen environment and cwd.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ModelError, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
+import { ModelError, NO_USAGE, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
 
 export interface CommandOptions {
-  /** The program and its arguments, program first (model.command in aos.yaml). Run without a shell. */
-  argv: string[];
+  /**
+   * The program and its arguments, program first (model.command in aos.yaml), or a function that
+   * builds them for each call (a brain profile attaching `aos mcp` for this run). Run without a shell.
+   */
+  argv: string[] | ((req: ModelRequest) => Promise<string[]>);
+  /** How stdout is read; 'auto' (the default) takes claude's JSON object when it sees one, else text. */
+  output?: 'auto' | 'codex-jsonl' | 'text';
+  /** Said in the prompt instead of "tools are not available" (the brain has aos's tools over MCP). */
+  toolsNote?: string;
+  /** Where the program's name comes from in messages (model.command in aos.yaml, or the agent's brain). */
+  setting?: string;
+  /** Where the timeout comes from, for the message when it runs out. */
+  timeoutSetting?: string;
   /** The model name to record; default the program's name. */
   model?: string;
   timeoutMs: number;
@@ -54,11 +65,11 @@ function section(title: string, body: string): string {
  * tools are not available, the conversation as sections ("## Owner", "## You (earlier)",
  * "## Tool result …"), and a closing instruction to answer the last message. Pure.
  */
-export function renderPrompt(req: ModelRequest): string {
+export function renderPrompt(req: ModelRequest, toolsNote = NO_TOOLS): string {
   const parts: string[] = [];
   const system = [req.system.stable, req.system.dynamic].map((s) => s.trim()).filter(Boolean);
   parts.push(...system);
-  parts.push(NO_TOOLS);
+  parts.push(toolsNote);
   parts.push('# Conversation');
   const names = new Map<string, string>();
   for (const m of req.messages) parts.push(...messageSections(m, names));
@@ -106,6 +117,36 @@ interface Parsed {
 
 const count = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
 
+/**
+ * codex exec --json prints one JSON event a line: the answer is the last agent_message item, usage
+ * the sum of turn.completed events (codex reports no cost); turn.failed or error events are failures.
+ */
+export function parseCodexEvents(stdout: string, program: string): Parsed {
+  let answer: string | undefined;
+  let failure: string | undefined;
+  const usage = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
+  for (const line of stdout.split(/\r?\n/)) {
+    if (!line.trim().startsWith('{')) continue;
+    let e: Record<string, any>;
+    try {
+      e = JSON.parse(line) as Record<string, any>;
+    } catch {
+      continue;
+    }
+    if (e.type === 'item.completed' && e.item?.type === 'agent_message' && typeof e.item.text === 'string') answer = e.item.text;
+    else if (e.type === 'turn.completed' && e.usage && typeof e.usage === 'object') {
+      // codex counts cached input inside input_tokens; aos keeps the two apart, as Anthropic does.
+      const cached = count(e.usage.cached_input_tokens);
+      usage.input += Math.max(0, count(e.usage.input_tokens) - cached);
+      usage.cache_read += cached;
+      usage.output += count(e.usage.output_tokens);
+    } else if (e.type === 'turn.failed' || e.type === 'error') failure = String(e.error?.message ?? e.message ?? 'no reason given');
+  }
+  if (failure !== undefined && answer === undefined) throw new ModelError('failed', `${program} reported an error: ${failure.slice(0, 600)}`, true);
+  if (answer === undefined) throw new ModelError('malformed', `${program} printed no agent_message event (expected codex exec --json output)`, true);
+  return { text: answer.trim(), usage };
+}
+
 /** claude -p --output-format json prints one object with `result`; anything else is plain text. */
 function parseOutput(stdout: string, program: string): Parsed {
   const text = stdout.trim();
@@ -140,18 +181,22 @@ function parseOutput(stdout: string, program: string): Parsed {
 }
 
 export function createCommandProvider(opts: CommandOptions): Provider {
-  const [program, ...args] = opts.argv;
-  if (!program) throw new ModelError('failed', 'model.command in aos.yaml is empty: give the program and its arguments as a list', false);
-  const model = opts.model ?? program;
+  const setting = opts.setting ?? 'model.command in aos.yaml';
+  const fixed = Array.isArray(opts.argv) ? opts.argv : undefined;
+  if (fixed && !fixed[0]) throw new ModelError('failed', `${setting} is empty: give the program and its arguments as a list`, false);
+  const model = opts.model ?? fixed?.[0] ?? 'command';
   const env = scrubEnv(opts.vars);
+  const output = opts.output ?? 'auto';
 
   return {
     name: 'command',
     model,
     async call(req: ModelRequest): Promise<CommandTurn> {
+      const [program, ...args] = fixed ?? (await (opts.argv as (req: ModelRequest) => Promise<string[]>)(req));
+      if (!program) throw new ModelError('failed', `${setting} names no program`, false);
       const cancelled = () => new ModelError('timeout', `the tick's time budget ran out while waiting for ${program}`, false);
       if (req.signal?.aborted) throw cancelled();
-      const prompt = renderPrompt(req);
+      const prompt = renderPrompt(req, opts.toolsNote);
       const r = await runProgram(program, args, {
         input: prompt,
         timeoutMs: opts.timeoutMs,
@@ -162,18 +207,18 @@ export function createCommandProvider(opts: CommandOptions): Provider {
       });
       if (r.canceled) throw cancelled();
       if (r.timedOut) {
-        throw new ModelError('timeout', `${program} did not answer within ${seconds(opts.timeoutMs)} (model.timeout_seconds in aos.yaml)`, true);
+        throw new ModelError('timeout', `${program} did not answer within ${seconds(opts.timeoutMs)} (${opts.timeoutSetting ?? 'model.timeout_seconds in aos.yaml'})`, true);
       }
       const code = r.spawnError?.code;
       if (code === 'ENOENT') {
         throw new ModelError(
           'failed',
-          `the model command "${program}" was not found on PATH: install it, or set model.command in aos.yaml to the program and its arguments (see docs/providers.md)`,
+          `the model command "${program}" was not found on PATH: install it, or set ${setting} to the program and its arguments (see docs/providers.md)`,
           false,
         );
       }
       if (code === 'EACCES') {
-        throw new ModelError('failed', `the model command "${program}" could not be run (permission denied): check model.command in aos.yaml`, false);
+        throw new ModelError('failed', `the model command "${program}" could not be run (permission denied): check ${setting}`, false);
       }
       if (r.spawnError) throw new ModelError('failed', `the model command "${program}" could not be started: ${r.spawnError.message}`, false);
       if (r.overflow) {
@@ -184,7 +229,7 @@ export function createCommandProvider(opts: CommandOptions): Provider {
         const err = tail(r.stderr);
         throw new ModelError('failed', `${program} ${how}${err ? `: ${err}` : ' and printed nothing on stderr'}`, true);
       }
-      const out = parseOutput(r.stdout, program);
+      const out = output === 'codex-jsonl' ? parseCodexEvents(r.stdout, program) : output === 'text' ? { text: r.stdout.trim(), usage: { ...NO_USAGE } } : parseOutput(r.stdout, program);
       if (!out.text) throw new ModelError('malformed', `${program} exited 0 but printed no answer on stdout`, true);
       req.onText?.(out.text);
       const turn: CommandTurn = { content: [{ type: 'text', text: out.text }], stop: 'end_turn', usage: out.usage, model };

@@ -35,11 +35,12 @@ export interface LoopInput {
   onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
 }
 
+type Spent = { usage: Usage; turns: number; /** Set when every call reported its own cost. */ costUsd?: number };
 export type LoopEnd =
-  | { outcome: 'done'; answer: string; usage: Usage; turns: number }
-  | { outcome: 'checkpoint'; reason: string; usage: Usage; turns: number }
-  | { outcome: 'ask'; approval: string; reason: string; usage: Usage; turns: number }
-  | { outcome: 'failed'; reason: string; retry: boolean; usage: Usage; turns: number };
+  | ({ outcome: 'done'; answer: string } & Spent)
+  | ({ outcome: 'checkpoint'; reason: string } & Spent)
+  | ({ outcome: 'ask'; approval: string; reason: string } & Spent)
+  | ({ outcome: 'failed'; reason: string; retry: boolean } & Spent);
 
 /** Tool errors in a row (unknown tools, bad arguments) after which the run is given up. */
 export const MAX_TOOL_ERRORS = 3;
@@ -58,8 +59,11 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
   let usage: Usage = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
   let toolErrors = 0;
   let turnNo = input.firstTurn;
-  type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns'> : never) : never;
-  const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn }) as LoopEnd;
+  // Reported costs are summed only while every call reports one; a mix would undercount.
+  let reported: number | undefined;
+  let modelCalls = 0;
+  type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns' | 'costUsd'> : never) : never;
+  const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn, ...(reported !== undefined ? { costUsd: reported } : {}) }) as LoopEnd;
 
   for (; ; turnNo++) {
     if (turnNo - input.firstTurn >= limits.maxTurns) {
@@ -87,6 +91,8 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
       return end({ outcome: 'failed', reason: err.message, retry: true });
     }
     usage = addUsage(usage, turn.usage);
+    reported = turn.costUsd !== undefined && (modelCalls === 0 || reported !== undefined) ? Math.round(((reported ?? 0) + turn.costUsd) * 1e6) / 1e6 : undefined;
+    modelCalls++;
     await input.record({ type: 'model', turn: turnNo, content: turn.content, stop: turn.stop, usage: turn.usage, request: hash }, usage);
     messages.push({ role: 'assistant', content: turn.content });
 

@@ -227,7 +227,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const messages = entriesToMessages(entries);
   const end = await runLoop({
     provider: spec.provider,
-    request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText },
+    request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
     messages,
     firstTurn: turn,
     tools: {
@@ -262,7 +262,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
 
   const ended = env.now();
   const endIso = localTime(ended, tz).iso;
-  const cost = costOf(spec.provider.model, end.usage, prices);
+  // What the brain said it cost wins over a price table's estimate.
+  const cost = end.costUsd ?? costOf(spec.provider.model, end.usage, prices);
   front.usage = end.usage;
   if (cost !== undefined) front.cost_usd = cost;
   front.ended = endIso;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseRunRecord } from '../core/runrecord.js';
 import { UsageError, UserError } from '../errors.js';
 import { listNames } from '../home/files.js';
+import type { Usage } from '../core/transcript.js';
 
 /** Record files, newest first: logs/runs/YYYY/MM/r-….md */
 export async function listRecords(root: string): Promise<string[]> {
@@ -32,4 +33,55 @@ export async function findRecord(root: string, wanted: string): Promise<string> 
   if (matches.length > 1) throw new UsageError(`"${wanted}" matches ${matches.length} runs (${matches.slice(0, 3).map(name).join(', ')} …): give more of the id`);
   if (!matches.length) throw new UserError(`no run "${wanted}" in logs/runs/ (aos runs lists them)`);
   return matches[0]!;
+}
+
+export interface RunRow {
+  run: string;
+  file: string;
+  agent: string;
+  item: string | null;
+  trigger: string;
+  outcome: string;
+  model: string;
+  started: string;
+  ended: string | null;
+  usage: Usage;
+  cost_usd: number | null;
+  turns: number;
+  error: string | null;
+}
+
+/** The newest run records, summarised: of one agent, since a day (YYYY-MM-DD), at most `limit`. Unreadable records become problems. */
+export async function recentRuns(root: string, opts: { agent?: string; since?: string; limit: number }): Promise<{ runs: RunRow[]; problems: string[] }> {
+  const runs: RunRow[] = [];
+  const problems: string[] = [];
+  for (const file of await listRecords(root)) {
+    if (runs.length >= opts.limit) break;
+    let rec;
+    try {
+      rec = await readRecord(root, file);
+    } catch (err) {
+      problems.push((err as Error).message);
+      continue;
+    }
+    const f = rec.front;
+    if (opts.agent && f.agent !== opts.agent) continue;
+    if (opts.since && f.started.slice(0, 10) < opts.since) break;
+    runs.push({
+      run: f.run,
+      file,
+      agent: f.agent,
+      item: f.item ?? null,
+      trigger: f.trigger,
+      outcome: f.outcome,
+      model: f.model,
+      started: f.started,
+      ended: f.ended ?? null,
+      usage: f.usage,
+      cost_usd: f.cost_usd ?? null,
+      turns: rec.entries.filter((e) => e.type === 'model').length,
+      error: f.error ?? null,
+    });
+  }
+  return { runs, problems };
 }

@@ -12,6 +12,7 @@ import { isErrno } from '../home/files.js';
 import { UserError } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
+import { agentProvider } from '../model/brains.js';
 import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
 import { parseDoc } from '../core/parsedoc.js';
@@ -76,7 +77,9 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     }
     const target = ready.get(r.agent)!;
     providerChoice ??= await chooseProvider(home.config, env, home.root);
-    const choice = target.agent.front.model ? await chooseProvider(home.config, env, home.root, target.agent.front.model) : providerChoice;
+    const choice = target.agent.front.brain
+      ? await agentProvider(home, env, target.agent)
+      : target.agent.front.model ? await chooseProvider(home.config, env, home.root, target.agent.front.model) : providerChoice;
     if ('missing' in choice) {
       report.noModel = choice.missing;
       report.waiting.push({ item: next.id, reason: `waits for a model (${r.agent})` });

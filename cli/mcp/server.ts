@@ -1,0 +1,328 @@
+// `aos mcp`: the home's memory, inbox, log, goals, roster and runs as MCP tools over stdio, with the
+// official SDK. Every call re-reads the home (an agent's capabilities, the policy), is judged by
+// core/mcpscope.ts, and answers with data or an error result that says what was wrong. Writes go
+// through the store and are committed, one at a time, with trailers naming the client.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { parseCapabilities } from '../core/capabilities.js';
+import { parsePolicy } from '../core/policy.js';
+import * as access from '../core/mcpscope.js';
+import type { Scope } from '../core/mcpscope.js';
+import { AGENT_ID } from '../core/ids.js';
+import { DOC_TYPES } from '../core/searchdocs.js';
+import { INDEX_FILE } from '../core/checks.js';
+import { TOPIC_SLUG, topicFile } from '../core/memlint.js';
+import { goalProgress } from '../core/goals.js';
+import { agentIdentity, quoteSubject } from '../core/commit.js';
+import { localTime, resolveSince } from '../core/time.js';
+import { PRIORITIES, type MemoryFront } from '../core/schemas.js';
+import { UserError, formatProblem } from '../errors.js';
+import type { Env } from '../env.js';
+import { openHome, type Home } from '../home/home.js';
+import { loadAgents, loadDone, loadGoals, loadInbox } from '../home/store.js';
+import { readDoc } from '../home/documents.js';
+import { createItem } from '../home/items.js';
+import { appendLog } from '../home/log.js';
+import { answerHistory } from '../home/approvals.js';
+import { isErrno } from '../home/files.js';
+import { commit } from '../git/git.js';
+import { recentRuns } from '../run/records.js';
+import { itemView } from '../commands/inbox.js';
+import { makeWriter } from './writes.js';
+
+declare const AOS_VERSION: string | undefined;
+const VERSION = typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev';
+
+export interface McpOptions {
+  /** Scope the server to this agent's capabilities; without it the server is the owner's. */
+  agent?: string;
+  /** The run a tick started this server for: named in commits and log entries. */
+  run?: string;
+  /** The token of the lock of the tick that started this server (see writes.ts). */
+  underLock?: string;
+  /** How long a standalone write waits for the home's lock (tests shorten it). */
+  lockWaitMs?: number;
+}
+
+class Refused extends UserError {}
+
+const ok = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }] });
+const failed = (message: string): CallToolResult => ({ content: [{ type: 'text', text: message }], isError: true });
+
+function allow(a: access.Access): void {
+  if (!a.allowed) throw new Refused(`refused: ${a.reason}`);
+}
+
+const agentId = z.string().regex(AGENT_ID, 'an agent id: lowercase letters, digits and dashes');
+
+/** The scope now, from the agent file as it is now: a capability taken away applies to the next call. */
+async function scopeOf(home: Home, agent: string | undefined): Promise<Scope> {
+  if (agent === undefined) return { kind: 'owner' };
+  const { agents, problems } = await loadAgents(home.root, home.docs);
+  const a = agents.find((x) => x.id === agent);
+  if (!a) {
+    const bad = problems.find((p) => p.file === `agents/${agent}.md`);
+    throw new Refused(bad ? `refused: agents/${agent}.md is invalid, so ${agent} has no rights: ${formatProblem(bad)}` : `refused: there is no agent "${agent}" (agents/${agent}.md)`);
+  }
+  if (a.front.status !== 'active') throw new Refused(`refused: ${agent} is ${a.front.status}`);
+  const { caps, errors } = parseCapabilities(a.front.capabilities);
+  if (errors.length) throw new Refused(`refused: ${agent} is disabled until its capabilities are fixed: ${errors[0]}`);
+  return { kind: 'agent', id: agent, caps };
+}
+
+/** Checks that the server can start: the home opens and the agent, if named, exists with valid capabilities. */
+export async function checkStart(env: Env, opts: McpOptions): Promise<void> {
+  const home = await openHome(env);
+  try {
+    await scopeOf(home, opts.agent);
+  } catch (err) {
+    if (err instanceof Refused) throw new UserError(`aos mcp --agent ${opts.agent}: ${err.message.replace(/^refused: /, '')}`);
+    throw err;
+  }
+}
+
+export function buildServer(env: Env, opts: McpOptions): McpServer {
+  const server = new McpServer(
+    { name: 'aos', version: VERSION },
+    {
+      instructions:
+        'aos is a personal agent operating system whose state is plain files in a git repository (the home). These tools search and read its memory, add to and list its inbox, note observations in its daily log, and list its goals, agents and recent runs.' +
+        (opts.agent ? ` This server acts as the agent "${opts.agent}", with exactly its capabilities.` : " This server acts with the owner's own rights."),
+    },
+  );
+  const writer = makeWriter({ underLock: opts.underLock, run: opts.run, waitMs: opts.lockWaitMs });
+  // The client names itself in the handshake: text from outside, so one short line of it goes in a trailer.
+  const client = () => {
+    const c = server.server.getClientVersion();
+    const named = c ? `${c.name} ${c.version}`.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim() : '';
+    return named ? named.slice(0, 80) : 'unknown';
+  };
+
+  /** Each call opens the home afresh (config, policy and roster as they are now) and turns errors into results. */
+  function handle<A>(fn: (args: A, home: Home, scope: Scope) => Promise<CallToolResult>) {
+    return async (args: A): Promise<CallToolResult> => {
+      try {
+        const home = await openHome(env);
+        const scope = await scopeOf(home, opts.agent);
+        const result = await fn(args, home, scope);
+        await home.docs.save();
+        return result;
+      } catch (err) {
+        if (err instanceof UserError) return failed(err.message);
+        process.stderr.write(`aos mcp: internal error\n${(err as Error)?.stack ?? String(err)}\n`);
+        return failed(`internal error in aos: ${(err as Error)?.message ?? String(err)} (the server's stderr has the details)`);
+      }
+    };
+  }
+
+  /** Commits a write, authored by the agent (or the owner), with the client named in a trailer. */
+  async function commitWrite(home: Home, scope: Scope, subject: string, kind: string, paths: string[], extra: Record<string, string> = {}) {
+    return commit(home.root, env.vars, {
+      who: scope.kind === 'agent' ? agentIdentity(scope.id) : home.owner,
+      subject,
+      trailers: {
+        'Aos-Kind': kind,
+        ...(scope.kind === 'agent' ? { 'Aos-Agent': scope.id } : {}),
+        ...(opts.run ? { 'Aos-Run': opts.run } : {}),
+        ...extra,
+        'Aos-Client': client(),
+        'Aos-Device': home.device,
+      },
+      paths,
+    });
+  }
+
+  const who = (scope: Scope) => (scope.kind === 'agent' ? scope.id : 'owner');
+
+  server.registerTool(
+    'memory_search',
+    {
+      title: 'Search memory',
+      description: 'Search the memory topics, the daily log, handled inbox items and goals. Returns ranked hits with file, line, type, date, title and a snippet.',
+      inputSchema: {
+        query: z.string().trim().min(1, 'a non-empty query').max(500),
+        type: z.enum(DOC_TYPES).optional().describe('only this kind of document'),
+        since: z.string().optional().describe('only documents from this day on: YYYY-MM-DD, yesterday or Nd (days ago)'),
+        limit: z.number().int().min(1).max(50).optional().describe('at most this many hits (default 10)'),
+      },
+    },
+    handle(async ({ query, type, since, limit }: { query: string; type?: string; since?: string; limit?: number }, home, scope) => {
+      allow(access.memorySearch(scope));
+      let from: string | undefined;
+      if (since !== undefined) {
+        from = resolveSince(since, localTime(env.now(), home.config.owner.timezone).date);
+        if (!from) throw new UserError(`since: expected YYYY-MM-DD, today, yesterday or Nd (like 7d), found "${since}"`);
+      }
+      const { openSearch } = await import('../home/searchindex.js');
+      const index = await openSearch(home.root);
+      try {
+        const hits = await index.search(query, { types: type ? [type] : undefined, since: from, limit: limit ?? 10 });
+        return ok({ query, hits, problems: index.problems.map(formatProblem) });
+      } finally {
+        index.close();
+      }
+    }),
+  );
+
+  server.registerTool(
+    'memory_read',
+    {
+      title: 'Read a memory',
+      description: 'One memory topic in full (front matter and text), or, without a slug, the memory index (memory/MEMORY.md).',
+      inputSchema: { slug: z.string().regex(TOPIC_SLUG, 'a topic name such as prefers-trains (lowercase letters, digits, dashes)').optional() },
+    },
+    handle(async ({ slug }: { slug?: string }, home, scope) => {
+      const file = slug ? topicFile(slug) : INDEX_FILE;
+      const policy = parsePolicy(home.config.policy);
+      if (scope.kind === 'agent' && policy.errors.length) throw new Refused(`refused: aos.yaml's policy is invalid, so nothing it could cover runs: ${policy.errors[0]}`);
+      allow(access.memoryRead(scope, file, policy.policy, scope.kind === 'agent' ? await answerHistory(home.root) : []));
+      if (!slug) {
+        try {
+          return ok({ file, text: await fs.readFile(join(home.root, file), 'utf8') });
+        } catch (err) {
+          if (isErrno(err, 'ENOENT')) throw new UserError(`${file}: there is no memory index yet`);
+          throw err;
+        }
+      }
+      const { doc, problems } = await readDoc<MemoryFront>(home.root, file, 'memory', home.docs);
+      if (!doc) {
+        const missing = problems.some((p) => /ENOENT/.test(p.found));
+        throw new UserError(missing ? `no memory "${slug}": there is no ${file} (memory_read without a slug gives the index; memory_search finds topics)` : problems.map(formatProblem).join('\n'));
+      }
+      return ok({ slug, file, ...doc.front, body: doc.body });
+    }),
+  );
+
+  server.registerTool(
+    'inbox_add',
+    {
+      title: 'Add an inbox item',
+      description:
+        'Add work to the inbox: it becomes an inbox file that a tick routes to an agent (to names one). The text is the item, kept as data. Committed at once.',
+      inputSchema: {
+        text: z.string().trim().min(1, 'the text of the item').max(20000),
+        to: agentId.optional().describe('the agent that should handle it'),
+        priority: z.enum(PRIORITIES).optional(),
+      },
+    },
+    handle(async ({ text, to, priority }: { text: string; to?: string; priority?: (typeof PRIORITIES)[number] }, home, scope) => {
+      allow(access.inboxAdd(scope, to));
+      if (to) {
+        const { agents } = await loadAgents(home.root, home.docs);
+        if (!agents.some((a) => a.id === to)) throw new UserError(`to: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found "${to}"`);
+      }
+      return writer.write(home, env, async () => {
+        const at = env.now();
+        const tz = home.config.owner.timezone;
+        const from = who(scope);
+        const kind = scope.kind === 'agent' && to ? 'message' : 'task';
+        const { id, file } = await createItem(home.root, env, { text, created: localTime(at, tz).iso, from, to, kind, priority: priority ?? 'normal' }, at);
+        const log = await appendLog(home.root, tz, at, { kind: 'inbox', agent: from, ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''} (through ${client()}).` });
+        const sha = await commitWrite(home, scope, `${scope.kind === 'agent' ? `${scope.id}: inbox add` : 'inbox: add'} ${quoteSubject(text)}`, 'inbox-add', [file, log], { 'Aos-Item': id });
+        return ok({ id, file, committed: sha ?? null });
+      });
+    }),
+  );
+
+  server.registerTool(
+    'inbox_list',
+    {
+      title: 'List the inbox',
+      description: 'Pending inbox items (with all: handled ones too): id, subject, from, to, kind, priority, status. An agent without inbox:*:read sees the items to or from it.',
+      inputSchema: { all: z.boolean().optional().describe('include handled items') },
+    },
+    handle(async ({ all }: { all?: boolean }, home, scope) => {
+      const pending = await loadInbox(home.root, home.docs);
+      const done = all ? await loadDone(home.root, home.docs) : { items: [], problems: [] };
+      const items = [...pending.items, ...done.items].filter((i) => access.inboxVisible(scope, i.front));
+      const problems = scope.kind === 'owner' ? [...pending.problems, ...done.problems].map(formatProblem) : [];
+      return ok({ items: items.map(itemView), problems });
+    }),
+  );
+
+  server.registerTool(
+    'log_note',
+    {
+      title: 'Note in the daily log',
+      description: "Note an observation in today's log (a lasting fact about the owner, a decision, a lesson). The nightly dream turns notes into memories. Committed at once.",
+      inputSchema: { text: z.string().trim().min(1, 'the text of the note').max(4000) },
+    },
+    handle(async ({ text }: { text: string }, home, scope) =>
+      writer.write(home, env, async () => {
+        // Every agent may note its own observations: it is how memory is made (as the note tool).
+        const file = await appendLog(home.root, home.config.owner.timezone, env.now(), { kind: 'note', agent: who(scope), ref: opts.run, body: text });
+        const sha = await commitWrite(home, scope, `${who(scope)}: note ${quoteSubject(text)}`, 'note', [file]);
+        return ok({ file, committed: sha ?? null });
+      }),
+    ),
+  );
+
+  server.registerTool(
+    'goal_list',
+    {
+      title: 'List goals',
+      description: "Goals with their status, owner, deadline and progress (0..1 from baseline to target). An agent sees the goals it owns and those its goal capabilities grant.",
+      inputSchema: {},
+    },
+    handle(async (_args: Record<string, never>, home, scope) => {
+      const goals = await loadGoals(home.root, home.docs);
+      const visible = goals.docs.filter((g) => access.goalVisible(scope, { slug: g.name, owner: g.front.owner }));
+      return ok({
+        goals: visible.map((g) => ({ goal: g.name, file: g.file, title: g.front.title, status: g.front.status, owner: g.front.owner, deadline: g.front.deadline ?? null, progress: goalProgress(g.front) ?? null })),
+        problems: scope.kind === 'owner' ? goals.problems.map(formatProblem) : [],
+      });
+    }),
+  );
+
+  server.registerTool(
+    'agent_list',
+    {
+      title: 'List agents',
+      description: 'The roster: each agent with its name, role, status, routing hints and capabilities.',
+      inputSchema: {},
+    },
+    handle(async (_args: Record<string, never>, home) => {
+      const { agents, problems } = await loadAgents(home.root, home.docs);
+      return ok({
+        agents: agents.map((a) => ({ id: a.id, name: a.front.name, role: a.front.role, status: a.front.status, handles: a.front.handles, capabilities: a.front.capabilities })),
+        problems: problems.map(formatProblem),
+      });
+    }),
+  );
+
+  server.registerTool(
+    'runs_recent',
+    {
+      title: 'Recent runs',
+      description: 'The newest agent runs: outcome, turns, token usage and cost, item. An agent sees its own runs, or everyone\'s with memory:*:read.',
+      inputSchema: { agent: agentId.optional().describe('only runs of this agent'), limit: z.number().int().min(1).max(100).optional().describe('at most this many (default 20)') },
+    },
+    handle(async ({ agent, limit }: { agent?: string; limit?: number }, home, scope) => {
+      const of = agent ?? (scope.kind === 'agent' && !access.memorySearch(scope).allowed ? scope.id : undefined);
+      allow(access.runsAccess(scope, of));
+      return ok(await recentRuns(home.root, { agent: of, limit: limit ?? 20 }));
+    }),
+  );
+
+  // TODO(lead): goal_log — wire to `aos goal log`'s exported function once that branch is merged.
+
+  return server;
+}
+
+/** Serves until the client closes stdin; writes in progress finish first. */
+export async function serveMcp(env: Env, opts: McpOptions): Promise<void> {
+  await checkStart(env, opts);
+  const server = buildServer(env, opts);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close();
+}
