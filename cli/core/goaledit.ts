@@ -38,9 +38,9 @@ export function setSkillFields(file: string, raw: string, skill: string, fields:
       edits.push({ at: pair.value.range[0], end: pair.value.range[1], text: scalarText(value) });
     } else if (pair) {
       throw new UserError(`${file}: ${skill}.${key} is not a plain value; edit it by hand`);
-    } else if (map.flow && map.range) {
-      const brace = front.lastIndexOf('}', map.range[1]);
-      edits.push({ at: brace, end: brace, text: `, ${key}: ${scalarText(value)} ` });
+    } else if (map.flow && isScalar(map.items.at(-1)?.value) && (map.items.at(-1)!.value as { range?: number[] }).range) {
+      const at = (map.items.at(-1)!.value as { range: number[] }).range[1]!;
+      edits.push({ at, end: at, text: `, ${key}: ${scalarText(value)}` });
     } else if (anchor && isScalar(anchor.key) && anchor.key.range && isScalar(anchor.value) && anchor.value.range) {
       const lineStart = front.lastIndexOf('\n', anchor.key.range[0]) + 1;
       const indent = front.slice(lineStart, anchor.key.range[0]);

@@ -202,7 +202,8 @@ export function plateau(skill: Pick<Skill, 'id' | 'baseline' | 'target' | 'curre
   if (mine.length < PLATEAU_ENTRIES) return undefined;
   const last = mine.slice(-PLATEAU_ENTRIES);
   const values = last.map((h) => h.value);
-  if (Math.max(...values) - Math.min(...values) >= PLATEAU_BAND * range) return undefined;
+  // A hair of tolerance, so 6.5 → 6.6 on a range of 2 (exactly 5%) counts as a move, not float noise.
+  if (Math.max(...values) - Math.min(...values) >= PLATEAU_BAND * range - 1e-9) return undefined;
   return { skill: skill.id, since: last[0]!.date, values };
 }
 
