@@ -4,7 +4,6 @@
 // name, so neither a second tick nor a second device files the same one twice.
 import { join } from 'node:path';
 import { cadenceDays, daysBetween, dueSkills, plateau, type Plateau, type Due } from '../core/goals.js';
-import { renderItem } from '../core/inbox.js';
 import { localTime } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
@@ -45,10 +44,13 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
   const tz = home.config.owner.timezone;
   const now = env.now();
   const today = localTime(now, tz).date;
+  const work = active.map((goal) => ({ goal, due: dueSkills(goal.front, goal.history, today, now, tz), flat: goal.front.skills.map((s) => plateau(s, goal.history)).filter((p): p is Plateau => Boolean(p)) }));
+  // The common case: nothing due, nothing stalled, so no folder is listed.
+  if (!work.some((w) => w.due.length || w.flat.length)) return [];
   const names = await itemNames(home.root);
   const created: string[] = [];
-  for (const goal of active) {
-    for (const due of dueSkills(goal.front, goal.history, today, now, tz)) {
+  for (const { goal, due: dues, flat: flats } of work) {
+    for (const due of dues) {
       const key = `drill-${goal.name}.${due.skill}`;
       if (names.pending.some((n) => n.endsWith(`-${key}.md`))) continue;
       const last = lastFiled(names.all, key);
@@ -58,15 +60,13 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
       const id = await file(home, env, goal, `${today.replace(/-/g, '')}-${key}`, 'drill', drillText(goal, due), `Drill due: ${goal.name} · ${due.skill} (${due.reason}).`);
       if (id) created.push(id);
     }
-    for (const skill of goal.front.skills) {
-      const flat = plateau(skill, goal.history);
-      if (!flat) continue;
-      const key = `research-${goal.name}.${skill.id}`;
+    for (const flat of flats) {
+      const key = `research-${goal.name}.${flat.skill}`;
       if (names.pending.some((n) => n.endsWith(`-${key}.md`))) continue;
       // Once per plateau: again only after a whole new flat stretch began after the last one was filed.
       const last = lastFiled(names.all, key);
       if (last && last >= flat.since) continue;
-      const id = await file(home, env, goal, `${today.replace(/-/g, '')}-${key}`, 'research', researchText(goal, flat), `Progress stalled: ${goal.name} · ${skill.id} at ${flat.values.join(', ')} since ${flat.since}; asked to reconsider the method.`);
+      const id = await file(home, env, goal, `${today.replace(/-/g, '')}-${key}`, 'research', researchText(goal, flat), `Progress stalled: ${goal.name} · ${flat.skill} at ${flat.values.join(', ')} since ${flat.since}; asked to reconsider the method.`);
       if (id) created.push(id);
     }
   }
@@ -78,6 +78,8 @@ async function file(home: Home, env: Env, goal: Goal, id: string, kind: 'drill' 
   const now = env.now();
   const path = `inbox/${id}.md`;
   const agent = goal.front.owner;
+  // Loaded only when something is filed: it pulls in the YAML writer, which an idle tick never needs.
+  const { renderItem } = await import('../core/inbox.js');
   try {
     await createExclusive(join(home.root, path), renderItem({ id, text, created: localTime(now, tz).iso, from: 'goals', to: agent, kind }));
   } catch (err) {
