@@ -306,8 +306,12 @@ test('tick: a pending drill is not filed twice; no drills without a model, for a
     r = await tick(home, server);
     const drills = inboxNames(home).filter((n) => n.includes('-drill-run-5k.intervals'));
     assert.is(drills.length, 1, r.stdout + r.stderr);
+    // The pending drill is from an earlier day: today's is still not filed while it waits.
+    const [pending] = drills;
+    git(home, ['mv', `inbox/${pending}`, 'inbox/20000101-drill-run-5k.intervals.md']);
+    commitAll(home, 'an older pending drill');
     r = await tick(home, server);
-    assert.is(inboxNames(home).filter((n) => n.includes('-drill-')).length, 1, 'still one: the pending drill is not filed again');
+    assert.equal(inboxNames(home).filter((n) => n.includes('-drill-')), ['20000101-drill-run-5k.intervals.md'], 'the pending drill is not filed again');
 
     const other = modelHome();
     withGoal(other, goalFile({ status: 'paused' }));
