@@ -206,6 +206,8 @@ test('goal log: current and last_practiced set in place, History and the log app
   assert.is(git(home, ['status', '--porcelain']), '');
   const shown = json(aos(['goal', 'show', 'run-5k', '--json', '--home', home]));
   assert.is(shown.skills[0].current, 28.5);
+  // 30 → 28.5 of 30 → 25 is 30% of the way: 6 of 20 cells.
+  assert.match(aos(['goal', 'show', 'run-5k', '--home', home]).stdout, /intervals\s+w 0\.6\s+█{6}░{14}\s+28\.5 \/ 25\s+daily\s+last \d{4}-\d{2}-\d{2}\n/);
   assert.equal(shown.history.map((h: any) => h.value), [28.5]);
 });
 
@@ -352,6 +354,11 @@ test('tick: a stalled skill gets one re-research item per plateau, not one per t
     const head = git(home, ['rev-parse', 'HEAD']);
     r = await tick(home, server);
     assert.is(git(home, ['rev-parse', 'HEAD']), head, r.stdout);
+    // Filed long before this flat stretch began: a new plateau, so one new item.
+    git(home, ['mv', `inbox/done/2000/01/${id}.md`, `inbox/done/2000/01/20000101-research-run-5k.intervals.md`]);
+    commitAll(home, 'an old re-research');
+    r = await tick(home, server);
+    assert.ok(existsSync(join(home, `inbox/${id}.md`)), r.stdout + r.stderr);
   } finally {
     await server.close();
   }
