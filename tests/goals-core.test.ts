@@ -2,7 +2,8 @@
 // model answer's check, and the brief's topic suggestions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gap, goalGap, pace, dueness, dueSkills, rankDue, plateau, parseHistory, historyLine, goalStart, PLATEAU_ENTRIES } from '../cli/core/goals.js';
+import { gap, goalGap, pace, plateau, parseHistory, historyLine, goalStart, PLATEAU_ENTRIES } from '../cli/core/goals.js';
+import { dueness, dueSkills, rankDue } from '../cli/core/goaldue.js';
 import { setSkillFields, appendHistory } from '../cli/core/goaledit.js';
 import { goalFromAnswer, goalTemplate } from '../cli/core/goalnew.js';
 import { parseDoc } from '../cli/core/parsedoc.js';

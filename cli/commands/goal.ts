@@ -2,7 +2,8 @@
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
-import { bar, gap, paceText, rankDue, summarize } from '../core/goals.js';
+import { bar, gap, paceText, summarize } from '../core/goals.js';
+import { rankDue } from '../core/goaldue.js';
 import { localTime } from '../core/time.js';
 import { openHome, type Home } from '../home/home.js';
 import { findGoal, readGoals } from '../home/goals.js';

@@ -1,6 +1,7 @@
 // The morning brief, decided from plain facts: what is due, what waits, what happened yesterday,
 // which goals are behind pace, and suggestions. Pure: the caller gathers the facts.
-import { paceText, type GoalSummary, type RankedDue } from './goals.js';
+import { paceText, type GoalSummary } from './goals.js';
+import type { RankedDue } from './goaldue.js';
 
 export interface BriefFacts {
   date: string;

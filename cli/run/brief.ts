@@ -1,7 +1,8 @@
 // aos brief: gather the facts, write the brief (the coordinator with a model, else the
 // deterministic summary), then print it, add it to the daily log, commit that, and notify.
 import { briefPrompt, briefText, suggestions, SUGGEST_DAYS, type BriefFacts, type Suggestion } from '../core/brief.js';
-import { rankDue, summarize } from '../core/goals.js';
+import { summarize } from '../core/goals.js';
+import { rankDue } from '../core/goaldue.js';
 import { addDays, localTime } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import { costOf } from '../core/prices.js';

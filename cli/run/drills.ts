@@ -3,7 +3,8 @@
 // repeated. Ids carry the day and the skill, and items already pending or done are looked for by
 // name, so neither a second tick nor a second device files the same one twice.
 import { join } from 'node:path';
-import { cadenceDays, daysBetween, dueSkills, plateau, type Plateau, type Due } from '../core/goals.js';
+import { cadenceDays, daysBetween, plateau, type Plateau } from '../core/goals.js';
+import { dueSkills, type Due } from '../core/goaldue.js';
 import { localTime } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
