@@ -25,9 +25,14 @@ async function itemNames(root: string): Promise<{ pending: string[]; all: string
   return { pending, all };
 }
 
+/** Whether a file name is an item filed under this key: YYYYMMDD-<key>.md, exactly (goal "drill-run" is not goal "run"). */
+function filedUnder(name: string, key: string): boolean {
+  return /^\d{8}-/.test(name) && name.slice(9) === `${key}.md`;
+}
+
 /** The day (YYYY-MM-DD) of the newest item filed under this key, if any. */
 function lastFiled(names: string[], key: string): string | undefined {
-  const days = names.filter((n) => n.endsWith(`-${key}.md`) && /^\d{8}-/.test(n)).map((n) => `${n.slice(0, 4)}-${n.slice(4, 6)}-${n.slice(6, 8)}`);
+  const days = names.filter((n) => filedUnder(n, key)).map((n) => `${n.slice(0, 4)}-${n.slice(4, 6)}-${n.slice(6, 8)}`);
   return days.sort().pop();
 }
 
@@ -53,7 +58,7 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
   for (const { goal, due: dues, flat: flats } of work) {
     for (const due of dues) {
       const key = `drill-${goal.name}.${due.skill}`;
-      if (names.pending.some((n) => n.endsWith(`-${key}.md`))) continue;
+      if (names.pending.some((n) => filedUnder(n, key))) continue;
       const last = lastFiled(names.all, key);
       const skill = goal.front.skills.find((s) => s.id === due.skill)!;
       // At most one drill a day; for N/week, not again within floor(7/N) days of the last one.
@@ -63,7 +68,7 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
     }
     for (const flat of flats) {
       const key = `research-${goal.name}.${flat.skill}`;
-      if (names.pending.some((n) => n.endsWith(`-${key}.md`))) continue;
+      if (names.pending.some((n) => filedUnder(n, key))) continue;
       // Once per plateau: again only after a whole new flat stretch began after the last one was filed.
       const last = lastFiled(names.all, key);
       if (last && last >= flat.since) continue;
