@@ -364,6 +364,35 @@ test('tick: a stalled skill gets one re-research item per plateau, not one per t
   }
 });
 
+test('an agent records progress with log_progress, within its goal capability; the run commits it', async () => {
+  const server = await startFakeAnthropic([
+    { tools: [{ name: 'log_progress', input: { goal: 'other', skill: 'intervals', value: 20 } }] },
+    { tools: [{ name: 'log_progress', input: { goal: 'run-5k', skill: 'intervals', value: 27.5, note: 'even splits' } }] },
+    { text: 'Recorded 27.5.' },
+  ]);
+  try {
+    const home = modelHome();
+    withGoal(home, goalFile({ last: today() }));
+    write(home, 'goals/other.md', goalFile({ last: today() }).replace('title: Run', 'title: Other'));
+    write(home, 'agents/tutor.md', TUTOR.replace('capabilities:\n', 'capabilities:\n  - "goal:run-5k:read,write"\n'));
+    commitAll(home, 'caps');
+    const other = read(home, 'goals/other.md');
+    write(home, 'inbox/20261121T100000-prog.md', '---\nto: tutor\nstatus: new\n---\nMy intervals today averaged 27.5 minutes pace.\n');
+    commitAll(home, 'item');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(JSON.stringify(server.requests[1]!.body.messages), /refused: no capability grants goal:other:write/);
+    assert.is(read(home, 'goals/other.md'), other);
+    assert.match(read(home, 'goals/run-5k.md'), /    current: 27\.5\n/);
+    assert.match(read(home, 'goals/run-5k.md'), new RegExp(`- ${today()} intervals 27\\.5 — even splits\\n`));
+    const show = git(home, ['show', '--stat', '--format=%an', 'HEAD']);
+    assert.match(show, /^tutor[\s\S]*goals\/run-5k\.md/);
+    assert.is(git(home, ['status', '--porcelain']), '');
+  } finally {
+    await server.close();
+  }
+});
+
 // ---- the brief ----
 
 test('brief without a model: due drills, pending work, yesterday, behind pace and a suggestion; stdout, log, commit, notify', () => {

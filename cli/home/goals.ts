@@ -14,13 +14,13 @@ export async function readGoals(home: Home): Promise<{ goals: Goal[]; problems: 
 }
 
 /** A goal by its file name (goals/<slug>.md) or the unique start of one. */
-export async function findGoal(home: Home, wanted: string): Promise<Goal> {
+export async function findGoal(home: Home, wanted: string, exactOnly = false): Promise<Goal> {
   const { goals, problems } = await readGoals(home);
   const exact = goals.find((g) => g.name === wanted);
   if (exact) return exact;
   const bad = problems.find((p) => p.file === `goals/${wanted}.md`);
   if (bad) throw new UserError(`goals/${wanted}.md is not valid: ${formatProblem(bad)}`);
-  const matches = goals.filter((g) => g.name.startsWith(wanted));
+  const matches = exactOnly ? [] : goals.filter((g) => g.name.startsWith(wanted));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) throw new UserError(`"${wanted}" matches ${matches.map((g) => g.name).join(', ')}: give more of the name`);
   throw new UserError(`no goal "${wanted}": expected one of ${goals.map((g) => g.name).join(', ') || '(none yet: aos goal new "…")'}`);

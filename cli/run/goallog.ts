@@ -15,6 +15,7 @@ import { findGoal } from '../home/goals.js';
 import { writeAtomic } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner } from '../home/ownercommit.js';
+import { redact } from '../home/secrets.js';
 
 export interface GoalLogInput {
   /** The goal's file name (or its unique start). */
@@ -23,6 +24,8 @@ export interface GoalLogInput {
   skill: string;
   value: number | string;
   note?: string;
+  /** The goal's exact file name only, no unique start (for agents: their capability names the goal). */
+  exact?: boolean;
 }
 
 export interface GoalLogBy {
@@ -32,6 +35,8 @@ export interface GoalLogBy {
   actor: string;
   /** Extra commit trailers (Aos-Device is always added). */
   trailers?: Record<string, string>;
+  /** false inside an agent run: the run's own commit takes the files. */
+  commit?: boolean;
 }
 
 export interface GoalLogResult {
@@ -56,7 +61,7 @@ export function parseValue(value: number | string): number {
 export async function logProgress(home: Home, env: Env, input: GoalLogInput, by: GoalLogBy): Promise<GoalLogResult> {
   const value = parseValue(input.value);
   const note = input.note?.replace(/\s+/g, ' ').trim() || undefined;
-  const goal = await findGoal(home, input.goal);
+  const goal = await findGoal(home, input.goal, input.exact);
   const skill = input.skill === METRIC ? undefined : goal.front.skills.find((s) => s.id === input.skill);
   if (input.skill === METRIC ? !goal.front.metric : !skill) {
     const known = [...goal.front.skills.map((s) => s.id), ...(goal.front.metric ? [METRIC] : [])];
@@ -74,7 +79,7 @@ export async function logProgress(home: Home, env: Env, input: GoalLogInput, by:
   // What is written must load back as a valid goal; otherwise nothing is written.
   const check = parseDoc('goal', goal.file, updated);
   if (!check.doc) throw new ValidationError(check.problems);
-  await writeAtomic(path, updated);
+  await writeAtomic(path, redact(updated));
 
   const target = skill ? skill.target : goal.front.metric!.target;
   const log = await appendLog(home.root, tz, at, {
@@ -83,7 +88,7 @@ export async function logProgress(home: Home, env: Env, input: GoalLogInput, by:
     ref: goal.name,
     body: `${goal.name} · ${input.skill}: ${previous} → ${value} (target ${target})${note ? ` — ${note}` : ''}`,
   });
-  const sha = await commitAsOwner(home, env, 'goal log', {
+  const sha = by.commit === false ? undefined : await commitAsOwner(home, env, 'goal log', {
     who: by.who,
     subject: `goal ${goal.name}: ${input.skill} ${previous} → ${value}`,
     trailers: { 'Aos-Kind': 'goal-log', 'Aos-Goal': goal.name, 'Aos-Skill': input.skill, ...by.trailers },
