@@ -416,14 +416,19 @@ test('brief without a model: due drills, pending work, yesterday, behind pace an
   assert.match(r.stdout, /Behind pace:\n- run-5k: behind/);
   assert.match(r.stdout, /3 recent items mention "portuguese" and no goal covers it: propose one with aos goal new "portuguese …"/);
   assert.is(readFileSync(out, 'utf8'), r.stdout);
+  assert.not.match(r.stdout, /invalid/);
   const log = read(home, `logs/${today().slice(0, 4)}/${today().slice(5, 7)}/${today()}.md`);
   assert.match(log, /· brief · aos\nMorning brief for/);
   assert.match(git(home, ['log', '-1', '--format=%(trailers:key=Aos-Kind,valueonly)']), /brief/);
   assert.is(git(home, ['status', '--porcelain']), '');
 
+  write(home, 'goals/broken.md', '---\ntitle: [\n---\n');
+  commitAll(home, 'a broken goal');
   const head = git(home, ['rev-parse', 'HEAD']);
   const peek = aos(['brief', '--print-only', '--json', '--home', home]);
+  assert.is(peek.code, 0, peek.stderr);
   assert.is(json(peek).facts.due[0].skill, 'intervals');
+  assert.match(json(peek).text, /Left out, invalid: goals\/broken\.md \(aos doctor says why\)/);
   assert.is(git(home, ['rev-parse', 'HEAD']), head, '--print-only writes nothing');
 });
 

@@ -15,6 +15,8 @@ export interface BriefFacts {
   recent: string[];
   /** Titles, skill ids and names of every goal: a topic they mention already has a goal. */
   goalText: string;
+  /** Files that failed validation and were left out. */
+  invalid: string[];
 }
 
 export interface Suggestion {
@@ -88,6 +90,7 @@ export function briefText(f: BriefFacts, ideas: Suggestion[]): string {
     out.push('', 'Behind pace:');
     for (const g of behind) out.push(`- ${g.goal}: ${paceText(g.pace)}`);
   }
+  if (f.invalid.length) out.push('', `Left out, invalid: ${f.invalid.join(', ')} (aos doctor says why).`);
   if (ideas.length) {
     out.push('', 'Suggestions:');
     for (const s of ideas) out.push(`- ${s.text}`);

@@ -39,7 +39,7 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
   const date = localTime(now, tz).date;
   const yesterday = addDays(date, -1);
   const since = addDays(date, -SUGGEST_DAYS);
-  const [{ goals }, inbox, approvals, done, log] = await Promise.all([
+  const [{ goals, problems }, inbox, approvals, done, log] = await Promise.all([
     readGoals(home),
     loadInbox(home.root, home.docs),
     loadApprovals(home.root, home.docs),
@@ -58,6 +58,7 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
     goals: goals.map((g) => summarize(g.name, g.front, g.start, date)),
     recent: ownerWork.map((i) => i.subject),
     goalText: goals.map((g) => [g.name, g.front.title, ...g.front.skills.flatMap((s) => [s.id, s.name])].join(' ')).join('\n'),
+    invalid: [...new Set([...problems, ...inbox.problems, ...approvals.problems, ...done.problems].map((p) => p.file))],
   };
 }
 
