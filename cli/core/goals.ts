@@ -22,12 +22,6 @@ export function goalGap(goal: Pick<GoalFront, 'skills' | 'metric'>): number | un
   return goal.metric ? gap(goal.metric) : undefined;
 }
 
-/** How far a goal has come from its baseline toward its target, 0..1. */
-export function goalProgress(goal: GoalFront): number | undefined {
-  const g = goalGap(goal);
-  return g === undefined ? undefined : 1 - g;
-}
-
 export function bar(fraction: number, width = 20): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);

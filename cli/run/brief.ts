@@ -14,7 +14,6 @@ import { loadAgents, loadApprovals, loadDone, loadInbox } from '../home/store.js
 import { appendLog, readLog } from '../home/log.js';
 import { commitAsOwner } from '../home/ownercommit.js';
 import { notify } from '../home/notify.js';
-import { usageTrailer } from './execute.js';
 import { askOnce } from './ask.js';
 
 const BRIEF_BUDGET_MS = 3 * 60_000;
@@ -94,13 +93,15 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
   const tz = home.config.owner.timezone;
   result.log = await appendLog(home.root, tz, env.now(), { kind: 'brief', agent: result.writer ?? 'aos', body: result.text });
   const model = home.config.model.model;
+  // The run module is big (tools, records); only a brief a model wrote needs its usage trailer.
+  const usageTrailer = result.usage ? (await import('./execute.js')).usageTrailer : undefined;
   result.commit = await commitAsOwner(home, env, 'brief', {
     ...(result.writer ? { who: agentIdentity(result.writer) } : {}),
     subject: `brief for ${facts.date}${result.writer ? ` by ${result.writer}` : ''}`,
     trailers: {
       'Aos-Kind': 'brief',
       'Aos-Agent': result.writer,
-      'Aos-Usage': result.usage ? usageTrailer(result.usage, model ? costOf(model, result.usage, home.config.model.prices) : undefined) : undefined,
+      'Aos-Usage': result.usage && usageTrailer ? usageTrailer(result.usage, model ? costOf(model, result.usage, home.config.model.prices) : undefined) : undefined,
     },
     paths: [result.log],
   });

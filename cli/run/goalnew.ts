@@ -16,7 +16,6 @@ import { createExclusive, isErrno } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner } from '../home/ownercommit.js';
 import { askOnce } from './ask.js';
-import { usageTrailer } from './execute.js';
 
 export interface GoalNewOptions {
   title: string;
@@ -90,6 +89,8 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
     ref: slug,
     body: usage ? `New goal ${file}: ${quoteSubject(title, 100)}, researched by ${ownerId} (${skills} skills).` : `New goal ${file} from the template: ${quoteSubject(title, 100)}.`,
   });
+  // The run module is big (tools, records); only a researched goal needs its usage trailer.
+  const usageTrailer = usage ? (await import('./execute.js')).usageTrailer : undefined;
   const sha = await commitAsOwner(home, env, 'goal new', {
     ...(usage ? { who: agentIdentity(ownerId) } : {}),
     subject: `goal: new ${quoteSubject(title)}`,
@@ -97,7 +98,7 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
       'Aos-Kind': 'goal-new',
       'Aos-Goal': slug,
       'Aos-Agent': usage ? ownerId : undefined,
-      'Aos-Usage': usage && model ? usageTrailer(usage, costOf(model, usage, home.config.model.prices)) : undefined,
+      'Aos-Usage': usage && model && usageTrailer ? usageTrailer(usage, costOf(model, usage, home.config.model.prices)) : undefined,
     },
     paths: [file, log],
   });
