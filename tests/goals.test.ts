@@ -87,6 +87,10 @@ test('goal new without a model: a valid paused template, committed by the owner;
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /--deadline: expected a date/);
   assert.is(aos(['goal', 'new', 'X', '--owner', 'nobody', '--home', home]).code, 2);
+  const escape = aos(['goal', 'new', 'X', '--slug', '../agents/evil', '--home', home]);
+  assert.is(escape.code, 2);
+  assert.match(escape.stderr, /--slug: expected lowercase letters/);
+  assert.not.ok(existsSync(join(home, 'agents/evil.md')));
   assert.not.ok(existsSync(join(home, 'goals/x.md')));
 });
 
@@ -217,6 +221,8 @@ const badLogs: [string, string[], RegExp, number][] = [
   ['a value that is not a number', ['run-5k', 'intervals', '28,5'], /expected a number for the value/, 2],
   ['a value that is not finite', ['run-5k', 'intervals', 'Infinity'], /expected a number/, 2],
   ['metric on a goal without one', ['run-5k', 'metric', '27'], /no skill "metric"/, 2],
+  ['a path for a goal', ['../agents/chief', 'intervals', '1'], /no goal "\.\.\/agents\/chief"/, 1],
+  ['a hostile skill id', ['run-5k', 'intervals\n  current: 99', '1'], /no skill/, 2],
 ];
 for (const [name, args, want, code] of badLogs) {
   test(`goal log refuses ${name}, changing nothing`, () => {
