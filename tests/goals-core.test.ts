@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gap, goalGap, pace, plateau, parseHistory, historyLine, goalStart, PLATEAU_ENTRIES } from '../cli/core/goals.js';
-import { dueness, dueSkills, rankDue } from '../cli/core/goaldue.js';
+import { dueness, dueSkills, rankDue, cadenceProblems } from '../cli/core/goaldue.js';
 import { setSkillFields, appendHistory } from '../cli/core/goaledit.js';
 import { goalFromAnswer, goalTemplate } from '../cli/core/goalnew.js';
 import { parseDoc } from '../cli/core/parsedoc.js';
@@ -117,6 +117,14 @@ test('due ranking: weighted gap × overdue, across goals; skills at target and p
   const ranked = rankDue([{ name: 'a', front: a, history: [] }, { name: 'b', front: b, history: [] }, { name: 'c', front: { ...b, status: 'paused' }, history: [] }], '2026-11-21', NOW, 'UTC');
   assert.equal(ranked.map((d) => `${d.goal}.${d.skill}`), ['b.vocab', 'a.charts', 'a.essay']);
   assert.ok(near(ranked[0]!.score, 1.5) && near(ranked[1]!.score, 0.8) && near(ranked[2]!.score, 0.6));
+});
+
+test('due: a cadence that can never come due is reported and left out, never thrown', () => {
+  const g = goal([skill('a', 1, 0, 0, 10, '61 * * * *'), skill('b', 1, 0, 0, 10, '0/week'), skill('c', 1, 0, 0, 10, 'daily')]);
+  assert.equal(dueSkills(g, [], '2026-11-21', NOW, 'UTC').map((d) => d.skill), ['c']);
+  const problems = cadenceProblems([{ file: 'goals/g.md', front: g }]);
+  assert.equal(problems.map((p) => p.field), ['skills.0.cadence', 'skills.1.cadence']);
+  assert.match(problems[0]!.found, /minute "61"/);
 });
 
 test('due: History dates count as practice for N/week', () => {

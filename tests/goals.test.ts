@@ -258,6 +258,10 @@ test('goal due and list: ranked by weighted gap × overdue; --date; --json; pace
   const onDay = json(aos(['goal', 'due', '--date', daysAgo(1), '--json', '--home', home]));
   assert.equal(onDay.due.map((d: any) => d.skill), ['intervals'], 'easy was practised that day');
   assert.is(aos(['goal', 'due', '--date', '21/11', '--home', home]).code, 2);
+  write(home, 'goals/odd.md', goalFile().replace('cadence: daily', 'cadence: "0 25 * * *"'));
+  const odd = aos(['goal', 'due', '--home', home]);
+  assert.is(odd.code, 0, odd.stderr);
+  assert.match(odd.stderr, /goals\/odd\.md: skills\.0\.cadence: expected .* found "0 25 \* \* \*": hour "25"/);
   const text = aos(['goal', 'due', '--home', home]).stdout;
   assert.match(text, /1\.80\s+run-5k · intervals\s+last practised 3 days ago \(daily\)/);
   const list = json(aos(['goal', 'list', '--json', '--home', home]));

@@ -3,7 +3,7 @@ import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
 import { bar, gap, paceText, summarize } from '../core/goals.js';
-import { rankDue } from '../core/goaldue.js';
+import { cadenceProblems, rankDue } from '../core/goaldue.js';
 import { localTime } from '../core/time.js';
 import { openHome, type Home } from '../home/home.js';
 import { findGoal, readGoals } from '../home/goals.js';
@@ -117,7 +117,9 @@ export async function log(args: Args, env: Env): Promise<void> {
 
 export async function due(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const { goals, problems } = await readGoals(home);
+  const read = await readGoals(home);
+  const { goals } = read;
+  const problems = [...read.problems, ...cadenceProblems(goals)];
   await home.docs.save();
   const { today, now } = day(home, env, args.date as string | undefined);
   const ranked = rankDue(goals, today, now, home.config.owner.timezone);

@@ -1,7 +1,8 @@
 // What is due today and in which order: how overdue each skill's cadence is, ranked by weighted
 // gap. Apart from goals.ts because cron cadences need croner, which status and list do not.
 import type { GoalFront } from './schemas.js';
-import { slotsBetween } from './schedule.js';
+import type { Problem } from '../errors.js';
+import { cronProblem, slotsBetween } from './schedule.js';
 import { localTime } from './time.js';
 import { cadenceDays, daysBetween, gap, type HistoryEntry } from './goals.js';
 
@@ -47,12 +48,29 @@ export function dueness(cadence: string, practiced: readonly string[], today: st
   return { overdue: last ? slots.length : 1, reason: last ? `${slots.length} slot${slots.length === 1 ? '' : 's'} of "${cadence}" since ${last}` : 'never practised' };
 }
 
-/** The due skills of one goal, best first. A skill at its target is never due. */
+/** What is wrong with a cadence that passed the schema's shape check ("0/week", a bad cron), if anything. */
+export function cadenceProblem(cadence: string): string | undefined {
+  if (cadenceDays(cadence) !== undefined) return undefined;
+  if (/^\d+\/week$/.test(cadence)) return 'N/week needs an N of 1 or more';
+  return cronProblem(cadence);
+}
+
+/** Skills whose cadence can never come due: reported, and left out of the ranking until fixed. */
+export function cadenceProblems(goals: readonly { file: string; front: GoalFront }[]): Problem[] {
+  return goals.flatMap((g) =>
+    g.front.skills.flatMap((s, i) => {
+      const bad = cadenceProblem(s.cadence);
+      return bad ? [{ file: g.file, field: `skills.${i}.cadence`, expected: 'daily, weekly, N/week or a valid cron expression (this skill is never due until fixed)', found: `"${s.cadence}": ${bad}` }] : [];
+    }),
+  );
+}
+
+/** The due skills of one goal, best first. A skill at its target, or with a broken cadence, is never due. */
 export function dueSkills(goal: GoalFront, history: readonly HistoryEntry[], today: string, now: Date, timeZone: string): Due[] {
   const out: Due[] = [];
   for (const s of goal.skills) {
     const weightedGap = s.weight * gap(s);
-    if (weightedGap <= 0) continue;
+    if (weightedGap <= 0 || cadenceProblem(s.cadence)) continue;
     const practiced = [...(s.last_practiced ? [s.last_practiced] : []), ...history.filter((h) => h.skill === s.id).map((h) => h.date)];
     const d = dueness(s.cadence, practiced, today, now, timeZone);
     if (d) out.push({ skill: s.id, overdue: d.overdue, weightedGap, score: weightedGap * d.overdue, reason: d.reason });

@@ -2,7 +2,7 @@
 // deterministic summary), then print it, add it to the daily log, commit that, and notify.
 import { briefPrompt, briefText, suggestions, SUGGEST_DAYS, type BriefFacts, type Suggestion } from '../core/brief.js';
 import { summarize } from '../core/goals.js';
-import { rankDue } from '../core/goaldue.js';
+import { cadenceProblems, rankDue } from '../core/goaldue.js';
 import { addDays, localTime } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import { costOf } from '../core/prices.js';
@@ -57,7 +57,7 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
     goals: goals.map((g) => summarize(g.name, g.front, g.start, date)),
     recent: ownerWork.map((i) => i.subject),
     goalText: goals.map((g) => [g.name, g.front.title, ...g.front.skills.flatMap((s) => [s.id, s.name])].join(' ')).join('\n'),
-    invalid: [...new Set([...problems, ...inbox.problems, ...approvals.problems, ...done.problems].map((p) => p.file))],
+    invalid: [...new Set([...problems, ...cadenceProblems(goals), ...inbox.problems, ...approvals.problems, ...done.problems].map((p) => p.file))],
   };
 }
 

@@ -4,7 +4,7 @@
 // name, so neither a second tick nor a second device files the same one twice.
 import { join } from 'node:path';
 import { cadenceDays, daysBetween, plateau, type Plateau } from '../core/goals.js';
-import { dueSkills, type Due } from '../core/goaldue.js';
+import { cadenceProblems, dueSkills, type Due } from '../core/goaldue.js';
 import { localTime } from '../core/time.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
@@ -47,6 +47,7 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
   const owners = new Set(agents.filter((a) => a.front.status === 'active').map((a) => a.id));
   const active = goals.filter((g) => g.front.status === 'active' && owners.has(g.front.owner));
   if (!active.length) return [];
+  problems.push(...cadenceProblems(active));
   const tz = home.config.owner.timezone;
   const now = env.now();
   const today = localTime(now, tz).date;
