@@ -39,12 +39,14 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 const inbox = () => import('./commands/inbox.js');
 const agent = () => import('./commands/agent.js');
 const memory = () => import('./commands/memory.js');
+const goal = () => import('./commands/goal.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
   { name: 'inbox', describe: 'capture work and see what is pending' },
   { name: 'agent', describe: 'the roster' },
   { name: 'memory', describe: 'search, read, add and check memory' },
+  { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -193,6 +195,47 @@ export const COMMANDS: CommandSpec[] = [
     },
     load: () => import('./commands/dream.js'),
     handler: 'dream',
+  },
+  {
+    path: ['goal', 'new'],
+    describe: "a new goal: researched by its owner agent with a model, else a template to fill in",
+    positionals: [{ name: 'title', describe: 'the goal, e.g. "IELTS writing 7 to 8.5"', required: true, variadic: true }],
+    options: {
+      owner: { type: 'string', describe: 'the agent that owns it (default: default_agent)' },
+      deadline: { type: 'string', describe: 'when, as YYYY-MM-DD' },
+      slug: { type: 'string', describe: 'the file name (default: from the title)' },
+      template: { type: 'boolean', describe: 'a template to fill in, even with a model' },
+    },
+    load: goal,
+    handler: 'create',
+  },
+  { path: ['goal', 'list'], describe: 'every goal with its gap and pace against the deadline', load: goal, handler: 'list' },
+  { path: ['goal', 'show'], describe: 'one goal: the skill tree, current against target', positionals: [{ name: 'goal', describe: 'the goal (its file name or the start of it)', required: true }], load: goal, handler: 'show' },
+  {
+    path: ['goal', 'log'],
+    describe: "progress: sets the skill's current value, adds it to the goal's History and the log, committed",
+    positionals: [
+      { name: 'goal', describe: 'the goal (its file name or the start of it)', required: true },
+      { name: 'skill', describe: 'the skill id (or "metric")', required: true },
+      { name: 'value', describe: "the new value on the skill's scale", required: true },
+    ],
+    options: { note: { type: 'string', describe: 'one line: what went well or the main weakness' } },
+    load: goal,
+    handler: 'log',
+  },
+  {
+    path: ['goal', 'due'],
+    describe: 'what is due, ranked by weighted gap and how overdue the cadence is',
+    options: { date: { type: 'string', describe: 'for this day (YYYY-MM-DD) instead of today' } },
+    load: goal,
+    handler: 'due',
+  },
+  {
+    path: ['brief'],
+    describe: 'the morning brief: due drills, pending work, yesterday, goals behind pace, suggestions',
+    options: { 'print-only': { type: 'boolean', describe: 'only print it: no log entry, no commit, no notify.command' } },
+    load: () => import('./commands/brief.js'),
+    handler: 'brief',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
   {

@@ -1,6 +1,6 @@
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
-import { goalProgress, bar } from '../core/goals.js';
+import { bar, goalStart, paceText, summarize } from '../core/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
@@ -23,6 +23,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
   await home.docs.save();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   const count = (s: string) => pending.filter((i) => i.front.status === s).length;
+  // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
+  const today = env.now().toISOString().slice(0, 10);
   const view = {
     home: root,
     owner: config.owner.name,
@@ -30,7 +32,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
     inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), failed: count('failed'), done },
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
-    goals: goals.docs.map((g) => ({ goal: g.name, title: g.front.title, status: g.front.status, deadline: g.front.deadline ?? null, progress: goalProgress(g.front) ?? null })),
+    goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
     last_tick: last.tick ?? null,
     last_dream: last.dream ?? null,
     lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
@@ -49,7 +51,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
   if (view.goals.length) {
     o.line('\nGoals');
-    o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} ${Math.round(g.progress * 100)}%`, g.deadline ?? '', g.status])));
+    o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} gap ${Math.round(g.gap! * 100)}%`, g.deadline ?? '', g.status, paceText(g.pace)])));
   }
   o.line(`\nLast tick: ${view.last_tick ?? 'never'}   last dream: ${view.last_dream ?? 'never'}`);
   if (lock) {

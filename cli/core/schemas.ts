@@ -133,6 +133,8 @@ export const GoalSchema = v.strictObject({
   status: v.optional(v.picklist(['active', 'paused', 'done', 'dropped']), 'active'),
   owner: agentId,
   deadline: v.optional(date),
+  /** When the goal started: pace is measured from it (else from the first History line). */
+  created: v.optional(date),
   metric: v.optional(v.strictObject({ name: text, baseline: v.number(), current: v.number(), target: v.number(), unit: v.optional(text) })),
   skills: v.optional(
     v.array(

@@ -6,11 +6,12 @@ import { acquireLock } from './lock.js';
 import type { Home } from './home.js';
 
 /** The commit's hash, or undefined when a tick holds the lock (or there was nothing to commit). */
-export async function commitAsOwner(home: Home, env: Env, command: string, spec: Omit<CommitSpec, 'who'>): Promise<string | undefined> {
+/** `who` defaults to the owner; a caller acting for the owner (an MCP client) may name itself. */
+export async function commitAsOwner(home: Home, env: Env, command: string, spec: Omit<CommitSpec, 'who'> & { who?: CommitSpec['who'] }): Promise<string | undefined> {
   const result = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in result)) return undefined;
   try {
-    return await commit(home.root, env.vars, { ...spec, who: home.owner, trailers: { ...spec.trailers, 'Aos-Device': home.device } });
+    return await commit(home.root, env.vars, { ...spec, who: spec.who ?? home.owner, trailers: { ...spec.trailers, 'Aos-Device': home.device } });
   } finally {
     await result.lock.release();
   }

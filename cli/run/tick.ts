@@ -14,6 +14,7 @@ import { appendLog } from '../home/log.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from './journal.js';
 import type { RunReport } from './execute.js';
+import { fileGoalItems } from './drills.js';
 
 export interface TickReport {
   recovered: string[];
@@ -41,6 +42,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   const agents = await loadAgents(home.root, home.docs);
   report.problems.push(...agents.problems);
   report.scheduled = await createScheduleItems(home, env, agents.agents.filter((a) => a.front.status === 'active'), report.problems);
+  report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.

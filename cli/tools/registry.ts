@@ -11,6 +11,7 @@ import { readFileTool, listFilesTool, writeFileTool } from './files.js';
 import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
 import { shellTool } from './shell.js';
 import { fetchTool } from './http.js';
+import { logProgressTool } from './goals.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -35,7 +36,7 @@ const finishTool: Tool<{ result: string }> = {
   },
 };
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, logProgressTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

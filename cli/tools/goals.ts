@@ -1,0 +1,44 @@
+// The goal tool: an agent records a practice result the way `aos goal log` does, within its
+// goal capabilities (goal:<slug>:write or goal:*:write) and the owner's file policy on goals/.
+import * as v from 'valibot';
+import { checkSimple } from '../core/capabilities.js';
+import { agentIdentity } from '../core/commit.js';
+import { UserError } from '../errors.js';
+import type { Tool } from './registry.js';
+import { ToolError, touch } from './context.js';
+
+const id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lowercase letters, digits and dashes'));
+
+export const logProgressTool: Tool<{ goal: string; skill: string; value: number; note?: string }> = {
+  def: {
+    name: 'log_progress',
+    description:
+      "Record a practice result on a goal: sets the skill's current value and last_practiced, and adds a line to the goal's \"## History\" and to the log. The value is a number on the skill's own scale; skill \"metric\" sets the goal's metric. Only results the owner actually achieved. The run commits it.",
+    input_schema: {
+      type: 'object',
+      properties: {
+        goal: { type: 'string', description: 'the goal file name without .md, e.g. ielts-writing' },
+        skill: { type: 'string', description: 'the skill id, or "metric"' },
+        value: { type: 'number' },
+        note: { type: 'string', description: 'one line: the main weakness, or what went well' },
+      },
+      required: ['goal', 'skill', 'value'],
+    },
+  },
+  input: v.strictObject({ goal: id, skill: id, value: v.pipe(v.number(), v.finite('a finite number')), note: v.optional(v.pipe(v.string(), v.maxLength(300, 'at most 300 characters'))) }),
+  offered: (caps) => caps.some((c) => c.kind === 'goal' && c.actions.includes('write')),
+  async run(input, ctx) {
+    const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
+    if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+    await ctx.gate({ tool: 'log_progress', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
+    const { logProgress } = await import('../run/goallog.js');
+    try {
+      const r = await logProgress(ctx.home, ctx.env, { ...input, exact: true }, { who: agentIdentity(ctx.agent.id), actor: ctx.agent.id, commit: false });
+      await touch(ctx, r.file, r.log);
+      return `Recorded ${r.goal} · ${r.skill}: ${r.previous} → ${r.value} (${r.date}).`;
+    } catch (err) {
+      if (err instanceof UserError) throw new ToolError(err.message);
+      throw err;
+    }
+  },
+};
