@@ -71,12 +71,12 @@ function mcpHome(): string {
 const head = (home: string) => git(home, ['rev-parse', 'HEAD']).trim();
 const inboxFiles = (home: string) => readdirSync(join(home, 'inbox')).filter((f) => f.endsWith('.md')).sort();
 
-test('tools/list: every tool with its JSON input schema; goal_log is not offered until it exists', async () => {
+test('tools/list: every tool with its JSON input schema; bad arguments and unknown tools are error results', async () => {
   const c = await connect(mcpHome());
   try {
     const { tools } = await c.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.equal(names, ['agent_list', 'goal_list', 'inbox_add', 'inbox_list', 'log_note', 'memory_read', 'memory_search', 'runs_recent']);
+    assert.equal(names, ['agent_list', 'goal_list', 'goal_log', 'inbox_add', 'inbox_list', 'log_note', 'memory_read', 'memory_search', 'runs_recent']);
     const add = tools.find((t) => t.name === 'inbox_add')!;
     assert.is(add.inputSchema.type, 'object');
     assert.equal(add.inputSchema.required, ['text']);
@@ -276,15 +276,51 @@ test('bad input: missing and invalid arguments and unknown tools get clear error
     const slug = await call(c, 'memory_read', { slug: '../../aos.yaml' });
     assert.ok(slug.isError);
     assert.match(slug.text, /a topic name such as prefers-trains/);
-    const unknown = await call(c, 'goal_log', {});
+    const unknown = await call(c, 'no_such_tool', {});
     assert.ok(unknown.isError);
-    assert.match(unknown.text, /Tool goal_log not found/);
+    assert.match(unknown.text, /Tool no_such_tool not found/);
     assert.is(head(home), before, 'nothing was committed');
     // Still serving.
     const ok = await call(c, 'log_note', { text: 'after the errors' });
     assert.not.ok(ok.isError, ok.text);
   } finally {
     await c.close();
+  }
+});
+
+test('goal_log: the owner logs progress, committed with the client named; an agent needs goal:<slug>:write', async () => {
+  const home = mcpHome();
+  const owner = await connect(home, [], {}, 'claude-code');
+  const mute = await connect(home, ['--agent', 'mute']);
+  const tutor = await connect(home, ['--agent', 'tutor']);
+  try {
+    const before = head(home);
+    const refused = await call(mute, 'goal_log', { goal: 'ielts-writing', skill: 'task2-argument', value: 7 });
+    assert.ok(refused.isError);
+    assert.match(refused.text, /^refused: /);
+    const badSkill = await call(owner, 'goal_log', { goal: 'ielts-writing', skill: 'spelling', value: 7 });
+    assert.ok(badSkill.isError);
+    assert.match(badSkill.text, /no skill "spelling".*task2-argument/);
+    assert.is(head(home), before, 'nothing was committed for refused or bad calls');
+
+    const logged = await call(owner, 'goal_log', { goal: 'ielts-writing', skill: 'task2-argument', value: 7, note: 'better counter-arguments' });
+    assert.not.ok(logged.isError, logged.text);
+    assert.is(logged.data.previous, 6.5);
+    const goal = read(home, 'goals/ielts-writing.md');
+    assert.match(goal, /current: 7\n/);
+    assert.match(goal, /task2-argument 7 — better counter-arguments/);
+    const msg = git(home, ['log', '-1', '--format=%an%n%B']);
+    assert.match(msg, /Aos-Kind: goal-log/);
+    assert.match(msg, /Aos-Client: claude-code 1.0/);
+    assert.is(git(home, ['status', '--porcelain']).trim(), '', 'the goal and the log are both committed');
+
+    const byTutor = await call(tutor, 'goal_log', { goal: 'ielts-writing', skill: 'task1-data', value: 7.5 });
+    assert.not.ok(byTutor.isError, byTutor.text);
+    assert.match(git(home, ['log', '-1', '--format=%an%n%B']), /^tutor[\s\S]*Aos-Agent: tutor/);
+  } finally {
+    await owner.close();
+    await mute.close();
+    await tutor.close();
   }
 });
 

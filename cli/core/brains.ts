@@ -110,6 +110,6 @@ export function brainArgv(spec: BrainSpec, o: { model?: string; mcp?: McpLaunch 
 /** What the prompt tells a brain that has aos's tools, instead of "tools are not available". */
 export const MCP_TOOLS_NOTE =
   `aos's tools are available to you as MCP tools of the server "${MCP_SERVER}": memory_search and memory_read (memory, the log, ` +
-  'handled items, goals), log_note (note a lasting observation in the daily log), inbox_add and inbox_list, goal_list, ' +
+  'handled items, goals), log_note (note a lasting observation in the daily log), inbox_add and inbox_list, goal_list and goal_log, ' +
   'agent_list and runs_recent. They act with exactly your capabilities; a refused call says why. Use them when the task ' +
   'needs them; your reply itself is still your answer.';

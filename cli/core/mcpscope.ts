@@ -45,6 +45,20 @@ export function memoryRead(scope: Scope, file: string, policy: Policy, history: 
   return { allowed: true, reason: cap.reason };
 }
 
+/**
+ * Logging progress on a goal, as the log_progress tool does: goal:<slug>:write, then the owner's
+ * policy for a write of goals/<slug>.md ("ask" refuses: an MCP call cannot wait).
+ */
+export function goalLog(scope: Scope, slug: string, policy: Policy, history: readonly PastAnswer[]): Access {
+  if (scope.kind === 'owner') return OWNER;
+  const cap = checkSimple(scope.caps, 'goal', slug, 'write');
+  if (!cap.allowed) return fromVerdict(cap);
+  const d = decide(policy, { kind: 'file', resource: `goals/${slug}.md`, verb: 'write' }, history);
+  if (d.class === 'never') return { allowed: false, reason: `${cap.reason}, but ${d.reason}` };
+  if (d.class === 'ask') return { allowed: false, ask: true, reason: `${d.reason}: the owner's approval is needed, and an MCP call cannot wait for it. Nothing was written` };
+  return { allowed: true, reason: cap.reason };
+}
+
 /** A new inbox item: for an agent, a message to `to` (inbox:<to>:write or agent:message), or an unaddressed one (inbox:*:write). */
 export function inboxAdd(scope: Scope, to: string | undefined): Access {
   if (scope.kind === 'owner') return OWNER;

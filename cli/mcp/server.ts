@@ -16,7 +16,7 @@ import { AGENT_ID } from '../core/ids.js';
 import { DOC_TYPES } from '../core/searchdocs.js';
 import { INDEX_FILE } from '../core/checks.js';
 import { TOPIC_SLUG, topicFile } from '../core/memlint.js';
-import { goalProgress } from '../core/goals.js';
+import { goalStart, summarize } from '../core/goals.js';
 import { agentIdentity, quoteSubject } from '../core/commit.js';
 import { localTime, resolveSince } from '../core/time.js';
 import { PRIORITIES, type MemoryFront } from '../core/schemas.js';
@@ -265,14 +265,15 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
     'goal_list',
     {
       title: 'List goals',
-      description: "Goals with their status, owner, deadline and progress (0..1 from baseline to target). An agent sees the goals it owns and those its goal capabilities grant.",
+      description: "Goals with their status, owner, deadline, gap and progress (0..1 from baseline to target) and pace against the deadline. An agent sees the goals it owns and those its goal capabilities grant.",
       inputSchema: {},
     },
     handle(async (_args: Record<string, never>, home, scope) => {
       const goals = await loadGoals(home.root, home.docs);
+      const today = localTime(env.now(), home.config.owner.timezone).date;
       const visible = goals.docs.filter((g) => access.goalVisible(scope, { slug: g.name, owner: g.front.owner }));
       return ok({
-        goals: visible.map((g) => ({ goal: g.name, file: g.file, title: g.front.title, status: g.front.status, owner: g.front.owner, deadline: g.front.deadline ?? null, progress: goalProgress(g.front) ?? null })),
+        goals: visible.map((g) => ({ ...summarize(g.name, g.front, goalStart(g.front.created, g.body), today), file: g.file })),
         problems: scope.kind === 'owner' ? goals.problems.map(formatProblem) : [],
       });
     }),
@@ -308,7 +309,34 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
     }),
   );
 
-  // TODO(lead): goal_log — wire to `aos goal log`'s exported function once that branch is merged.
+  server.registerTool(
+    'goal_log',
+    {
+      title: 'Log progress on a goal',
+      description:
+        "Record a practice result, as `aos goal log` does: sets the skill's current value and last_practiced, adds a line to the goal's History and to the daily log. skill \"metric\" sets the goal's metric. Committed at once. An agent needs goal:<slug>:write.",
+      inputSchema: {
+        goal: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a goal file name without .md, e.g. ielts-writing'),
+        skill: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a skill id, or "metric"'),
+        value: z.number().finite(),
+        note: z.string().max(300).optional().describe('one line: the main weakness, or what went well'),
+      },
+    },
+    handle(async ({ goal, skill, value, note }: { goal: string; skill: string; value: number; note?: string }, home, scope) => {
+      if (scope.kind === 'agent') {
+        const policy = parsePolicy(home.config.policy);
+        if (policy.errors.length) throw new Refused(`refused: aos.yaml's policy is invalid, so nothing it could cover runs: ${policy.errors[0]}`);
+        allow(access.goalLog(scope, goal, policy.policy, await answerHistory(home.root)));
+      }
+      return writer.write(home, env, async () => {
+        const { logProgress } = await import('../run/goallog.js');
+        // The writer holds the lock already, so this commit is made here, with the client's trailers.
+        const r = await logProgress(home, env, { goal, skill, value, note, exact: scope.kind === 'agent' }, { who: scope.kind === 'agent' ? agentIdentity(scope.id) : home.owner, actor: who(scope), commit: false });
+        const sha = await commitWrite(home, scope, `${who(scope)}: goal ${r.goal} ${r.skill} ${r.previous} → ${r.value}`, 'goal-log', [r.file, r.log], { 'Aos-Goal': r.goal, 'Aos-Skill': r.skill });
+        return ok({ ...r, commit: sha ?? null });
+      });
+    }),
+  );
 
   return server;
 }
