@@ -398,6 +398,11 @@ test('an agent records progress with log_progress, within its goal capability; t
     const show = git(home, ['show', '--stat', '--format=%an', 'HEAD']);
     assert.match(show, /^tutor[\s\S]*goals\/run-5k\.md/);
     assert.is(git(home, ['status', '--porcelain']), '');
+    // aos can answers as the tool judged, and asks the policy about the goal's file as the tool does.
+    assert.is(aos(['can', 'tutor', 'goal-write', 'run-5k'], { cwd: home }).code, 0);
+    assert.match(aos(['can', 'tutor', 'goal-write', 'other'], { cwd: home }).stdout, /^refused: no capability grants goal:other:write/);
+    write(home, 'aos.yaml', read(home, 'aos.yaml').replace('  ask:\n', '  ask:\n    - "file:goals/**:write"\n'));
+    assert.match(aos(['can', 'tutor', 'goal-write', 'run-5k'], { cwd: home }).stdout, /^ask: /);
   } finally {
     await server.close();
   }

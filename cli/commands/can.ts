@@ -68,7 +68,10 @@ async function capabilityVerdict(home: Home, caps: Capability[], agent: string, 
   }
   const [kind, action] = tool.split('-') as ['memory' | 'goal' | 'inbox', string];
   const v = checkSimple(caps, kind, argument, action);
-  return v.allowed ? { granted: v.reason } : { refused: v.reason };
+  if (!v.allowed) return { refused: v.reason };
+  // log_progress (and aos mcp's goal_log) also ask the policy, as a write of the goal's file.
+  if (tool === 'goal-write') return { granted: v.reason, action: { kind: 'file', resource: `goals/${argument}.md`, verb: 'write' } };
+  return { granted: v.reason };
 }
 
 export async function judge(home: Home, agentId: string, tool: string, argument: string): Promise<CanAnswer> {
