@@ -195,5 +195,6 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'dream',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
+  { path: ['sync'], describe: 'commit, pull with rebase, push; stops cleanly on a conflict and names the files', load: () => import('./commands/sync.js'), handler: 'sync' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

@@ -1,0 +1,204 @@
+// Sync as the tick and `aos sync` use it: commit, pull, claim items before running them, push.
+// Loaded only when sync is asked for (aos sync) or on (sync.auto), so an unsynced tick costs nothing more.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { agentIdentity } from '../core/commit.js';
+import { claimPath, judgeClaim, renderClaim } from '../core/sync.js';
+import { localTime } from '../core/time.js';
+import type { Env } from '../env.js';
+import { UserError, type Problem } from '../errors.js';
+import type { Home } from '../home/home.js';
+import type { InboxItem } from '../home/store.js';
+import { appendLog } from '../home/log.js';
+import { writeAtomic } from '../home/files.js';
+import { readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
+import { commit, commitOwnerEdits } from '../git/git.js';
+import { gitRead } from '../git/read.js';
+import { SyncConflict, fetchRemote, pullRepo, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
+
+async function remember(home: Home, env: Env, t: SyncTarget | undefined, error?: unknown): Promise<void> {
+  const prev = await readSyncState(home.root);
+  const at = env.now().toISOString();
+  await writeSyncState(
+    home.root,
+    error
+      ? { ...prev, last_error: (error as Error).message.split('\n')[0], last_error_at: at }
+      : { last_sync: at, remote: t?.remote, branch: t?.branch },
+  );
+}
+
+async function target(home: Home, env: Env): Promise<SyncTarget | undefined> {
+  return syncTarget(home.root, env.vars, home.config.sync);
+}
+
+/** `aos sync`: the owner's pending edits become their commit, then fetch, rebase, push. */
+export async function syncHome(home: Home, env: Env): Promise<SyncResult & { committed: string[] }> {
+  const t = await target(home, env);
+  if (!t) {
+    throw new UserError(
+      `this home has no git remote${home.config.sync.remote ? ` named "${home.config.sync.remote}" (sync.remote in aos.yaml)` : ' (origin)'}; add one with: git remote add origin <url>`,
+    );
+  }
+  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+  try {
+    const r = await syncRepo(home.root, env.vars, home.owner, t, home.config.sync.push_retries);
+    await remember(home, env, t);
+    return { ...r, committed: edits?.files ?? [] };
+  } catch (err) {
+    await remember(home, env, t, err);
+    throw err;
+  }
+}
+
+export interface ClaimAnswer {
+  ok: boolean;
+  reason?: string;
+}
+
+/** What the tick holds while sync.auto is on: the target, and why claiming is impossible if it is. */
+export class TickSync {
+  private blocked?: string;
+  constructor(
+    private home: Home,
+    private env: Env,
+    private t: SyncTarget,
+    private problems: Problem[],
+  ) {}
+
+  private problem(err: unknown): void {
+    if (err instanceof SyncConflict) {
+      for (const file of err.files) {
+        this.problems.push({ file, expected: `no conflict with ${this.t.remote}/${this.t.branch}`, found: 'edits here and there that git cannot combine', hint: 'run aos sync to see how to resolve it; items wait until then' });
+      }
+    } else this.problems.push({ file: 'sync', expected: `${this.t.remote} reachable`, found: (err as Error).message.split('\n')[0]!, hint: 'items wait: a device that cannot claim does not run them' });
+    this.blocked ??= `waits for sync (${err instanceof SyncConflict ? 'a conflict' : 'the remote is unreachable'}): without a claim two devices could run it`;
+  }
+
+  /** Fetch and rebase before the tick collects work. */
+  async pull(): Promise<void> {
+    try {
+      await pullRepo(this.home.root, this.env.vars, this.home.owner, this.t);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      this.problem(err);
+      await remember(this.home, this.env, this.t, err);
+    }
+  }
+
+  /** Push what the tick committed (fetch, rebase and retry when another device pushed first). */
+  async push(): Promise<void> {
+    if (this.blocked) return;
+    try {
+      await syncRepo(this.home.root, this.env.vars, this.home.owner, this.t, this.home.config.sync.push_retries);
+      await remember(this.home, this.env, this.t);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      this.problem(err);
+      await remember(this.home, this.env, this.t, err);
+    }
+  }
+
+  /**
+   * Claims the item for this device: a claim file committed and pushed. The push is the arbiter:
+   * it succeeds only on top of the remote's tip, so of two devices claiming at once one wins. A
+   * refused push fetches; if the remote changed the claim or the item meanwhile, the item is left
+   * to whoever did; otherwise the claim is rebased and pushed again.
+   */
+  async claim(item: InboxItem, agent: string): Promise<ClaimAnswer> {
+    if (this.blocked) return { ok: false, reason: this.blocked };
+    const { home, env } = this;
+    const file = claimPath(item.id);
+    const now = env.now();
+    const existing = await readClaim(home.root, file);
+    const verdict = judgeClaim(existing, home.device, now, home.config.sync.claim_timeout_minutes);
+    if (!verdict.take) return { ok: false, reason: verdict.reason };
+    if (existing && existing !== 'unreadable' && existing.device === home.device) return { ok: true };
+    const tz = home.config.owner.timezone;
+    await writeAtomic(join(home.root, file), renderClaim({ item: item.id, device: home.device, claimed: localTime(now, tz).iso, agent, ...(verdict.release ? { released: verdict.release } : {}) }));
+    const paths = [file];
+    if (verdict.release) {
+      const body = `Released ${verdict.release}'s claim on ${item.id} (older than ${home.config.sync.claim_timeout_minutes} min, never finished); it runs here once more.`;
+      paths.push(await appendLog(home.root, tz, now, { kind: 'claim', agent, ref: item.id, body }));
+    }
+    await commit(home.root, env.vars, {
+      who: agentIdentity(agent),
+      subject: verdict.release ? `${agent}: takes over ${item.id} from ${verdict.release} (stale claim)` : `${agent}: claims ${item.id} on ${home.device}`,
+      trailers: { 'Aos-Kind': 'claim', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': home.device, 'Aos-Released': verdict.release },
+      paths,
+    });
+    const git = await syncGit(home.root, env.vars, home.owner);
+    try {
+      for (let attempt = 0; attempt <= home.config.sync.push_retries; attempt++) {
+        if (await pushHead(git, this.t)) return { ok: true };
+        const tip = await fetchRemote(git, this.t);
+        if (tip && ((await this.changed(tip, file)) || (await this.changed(tip, item.file)))) {
+          await this.undoClaim();
+          await rebaseOnto(home.root, git, this.t);
+          const now = await readClaim(home.root, file);
+          return { ok: false, reason: now && now !== 'unreadable' ? `claimed by ${now.device} first` : 'another device handled it first' };
+        }
+        if (tip) await rebaseOnto(home.root, git, this.t);
+      }
+      await this.undoClaim();
+      return { ok: false, reason: `the claim could not be pushed (${this.t.remote} kept moving); it is tried again next tick` };
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      if (await this.headIsClaim(item.id)) await this.undoClaim();
+      this.problem(err);
+      return { ok: false, reason: this.blocked! };
+    }
+  }
+
+  /** After the run: the claim file goes, in its own commit (pushed with the run at the end of the tick). */
+  async release(itemId: string, agent: string): Promise<void> {
+    const file = claimPath(itemId);
+    const c = await readClaim(this.home.root, file);
+    if (!c || c === 'unreadable' || c.device !== this.home.device) return;
+    await fs.rm(join(this.home.root, file), { force: true });
+    await commit(this.home.root, this.env.vars, {
+      who: agentIdentity(agent),
+      subject: `${agent}: releases its claim on ${itemId}`,
+      trailers: { 'Aos-Kind': 'claim-release', 'Aos-Agent': agent, 'Aos-Item': itemId, 'Aos-Device': this.home.device },
+      paths: [file],
+    });
+  }
+
+  private async blob(rev: string, path: string): Promise<string> {
+    return (await gitRead(this.home.root, this.env.vars, ['rev-parse', '-q', '--verify', `${rev}:${path}`], { exit1Empty: true })).trim();
+  }
+
+  /** Did the remote change this file since this device last had its state (where the two histories part)? */
+  private async changed(tip: string, path: string): Promise<boolean> {
+    const base = (await gitRead(this.home.root, this.env.vars, ['merge-base', 'HEAD', tip], { exit1Empty: true })).trim();
+    return (await this.blob(tip, path)) !== (base ? await this.blob(base, path) : '');
+  }
+
+  private async headIsClaim(itemId: string): Promise<boolean> {
+    const msg = await gitRead(this.home.root, this.env.vars, ['log', '-1', '--format=%B']);
+    return msg.includes('Aos-Kind: claim\n') && msg.includes(`Aos-Item: ${itemId}\n`);
+  }
+
+  /** Drops the unpushed claim commit and puts the claim file (and any log line) back as they were. */
+  private async undoClaim(): Promise<void> {
+    const root = this.home.root;
+    const changed = (await gitRead(root, this.env.vars, ['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
+    await gitRead(root, this.env.vars, ['reset', '-q', '--soft', 'HEAD~1']);
+    await gitRead(root, this.env.vars, ['reset', '-q', '--', ...changed]);
+    for (const p of changed) {
+      if (await this.blob('HEAD', p)) await gitRead(root, this.env.vars, ['checkout', '-q', 'HEAD', '--', p]);
+      else await fs.rm(join(root, p), { force: true });
+    }
+  }
+}
+
+/** The tick's sync, when sync.auto is on and the home has a remote; it pulls at once. */
+export async function startTickSync(home: Home, env: Env, problems: Problem[]): Promise<TickSync | undefined> {
+  const t = await target(home, env);
+  if (!t) {
+    problems.push({ file: 'aos.yaml', field: 'sync.auto', expected: 'a git remote to sync with (git remote add origin <url>)', found: 'none', hint: 'this tick runs without syncing or claims' });
+    return undefined;
+  }
+  const s = new TickSync(home, env, t, problems);
+  await s.pull();
+  return s;
+}
