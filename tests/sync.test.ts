@@ -313,6 +313,30 @@ test('device names: AOS_DEVICE, else the devices: map by host name; unsafe names
   assert.match(git(a.home, ['log', '-1', '--format=%B']), 'Aos-Device: laptop');
 });
 
+test("two devices that created the same schedule slot's item do not conflict: the remote's copy wins; another inbox clash still stops", () => {
+  const { devs } = devices(['laptop', 'desktop']);
+  const [a, b] = devs as [Device, Device];
+  const slotItem = (created: string, note = '') =>
+    `---\nid: 20261121T090000-chief-abcd\nfrom: schedule\nto: chief\nkind: schedule\npriority: normal\ncreated: ${created}\nstatus: new\nslot: 2026-11-21T09:00:00+00:00\n---\nMorning review.${note}\n`;
+  const file = 'inbox/20261121T090000-chief-abcd.md';
+  write(a.home, file, slotItem('2026-11-21T09:00:05+00:00'));
+  write(b.home, file, slotItem('2026-11-21T09:00:41+00:00', '\n\n(1 earlier slot was missed while aos was not running.)'));
+  assert.is(run(a, ['sync']).code, 0);
+  const r = run(b, ['sync']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(read(b.home, file), slotItem('2026-11-21T09:00:05+00:00'));
+  assert.is(git(b.home, ['rev-parse', 'origin/main']).trim(), head(b.home), 'and pushed');
+  // The same clash on an item the owner wrote is the owner's to resolve.
+  const owned = 'inbox/20261121T100000-mine.md';
+  write(a.home, owned, '---\nkind: task\n---\nLaptop wording.\n');
+  write(b.home, owned, '---\nkind: task\n---\nDesktop wording.\n');
+  assert.is(run(a, ['sync']).code, 0);
+  const clash = run(b, ['sync']);
+  assert.is(clash.code, 1);
+  assert.match(clash.stderr, `sync stopped: ${owned}`);
+  assert.match(read(b.home, owned), 'Desktop wording.');
+});
+
 test('aos sync without a remote says how to add one; sync.auto without a remote warns and the tick still works', async () => {
   const home = modelHome('', MODEL);
   const r = aos(['sync', '--home', home], { env: bareEnv() });

@@ -100,3 +100,15 @@ export function judgeClaim(existing: Claim | undefined | 'unreadable', me: strin
 export function isRejectedPush(stderr: string): boolean {
   return /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(stderr);
 }
+
+/**
+ * Two devices that ticked in the same minute may both create the item for one schedule slot (its
+ * id comes from the slot, so the path is the same). That add/add conflict is not the owner's: the
+ * remote's copy wins. Anything else that conflicts is.
+ */
+export function sameScheduleSlot(path: string, ours: string, theirs: string): boolean {
+  if (!/^inbox\/[^/]+\.md$/.test(path)) return false;
+  const field = (text: string, key: string) => new RegExp(`^${key}:\\s*(.+?)\\s*$`, 'm').exec(text.split(/\r?\n---\s*(\r?\n|$)/)[0] ?? '')?.[1];
+  for (const text of [ours, theirs]) if (field(text, 'kind') !== 'schedule' || field(text, 'from') !== 'schedule' || !field(text, 'slot')) return false;
+  return field(ours, 'slot') === field(theirs, 'slot') && field(ours, 'to') === field(theirs, 'to');
+}

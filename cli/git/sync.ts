@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/commit.js';
-import { isRejectedPush } from '../core/sync.js';
+import { isRejectedPush, sameScheduleSlot } from '../core/sync.js';
 import { UserError } from '../errors.js';
 import { childEnv, gitRead, type Vars } from './read.js';
 import { repo, refuseConflictMarkers } from './git.js';
@@ -68,16 +68,37 @@ function firstLine(err: unknown): string {
 }
 
 /** Replays local commits onto the fetched remote. Throws SyncConflict after aborting when git stops on a conflict. */
-export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): Promise<void> {
-  try {
-    await git.raw(['rebase', '-q', '--autostash', '--no-verify', t.ref]);
-  } catch (err) {
-    const stopped = existsSync(join(root, '.git/rebase-merge')) || existsSync(join(root, '.git/rebase-apply'));
-    if (!stopped) throw new UserError(`sync: cannot rebase onto ${t.remote}/${t.branch}: ${firstLine(err)}`);
-    const files = (await git.raw(['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-    await git.raw(['rebase', '--abort']);
-    throw new SyncConflict(files.length ? files : ['(files git did not name)'], t);
+export async function rebaseOnto(root: string, vars: Vars, committer: Identity, git: SimpleGit, t: SyncTarget): Promise<void> {
+  let resolved = false;
+  for (;;) {
+    try {
+      if (!resolved) await git.raw(['rebase', '-q', '--autostash', '--no-verify', t.ref]);
+      // simple-git refuses to set an editor, and --continue wants one for the message it already has.
+      else await gitRead(root, vars, ['rebase', '--continue'], { extraEnv: { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_EDITOR: 'true' } });
+      return;
+    } catch (err) {
+      const stopped = existsSync(join(root, '.git/rebase-merge')) || existsSync(join(root, '.git/rebase-apply'));
+      if (!stopped) throw new UserError(`sync: cannot rebase onto ${t.remote}/${t.branch}: ${firstLine(err)}`);
+      const files = (await git.raw(['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
+      if (files.length && (await everyOneASlot(git, files))) {
+        // During a rebase, stage 2 is the remote's side: its copy of the slot's item wins.
+        await git.raw(['checkout', '--ours', '--', ...files]);
+        await git.raw(['add', '--', ...files]);
+        resolved = true;
+        continue;
+      }
+      await git.raw(['rebase', '--abort']);
+      throw new SyncConflict(files.length ? files : ['(files git did not name)'], t);
+    }
   }
+}
+
+async function everyOneASlot(git: SimpleGit, files: string[]): Promise<boolean> {
+  for (const f of files) {
+    const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => '');
+    if (!sameScheduleSlot(f, await side(2), await side(3))) return false;
+  }
+  return true;
 }
 
 /** Pushes HEAD to the remote branch; false when the remote moved on first (another device pushed). */
@@ -119,7 +140,7 @@ export async function syncRepo(root: string, vars: Vars, committer: Identity, t:
     const tip = await fetchRemote(git, t);
     if (tip) {
       pulled += await countRange(root, vars, `HEAD..${tip}`);
-      await rebaseOnto(root, git, t);
+      await rebaseOnto(root, vars, committer, git, t);
     }
     const pushed = tip ? await countRange(root, vars, `${tip}..HEAD`) : await countRange(root, vars, 'HEAD');
     if (!pushed) return { remote: t.remote, branch: t.branch, pulled, pushed, retries: attempt };
@@ -136,6 +157,6 @@ export async function pullRepo(root: string, vars: Vars, committer: Identity, t:
   const tip = await fetchRemote(git, t);
   if (!tip) return 0;
   const n = await countRange(root, vars, `HEAD..${tip}`);
-  if (n) await rebaseOnto(root, git, t);
+  if (n) await rebaseOnto(root, vars, committer, git, t);
   return n;
 }

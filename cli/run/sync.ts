@@ -133,11 +133,11 @@ export class TickSync {
         const tip = await fetchRemote(git, this.t);
         if (tip && ((await this.changed(tip, file)) || (await this.changed(tip, item.file)))) {
           await this.undoClaim();
-          await rebaseOnto(home.root, git, this.t);
+          await rebaseOnto(home.root, env.vars, home.owner, git, this.t);
           const now = await readClaim(home.root, file);
           return { ok: false, reason: now && now !== 'unreadable' ? `claimed by ${now.device} first` : 'another device handled it first' };
         }
-        if (tip) await rebaseOnto(home.root, git, this.t);
+        if (tip) await rebaseOnto(home.root, env.vars, home.owner, git, this.t);
       }
       await this.undoClaim();
       return { ok: false, reason: `the claim could not be pushed (${this.t.remote} kept moving); it is tried again next tick` };
