@@ -58,6 +58,8 @@ export interface ClaimAnswer {
 /** What the tick holds while sync.auto is on: the target, and why claiming is impossible if it is. */
 export class TickSync {
   private blocked?: string;
+  /** HEAD right after a pull that left this device level with the remote. */
+  private pulledAt?: string;
   constructor(
     private home: Home,
     private env: Env,
@@ -78,6 +80,9 @@ export class TickSync {
   async pull(): Promise<void> {
     try {
       await pullRepo(this.home.root, this.env.vars, this.home.owner, this.t);
+      const [head, remote] = (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD', this.t.ref], { exit1Empty: true }).catch(() => '')).trim().split('\n');
+      if (head && head === remote) this.pulledAt = head;
+      await remember(this.home, this.env, this.t);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       this.problem(err);
@@ -89,6 +94,8 @@ export class TickSync {
   async push(): Promise<void> {
     if (this.blocked) return;
     try {
+      // Nothing committed since the pull: the fetch a moment ago is answer enough.
+      if (this.pulledAt === (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD'])).trim()) return;
       await syncRepo(this.home.root, this.env.vars, this.home.owner, this.t, this.home.config.sync.push_retries);
       await remember(this.home, this.env, this.t);
     } catch (err) {
