@@ -262,6 +262,18 @@ test('claims: a fresh claim by another device is left alone, a stale one is rele
   assert.equal(ta.runs, []);
   const records = runRecords(a.home).filter((r) => r.includes(`\nitem: ${stale}\n`));
   assert.is(records.length, 1, 'the released item ran exactly once');
+
+  // A claim file that is not a claim: its item waits, and status and doctor name the file.
+  const damaged = addItem(a.home, 'Claimed by a broken file.', 'chief');
+  write(a.home, `inbox/claims/${damaged}.md`, 'device: ???\n<<<\n');
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'damaged claim']);
+  const td = json(await runAsync(a, ['tick', '--json']));
+  assert.match(td.waiting.find((w: { item: string }) => w.item === damaged).reason, 'claim file is unreadable');
+  assert.not.ok(doneFile(a.home, damaged));
+  assert.equal(json(run(a, ['status', '--json'])).sync.unreadable_claims, [`inbox/claims/${damaged}.md`]);
+  const doc = json(run(a, ['doctor', '--json']));
+  assert.ok(doc.problems.some((p: { file: string }) => p.file === `inbox/claims/${damaged}.md`));
 });
 
 test('conflict markers are refused: no commit by a tick, no commit or push by sync, doctor names the file', async () => {

@@ -67,6 +67,8 @@ export interface SyncView {
   last_error: string | null;
   /** Claims other devices hold, and whether they are past the timeout. */
   claims: { item: string; device: string; since: string; stale: boolean }[];
+  /** Claim files that are not claims: their items wait until the file is fixed or deleted. */
+  unreadable_claims: string[];
 }
 
 /** The sync part of aos status: local reads only, no network. */
@@ -81,7 +83,8 @@ export async function syncView(home: Home, env: Env): Promise<SyncView> {
   }
   const state = await readSyncState(home.root);
   const timeout = home.config.sync.claim_timeout_minutes * 60_000;
-  const claims = (await loadClaims(home.root)).flatMap((c) =>
+  const all = await loadClaims(home.root);
+  const claims = all.flatMap((c) =>
     'unreadable' in c || c.device === home.device ? [] : [{ item: c.item, device: c.device, since: c.claimed, stale: env.now().getTime() - Date.parse(c.claimed) >= timeout }],
   );
   return {
@@ -94,6 +97,7 @@ export async function syncView(home: Home, env: Env): Promise<SyncView> {
     last_sync: state.last_sync ?? null,
     last_error: state.last_error ? `${state.last_error} (${state.last_error_at})` : null,
     claims,
+    unreadable_claims: all.filter((c) => 'unreadable' in c).map((c) => c.file),
   };
 }
 
@@ -102,6 +106,7 @@ export function syncLines(s: SyncView): string[] {
   const pos = s.ahead === null ? 'not fetched yet' : `${s.ahead} ahead, ${s.behind} behind`;
   const lines = [`Sync: ${s.remote}/${s.branch} as ${s.device}${s.auto ? ' (auto)' : ''}: ${pos}; last sync ${s.last_sync ?? 'never'}`];
   if (s.last_error) lines.push(`  last attempt failed: ${s.last_error}`);
+  for (const f of s.unreadable_claims) lines.push(`  ${f} is not a readable claim: its item waits until you fix or delete it`);
   for (const c of s.claims) lines.push(`  ${c.item} claimed by ${c.device} since ${c.since}${c.stale ? ' (stale: the next tick here takes it over)' : ''}`);
   return lines;
 }
