@@ -300,6 +300,13 @@ test('conflict markers are refused: no commit by a tick, no commit or push by sy
   assert.is(s2.code, 1);
   assert.match(s2.stderr, `${file}:`);
   assert.is(head(remote, 'main'), before, 'nothing pushed');
+  // Nor does a tick's claim carry them out: the item waits.
+  const id = addItem(a.home, 'Say hello.', 'chief');
+  const t2 = await runAsync(a, ['tick', '--json']);
+  assert.is(t2.code, 1);
+  assert.match(json(t2).waiting.find((w: { item: string }) => w.item === id).reason, /waits for sync \(.*merge conflict markers/);
+  assert.not.ok(doneFile(a.home, id));
+  assert.is(head(remote, 'main'), before, 'still nothing pushed');
 });
 
 test('device names: AOS_DEVICE, else the devices: map by host name; unsafe names are refused', () => {

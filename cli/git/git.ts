@@ -12,13 +12,18 @@ import { UserError } from '../errors.js';
 const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
 
 /** simple-git costs ~27 ms to load, so it loads only when something is committed (a no-op tick commits nothing). */
-export async function repo(root: string, vars: Vars, who?: Identity): Promise<SimpleGit> {
+export async function repo(root: string, vars: Vars, who?: Identity, opts: { keepMessages?: boolean } = {}): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
   // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
   // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
-  return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'], allowEnvironment: ALLOWED_GIT_VARS }).env(
-    childEnv(vars, who),
-  );
+  // keepMessages: `rebase --continue` opens an editor on the message it already has; `true` keeps it as it is.
+  const editor = opts.keepMessages ? { GIT_EDITOR: 'true' } : {};
+  return simpleGit({
+    baseDir: root,
+    config: ['commit.gpgsign=false', 'core.quotepath=off'],
+    allowEnvironment: opts.keepMessages ? [...ALLOWED_GIT_VARS, 'GIT_EDITOR'] : ALLOWED_GIT_VARS,
+    ...(opts.keepMessages ? { unsafe: { allowUnsafeEditor: true } } : {}),
+  }).env({ ...childEnv(vars, who), ...editor });
 }
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {

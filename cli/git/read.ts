@@ -24,9 +24,9 @@ export function childEnv(vars: Vars, who?: Identity): Record<string, string> {
 }
 
 /** With exit1Empty, an exit code of 1 (git grep: no match; rev-parse -q --verify: no such object) answers ''. */
-export function gitRead(root: string, vars: Vars, args: string[], opts: { exit1Empty?: boolean; extraEnv?: Record<string, string> } = {}): Promise<string> {
+export function gitRead(root: string, vars: Vars, args: string[], opts: { exit1Empty?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, env: { ...childEnv(vars), ...opts.extraEnv }, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, env: childEnv(vars), maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && opts.exit1Empty && err.code === 1 && !String(stderr).trim()) resolve('');
       else if (err) reject(new UserError(`git ${args[0]} failed in ${root}: ${String(stderr).trim() || err.message}`));
       else resolve(stdout);

@@ -3,6 +3,7 @@
 // is never committed: the rebase is aborted, so local commits and files are exactly as before, and
 // the owner is told which files to resolve and how.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/commit.js';
@@ -68,13 +69,11 @@ function firstLine(err: unknown): string {
 }
 
 /** Replays local commits onto the fetched remote. Throws SyncConflict after aborting when git stops on a conflict. */
-export async function rebaseOnto(root: string, vars: Vars, committer: Identity, git: SimpleGit, t: SyncTarget): Promise<void> {
+export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): Promise<void> {
   let resolved = false;
   for (;;) {
     try {
-      if (!resolved) await git.raw(['rebase', '-q', '--autostash', '--no-verify', t.ref]);
-      // simple-git refuses to set an editor, and --continue wants one for the message it already has.
-      else await gitRead(root, vars, ['rebase', '--continue'], { extraEnv: { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_EDITOR: 'true' } });
+      await git.raw(resolved ? ['rebase', '--continue'] : ['rebase', '-q', '--autostash', '--no-verify', t.ref]);
       return;
     } catch (err) {
       const stopped = existsSync(join(root, '.git/rebase-merge')) || existsSync(join(root, '.git/rebase-apply'));
@@ -114,7 +113,26 @@ export async function pushHead(git: SimpleGit, t: SyncTarget): Promise<boolean> 
 
 /** The git handle sync uses: rebase rewrites commits, so it needs a committer; authors stay as they were. */
 export async function syncGit(root: string, vars: Vars, committer: Identity): Promise<SimpleGit> {
-  return (await repo(root, vars)).env({ ...childEnv(vars), GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email });
+  return (await repo(root, vars, undefined, { keepMessages: true })).env({
+    ...childEnv(vars),
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+    GIT_EDITOR: 'true',
+  });
+}
+
+/**
+ * Drops the last commit (not yet pushed) and puts the files it touched back as they were before
+ * it, leaving every other change in the working tree alone.
+ */
+export async function dropLastCommit(root: string, git: SimpleGit): Promise<void> {
+  const changed = (await git.raw(['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
+  await git.raw(['reset', '-q', '--soft', 'HEAD~1']);
+  if (!changed.length) return;
+  await git.raw(['reset', '-q', '--', ...changed]);
+  const tracked = new Set((await git.raw(['ls-tree', '-r', '--name-only', '-z', 'HEAD', '--', ...changed])).split('\0').filter(Boolean));
+  if (tracked.size) await git.raw(['checkout', '-q', 'HEAD', '--', ...tracked]);
+  for (const p of changed.filter((f) => !tracked.has(f))) await rm(join(root, p), { force: true });
 }
 
 export async function countRange(root: string, vars: Vars, range: string): Promise<number> {
@@ -140,15 +158,19 @@ export async function syncRepo(root: string, vars: Vars, committer: Identity, t:
     const tip = await fetchRemote(git, t);
     if (tip) {
       pulled += await countRange(root, vars, `HEAD..${tip}`);
-      await rebaseOnto(root, vars, committer, git, t);
+      await rebaseOnto(root, git, t);
     }
     const pushed = tip ? await countRange(root, vars, `${tip}..HEAD`) : await countRange(root, vars, 'HEAD');
     if (!pushed) return { remote: t.remote, branch: t.branch, pulled, pushed, retries: attempt };
-    // The last line of defence: whatever made them, markers never leave this device.
-    await refuseConflictMarkers(root, vars, [':(exclude)logs', ':(exclude)inbox/done', '*.md', '*.yaml', '*.yml'], 'HEAD');
+    await refuseMarkersInHead(root, vars);
     if (await pushHead(git, t)) return { remote: t.remote, branch: t.branch, pulled, pushed, retries: attempt };
     if (attempt >= retries) throw new UserError(`sync: ${t.remote} kept moving (${attempt + 1} pushes refused because another device pushed first); nothing is lost, try again`);
   }
+}
+
+/** The last line of defence: whatever made them (plain git included), markers never leave this device. */
+export async function refuseMarkersInHead(root: string, vars: Vars): Promise<void> {
+  await refuseConflictMarkers(root, vars, [':(exclude)logs', ':(exclude)inbox/done', '*.md', '*.yaml', '*.yml'], 'HEAD');
 }
 
 /** Only fetch and rebase (a tick's pull before it collects work). */
@@ -157,6 +179,6 @@ export async function pullRepo(root: string, vars: Vars, committer: Identity, t:
   const tip = await fetchRemote(git, t);
   if (!tip) return 0;
   const n = await countRange(root, vars, `HEAD..${tip}`);
-  if (n) await rebaseOnto(root, vars, committer, git, t);
+  if (n) await rebaseOnto(root, git, t);
   return n;
 }

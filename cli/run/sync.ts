@@ -14,7 +14,7 @@ import { writeAtomic } from '../home/files.js';
 import { readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { gitRead } from '../git/read.js';
-import { SyncConflict, fetchRemote, pullRepo, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
+import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
 
 async function remember(home: Home, env: Env, t: SyncTarget | undefined, error?: unknown): Promise<void> {
   const prev = await readSyncState(home.root);
@@ -72,14 +72,17 @@ export class TickSync {
       for (const file of err.files) {
         this.problems.push({ file, expected: `no conflict with ${this.t.remote}/${this.t.branch}`, found: 'edits here and there that git cannot combine', hint: 'run aos sync to see how to resolve it; items wait until then' });
       }
-    } else this.problems.push({ file: 'sync', expected: `${this.t.remote} reachable`, found: (err as Error).message.split('\n')[0]!, hint: 'items wait: a device that cannot claim does not run them' });
-    this.blocked ??= `waits for sync (${err instanceof SyncConflict ? 'a conflict' : 'the remote is unreachable'}): without a claim two devices could run it`;
+    } else this.problems.push({ file: 'sync', expected: `a sync with ${this.t.remote}/${this.t.branch}`, found: (err as Error).message.split('\n')[0]!, hint: 'items wait: a device that cannot claim does not run them' });
+    const why = err instanceof SyncConflict ? `a conflict in ${err.files.join(', ')}` : (err as Error).message.split('\n')[0]!.slice(0, 160);
+    this.blocked ??= `waits for sync (${why}): without a claim two devices could run it`;
   }
 
   /** Fetch and rebase before the tick collects work. */
   async pull(): Promise<void> {
     try {
       await pullRepo(this.home.root, this.env.vars, this.home.owner, this.t);
+      // A claim's push carries every local commit with it, so markers committed with plain git stop claims here.
+      await refuseMarkersInHead(this.home.root, this.env.vars);
       const [head, remote] = (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD', this.t.ref], { exit1Empty: true }).catch(() => '')).trim().split('\n');
       if (head && head === remote) this.pulledAt = head;
       await remember(this.home, this.env, this.t);
@@ -139,18 +142,18 @@ export class TickSync {
         if (await pushHead(git, this.t)) return { ok: true };
         const tip = await fetchRemote(git, this.t);
         if (tip && ((await this.changed(tip, file)) || (await this.changed(tip, item.file)))) {
-          await this.undoClaim();
-          await rebaseOnto(home.root, env.vars, home.owner, git, this.t);
+          await dropLastCommit(home.root, git);
+          await rebaseOnto(home.root, git, this.t);
           const now = await readClaim(home.root, file);
           return { ok: false, reason: now && now !== 'unreadable' ? `claimed by ${now.device} first` : 'another device handled it first' };
         }
-        if (tip) await rebaseOnto(home.root, env.vars, home.owner, git, this.t);
+        if (tip) await rebaseOnto(home.root, git, this.t);
       }
-      await this.undoClaim();
+      await dropLastCommit(home.root, git);
       return { ok: false, reason: `the claim could not be pushed (${this.t.remote} kept moving); it is tried again next tick` };
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      if (await this.headIsClaim(item.id)) await this.undoClaim();
+      if (await this.headIsClaim(item.id)) await dropLastCommit(home.root, git);
       this.problem(err);
       return { ok: false, reason: this.blocked! };
     }
@@ -185,17 +188,6 @@ export class TickSync {
     return msg.includes('Aos-Kind: claim\n') && msg.includes(`Aos-Item: ${itemId}\n`);
   }
 
-  /** Drops the unpushed claim commit and puts the claim file (and any log line) back as they were. */
-  private async undoClaim(): Promise<void> {
-    const root = this.home.root;
-    const changed = (await gitRead(root, this.env.vars, ['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
-    await gitRead(root, this.env.vars, ['reset', '-q', '--soft', 'HEAD~1']);
-    await gitRead(root, this.env.vars, ['reset', '-q', '--', ...changed]);
-    for (const p of changed) {
-      if (await this.blob('HEAD', p)) await gitRead(root, this.env.vars, ['checkout', '-q', 'HEAD', '--', p]);
-      else await fs.rm(join(root, p), { force: true });
-    }
-  }
 }
 
 /** The tick's sync, when sync.auto is on and the home has a remote; it pulls at once. */
