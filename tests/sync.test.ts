@@ -2,11 +2,11 @@
 // real processes ticking at the same time, a command brain so runs are real and fast.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, aos, aosAsync, bareEnv, git, json, read, tempDir, write, type Result } from './helpers.js';
+import { AOS, ROOT, aos, aosAsync, bareEnv, git, json, read, tempDir, write, type Result } from './helpers.js';
 import { addItem, doneFile, modelHome } from './model-helpers.js';
 
 const BRAIN = join(ROOT, 'tests/fixtures/brain-echo.mjs');
@@ -166,6 +166,11 @@ test('an edit conflict on a memory file stops the sync cleanly: files named, not
   // The printed way out works: resolve, continue, sync.
   const pull = spawnGit(b.home, ['pull', '-q', '--rebase', 'origin', 'main']);
   assert.is.not(pull, 0);
+  // Half-way through, aos leaves the owner's rebase alone rather than abort it.
+  const busy = run(b, ['sync']);
+  assert.is(busy.code, 1);
+  assert.match(busy.stderr, 'a git rebase is in progress');
+  assert.ok(existsSync(join(b.home, '.git/rebase-merge')) || existsSync(join(b.home, '.git/rebase-apply')), 'still in progress');
   write(b.home, file, original.replace(line, 'description: both devices agree now'));
   git(b.home, ['add', file]);
   git(b.home, ['-c', 'core.editor=true', 'rebase', '--continue']);
@@ -263,6 +268,16 @@ test('claims: a fresh claim by another device is left alone, a stale one is rele
   const records = runRecords(a.home).filter((r) => r.includes(`\nitem: ${stale}\n`));
   assert.is(records.length, 1, 'the released item ran exactly once');
 
+  // A claim left by a device that died between its run's commit and the release is swept by the next tick anywhere.
+  write(a.home, `inbox/claims/${stale}.md`, claimText(stale, 'ghost', new Date()));
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'leftover claim']);
+  assert.is(json(run(a, ['status', '--json'])).sync.claims.length, 3, 'fresh, twice and the leftover');
+  assert.is((await runAsync(a, ['tick'])).code, 0);
+  assert.not.ok(existsSync(join(a.home, `inbox/claims/${stale}.md`)));
+  assert.ok(existsSync(join(a.home, `inbox/claims/${fresh}.md`)), 'a pending item keeps its claim');
+  assert.match(git(a.home, ['log', '-1', '--format=%an %s', '--grep=Aos-Kind: claim-release']), `aos: removes 1 claim of finished items`);
+
   // A claim file that is not a claim: its item waits, and status and doctor name the file.
   const damaged = addItem(a.home, 'Claimed by a broken file.', 'chief');
   write(a.home, `inbox/claims/${damaged}.md`, 'device: ???\n<<<\n');
@@ -274,6 +289,49 @@ test('claims: a fresh claim by another device is left alone, a stale one is rele
   assert.equal(json(run(a, ['status', '--json'])).sync.unreadable_claims, [`inbox/claims/${damaged}.md`]);
   const doc = json(run(a, ['doctor', '--json']));
   assert.ok(doc.problems.some((p: { file: string }) => p.file === `inbox/claims/${damaged}.md`));
+});
+
+test('a device killed mid-run keeps its claim: the other device leaves the item, the killed one finishes it after recovery', async () => {
+  const dir = tempDir('aos-gate-');
+  const flag = join(dir, 'hang');
+  const brain = join(dir, 'gate.mjs');
+  // Hangs while the flag file exists, so the test can kill a run in the middle; answers otherwise.
+  writeFileSync(brain, `import { existsSync } from 'node:fs';\nif (existsSync(${JSON.stringify(flag)})) setTimeout(() => {}, 60_000);\nelse process.stdout.write('Done.');\n`);
+  writeFileSync(flag, '');
+  const { remote, devs } = devices(['laptop', 'desktop']);
+  const [a, b] = devs as [Device, Device];
+  write(a.home, 'aos.yaml', read(a.home, 'aos.yaml').replace(/^  command: \[.*\]$/m, `  command: ["${process.execPath}", "${brain}"]`));
+  git(a.home, ['commit', '-qam', 'gate brain']);
+  const id = addItem(a.home, 'A long job.', 'chief');
+  git(a.home, ['push', '-q', 'origin', 'main']);
+  assert.is(run(b, ['sync']).code, 0);
+
+  const child = spawn(process.execPath, [AOS, 'tick', '--home', a.home], { env: a.env, detached: true, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const claimed = () => git(remote, ['ls-tree', '--name-only', 'main', 'inbox/claims/']).includes(id);
+  for (let i = 0; i < 200 && !claimed(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(claimed(), 'the claim reached the remote before the run');
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+
+  const tb = json(await runAsync(b, ['tick', '--json']));
+  assert.equal(tb.runs, []);
+  assert.match(tb.waiting.find((w: { item: string }) => w.item === id).reason, 'claimed by laptop');
+  assert.equal(json(run(b, ['status', '--json'])).sync.claims.map((c: { item: string; device: string }) => [c.item, c.device]), [[id, 'laptop']]);
+
+  rmSync(flag);
+  const ta = await runAsync(a, ['tick']);
+  assert.is(ta.code, 0, ta.stderr);
+  assert.match(ta.stdout, /took over a stale lock/);
+  assert.match(ta.stdout, /interrupted/);
+  assert.ok(doneFile(a.home, id));
+  assert.is(run(b, ['sync']).code, 0);
+  assert.ok(doneFile(b.home, id));
+  const records = runRecords(b.home).filter((r) => r.includes(`\nitem: ${id}\n`));
+  assert.ok(records.every((r) => /\ndevice: laptop\n/.test(r)), 'only the laptop ever ran it');
+  assert.is(records.filter((r) => /\noutcome: done\n/.test(r)).length, 1);
+  assert.not.ok(existsSync(join(b.home, `inbox/claims/${id}.md`)), 'released once finished');
 });
 
 test('conflict markers are refused: no commit by a tick, no commit or push by sync, doctor names the file', async () => {

@@ -53,6 +53,17 @@ export async function syncTarget(root: string, vars: Vars, cfg: { remote?: strin
   return { remote, branch, ref: `refs/remotes/${remote}/${branch}` };
 }
 
+/**
+ * A rebase or merge the owner started by hand is theirs to finish: aos neither continues it nor
+ * aborts it (an abort would throw away a half-done resolution).
+ */
+export function refuseGitInProgress(root: string): void {
+  const found = ['rebase-merge', 'rebase-apply', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'].find((f) => existsSync(join(root, '.git', f)));
+  if (!found) return;
+  const what = found.startsWith('rebase') ? 'rebase' : found === 'MERGE_HEAD' ? 'merge' : found === 'CHERRY_PICK_HEAD' ? 'cherry-pick' : 'revert';
+  throw new UserError(`a git ${what} is in progress in ${root}; finish it (git ${what} --continue after resolving) or give it up (git ${what} --abort), then sync again. aos changed nothing.`);
+}
+
 /** The remote branch's commit after a fetch, or undefined when the remote has no such branch yet. */
 export async function fetchRemote(git: SimpleGit, t: SyncTarget): Promise<string | undefined> {
   try {

@@ -11,10 +11,11 @@ import type { Home } from '../home/home.js';
 import type { InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { writeAtomic } from '../home/files.js';
-import { readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
+import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
+import { loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { gitRead } from '../git/read.js';
-import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
+import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
 
 async function remember(home: Home, env: Env, t: SyncTarget | undefined, error?: unknown): Promise<void> {
   const prev = await readSyncState(home.root);
@@ -39,6 +40,7 @@ export async function syncHome(home: Home, env: Env): Promise<SyncResult & { com
       `this home has no git remote${home.config.sync.remote ? ` named "${home.config.sync.remote}" (sync.remote in aos.yaml)` : ' (origin)'}; add one with: git remote add origin <url>`,
     );
   }
+  refuseGitInProgress(home.root);
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
   try {
     const r = await syncRepo(home.root, env.vars, home.owner, t, home.config.sync.push_retries);
@@ -80,12 +82,14 @@ export class TickSync {
   /** Fetch and rebase before the tick collects work. */
   async pull(): Promise<void> {
     try {
+      refuseGitInProgress(this.home.root);
       await pullRepo(this.home.root, this.env.vars, this.home.owner, this.t);
       // A claim's push carries every local commit with it, so markers committed with plain git stop claims here.
       await refuseMarkersInHead(this.home.root, this.env.vars);
       const [head, remote] = (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD', this.t.ref], { exit1Empty: true }).catch(() => '')).trim().split('\n');
       if (head && head === remote) this.pulledAt = head;
       await remember(this.home, this.env, this.t);
+      await this.sweep();
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       this.problem(err);
@@ -171,6 +175,27 @@ export class TickSync {
       trailers: { 'Aos-Kind': 'claim-release', 'Aos-Agent': agent, 'Aos-Item': itemId, 'Aos-Device': this.home.device },
       paths: [file],
     });
+  }
+
+  /**
+   * Claims whose item is no longer pending (handled, or deleted by the owner) are leftovers of a
+   * device that died between its run's commit and the claim's release; any device may remove them,
+   * since nobody will run that item again.
+   */
+  private async sweep(): Promise<void> {
+    const { home, env } = this;
+    const pending = new Set((await loadInbox(home.root, home.docs)).items.map((i) => i.id));
+    const leftovers = (await loadClaims(home.root)).flatMap((c) => ('unreadable' in c || pending.has(c.item) ? [] : [c]));
+    if (!leftovers.length) return;
+    for (const c of leftovers) await fs.rm(join(home.root, c.file), { force: true });
+    await commit(home.root, env.vars, {
+      who: agentIdentity('aos'),
+      subject: `aos: removes ${leftovers.length} claim${leftovers.length === 1 ? '' : 's'} of finished items`,
+      body: leftovers.map((c) => `- ${c.item} (claimed by ${c.device} ${c.claimed})`).join('\n'),
+      trailers: { 'Aos-Kind': 'claim-release', 'Aos-Device': home.device },
+      paths: leftovers.map((c) => c.file),
+    });
+    this.pulledAt = undefined;
   }
 
   private async blob(rev: string, path: string): Promise<string> {
