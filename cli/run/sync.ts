@@ -8,11 +8,10 @@ import { localTime } from '../core/time.js';
 import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
-import type { InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { writeAtomic } from '../home/files.js';
 import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
-import { loadInbox } from '../home/store.js';
+import { loadInbox, type InboxItem } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { gitRead } from '../git/read.js';
 import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
@@ -148,8 +147,8 @@ export class TickSync {
         if (tip && ((await this.changed(tip, file)) || (await this.changed(tip, item.file)))) {
           await dropLastCommit(home.root, git);
           await rebaseOnto(home.root, git, this.t);
-          const now = await readClaim(home.root, file);
-          return { ok: false, reason: now && now !== 'unreadable' ? `claimed by ${now.device} first` : 'another device handled it first' };
+          const winner = await readClaim(home.root, file);
+          return { ok: false, reason: winner && winner !== 'unreadable' ? `claimed by ${winner.device} first` : 'another device handled it first' };
         }
         if (tip) await rebaseOnto(home.root, git, this.t);
       }
