@@ -95,6 +95,9 @@ test('three devices ticking at the same time over 30 items run each item exactly
     assert.match(log, `· tick · chief · ${runId}`);
   }
   assert.not.match(log, /^(<<<<<<<|>>>>>>>|=======)/m);
+  const doctor = json(run(a!, ['doctor', '--json']));
+  // (The test roster has no tutor, so the starter goal's owner is the one expected complaint.)
+  assert.equal(doctor.problems.filter((p: { file: string }) => p.file !== 'goals/ielts-writing.md'), [], 'the merged history passes doctor (logs append-only, every file valid)');
   // No claim is left behind, and the trailers name the device that ran each item.
   assert.is(existsSync(join(a!.home, 'inbox/claims')) ? readdirSync(join(a!.home, 'inbox/claims')).length : 0, 0);
   const trailers = git(a!.home, ['log', '--format=%(trailers:key=Aos-Device,valueonly)', '--grep=Aos-Kind: claim$']);
