@@ -2,7 +2,7 @@
 // which push failures mean "someone pushed first", which add/add clashes are a schedule slot.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { claimPath, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameScheduleSlot, type Claim } from '../cli/core/sync.js';
+import { claimPath, claimableName, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameScheduleSlot, type Claim } from '../cli/core/sync.js';
 import { UserError } from '../cli/errors.js';
 
 test('deviceName: AOS_DEVICE, then the devices: map by host, then the host name made safe', () => {
@@ -60,6 +60,12 @@ test('claims: render and parse round-trip; hostile or damaged files read as unre
   ];
   for (const text of bad) assert.is(parseClaim(text), undefined, JSON.stringify(text));
   assert.equal(parseClaim('---\r\nitem: x\r\ndevice: d\r\nclaimed: 2026-11-21T10:00:00Z\r\n---\r\n'), { item: 'x', device: 'd', claimed: '2026-11-21T10:00:00Z' });
+});
+
+test('claimableName: any inbox entry but control characters; parseClaim refuses an item that is a path', () => {
+  for (const ok of ['20261121T100000-abcd', 'my task', 'Résumé notes', 'a..b']) assert.ok(claimableName(ok), ok);
+  for (const bad of ['', '.hidden', 'a/b', '../x', 'a\\b', 'line\nbreak', 'tab\there', 'x'.repeat(201)]) assert.not.ok(claimableName(bad), JSON.stringify(bad));
+  assert.is(parseClaim('---\nitem: ../../agents/chief\ndevice: d\nclaimed: 2026-11-21T10:00:00Z\n---\n'), undefined);
 });
 
 test('markerChecked: state files yes; logs, handled items and other files no', () => {

@@ -337,6 +337,23 @@ test('a device killed mid-run keeps its claim: the other device leaves the item,
   assert.not.ok(existsSync(join(b.home, `inbox/claims/${id}.md`)), 'released once finished');
 });
 
+test("an item's id is data: a hostile id never becomes a claim path, and an oddly named file is claimed by its name", async () => {
+  const { remote, devs } = devices(['laptop']);
+  const [a] = devs as [Device];
+  const chief = read(a.home, 'agents/chief.md');
+  write(a.home, 'inbox/evil.md', '---\nid: ../../agents/chief\nto: chief\n---\nHello.\n');
+  write(a.home, 'inbox/my task.md', 'Say hi.\n');
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'odd items']);
+  const t = await runAsync(a, ['tick', '--json']);
+  assert.is(t.code, 0, t.stderr);
+  assert.is(json(t).runs.length, 2);
+  assert.is(read(a.home, 'agents/chief.md'), chief, 'the agent file is untouched');
+  const claimed = git(a.home, ['log', '--format=', '--name-only', '--grep=Aos-Kind: claim$']).split('\n').filter(Boolean).sort();
+  assert.equal(claimed, ['inbox/claims/evil.md', 'inbox/claims/my task.md']);
+  assert.is(head(remote, 'main'), head(a.home));
+});
+
 test('conflict markers are refused: no commit by a tick, no commit or push by sync, doctor names the file', async () => {
   const { remote, devs } = devices(['laptop']);
   const [a] = devs as [Device];

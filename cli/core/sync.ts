@@ -36,6 +36,7 @@ export function markerChecked(path: string): boolean {
 export const MARKER_GREP = '^(<{7}|>{7}|[|]{7})([[:space:]]|$)';
 
 export interface Claim {
+  /** The item's file name in inbox/ without .md (its id, unless the owner named the file otherwise). */
   item: string;
   device: string;
   /** ISO time the claim was made. */
@@ -45,9 +46,20 @@ export interface Claim {
   released?: string;
 }
 
-export function claimPath(itemId: string): string {
-  return `inbox/claims/${itemId}.md`;
+/**
+ * Claims are named by the item's file name, never by its `id:` field: front matter is data, and an
+ * id like ../../agents/chief must not become a path. The name is one entry of inbox/ (no slash, no
+ * leading dot); one with control characters (a newline) cannot be written into a claim, and waits.
+ */
+export function claimPath(itemName: string): string {
+  return `inbox/claims/${itemName}.md`;
 }
+
+export function claimableName(name: string): boolean {
+  return ITEM_NAME.test(name);
+}
+
+const ITEM_NAME = /^[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,199}$/;
 
 export function renderClaim(c: Claim): string {
   const lines = [`item: ${c.item}`, `device: ${c.device}`, `claimed: ${c.claimed}`];
@@ -68,7 +80,7 @@ export function parseClaim(text: string): Claim | undefined {
     const kv = /^([a-z]+):\s*(.*?)\s*$/.exec(line);
     if (kv) f[kv[1]!] = kv[2]!;
   }
-  if (!f.item || !f.device || !f.claimed || !DEVICE_NAME.test(f.device) || Number.isNaN(Date.parse(f.claimed))) return undefined;
+  if (!f.item || !ITEM_NAME.test(f.item) || !f.device || !f.claimed || !DEVICE_NAME.test(f.device) || Number.isNaN(Date.parse(f.claimed))) return undefined;
   return { item: f.item, device: f.device, claimed: f.claimed, ...(f.agent ? { agent: f.agent } : {}), ...(f.released ? { released: f.released } : {}) };
 }
 

@@ -113,7 +113,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         resume,
       }),
     );
-    await claims?.release(next.id, r.agent);
+    await claims?.release(next, r.agent);
   }
 }
 

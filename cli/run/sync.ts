@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { agentIdentity } from '../core/commit.js';
-import { claimPath, judgeClaim, renderClaim } from '../core/sync.js';
+import { claimPath, claimableName, judgeClaim, renderClaim } from '../core/sync.js';
 import { localTime } from '../core/time.js';
 import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
@@ -120,14 +120,15 @@ export class TickSync {
   async claim(item: InboxItem, agent: string): Promise<ClaimAnswer> {
     if (this.blocked) return { ok: false, reason: this.blocked };
     const { home, env } = this;
-    const file = claimPath(item.id);
+    if (!claimableName(item.name)) return { ok: false, reason: 'its file name has control characters, which a claim cannot hold; rename the file' };
+    const file = claimPath(item.name);
     const now = env.now();
     const existing = await readClaim(home.root, file);
     const verdict = judgeClaim(existing, home.device, now, home.config.sync.claim_timeout_minutes);
     if (!verdict.take) return { ok: false, reason: verdict.reason };
     if (existing && existing !== 'unreadable' && existing.device === home.device) return { ok: true };
     const tz = home.config.owner.timezone;
-    await writeAtomic(join(home.root, file), renderClaim({ item: item.id, device: home.device, claimed: localTime(now, tz).iso, agent, ...(verdict.release ? { released: verdict.release } : {}) }));
+    await writeAtomic(join(home.root, file), renderClaim({ item: item.name, device: home.device, claimed: localTime(now, tz).iso, agent, ...(verdict.release ? { released: verdict.release } : {}) }));
     const paths = [file];
     if (verdict.release) {
       const body = `Released ${verdict.release}'s claim on ${item.id} (older than ${home.config.sync.claim_timeout_minutes} min, never finished); it runs here once more.`;
@@ -163,15 +164,16 @@ export class TickSync {
   }
 
   /** After the run: the claim file goes, in its own commit (pushed with the run at the end of the tick). */
-  async release(itemId: string, agent: string): Promise<void> {
-    const file = claimPath(itemId);
+  async release(item: InboxItem, agent: string): Promise<void> {
+    if (!claimableName(item.name)) return;
+    const file = claimPath(item.name);
     const c = await readClaim(this.home.root, file);
     if (!c || c === 'unreadable' || c.device !== this.home.device) return;
     await fs.rm(join(this.home.root, file), { force: true });
     await commit(this.home.root, this.env.vars, {
       who: agentIdentity(agent),
-      subject: `${agent}: releases its claim on ${itemId}`,
-      trailers: { 'Aos-Kind': 'claim-release', 'Aos-Agent': agent, 'Aos-Item': itemId, 'Aos-Device': this.home.device },
+      subject: `${agent}: releases its claim on ${item.id}`,
+      trailers: { 'Aos-Kind': 'claim-release', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': this.home.device },
       paths: [file],
     });
   }
@@ -183,7 +185,7 @@ export class TickSync {
    */
   private async sweep(): Promise<void> {
     const { home, env } = this;
-    const pending = new Set((await loadInbox(home.root, home.docs)).items.map((i) => i.id));
+    const pending = new Set((await loadInbox(home.root, home.docs)).items.map((i) => i.name));
     const leftovers = (await loadClaims(home.root)).flatMap((c) => ('unreadable' in c || pending.has(c.item) ? [] : [c]));
     if (!leftovers.length) return;
     for (const c of leftovers) await fs.rm(join(home.root, c.file), { force: true });
