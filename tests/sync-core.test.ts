@@ -45,6 +45,11 @@ test('judgeClaim: free, mine, fresh, stale, stale twice, unreadable', () => {
   // A claim dated in the future (a skewed clock) is fresh, not stale.
   assert.equal(judgeClaim(claim('desk', -600), 'laptop', now, 60).take, false);
   assert.equal(judgeClaim('unreadable', 'laptop', now, 60).take, false);
+  // An item waiting for an approval stays with the device that asked, however old its claim.
+  assert.equal(judgeClaim(claim('desk', 10_000), 'laptop', now, 60, true).take, false);
+  assert.match((judgeClaim(claim('desk', 10_000), 'laptop', now, 60, true) as { reason: string }).reason, 'waits for an approval desk asked for');
+  assert.equal(judgeClaim(claim('laptop', 10_000), 'laptop', now, 60, true), { take: true });
+  assert.equal(judgeClaim(undefined, 'laptop', now, 60, true), { take: true });
 });
 
 test('claims: render and parse round-trip; hostile or damaged files read as unreadable', () => {

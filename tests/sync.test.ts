@@ -271,6 +271,23 @@ test('claims: a fresh claim by another device is left alone, a stale one is rele
   const records = runRecords(a.home).filter((r) => r.includes(`\nitem: ${stale}\n`));
   assert.is(records.length, 1, 'the released item ran exactly once');
 
+  // An item waiting for an approval another device asked for stays with that device, however long the owner takes.
+  const asked = addItem(a.home, 'Write the notes.', 'chief');
+  const ap = 'ap-20261121T100000-abcd';
+  write(a.home, `inbox/${asked}.md`, read(a.home, `inbox/${asked}.md`).replace('status: new', `status: waiting\napproval: ${ap}`));
+  write(a.home, `inbox/approvals/${ap}.md`, `---\nid: ${ap}\nagent: chief\nrun: r-20261121T100000-abcd\naction: file-write\nargument: notes/a.md\nhash: sha256:4be1aaaa\nstatus: approved\ncreated: 2026-11-21T10:00:00+00:00\nitem: ${asked}\n---\nAsked.\n`);
+  write(a.home, `inbox/claims/${asked}.md`, claimText(asked, 'ghost', new Date(Date.now() - 5 * hour)));
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'an item waiting for an approval the ghost asked for']);
+  const tw = json(await runAsync(a, ['tick', '--json']));
+  assert.match(tw.waiting.find((w: { item: string }) => w.item === asked).reason, 'waits for an approval ghost asked for');
+  assert.ok(existsSync(join(a.home, `inbox/claims/${asked}.md`)));
+  rmSync(join(a.home, `inbox/claims/${asked}.md`));
+  rmSync(join(a.home, `inbox/approvals/${ap}.md`));
+  rmSync(join(a.home, `inbox/${asked}.md`));
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'drop it']);
+
   // A claim left by a device that died between its run's commit and the release is swept by the next tick anywhere.
   write(a.home, `inbox/claims/${stale}.md`, claimText(stale, 'ghost', new Date()));
   git(a.home, ['add', '-A']);

@@ -91,12 +91,15 @@ export type ClaimVerdict =
 /**
  * May this device run the item? Free, or claimed by this device: yes. Claimed by another device:
  * no, unless the claim is older than the timeout — then it is released and taken over, once; a
- * claim that already took one over is never released again (the owner decides).
+ * claim that already took one over is never released again (the owner decides), and neither is
+ * the claim of an item waiting for an approval.
  */
-export function judgeClaim(existing: Claim | undefined | 'unreadable', me: string, now: Date, timeoutMinutes: number): ClaimVerdict {
+export function judgeClaim(existing: Claim | undefined | 'unreadable', me: string, now: Date, timeoutMinutes: number, waitsForApproval = false): ClaimVerdict {
   if (existing === undefined) return { take: true };
   if (existing === 'unreadable') return { take: false, reason: 'its claim file is unreadable; fix or delete it to run the item' };
   if (existing.device === me) return { take: true };
+  // Only the device that asked can act on the answer (its ledger holds the asked action), however long the owner takes.
+  if (waitsForApproval) return { take: false, reason: `waits for an approval ${existing.device} asked for; ${existing.device} carries it out once answered` };
   const age = now.getTime() - Date.parse(existing.claimed);
   if (age < timeoutMinutes * 60_000) return { take: false, reason: `claimed by ${existing.device} since ${existing.claimed}` };
   if (existing.released) {

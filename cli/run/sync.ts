@@ -124,7 +124,7 @@ export class TickSync {
     const file = claimPath(item.name);
     const now = env.now();
     const existing = await readClaim(home.root, file);
-    const verdict = judgeClaim(existing, home.device, now, home.config.sync.claim_timeout_minutes);
+    const verdict = judgeClaim(existing, home.device, now, home.config.sync.claim_timeout_minutes, item.front.status === 'waiting' && item.front.approval !== undefined);
     if (!verdict.take) return { ok: false, reason: verdict.reason };
     if (existing && existing !== 'unreadable' && existing.device === home.device) return { ok: true };
     const tz = home.config.owner.timezone;
@@ -163,12 +163,18 @@ export class TickSync {
     }
   }
 
-  /** After the run: the claim file goes, in its own commit (pushed with the run at the end of the tick). */
+  /**
+   * After the run: the claim file goes, in its own commit (pushed with the run at the end of the
+   * tick) — unless the run asked the owner for an approval: this device keeps the item until it has
+   * carried out the answer, since only it holds the asked action in its ledger.
+   */
   async release(item: InboxItem, agent: string): Promise<void> {
     if (!claimableName(item.name)) return;
     const file = claimPath(item.name);
     const c = await readClaim(this.home.root, file);
     if (!c || c === 'unreadable' || c.device !== this.home.device) return;
+    const now = await fs.readFile(join(this.home.root, item.file), 'utf8').catch(() => '');
+    if (/^approval:\s*\S/m.test(current.split(/\r?\n---\s*(?:\r?\n|$)/)[0] ?? '')) return;
     await fs.rm(join(this.home.root, file), { force: true });
     await commit(this.home.root, this.env.vars, {
       who: agentIdentity(agent),
