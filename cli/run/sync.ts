@@ -173,7 +173,7 @@ export class TickSync {
     const file = claimPath(item.name);
     const c = await readClaim(this.home.root, file);
     if (!c || c === 'unreadable' || c.device !== this.home.device) return;
-    const now = await fs.readFile(join(this.home.root, item.file), 'utf8').catch(() => '');
+    const current = await fs.readFile(join(this.home.root, item.file), 'utf8').catch(() => '');
     if (/^approval:\s*\S/m.test(current.split(/\r?\n---\s*(?:\r?\n|$)/)[0] ?? '')) return;
     await fs.rm(join(this.home.root, file), { force: true });
     await commit(this.home.root, this.env.vars, {
