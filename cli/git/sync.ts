@@ -105,6 +105,7 @@ export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): P
 
 async function everyOneASlot(git: SimpleGit, files: string[]): Promise<boolean> {
   for (const f of files) {
+    // A side with no stage is a deletion there (modify/delete): never a slot clash.
     const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => '');
     if (!sameScheduleSlot(f, await side(2), await side(3))) return false;
   }

@@ -77,9 +77,10 @@ export async function syncView(home: Home, env: Env): Promise<SyncView> {
   const t = await syncTarget(home.root, env.vars, home.config.sync);
   let ahead: number | null = null;
   let behind: number | null = null;
-  if (t) {
-    const counts = (await gitRead(home.root, env.vars, ['rev-list', '--left-right', '--count', `HEAD...${t.ref}`]).catch(() => '')).trim().split(/\s+/);
-    if (counts.length === 2) [ahead, behind] = counts.map(Number) as [number, number];
+  // Never fetched (or an empty remote): no tracking ref, and nothing to count against.
+  if (t && (await gitRead(home.root, env.vars, ['rev-parse', '-q', '--verify', t.ref], { exit1Empty: true })).trim()) {
+    const counts = (await gitRead(home.root, env.vars, ['rev-list', '--left-right', '--count', `HEAD...${t.ref}`])).trim().split(/\s+/);
+    [ahead, behind] = counts.map(Number) as [number, number];
   }
   const state = await readSyncState(home.root);
   const timeout = home.config.sync.claim_timeout_minutes * 60_000;

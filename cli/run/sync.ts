@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { appendLog } from '../home/log.js';
-import { writeAtomic } from '../home/files.js';
+import { isErrno, writeAtomic } from '../home/files.js';
 import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
 import { loadInbox, type InboxItem } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
@@ -85,8 +85,10 @@ export class TickSync {
       await pullRepo(this.home.root, this.env.vars, this.home.owner, this.t);
       // A claim's push carries every local commit with it, so markers committed with plain git stop claims here.
       await refuseMarkersInHead(this.home.root, this.env.vars);
-      const [head, remote] = (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD', this.t.ref], { exit1Empty: true }).catch(() => '')).trim().split('\n');
-      if (head && head === remote) this.pulledAt = head;
+      const head = (await gitRead(this.home.root, this.env.vars, ['rev-parse', 'HEAD'])).trim();
+      // An empty remote has no tracking ref yet: then the push has something to do.
+      const remote = (await gitRead(this.home.root, this.env.vars, ['rev-parse', '-q', '--verify', this.t.ref], { exit1Empty: true })).trim();
+      if (head === remote) this.pulledAt = head;
       await remember(this.home, this.env, this.t);
       await this.sweep();
     } catch (err) {
@@ -173,7 +175,8 @@ export class TickSync {
     const file = claimPath(item.name);
     const c = await readClaim(this.home.root, file);
     if (!c || c === 'unreadable' || c.device !== this.home.device) return;
-    const current = await fs.readFile(join(this.home.root, item.file), 'utf8').catch(() => '');
+    // Gone from inbox/ means handled (moved to done): nothing left to wait for.
+    const current = await fs.readFile(join(this.home.root, item.file), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? '' : Promise.reject(err)));
     if (/^approval:\s*\S/m.test(current.split(/\r?\n---\s*(?:\r?\n|$)/)[0] ?? '')) return;
     await fs.rm(join(this.home.root, file), { force: true });
     await commit(this.home.root, this.env.vars, {
