@@ -249,5 +249,6 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/mcp.js'),
     handler: 'mcp',
   },
+  { path: ['sync'], describe: 'commit, pull with rebase, push; stops cleanly on a conflict and names the files', load: () => import('./commands/sync.js'), handler: 'sync' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

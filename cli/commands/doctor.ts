@@ -20,6 +20,7 @@ import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
+import { loadClaims } from '../home/syncstate.js';
 import { DocCache } from '../home/doccache.js';
 import { exists, isErrno, listNames } from '../home/files.js';
 import { isRepo, numstat } from '../git/read.js';
@@ -94,6 +95,9 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
       if (!(err instanceof ValidationError)) throw err;
       problems.push(...err.problems);
     }
+  }
+  for (const c of await loadClaims(root)) {
+    if ('unreadable' in c) problems.push({ file: c.file, expected: 'a claim: front matter with item, device and claimed (an ISO time)', found: 'something else', hint: 'its item waits; delete the file to let a device claim it again' });
   }
   const journal = await readJournal(root);
   if (journal) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);

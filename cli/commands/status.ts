@@ -6,11 +6,12 @@ import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../h
 import { inspectLock } from '../home/lock.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
+import { syncView, syncLines } from '../home/syncstate.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
-  const [agents, inbox, approvals, goals, done, lock, last, edits] = await Promise.all([
+  const [agents, inbox, approvals, goals, done, lock, last, edits, sync] = await Promise.all([
     loadAgents(root, home.docs),
     loadInbox(root, home.docs),
     loadApprovals(root, home.docs),
@@ -19,6 +20,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     inspectLock(root, env, config.tick.lock_stale_minutes),
     lastCommitByKind(root, env.vars),
     pendingChanges(root, env.vars),
+    syncView(home, env),
   ]);
   await home.docs.save();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
@@ -37,6 +39,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     last_dream: last.dream ?? null,
     lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
     uncommitted: edits.length,
+    sync,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -59,6 +62,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     const who = h ? `${h.command} (pid ${h.pid} on ${h.host}, since ${h.started})` : 'unreadable';
     o.line(`Lock: held by ${who}${lock.verdict.stale ? ` — stale: ${lock.verdict.reason}` : ''}`);
   } else o.line('Lock: free');
+  for (const l of syncLines(sync)) o.line(l);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
 }

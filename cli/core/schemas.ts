@@ -7,6 +7,7 @@ const texts = v.array(text);
 import { AGENT_ID } from './ids.js';
 import { LOCK_STALE_MINUTES } from './lock.js';
 import { BrainSchema } from './brains.js';
+import { DEVICE_NAME } from './sync.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
@@ -76,7 +77,20 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
-  sync: v.optional(v.strictObject({ auto: v.optional(v.boolean(), false), remote: v.optional(text), branch: v.optional(text) }), {}),
+  sync: v.optional(
+    v.strictObject({
+      auto: v.optional(v.boolean(), false),
+      remote: v.optional(text),
+      branch: v.optional(text),
+      /** A claim by another device older than this is released and its item runs here, once. */
+      claim_timeout_minutes: v.optional(v.pipe(positive, v.minValue(1, 'at least 1')), 60),
+      /** Pushes tried again after the remote refused one because another device pushed first. */
+      push_retries: v.optional(v.pipe(positiveInt, v.maxValue(50, 'at most 50')), 5),
+    }),
+    {},
+  ),
+  /** This device's name by host name (aos.yaml is shared by every device); AOS_DEVICE overrides, the host name is the default. */
+  devices: v.optional(v.record(v.string(), v.pipe(v.string(), v.regex(DEVICE_NAME, 'a device name of letters, digits, dots, dashes, underscores')))),
   notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),

@@ -5,18 +5,25 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
-import { pendingChanges, childEnv, type Vars } from './read.js';
+import { pendingChanges, childEnv, gitRead, type Vars } from './read.js';
+import { markerChecked, MARKER_GREP } from '../core/sync.js';
+import { UserError } from '../errors.js';
 
 const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
 
 /** simple-git costs ~27 ms to load, so it loads only when something is committed (a no-op tick commits nothing). */
-async function repo(root: string, vars: Vars, who?: Identity): Promise<SimpleGit> {
+export async function repo(root: string, vars: Vars, who?: Identity, opts: { keepMessages?: boolean } = {}): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
   // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
   // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
-  return simpleGit({ baseDir: root, config: ['commit.gpgsign=false', 'core.quotepath=off'], allowEnvironment: ALLOWED_GIT_VARS }).env(
-    childEnv(vars, who),
-  );
+  // keepMessages: `rebase --continue` opens an editor on the message it already has; `true` keeps it as it is.
+  const editor = opts.keepMessages ? { GIT_EDITOR: 'true' } : {};
+  return simpleGit({
+    baseDir: root,
+    config: ['commit.gpgsign=false', 'core.quotepath=off'],
+    allowEnvironment: opts.keepMessages ? [...ALLOWED_GIT_VARS, 'GIT_EDITOR'] : ALLOWED_GIT_VARS,
+    ...(opts.keepMessages ? { unsafe: { allowUnsafeEditor: true } } : {}),
+  }).env({ ...childEnv(vars, who), ...editor });
 }
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
@@ -41,9 +48,26 @@ export async function commit(root: string, vars: Vars, spec: CommitSpec): Promis
   await git.raw(['add', '-A', '--', ...pathspec]);
   const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...pathspec]);
   if (!staged.trim()) return undefined;
+  await refuseConflictMarkers(root, vars, staged.split('\n').filter(markerChecked), 'staged');
   // With paths, only they are committed, whatever else the owner has staged.
   await git.raw(['commit', '-q', '--no-edit', '-m', redact(commitMessage(spec.subject, spec.trailers, spec.body)), '--', ...paths]);
   return (await git.raw(['rev-parse', 'HEAD'])).trim();
+}
+
+/**
+ * A merge that stopped half-way leaves <<<<<<< lines; aos never commits (or pushes) a state file
+ * holding them, so a conflict cannot travel to other devices disguised as content.
+ */
+export async function refuseConflictMarkers(root: string, vars: Vars, paths: string[], where: 'staged' | string): Promise<void> {
+  if (!paths.length) return;
+  const [cached, rev] = where === 'staged' ? [['--cached'], []] : [[], [where]];
+  const out = await gitRead(root, vars, ['grep', '-n', '-I', ...cached, '-E', MARKER_GREP, ...rev, '--', ...paths], { exit1Empty: true });
+  const hits = out.split('\n').filter(Boolean).map((l) => (where === 'staged' ? l : l.slice(where.length + 1)).split(':').slice(0, 2).join(':'));
+  if (!hits.length) return;
+  throw new UserError(
+    `${hits.slice(0, 10).join(', ')}${hits.length > 10 ? ' …' : ''}: merge conflict markers (<<<<<<< / >>>>>>>); aos commits and pushes no state file holding them. ` +
+      'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it.',
+  );
 }
 
 /** git add fails on a path that neither exists nor is tracked (a file a run created and then moved). */

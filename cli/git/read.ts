@@ -23,10 +23,12 @@ export function childEnv(vars: Vars, who?: Identity): Record<string, string> {
   return env;
 }
 
-export function gitRead(root: string, vars: Vars, args: string[]): Promise<string> {
+/** With exit1Empty, an exit code of 1 (git grep: no match; rev-parse -q --verify: no such object) answers ''. */
+export function gitRead(root: string, vars: Vars, args: string[], opts: { exit1Empty?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, env: childEnv(vars), maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new UserError(`git ${args[0]} failed in ${root}: ${String(stderr).trim() || err.message}`));
+      if (err && opts.exit1Empty && err.code === 1 && !String(stderr).trim()) resolve('');
+      else if (err) reject(new UserError(`git ${args[0]} failed in ${root}: ${String(stderr).trim() || err.message}`));
       else resolve(stdout);
     });
   });

@@ -5,6 +5,7 @@ import { ownerIdentity, type Identity } from '../core/commit.js';
 import { findHome } from './find.js';
 import { loadConfig } from './config.js';
 import { DocCache } from './doccache.js';
+import { deviceName } from '../core/sync.js';
 
 export interface Home {
   root: string;
@@ -21,5 +22,5 @@ export async function openHome(env: Env): Promise<Home> {
   const docs = await DocCache.open(root);
   const config = await loadConfig(root, docs);
   loadSecrets(root, config.secrets, env.vars);
-  return { root, config, owner: ownerIdentity(config.owner), device: env.vars.AOS_DEVICE || env.hostname, docs };
+  return { root, config, owner: ownerIdentity(config.owner), device: deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices), docs };
 }

@@ -10,6 +10,7 @@ import { ownerIdentity } from '../core/commit.js';
 import { createExclusive, exists, listNames } from './files.js';
 import { CONFIG_FILE } from './find.js';
 import { initRepo, commit } from '../git/git.js';
+import { deviceName } from '../core/sync.js';
 
 const STARTER_FOLDERS = ['agents', 'memory', 'goals', 'systemd'];
 const STARTER_FILES = [CONFIG_FILE, 'crontab.example', 'inbox/welcome.md'];
@@ -76,7 +77,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
   const sha = await commit(dir, env.vars, {
     who: ownerIdentity(config.owner),
     subject: 'aos init: a new home',
-    trailers: { 'Aos-Kind': 'init', 'Aos-Device': env.vars.AOS_DEVICE || env.hostname },
+    trailers: { 'Aos-Kind': 'init', 'Aos-Device': deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices) },
     paths: files,
   });
   return { root: dir, files, commit: sha };

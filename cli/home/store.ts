@@ -27,7 +27,7 @@ function asItems(r: LoadResult<s.InboxFront>): InboxItem[] {
 
 /** Pending items: inbox/*.md. A file with no front matter at all is a task from the owner. */
 export async function loadInbox(root: string, cache: DocCache): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
-  const r = await loadFolder<s.InboxFront>(root, 'inbox', 'inbox', cache, ['approvals', 'done']);
+  const r = await loadFolder<s.InboxFront>(root, 'inbox', 'inbox', cache, ['approvals', 'done', 'claims']);
   return { ...r, items: asItems(r) };
 }
 

@@ -19,6 +19,7 @@ import { parseDoc } from '../core/parsedoc.js';
 import { APPROVAL_ID } from '../core/approval.js';
 import type { ApprovalFront } from '../core/schemas.js';
 import type { TickReport } from './tick.js';
+import type { TickSync } from './sync.js';
 
 interface Ready {
   agent: Agent;
@@ -28,7 +29,7 @@ interface Ready {
 /** Run at most this many items in one tick, whatever the time budget says. */
 const MAX_RUNS_PER_TICK = 50;
 
-export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number): Promise<void> {
+export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync): Promise<void> {
   const ready = new Map<string, Ready>();
   const roster: RosterEntry[] = agents.map((a) => {
     const { caps, errors } = parseCapabilities(a.front.capabilities);
@@ -91,6 +92,11 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
       continue;
     }
+    const claim = await claims?.claim(next, r.agent);
+    if (claim && !claim.ok) {
+      report.waiting.push({ item: next.id, reason: claim.reason! });
+      continue;
+    }
     let resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
     // An answer is only given to the run that asked: without its record there is no call to answer.
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
@@ -110,6 +116,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         resume,
       }),
     );
+    await claims?.release(next, r.agent);
   }
 }
 

@@ -38,6 +38,8 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   }
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
   if (edits) report.ownerEdits = edits.files;
+  // sync.auto: pull before collecting work, claim each item before it runs, push at the end.
+  const synced = home.config.sync.auto ? await (await import('./sync.js')).startTickSync(home, env, report.problems) : undefined;
 
   const agents = await loadAgents(home.root, home.docs);
   report.problems.push(...agents.problems);
@@ -48,8 +50,9 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
   if (inbox.items.some((i) => i.front.status === 'new' || i.front.status === 'waiting')) {
     const { serve } = await import('./serve.js');
-    await serve(home, env, agents.agents, report, opts.deadline);
+    await serve(home, env, agents.agents, report, opts.deadline, synced);
   }
+  await synced?.push();
   await home.docs.save();
   return report;
 }

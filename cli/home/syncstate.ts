@@ -1,0 +1,113 @@
+// What this device knows about syncing, for aos status: when it last synced (.aos/sync.json, local
+// only), how far it is ahead of and behind the remote as last fetched, and the claims in inbox/claims/.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { parseClaim, type Claim } from '../core/sync.js';
+import { isErrno, listNames, writeAtomic } from './files.js';
+import { gitRead } from '../git/read.js';
+import type { Env } from '../env.js';
+import type { Home } from './home.js';
+
+export const SYNC_STATE_FILE = '.aos/sync.json';
+export const CLAIMS_FOLDER = 'inbox/claims';
+
+export interface SyncState {
+  /** The last sync that reached the remote (a fetch, and a push when there was something to push). */
+  last_sync?: string;
+  remote?: string;
+  branch?: string;
+  /** Why the last attempt failed, if it did. */
+  last_error?: string;
+  last_error_at?: string;
+}
+
+export async function readSyncState(root: string): Promise<SyncState> {
+  try {
+    return JSON.parse(await fs.readFile(join(root, SYNC_STATE_FILE), 'utf8')) as SyncState;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || err instanceof SyntaxError) return {};
+    throw err;
+  }
+}
+
+export async function writeSyncState(root: string, state: SyncState): Promise<void> {
+  await writeAtomic(join(root, SYNC_STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+}
+
+/** Every claim file; an unreadable one is listed with its file so it can be shown and fixed. */
+export async function loadClaims(root: string): Promise<(Claim & { file: string } | { file: string; unreadable: true })[]> {
+  const out: (Claim & { file: string } | { file: string; unreadable: true })[] = [];
+  for (const e of await listNames(join(root, CLAIMS_FOLDER))) {
+    if (!e.isFile || !e.name.endsWith('.md')) continue;
+    const file = `${CLAIMS_FOLDER}/${e.name}`;
+    const claim = parseClaim(await fs.readFile(join(root, file), 'utf8'));
+    out.push(claim ? { ...claim, file } : { file, unreadable: true });
+  }
+  return out;
+}
+
+export async function readClaim(root: string, file: string): Promise<Claim | 'unreadable' | undefined> {
+  try {
+    return parseClaim(await fs.readFile(join(root, file), 'utf8')) ?? 'unreadable';
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+export interface SyncView {
+  device: string;
+  auto: boolean;
+  remote: string | null;
+  branch: string | null;
+  /** Against the remote as last fetched (status does not fetch). */
+  ahead: number | null;
+  behind: number | null;
+  last_sync: string | null;
+  last_error: string | null;
+  /** Claims other devices hold, and whether they are past the timeout. */
+  claims: { item: string; device: string; since: string; stale: boolean }[];
+  /** Claim files that are not claims: their items wait until the file is fixed or deleted. */
+  unreadable_claims: string[];
+}
+
+/** The sync part of aos status: local reads only, no network. */
+export async function syncView(home: Home, env: Env): Promise<SyncView> {
+  const { syncTarget } = await import('../git/sync.js');
+  const t = await syncTarget(home.root, env.vars, home.config.sync);
+  let ahead: number | null = null;
+  let behind: number | null = null;
+  // Never fetched (or an empty remote): no tracking ref, and nothing to count against.
+  if (t && (await gitRead(home.root, env.vars, ['rev-parse', '-q', '--verify', t.ref], { exit1Empty: true })).trim()) {
+    const counts = (await gitRead(home.root, env.vars, ['rev-list', '--left-right', '--count', `HEAD...${t.ref}`])).trim().split(/\s+/);
+    [ahead, behind] = counts.map(Number) as [number, number];
+  }
+  const state = await readSyncState(home.root);
+  const timeout = home.config.sync.claim_timeout_minutes * 60_000;
+  const all = await loadClaims(home.root);
+  const claims = all.flatMap((c) =>
+    'unreadable' in c || c.device === home.device ? [] : [{ item: c.item, device: c.device, since: c.claimed, stale: env.now().getTime() - Date.parse(c.claimed) >= timeout }],
+  );
+  return {
+    device: home.device,
+    auto: home.config.sync.auto,
+    remote: t?.remote ?? null,
+    branch: t?.branch ?? null,
+    ahead,
+    behind,
+    last_sync: state.last_sync ?? null,
+    last_error: state.last_error ? `${state.last_error} (${state.last_error_at})` : null,
+    claims,
+    unreadable_claims: all.filter((c) => 'unreadable' in c).map((c) => c.file),
+  };
+}
+
+export function syncLines(s: SyncView): string[] {
+  if (!s.remote) return [`Sync: no remote${s.auto ? ' — sync.auto is on but there is nothing to sync with (git remote add origin <url>)' : ''} (device ${s.device})`];
+  const pos = s.ahead === null ? 'not fetched yet' : `${s.ahead} ahead, ${s.behind} behind`;
+  const lines = [`Sync: ${s.remote}/${s.branch} as ${s.device}${s.auto ? ' (auto)' : ''}: ${pos}; last sync ${s.last_sync ?? 'never'}`];
+  if (s.last_error) lines.push(`  last attempt failed: ${s.last_error}`);
+  for (const f of s.unreadable_claims) lines.push(`  ${f} is not a readable claim: its item waits until you fix or delete it`);
+  for (const c of s.claims) lines.push(`  ${c.item} claimed by ${c.device} since ${c.since}${c.stale ? ' (stale: the next tick here takes it over)' : ''}`);
+  return lines;
+}
