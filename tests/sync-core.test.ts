@@ -2,7 +2,7 @@
 // which push failures mean "someone pushed first", which add/add clashes are a schedule slot.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { claimPath, claimableName, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameScheduleSlot, type Claim } from '../cli/core/sync.js';
+import { claimPath, claimableName, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameGeneratedItem, type Claim } from '../cli/core/sync.js';
 import { UserError } from '../cli/errors.js';
 
 test('deviceName: AOS_DEVICE, then the devices: map by host, then the host name made safe', () => {
@@ -91,19 +91,27 @@ test('isRejectedPush: a remote that moved on, not a broken remote', () => {
   for (const e of broken) assert.not.ok(isRejectedPush(e), e);
 });
 
-test('sameScheduleSlot: one slot created twice, and nothing else', () => {
+test('sameGeneratedItem: one schedule slot or one day\'s drill created twice, and nothing else', () => {
   const item = (slot: string, extra = '', to = 'chief') => `---\nid: x\nfrom: schedule\nto: ${to}\nkind: schedule\ncreated: 2026-11-21T09:00:0${extra.length % 10}Z\nslot: ${slot}\n---\nReview.${extra}\n`;
   const s = '2026-11-21T09:00:00+00:00';
-  assert.ok(sameScheduleSlot('inbox/20261121T090000-chief-a.md', item(s), item(s, ' (missed)')));
-  assert.not.ok(sameScheduleSlot('inbox/20261121T090000-chief-a.md', item(s), item('2026-11-22T09:00:00+00:00')));
-  assert.not.ok(sameScheduleSlot('inbox/20261121T090000-chief-a.md', item(s), item(s, '', 'coder')));
-  assert.not.ok(sameScheduleSlot('memory/x.md', item(s), item(s)));
-  assert.not.ok(sameScheduleSlot('inbox/done/2026/11/x.md', item(s), item(s)));
-  assert.not.ok(sameScheduleSlot('inbox/x.md', item(s).replace('kind: schedule', 'kind: task'), item(s)));
+  assert.ok(sameGeneratedItem('inbox/20261121T090000-chief-a.md', item(s), item(s, ' (missed)')));
+  assert.not.ok(sameGeneratedItem('inbox/20261121T090000-chief-a.md', item(s), item('2026-11-22T09:00:00+00:00')));
+  assert.not.ok(sameGeneratedItem('inbox/20261121T090000-chief-a.md', item(s), item(s, '', 'coder')));
+  assert.not.ok(sameGeneratedItem('memory/x.md', item(s), item(s)));
+  assert.not.ok(sameGeneratedItem('inbox/done/2026/11/x.md', item(s), item(s)));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', item(s).replace('kind: schedule', 'kind: task'), item(s)));
   // "kind: schedule" in the body does not make an owner's item a schedule item.
   const owner = '---\nfrom: owner\nslot: ' + s + '\nto: chief\n---\nkind: schedule\nfrom: schedule\n';
-  assert.not.ok(sameScheduleSlot('inbox/x.md', owner, item(s)));
-  assert.not.ok(sameScheduleSlot('inbox/x.md', '', item(s)));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', owner, item(s)));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', '', item(s)));
+  // A goal's drill (or re-research) item filed on two devices the same day.
+  const drill = (kind: string, to = 'tutor', from = 'goals') => `---\nid: 20261121-drill-ielts.task2\nfrom: ${from}\nto: ${to}\nkind: ${kind}\ncreated: 2026-11-21T07:0${to.length % 10}:00Z\n---\nDrill due.\n`;
+  assert.ok(sameGeneratedItem('inbox/20261121-drill-ielts.task2.md', drill('drill'), drill('drill')));
+  assert.ok(sameGeneratedItem('inbox/20261121-research-ielts.task2.md', drill('research'), drill('research')));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill'), drill('research')));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill'), drill('drill', 'coder')));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill', 'tutor', 'owner'), drill('drill')));
+  assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill'), item(s)));
 });
 
 test.run();

@@ -427,6 +427,31 @@ test('device names: AOS_DEVICE, else the devices: map by host name; unsafe names
   assert.match(git(a.home, ['log', '-1', '--format=%B']), 'Aos-Device: laptop');
 });
 
+test('a generated item a sync brought back after another device ran it is not run twice: the second copy is dropped', async () => {
+  const { devs } = devices(['laptop', 'desktop']);
+  const [a, b] = devs as [Device, Device];
+  const id = '20261121T090000-chief-slot';
+  const file = `inbox/${id}.md`;
+  const text = `---\nid: ${id}\nfrom: schedule\nto: chief\nkind: schedule\npriority: normal\ncreated: 2026-11-21T09:00:05+00:00\nstatus: new\nslot: 2026-11-21T09:00:00+00:00\n---\nMorning review.\n`;
+  write(a.home, file, text);
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'slot item']);
+  assert.is((await runAsync(a, ['tick'])).code, 0);
+  assert.ok(doneFile(a.home, id), 'the laptop ran it');
+  assert.is(run(b, ['sync']).code, 0);
+  // What a rebase leaves when the desktop created the same slot's item before it saw the laptop's run.
+  write(b.home, file, text);
+  git(b.home, ['add', '-A']);
+  git(b.home, ['commit', '-qm', 'slot item, created here too']);
+  const r = await runAsync(b, ['tick', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.not.ok(existsSync(join(b.home, file)), 'the second copy is gone');
+  assert.is(runRecords(b.home).filter((rec) => rec.includes(`\nitem: ${id}\n`)).length, 1, 'one run, on the laptop');
+  assert.match(read(b.home, logFile()), `Dropped a second copy of ${id}`);
+  assert.match(JSON.stringify(json(r).waiting), 'already handled');
+  assert.is(git(b.home, ['status', '--porcelain']).trim(), '');
+});
+
 test("two devices that created the same schedule slot's item do not conflict: the remote's copy wins; another inbox clash still stops", () => {
   const { devs } = devices(['laptop', 'desktop']);
   const [a, b] = devs as [Device, Device];

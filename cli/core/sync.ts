@@ -117,13 +117,17 @@ export function isRejectedPush(stderr: string): boolean {
 }
 
 /**
- * Two devices that ticked in the same minute may both create the item for one schedule slot (its
- * id comes from the slot, so the path is the same). That add/add conflict is not the owner's: the
+ * Two devices that ticked in the same minute may both create the same generated item: a schedule
+ * slot's (its id comes from the slot) or a goal's drill or re-research item (its id comes from the
+ * day and the skill), so the path is the same. That add/add conflict is not the owner's: the
  * remote's copy wins. Anything else that conflicts is.
  */
-export function sameScheduleSlot(path: string, ours: string, theirs: string): boolean {
+export function sameGeneratedItem(path: string, ours: string, theirs: string): boolean {
   if (!/^inbox\/[^/]+\.md$/.test(path)) return false;
   const field = (text: string, key: string) => new RegExp(`^${key}:\\s*(.+?)\\s*$`, 'm').exec(text.split(/\r?\n---\s*(\r?\n|$)/)[0] ?? '')?.[1];
-  for (const text of [ours, theirs]) if (field(text, 'kind') !== 'schedule' || field(text, 'from') !== 'schedule' || !field(text, 'slot')) return false;
-  return field(ours, 'slot') === field(theirs, 'slot') && field(ours, 'to') === field(theirs, 'to');
+  const generated = (text: string) =>
+    (field(text, 'kind') === 'schedule' && field(text, 'from') === 'schedule' && Boolean(field(text, 'slot'))) ||
+    ((field(text, 'kind') === 'drill' || field(text, 'kind') === 'research') && field(text, 'from') === 'goals');
+  if (!generated(ours) || !generated(theirs)) return false;
+  return field(ours, 'kind') === field(theirs, 'kind') && field(ours, 'slot') === field(theirs, 'slot') && field(ours, 'to') === field(theirs, 'to');
 }

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/commit.js';
-import { isRejectedPush, sameScheduleSlot } from '../core/sync.js';
+import { isRejectedPush, sameGeneratedItem } from '../core/sync.js';
 import { UserError } from '../errors.js';
 import { childEnv, gitRead, type Vars } from './read.js';
 import { repo, refuseConflictMarkers } from './git.js';
@@ -107,7 +107,7 @@ async function everyOneASlot(git: SimpleGit, files: string[]): Promise<boolean> 
   for (const f of files) {
     // A side with no stage is a deletion there (modify/delete): never a slot clash.
     const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => '');
-    if (!sameScheduleSlot(f, await side(2), await side(3))) return false;
+    if (!sameGeneratedItem(f, await side(2), await side(3))) return false;
   }
   return true;
 }

@@ -12,6 +12,7 @@ import { appendLog } from '../home/log.js';
 import { isErrno, writeAtomic } from '../home/files.js';
 import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
 import { loadInbox, type InboxItem } from '../home/store.js';
+import { findDone } from '../home/items.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { gitRead } from '../git/read.js';
 import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
@@ -119,10 +120,31 @@ export class TickSync {
    * refused push fetches; if the remote changed the claim or the item meanwhile, the item is left
    * to whoever did; otherwise the claim is rebased and pushed again.
    */
+  /**
+   * A generated item (a schedule slot's, a drill) created here while another device ran it: the
+   * rebase brings the pending copy back next to the handled one. It is the same item, already done,
+   * so the copy goes (the handled file keeps the text and the result) instead of running twice.
+   */
+  private async dropDuplicate(item: InboxItem, agent: string, handled: string): Promise<ClaimAnswer> {
+    const { home, env } = this;
+    const now = env.now();
+    await fs.rm(join(home.root, item.file));
+    const log = await appendLog(home.root, home.config.owner.timezone, now, { kind: 'claim', agent, ref: item.id, body: `Dropped a second copy of ${item.id}: it was already handled (${handled}); a sync had brought the pending copy back.` });
+    await commit(home.root, env.vars, {
+      who: agentIdentity(agent),
+      subject: `${agent}: drops a second copy of ${item.id} (already handled)`,
+      trailers: { 'Aos-Kind': 'duplicate', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': home.device },
+      paths: [item.file, log],
+    });
+    return { ok: false, reason: `already handled (${handled}); this second copy was removed` };
+  }
+
   async claim(item: InboxItem, agent: string): Promise<ClaimAnswer> {
     if (this.blocked) return { ok: false, reason: this.blocked };
     const { home, env } = this;
     if (!claimableName(item.name)) return { ok: false, reason: 'its file name has control characters, which a claim cannot hold; rename the file' };
+    const handled = await findDone(home.root, item.name);
+    if (handled) return this.dropDuplicate(item, agent, handled);
     const file = claimPath(item.name);
     const now = env.now();
     const existing = await readClaim(home.root, file);
