@@ -237,7 +237,7 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/brief.js'),
     handler: 'brief',
   },
-  { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick, lock', load: () => import('./commands/status.js'), handler: 'status' },
+  { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick and dream, lock, sync', load: () => import('./commands/status.js'), handler: 'status' },
   {
     path: ['mcp'],
     describe: 'an MCP server over stdio: memory, inbox, log, goals, agents and runs for other agent tools (docs/mcp.md)',
