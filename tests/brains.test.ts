@@ -11,7 +11,7 @@ import { AgentSchema } from '../cli/core/schemas.js';
 import { validate } from '../cli/core/validate.js';
 import { ModelError, type ModelTurn } from '../cli/core/transcript.js';
 import { runLoop } from '../cli/model/loop.js';
-import { ROOT, aosAsync, bareEnv, git, read, write } from './helpers.js';
+import { ROOT, aosAsync, bareEnv, git, newHome, read, write } from './helpers.js';
 import { modelHome, addItem, doneFile, runIdOf } from './model-helpers.js';
 
 const NODE = process.execPath;
@@ -255,6 +255,31 @@ test('a brain that cannot run waits with the reason; a bad brain: disables the a
   r = await aosAsync(['doctor', '--home', home], { env: bareEnv() });
   assert.is(r.code, 1);
   assert.match(r.stdout + r.stderr, /agents\/chief\.md:\d+: brain\.profile: expected one of claude, codex, ollama, found "gpt-9"/);
+});
+
+test('provider none, an owner agent with its own brain: the tick files and runs its drills; goal new asks that brain, not a template', async () => {
+  const home = newHome();
+  const brain = `brain:\n  profile: ollama\n  program: ${JSON.stringify([NODE, fixture('brain-echo.mjs')])}\nmodel: llama3.1\n`;
+  write(home, 'agents/tutor.md', read(home, 'agents/tutor.md').replace('capabilities:\n', `${brain}capabilities:\n`));
+  write(home, 'goals/ielts-writing.md', read(home, 'goals/ielts-writing.md').replace('status: paused', 'status: active'));
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'the tutor thinks with a local brain']);
+  const r = await aosAsync(['tick', '--json', '--home', home], { env: bareEnv() });
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const drills = report.scheduled.filter((id: string) => id.includes('-drill-ielts-writing.'));
+  assert.ok(drills.length >= 1, `drills filed: ${r.stdout.slice(0, 500)}`);
+  const done = doneFile(home, drills[0]);
+  assert.ok(done, 'the brain ran the drill');
+  assert.match(read(home, done!), /handled_by: tutor/);
+
+  const before = git(home, ['rev-parse', 'HEAD']);
+  const g = await aosAsync(['goal', 'new', 'Run a 5k under 25 minutes', '--owner', 'tutor', '--home', home], { env: bareEnv() });
+  // brain-echo answers with the prompt itself, which is no skill tree: refused, nothing written.
+  assert.is(g.code, 1, g.stdout);
+  assert.match(g.stderr, /tutor's answer is not a valid goal, so nothing was written/);
+  assert.not.ok(existsSync(join(home, 'goals/run-a-5k-under-25-minutes.md')));
+  assert.is(git(home, ['rev-parse', 'HEAD']), before);
 });
 
 test.run();

@@ -371,22 +371,26 @@ test("an item's id is data: a hostile id never becomes a claim path, and an oddl
   assert.is(head(remote, 'main'), head(a.home));
 });
 
-test('conflict markers are refused: no commit by a tick, no commit or push by sync, doctor names the file', async () => {
+test('conflict markers are refused: a tick and sync hold the file back (the rest goes on), nothing marked is pushed, doctor names it', async () => {
   const { remote, devs } = devices(['laptop']);
   const [a] = devs as [Device];
   const file = 'memory/memory-conventions.md';
   const marked = read(a.home, file) + '\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> 1234567 (other)\n';
   write(a.home, file, marked);
-  const before = head(a.home);
+  write(a.home, 'notes/fine.md', 'A note with nothing wrong.\n');
   const t = await runAsync(a, ['tick']);
-  assert.is(t.code, 1);
-  assert.match(t.stderr, new RegExp(`${file}:\\d+: merge conflict markers`));
-  assert.is(head(a.home), before, 'nothing committed');
+  assert.is(t.code, 1, 'the owner is told');
+  assert.match(t.stderr, new RegExp(`${file}:\\d+`));
+  assert.match(t.stderr, /conflict markers/);
+  assert.match(git(a.home, ['status', '--porcelain']), ` M ${file}`, 'the marked file stays uncommitted, as the owner left it');
+  assert.match(git(a.home, ['show', '--stat', '--format=%s', 'HEAD']), /owner: hand edits \(1 file\)[\s\S]*notes\/fine\.md/);
+  assert.is(read(a.home, file), marked, 'nothing lost');
   const s = run(a, ['sync']);
   assert.is(s.code, 1);
-  assert.match(s.stderr, 'merge conflict markers');
-  assert.is(head(a.home), before);
-  assert.is(head(remote, 'main'), before);
+  assert.match(s.stderr, `not committed: ${file}:`);
+  assert.is(head(remote, 'main'), head(a.home), 'the rest was pushed');
+  assert.not.match(git(remote, ['show', `main:${file}`]), '<<<<<<<');
+  const before = head(a.home);
   const doctor = json(run(a, ['doctor', '--json']));
   assert.ok(doctor.problems.some((p: { file: string; expected: string }) => p.file === file && /conflict markers/.test(p.expected)));
   // Committed behind aos's back (plain git), the markers still never leave this device.
@@ -450,6 +454,19 @@ test('a generated item a sync brought back after another device ran it is not ru
   assert.match(read(b.home, logFile()), `Dropped a second copy of ${id}`);
   assert.match(JSON.stringify(json(r).waiting), 'already handled');
   assert.is(git(b.home, ['status', '--porcelain']).trim(), '');
+  // An owner's item whose file name was used before is new work, not a copy: it runs, and both handled copies stay.
+  for (const text of ['First note.', 'Second note, new work.']) {
+    write(b.home, 'inbox/note.md', `---\nto: chief\n---\n${text}\n`);
+    git(b.home, ['add', '-A']);
+    git(b.home, ['commit', '-qm', 'note']);
+    const t = await runAsync(b, ['tick']);
+    assert.is(t.code, 0, t.stderr);
+    assert.not.ok(existsSync(join(b.home, 'inbox/note.md')), `${text} was run`);
+  }
+  const month = readdirSync(join(b.home, doneFile(b.home, 'note')!, '..'));
+  const notes = month.filter((f) => f.startsWith('note')).map((f) => read(b.home, join(doneFile(b.home, 'note')!, '..', f)));
+  assert.is(notes.length, 2);
+  assert.ok(notes.some((n) => n.includes('First note.')) && notes.some((n) => n.includes('Second note, new work.')));
 });
 
 test("two devices that created the same schedule slot's item do not conflict: the remote's copy wins; another inbox clash still stops", () => {

@@ -37,7 +37,9 @@ export async function dream(args: Args, env: Env): Promise<number> {
     }
     const entries = await gather(home, env, last);
     const { agents } = await loadAgents(home.root, home.docs);
-    const choice = await chooseProvider(home.config, env, home.root, agents.find((a) => a.id === DREAMER)?.front.model);
+    const dreamer = agents.find((a) => a.id === DREAMER);
+    // The dream uses aos.yaml's provider; a brain: agent's model: names the brain's model, not one for that provider.
+    const choice = await chooseProvider(home.config, env, home.root, dreamer?.front.brain ? undefined : dreamer?.front.model);
     const provider = 'provider' in choice ? choice.provider : undefined;
     const plan = await planDream(home, env, entries, provider, env.isTTY && !env.out.json ? (t) => env.out.warn(t) : undefined);
     await home.docs.save();

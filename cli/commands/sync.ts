@@ -1,6 +1,6 @@
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
-import { UserError } from '../errors.js';
+import { UserError, formatProblem } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 
@@ -15,12 +15,14 @@ export async function sync(_args: Args, env: Env): Promise<number> {
   const { SyncConflict } = await import('../git/sync.js');
   try {
     const r = await syncHome(home, env);
-    if (env.out.json) env.out.data({ ...r, device: home.device });
+    if (env.out.json) env.out.data({ ...r, held: r.held.map(formatProblem), device: home.device });
     else {
       if (r.committed.length) env.out.line(`committed your hand edits (${r.committed.length} file${r.committed.length === 1 ? '' : 's'})`);
       env.out.line(`synced with ${r.remote}/${r.branch} as ${home.device}: ${r.pulled} commit(s) pulled, ${r.pushed} pushed${r.retries ? ` (${r.retries} push(es) refused first: another device pushed)` : ''}`);
     }
-    return 0;
+    // Held back: files with conflict markers stay uncommitted here until the owner resolves them.
+    for (const p of r.held) env.out.warn(`not committed: ${formatProblem(p)}`);
+    return r.held.length ? 1 : 0;
   } catch (err) {
     if (!(err instanceof SyncConflict)) throw err;
     if (env.out.json) env.out.data({ conflict: err.files, remote: err.target.remote, branch: err.target.branch, device: home.device });

@@ -42,6 +42,17 @@ export function restoreStyle(text: string, style: TextStyle): string {
   return style.bom ? '\uFEFF' + lines : lines;
 }
 
+/**
+ * Why aos will not write this text into a state file (undefined when it may): a line that starts
+ * like a merge conflict marker would be refused by every commit, so it is refused before writing.
+ */
+export function markerRefusal(what: string, text: string): string | undefined {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const i = lines.findIndex((l) => CONFLICT.test(l));
+  if (i < 0) return undefined;
+  return `${what}: line ${i + 1} starts with ${JSON.stringify(lines[i]!.slice(0, 7))}, which git and aos read as a merge conflict marker, and aos commits no state file holding one; indent that line by a space`;
+}
+
 export function findConflictMarker(file: string, text: string): Problem | undefined {
   const lines = text.split('\n');
   const i = lines.findIndex((l) => CONFLICT.test(l));

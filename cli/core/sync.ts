@@ -116,6 +116,11 @@ export function isRejectedPush(stderr: string): boolean {
   return /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(stderr);
 }
 
+/** Items aos files under ids it derives (a schedule slot, a goal's drill day): the only ones two devices can both create. */
+export function isGeneratedItem(f: { from?: string; kind?: string; slot?: string }): boolean {
+  return (f.from === 'schedule' && f.kind === 'schedule' && Boolean(f.slot)) || (f.from === 'goals' && (f.kind === 'drill' || f.kind === 'research'));
+}
+
 /**
  * Two devices that ticked in the same minute may both create the same generated item: a schedule
  * slot's (its id comes from the slot) or a goal's drill or re-research item (its id comes from the
@@ -125,9 +130,7 @@ export function isRejectedPush(stderr: string): boolean {
 export function sameGeneratedItem(path: string, ours: string, theirs: string): boolean {
   if (!/^inbox\/[^/]+\.md$/.test(path)) return false;
   const field = (text: string, key: string) => new RegExp(`^${key}:\\s*(.+?)\\s*$`, 'm').exec(text.split(/\r?\n---\s*(\r?\n|$)/)[0] ?? '')?.[1];
-  const generated = (text: string) =>
-    (field(text, 'kind') === 'schedule' && field(text, 'from') === 'schedule' && Boolean(field(text, 'slot'))) ||
-    ((field(text, 'kind') === 'drill' || field(text, 'kind') === 'research') && field(text, 'from') === 'goals');
+  const generated = (text: string) => isGeneratedItem({ from: field(text, 'from'), kind: field(text, 'kind'), slot: field(text, 'slot') });
   if (!generated(ours) || !generated(theirs)) return false;
   return field(ours, 'kind') === field(theirs, 'kind') && field(ours, 'slot') === field(theirs, 'slot') && field(ours, 'to') === field(theirs, 'to');
 }

@@ -1,13 +1,14 @@
 // Every git change goes through here (quick reads are in read.ts). Identity is always explicit, so
 // commits work under cron's bare environment and on a machine with no git config.
 import { redact } from '../home/secrets.js';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { commitMessage, type Identity } from '../core/commit.js';
 import { pendingChanges, childEnv, gitRead, type Vars } from './read.js';
 import { markerChecked, MARKER_GREP } from '../core/sync.js';
-import { UserError } from '../errors.js';
+import { UserError, type Problem } from '../errors.js';
+import { findConflictMarker } from '../core/frontmatter.js';
 
 const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
 
@@ -81,21 +82,33 @@ async function presentOrTracked(git: SimpleGit, root: string, paths: string[]): 
 
 /**
  * The owner's edits since the last commit become the owner's own commit, before any agent commit,
- * so `git log` keeps human and agent changes apart.
+ * so `git log` keeps human and agent changes apart. A file holding conflict markers (a merge the
+ * owner left half-done) is held back, uncommitted and reported, so the rest of the work goes on.
  */
-export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string): Promise<{ sha: string; files: string[] } | undefined> {
-  const files = await pendingChanges(root, vars);
-  if (!files.length) return undefined;
+export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
+  const pending = await pendingChanges(root, vars);
+  if (!pending.length) return undefined;
+  const held: Problem[] = [];
+  for (const f of pending.filter(markerChecked)) {
+    const text = await fs.readFile(join(root, f), 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'EISDIR') return '';
+      throw err;
+    });
+    const marker = findConflictMarker(f, text);
+    if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved` });
+  }
+  const files = pending.filter((f) => !held.some((h) => h.file === f));
+  if (!files.length) return { files, held };
   const listed = files.slice(0, 30).map((f) => `- ${f}`).join('\n') + (files.length > 30 ? `\n- … and ${files.length - 30} more` : '');
   const sha = await commit(root, vars, {
     who: owner,
     subject: `owner: hand edits (${files.length} file${files.length === 1 ? '' : 's'})`,
     body: listed,
     trailers: { 'Aos-Kind': 'owner-edit', 'Aos-Device': device },
+    ...(held.length ? { paths: files } : {}),
   });
-  return sha ? { sha, files } : undefined;
+  return { sha, files: sha ? files : [], held };
 }
-
 
 /** A scratch checkout of one commit, sharing this repository's objects (for replays). */
 export async function addWorktree(root: string, vars: Vars, dir: string, commitish: string): Promise<void> {

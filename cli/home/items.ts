@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { itemId } from '../core/ids.js';
 import { renderItem, type NewItem } from '../core/inbox.js';
-import { setFrontMatterFields } from '../core/frontmatter.js';
+import { markerRefusal, setFrontMatterFields } from '../core/frontmatter.js';
+import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
 import { doneFolders } from './store.js';
@@ -11,6 +12,8 @@ import { redact } from './secrets.js';
 
 /** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
 export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id'>, at = env.now()): Promise<{ id: string; file: string }> {
+  const refusal = markerRefusal('the text', item.text);
+  if (refusal) throw new UserError(`${refusal}; nothing was added`);
   for (let attempt = 0; ; attempt++) {
     const id = itemId(at, env.randomBytes(4));
     const file = `inbox/${id}.md`;

@@ -68,11 +68,12 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
   const result: BriefResult = { facts, suggestions: ideas, text: plain };
   const writer = home.config.default_agent;
 
-  if (home.config.model.provider !== 'none') {
-    const { agents } = await loadAgents(home.root, home.docs);
-    const agent = agents.find((a) => a.id === writer);
-    const { chooseProvider } = await import('../model/provider.js');
-    const choice = await chooseProvider(home.config, env, home.root, agent?.front.model);
+  const agent = (await loadAgents(home.root, home.docs)).agents.find((a) => a.id === writer);
+  if (home.config.model.provider !== 'none' || agent?.front.brain) {
+    // The coordinator writes with its own brain: (a CLI brain) when it has one, else aos.yaml's model.
+    const choice = agent
+      ? await (await import('../model/brains.js')).agentProvider(home, env, agent)
+      : await (await import('../model/provider.js')).chooseProvider(home.config, env, home.root);
     if ('missing' in choice) result.fallback = choice.missing;
     else {
       try {

@@ -37,14 +37,17 @@ function lastFiled(names: string[], key: string): string | undefined {
 }
 
 /**
- * Files drill and re-research items for active goals whose owner is an active agent. Without a
- * model nothing is filed: no agent could take the work, and `aos goal due` and the brief show it.
+ * Files drill and re-research items for active goals whose owner is an active agent that can think
+ * (aos.yaml's model, or its own brain:). Otherwise nothing is filed: no agent could take the work,
+ * and `aos goal due` and the brief show it.
  */
 export async function fileGoalItems(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<string[]> {
-  if (home.config.model.provider === 'none') return [];
+  // Only agents that can think take drills: with provider none, those with their own brain:.
+  const thinking = agents.filter((a) => a.front.status === 'active' && (home.config.model.provider !== 'none' || a.front.brain));
+  if (!thinking.length) return [];
   const { goals, problems: bad } = await readGoals(home);
   problems.push(...bad);
-  const owners = new Set(agents.filter((a) => a.front.status === 'active').map((a) => a.id));
+  const owners = new Set(thinking.map((a) => a.id));
   const active = goals.filter((g) => g.front.status === 'active' && owners.has(g.front.owner));
   if (!active.length) return [];
   problems.push(...cadenceProblems(active));

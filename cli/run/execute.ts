@@ -16,7 +16,7 @@ import type { Agent, InboxItem } from '../home/store.js';
 import { loadMemories } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
 import { donePath, finishItem, updateItem } from '../home/items.js';
-import { isErrno, writeAtomic } from '../home/files.js';
+import { exists, isErrno, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
 import { redact } from '../home/secrets.js';
 import { offeredTools, runTool } from '../tools/registry.js';
@@ -282,6 +282,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     outcome = 'done';
     text = end.answer;
     itemFile = donePath(item.name, localTime(ended, tz).date);
+    // A file name used again (an owner's inbox/note.md) is new work: the earlier handled copy stays.
+    if (await exists(join(home.root, itemFile))) itemFile = donePath(`${item.name}.${run}`, localTime(ended, tz).date);
     touched.add(itemFile);
     await saveTouched();
     await finishItem(home.root, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);

@@ -56,11 +56,12 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
   let text: string;
   let usage: Usage | undefined;
   let model: string | undefined;
-  if (opts.template || home.config.model.provider === 'none') {
+  // The owner agent thinks with its own brain: (a CLI brain) when it has one, else aos.yaml's model.
+  if (opts.template || (home.config.model.provider === 'none' && !agent.front.brain)) {
     text = goalTemplate(base);
   } else {
-    const { chooseProvider } = await import('../model/provider.js');
-    const choice = await chooseProvider(home.config, env, home.root, agent.front.model);
+    const { agentProvider } = await import('../model/brains.js');
+    const choice = await agentProvider(home, env, agent);
     if ('missing' in choice) throw new UserError(`cannot research the goal: ${choice.missing} (or add --template for a goal to fill in by hand)`);
     const answer = await askOnce(home, env, choice.provider, { stable: agent.body.trim(), dynamic: `Today: ${base.created}. Owner: ${home.config.owner.name}.` }, researchPrompt(base), RESEARCH_BUDGET_MS).catch((err: unknown) => {
       throw err instanceof UserError ? new UserError(`${err.message}; nothing was written`) : err;

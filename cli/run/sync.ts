@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { agentIdentity } from '../core/commit.js';
-import { claimPath, claimableName, judgeClaim, renderClaim } from '../core/sync.js';
+import { claimPath, claimableName, isGeneratedItem, judgeClaim, renderClaim } from '../core/sync.js';
 import { localTime } from '../core/time.js';
 import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
@@ -33,7 +33,7 @@ async function target(home: Home, env: Env): Promise<SyncTarget | undefined> {
 }
 
 /** `aos sync`: the owner's pending edits become their commit, then fetch, rebase, push. */
-export async function syncHome(home: Home, env: Env): Promise<SyncResult & { committed: string[] }> {
+export async function syncHome(home: Home, env: Env): Promise<SyncResult & { committed: string[]; held: Problem[] }> {
   const t = await target(home, env);
   if (!t) {
     throw new UserError(
@@ -45,7 +45,7 @@ export async function syncHome(home: Home, env: Env): Promise<SyncResult & { com
   try {
     const r = await syncRepo(home.root, env.vars, home.owner, t, home.config.sync.push_retries);
     await remember(home, env, t);
-    return { ...r, committed: edits?.files ?? [] };
+    return { ...r, committed: edits?.files ?? [], held: edits?.held ?? [] };
   } catch (err) {
     await remember(home, env, t, err);
     throw err;
@@ -143,7 +143,7 @@ export class TickSync {
     if (this.blocked) return { ok: false, reason: this.blocked };
     const { home, env } = this;
     if (!claimableName(item.name)) return { ok: false, reason: 'its file name has control characters, which a claim cannot hold; rename the file' };
-    const handled = await findDone(home.root, item.name);
+    const handled = isGeneratedItem(item.front) ? await findDone(home.root, item.name) : undefined;
     if (handled) return this.dropDuplicate(item, agent, handled);
     const file = claimPath(item.name);
     const now = env.now();

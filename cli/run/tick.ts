@@ -37,7 +37,10 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     report.recovered = rec.notes;
   }
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
-  if (edits) report.ownerEdits = edits.files;
+  if (edits) {
+    report.ownerEdits = edits.files;
+    report.problems.push(...edits.held);
+  }
   // sync.auto: pull before collecting work, claim each item before it runs, push at the end.
   const synced = home.config.sync.auto ? await (await import('./sync.js')).startTickSync(home, env, report.problems) : undefined;
 

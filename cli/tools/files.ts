@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
 import { isErrno, writeAtomic } from '../home/files.js';
 import { redact } from '../home/secrets.js';
+import { markerRefusal } from '../core/frontmatter.js';
+import { markerChecked } from '../core/sync.js';
 import type { Tool } from './registry.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
@@ -121,6 +123,8 @@ export const writeFileTool: Tool<{ path: string; content: string }> = {
   offered: (caps) => hasGrant(caps, 'write'),
   async run({ path, content }, ctx) {
     const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });
+    const marker = markerChecked(rel) ? markerRefusal('content', content) : undefined;
+    if (marker) throw new ToolError(`refused: ${marker}`);
     await touch(ctx, rel);
     await writeAtomic(join(ctx.home.root, rel), redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;

@@ -4,6 +4,7 @@ import { checkDelegate, checkMessage, checkSimple, delegateLimits, type Capabili
 import { DOC_TYPES } from '../core/searchdocs.js';
 import { AGENT_ID } from '../core/ids.js';
 import { localTime } from '../core/time.js';
+import { markerRefusal } from '../core/frontmatter.js';
 import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
 import { loadAgents } from '../home/store.js';
@@ -65,6 +66,8 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
   offered: hasDelegate,
   async run({ to, task }, ctx) {
     if (to === ctx.agent.id) throw new ToolError('refused: an agent cannot delegate to itself');
+    const marker = markerRefusal('task', task);
+    if (marker) throw new ToolError(`refused: ${marker}`);
     const verdict = checkDelegate(ctx.agent.caps, to, ctx.item.chain, ctx.item.children.length + ctx.children.length);
     if (!verdict.allowed) {
       if (verdict.reason.startsWith('delegation loop')) {
@@ -100,6 +103,8 @@ export const sendMessageTool: Tool<{ to: string; text: string }> = {
   offered: (caps) => caps.some((c) => (c.kind === 'inbox' && c.actions.includes('write')) || (c.kind === 'agent' && c.actions.includes('message'))),
   async run({ to, text }, ctx) {
     if (to === ctx.agent.id) throw new ToolError('refused: a message to yourself is a note (use the note tool)');
+    const marker = markerRefusal('text', text);
+    if (marker) throw new ToolError(`refused: ${marker}`);
     const verdict = checkMessage(ctx.agent.caps, to);
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
     const now = ctx.env.now();
