@@ -114,7 +114,7 @@ function drillText(goal: Goal, due: Due): string {
     s.drill,
     '',
     `Cadence ${s.cadence}; ${due.reason}. Current ${s.current}, target ${s.target} (baseline ${s.baseline}).`,
-    `Send the owner this drill, with fresh material. A score the owner reports is recorded with the log_progress tool (goal ${goal.name}, skill ${s.id}) or by the owner with: aos goal log ${goal.name} ${s.id} <value> --note "…"`,
+    `Send the owner this drill, with fresh material. A score the owner reports is recorded with the log_progress tool (or goal_log over aos mcp; goal ${goal.name}, skill ${s.id}) or by the owner with: aos goal log ${goal.name} ${s.id} <value> --note "…"`,
   ].join('\n');
 }
 
