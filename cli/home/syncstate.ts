@@ -72,9 +72,19 @@ export interface SyncView {
 }
 
 /** The sync part of aos status: local reads only, no network. */
+/** false when .git/config names no remote at all (most homes): status then spawns no git for sync. */
+async function mayHaveRemote(root: string): Promise<boolean> {
+  try {
+    return /^\s*\[remote\s+"/m.test(await fs.readFile(join(root, '.git', 'config'), 'utf8'));
+  } catch (err) {
+    // .git is a file (a worktree, a submodule): git knows where the config is.
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return true;
+    throw err;
+  }
+}
+
 export async function syncView(home: Home, env: Env): Promise<SyncView> {
-  const { syncTarget } = await import('../git/sync.js');
-  const t = await syncTarget(home.root, env.vars, home.config.sync);
+  const t = (await mayHaveRemote(home.root)) ? await (await import('../git/sync.js')).syncTarget(home.root, env.vars, home.config.sync) : undefined;
   let ahead: number | null = null;
   let behind: number | null = null;
   // Never fetched (or an empty remote): no tracking ref, and nothing to count against.
