@@ -2,7 +2,7 @@
 // which push failures mean "someone pushed first", which add/add clashes are a schedule slot.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { claimPath, claimableName, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameGeneratedItem, type Claim } from '../cli/core/sync.js';
+import { claimPath, claimableName, deviceName, isRejectedPush, judgeClaim, markerChecked, parseClaim, renderClaim, sameGeneratedItem, settleClash, type Claim } from '../cli/core/sync.js';
 import { UserError } from '../cli/errors.js';
 
 test('deviceName: AOS_DEVICE, then the devices: map by host, then the host name made safe', () => {
@@ -112,6 +112,25 @@ test('sameGeneratedItem: one schedule slot or one day\'s drill created twice, an
   assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill'), drill('drill', 'coder')));
   assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill', 'tutor', 'owner'), drill('drill')));
   assert.not.ok(sameGeneratedItem('inbox/x.md', drill('drill'), item(s)));
+});
+
+
+test('settleClash: a generated item keeps the remote copy; two handled copies of one item are both kept; anything else is the owner\'s', () => {
+  const slot = `---\nfrom: schedule\nto: chief\nkind: schedule\nslot: 2026-11-21T09:00:00+00:00\n---\nReview.\n`;
+  assert.equal(settleClash('inbox/20261121T090000-chief-a.md', slot, slot), { keepRemote: true });
+  const handled = (run: string) => `---\nid: x\nstatus: done\nhandled_by: chief\nrun: ${run}\n---\nDo it.\n\n## Result\n\nDone on ${run}.\n`;
+  const remote = handled('r-20261121T100000-aaaa');
+  const local = handled('r-20261121T093000-bbbb');
+  assert.equal(settleClash('inbox/done/2026/11/x.md', remote, local), {
+    keepRemote: true,
+    alsoWrite: { path: 'inbox/done/2026/11/x.r-20261121T093000-bbbb.md', text: local },
+  });
+  // A run id is data: anything but letters, digits and dashes never reaches the path.
+  assert.is(settleClash('inbox/done/2026/11/x.md', remote, handled('../../../agents/chief'))!.alsoWrite!.path, 'inbox/done/2026/11/x.local.md');
+  assert.is(settleClash('inbox/done/2026/11/x.md', remote, ''), undefined, 'a deletion on one side is the owner\'s');
+  assert.is(settleClash('inbox/done/x.md', remote, local), undefined);
+  assert.is(settleClash('memory/x.md', remote, local), undefined);
+  assert.is(settleClash('inbox/x.md', remote, local), undefined);
 });
 
 test.run();

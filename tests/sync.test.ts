@@ -311,6 +311,39 @@ test('claims: a fresh claim by another device is left alone, a stale one is rele
   assert.ok(doc.problems.some((p: { file: string }) => p.file === `inbox/claims/${damaged}.md`));
 });
 
+test('a device that finishes after its stale claim was taken over syncs without the owner: both handled copies are kept', async () => {
+  const { remote, devs } = devices(['laptop', 'desktop'], '\n  claim_timeout_minutes: 30');
+  const [a, b] = devs as [Device, Device];
+  const id = addItem(a.home, 'A long job.', 'chief');
+  write(a.home, `inbox/claims/${id}.md`, claimText(id, 'laptop', new Date(Date.now() - 2 * 3600_000)));
+  git(a.home, ['add', '-A']);
+  git(a.home, ['commit', '-qm', 'the laptop claimed it, then slept']);
+  git(a.home, ['push', '-q', 'origin', 'main']);
+  assert.is(run(b, ['sync']).code, 0);
+  const tb = await runAsync(b, ['tick']);
+  assert.is(tb.code, 0, tb.stderr);
+  const path = doneFile(b.home, id)!;
+  assert.ok(path, 'the desktop took it over and ran it');
+  // The laptop wakes and finishes its run before it hears of that (a tick without sync stands in for the rest of its run).
+  write(a.home, 'aos.yaml', read(a.home, 'aos.yaml').replace('auto: true', 'auto: false'));
+  git(a.home, ['commit', '-qam', 'offline']);
+  assert.is((await runAsync(a, ['tick'])).code, 0);
+  assert.ok(doneFile(a.home, id));
+  write(a.home, 'aos.yaml', read(a.home, 'aos.yaml').replace('auto: false', 'auto: true'));
+  git(a.home, ['commit', '-qam', 'online']);
+  const s = run(a, ['sync']);
+  assert.is(s.code, 0, s.stderr);
+  assert.is(head(remote, 'main'), head(a.home));
+  const month = join(a.home, path, '..');
+  const copies = readdirSync(month).filter((f) => f.startsWith(id));
+  assert.is(copies.length, 2, copies.join(', '));
+  const laptopRun = /^run: (\S+)/m.exec(readFileSync(join(month, copies.find((f) => f !== `${id}.md`)!), 'utf8'))![1]!;
+  assert.ok(copies.includes(`${id}.${laptopRun}.md`), 'the late copy is named by its run');
+  assert.is(runRecords(a.home).filter((r) => r.includes(`\nitem: ${id}\n`)).length, 2, 'both runs are on record');
+  for (const f of copies) assert.not.match(readFileSync(join(month, f), 'utf8'), /^<{7}/m, `${f} holds no markers`);
+  assert.is(git(a.home, ['status', '--porcelain']), '');
+});
+
 test('a device killed mid-run keeps its claim: the other device leaves the item, the killed one finishes it after recovery', async () => {
   const dir = tempDir('aos-gate-');
   const flag = join(dir, 'hang');

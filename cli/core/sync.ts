@@ -134,3 +134,16 @@ export function sameGeneratedItem(path: string, ours: string, theirs: string): b
   if (!generated(ours) || !generated(theirs)) return false;
   return field(ours, 'kind') === field(theirs, 'kind') && field(ours, 'slot') === field(theirs, 'slot') && field(ours, 'to') === field(theirs, 'to');
 }
+
+/**
+ * How a rebase may settle one conflicted file without the owner, or undefined when it is theirs to
+ * resolve. The remote's copy always stays at the path. Two handled copies of one item (a device
+ * that finished after its stale claim was taken over, and the device that took it) are both
+ * results of real runs: the local one is kept beside it, named by its run.
+ */
+export function settleClash(path: string, remote: string, local: string): { keepRemote: true; alsoWrite?: { path: string; text: string } } | undefined {
+  if (sameGeneratedItem(path, remote, local)) return { keepRemote: true };
+  if (!/^inbox\/done\/\d{4}\/\d{2}\/[^/]+\.md$/.test(path) || !remote || !local) return undefined;
+  const run = /^run:\s*["']?([A-Za-z0-9-]{1,60})/m.exec(local.split(/\r?\n---\s*(\r?\n|$)/)[0] ?? '')?.[1] ?? 'local';
+  return { keepRemote: true, alsoWrite: { path: `${path.slice(0, -3)}.${run}.md`, text: local } };
+}

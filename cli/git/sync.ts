@@ -3,11 +3,11 @@
 // is never committed: the rebase is aborted, so local commits and files are exactly as before, and
 // the owner is told which files to resolve and how.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/commit.js';
-import { isRejectedPush, sameGeneratedItem } from '../core/sync.js';
+import { isRejectedPush, settleClash } from '../core/sync.js';
 import { UserError } from '../errors.js';
 import { childEnv, gitRead, type Vars } from './read.js';
 import { repo, refuseConflictMarkers } from './git.js';
@@ -90,10 +90,12 @@ export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): P
       const stopped = existsSync(join(root, '.git/rebase-merge')) || existsSync(join(root, '.git/rebase-apply'));
       if (!stopped) throw new UserError(`sync: cannot rebase onto ${t.remote}/${t.branch}: ${firstLine(err)}`);
       const files = (await git.raw(['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-      if (files.length && (await everyOneASlot(git, files))) {
-        // During a rebase, stage 2 is the remote's side: its copy of the slot's item wins.
+      const settled = files.length ? await settleAll(root, git, files) : undefined;
+      if (settled) {
+        // During a rebase, stage 2 is the remote's side: its copy stays at the path.
         await git.raw(['checkout', '--ours', '--', ...files]);
-        await git.raw(['add', '--', ...files]);
+        for (const extra of settled) await writeFile(join(root, extra.path), extra.text, { flag: 'wx' });
+        await git.raw(['add', '--', ...files, ...settled.map((e) => e.path)]);
         resolved = true;
         continue;
       }
@@ -103,13 +105,20 @@ export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): P
   }
 }
 
-async function everyOneASlot(git: SimpleGit, files: string[]): Promise<boolean> {
+/** The extra files that settle every conflicted file, or undefined when any one is the owner's to resolve. */
+async function settleAll(root: string, git: SimpleGit, files: string[]): Promise<{ path: string; text: string }[] | undefined> {
+  const extra: { path: string; text: string }[] = [];
   for (const f of files) {
-    // A side with no stage is a deletion there (modify/delete): never a slot clash.
+    // A side with no stage is a deletion there (modify/delete): never settled here.
     const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => '');
-    if (!sameGeneratedItem(f, await side(2), await side(3))) return false;
+    const how = settleClash(f, await side(2), await side(3));
+    if (!how) return undefined;
+    if (how.alsoWrite) {
+      if (existsSync(join(root, how.alsoWrite.path))) return undefined;
+      extra.push(how.alsoWrite);
+    }
   }
-  return true;
+  return extra;
 }
 
 /** Pushes HEAD to the remote branch; false when the remote moved on first (another device pushed). */
