@@ -3,6 +3,7 @@
 import { MEMORY_TYPES } from './schemas.js';
 import type { LogEntry } from './logfmt.js';
 import { INDEX_MAX_LINE, INDEX_MAX_LINES, INDEX_MAX_BYTES, indexedSlugs, indexLine, parseIndex } from './memindex.js';
+import { SLUG } from './ids.js';
 
 export interface Topic {
   slug: string;
@@ -64,7 +65,6 @@ export function chunkEntries(entries: readonly LogEntry[], maxChars: number): Lo
   return chunks;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 function str(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '';

@@ -1,6 +1,8 @@
 import { stamp } from './time.js';
 
 export const AGENT_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** A file name without .md for memory topics, goals and skills: lowercase letters, digits, dashes. */
+export const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 

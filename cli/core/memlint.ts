@@ -6,9 +6,10 @@ import type { MemoryFront } from './schemas.js';
 import { checkMemoryIndex, INDEX_FILE } from './checks.js';
 import { findConflictMarker } from './frontmatter.js';
 import { parseIndex, type IndexLine } from './memindex.js';
+import { SLUG } from './ids.js';
 
 /** The shape of a topic file name (schemas.ts uses the same for supersedes and superseded_by). */
-export const TOPIC_SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
+export const TOPIC_SLUG = SLUG;
 
 export function topicFile(slug: string): string {
   return `memory/${slug}.md`;

@@ -4,12 +4,12 @@ import * as v from 'valibot';
 
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
 const texts = v.array(text);
-import { AGENT_ID } from './ids.js';
+import { AGENT_ID, SLUG } from './ids.js';
 import { LOCK_STALE_MINUTES } from './lock.js';
 import { BrainSchema } from './brains.js';
 import { DEVICE_NAME } from './sync.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
-const slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a file name without .md (lowercase, digits, dashes)'));
+const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
 const dateTime = v.pipe(
   v.string(),

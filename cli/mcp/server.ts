@@ -12,7 +12,7 @@ import { parseCapabilities } from '../core/capabilities.js';
 import { parsePolicy } from '../core/policy.js';
 import * as access from '../core/mcpscope.js';
 import type { Scope } from '../core/mcpscope.js';
-import { AGENT_ID } from '../core/ids.js';
+import { AGENT_ID, SLUG } from '../core/ids.js';
 import { DOC_TYPES } from '../core/searchdocs.js';
 import { INDEX_FILE } from '../core/checks.js';
 import { TOPIC_SLUG, topicFile } from '../core/memlint.js';
@@ -316,8 +316,8 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
       description:
         "Record a practice result, as `aos goal log` does: sets the skill's current value and last_practiced, adds a line to the goal's History and to the daily log. skill \"metric\" sets the goal's metric. Committed at once. An agent needs goal:<slug>:write.",
       inputSchema: {
-        goal: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a goal file name without .md, e.g. ielts-writing'),
-        skill: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a skill id, or "metric"'),
+        goal: z.string().regex(SLUG, 'a goal file name without .md, e.g. ielts-writing'),
+        skill: z.string().regex(SLUG, 'a skill id, or "metric"'),
         value: z.number().finite(),
         note: z.string().max(300).optional().describe('one line: the main weakness, or what went well'),
       },

@@ -16,6 +16,7 @@ import { createExclusive, isErrno } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner } from '../home/ownercommit.js';
 import { askOnce } from './ask.js';
+import { SLUG } from '../core/ids.js';
 
 export interface GoalNewOptions {
   title: string;
@@ -43,7 +44,7 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
   if (!title) throw new UsageError('a goal needs a title: aos goal new "IELTS writing 7 to 8.5"');
   if (opts.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.deadline)) throw new UsageError(`--deadline: expected a date like 2027-03-01, found ${JSON.stringify(opts.deadline)}`);
   const slug = opts.slug ?? slugify(title);
-  if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug)) throw new UsageError(`--slug: expected lowercase letters, digits and dashes, found ${JSON.stringify(slug)}`);
+  if (!SLUG.test(slug)) throw new UsageError(`--slug: expected lowercase letters, digits and dashes, found ${JSON.stringify(slug)}`);
   const file = `goals/${slug}.md`;
   const ownerId = opts.owner ?? home.config.default_agent;
   const { agents } = await loadAgents(home.root, home.docs);

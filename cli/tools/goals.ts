@@ -6,8 +6,9 @@ import { agentIdentity } from '../core/commit.js';
 import { UserError } from '../errors.js';
 import type { Tool } from './registry.js';
 import { ToolError, touch } from './context.js';
+import { SLUG } from '../core/ids.js';
 
-const id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lowercase letters, digits and dashes'));
+const id = v.pipe(v.string(), v.regex(SLUG, 'lowercase letters, digits and dashes'));
 
 export const logProgressTool: Tool<{ goal: string; skill: string; value: number; note?: string }> = {
   def: {
