@@ -2,7 +2,7 @@
 import type { Args } from '../dispatch.js';
 import type { Env } from '../env.js';
 import { openHome } from '../home/home.js';
-import { brief as writeBrief } from '../run/brief.js';
+import { brief as writeBrief } from '../flows/brief.js';
 
 export async function brief(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);

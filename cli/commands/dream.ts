@@ -5,7 +5,7 @@ import { acquireLock } from '../home/lock.js';
 import { loadAgents } from '../home/store.js';
 import { commitOwnerEdits } from '../git/git.js';
 import { chooseProvider } from '../model/provider.js';
-import { applyDream, describeOp, gather, lastDream, notDue, planDream, DREAMER, type DreamPlan } from '../run/dream.js';
+import { applyDream, describeOp, gather, lastDream, notDue, planDream, DREAMER, type DreamPlan } from '../flows/dream.js';
 
 function report(plan: DreamPlan): string[] {
   return [

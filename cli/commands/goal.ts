@@ -17,7 +17,7 @@ function pct(x: number | null): string {
 
 export async function create(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const { newGoal } = await import('../run/goalnew.js');
+  const { newGoal } = await import('../flows/goalnew.js');
   const r = await newGoal(home, env, {
     title: ((args.title as string[] | undefined) ?? []).join(' '),
     owner: args.owner as string | undefined,
@@ -102,7 +102,7 @@ export async function show(args: Args, env: Env): Promise<void> {
 
 export async function log(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const { logProgress } = await import('../run/goallog.js');
+  const { logProgress } = await import('../flows/goallog.js');
   const r = await logProgress(
     home,
     env,

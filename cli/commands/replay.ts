@@ -16,8 +16,8 @@ import { gitRead } from '../git/read.js';
 import { addWorktree, removeWorktree } from '../git/git.js';
 import { createReplayProvider } from '../model/replay.js';
 import { chooseProvider } from '../model/provider.js';
-import { executeRun } from '../run/execute.js';
-import { findRecord, readRecord } from '../run/records.js';
+import { executeRun } from '../flows/execute.js';
+import { findRecord, readRecord } from '../home/records.js';
 
 export async function replay(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);

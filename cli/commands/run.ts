@@ -12,9 +12,9 @@ import { createItem } from '../home/items.js';
 import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { agentProvider } from '../model/brains.js';
-import { executeRun, spentToday } from '../run/execute.js';
-import { overBudget } from '../run/serve.js';
-import { recover } from '../run/recover.js';
+import { executeRun, spentToday } from '../flows/execute.js';
+import { overBudget } from '../flows/serve.js';
+import { recover } from '../flows/recover.js';
 
 export async function run(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);

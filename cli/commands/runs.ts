@@ -3,7 +3,7 @@ import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { localTime, resolveSince } from '../core/time.js';
 import { openHome } from '../home/home.js';
-import { recentRuns } from '../run/records.js';
+import { recentRuns } from '../home/records.js';
 import { table, truncate } from '../output.js';
 
 export async function runs(args: Args, env: Env): Promise<void> {

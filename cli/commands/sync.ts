@@ -11,7 +11,7 @@ export async function sync(_args: Args, env: Env): Promise<number> {
     const h = got.heldBy;
     throw new UserError(`another aos is working in this home${h ? ` (${h.command}, pid ${h.pid} on ${h.host} since ${h.started})` : ''}; nothing was synced, try again when it is done`);
   }
-  const { syncHome } = await import('../run/sync.js');
+  const { syncHome } = await import('../flows/sync.js');
   const { SyncConflict } = await import('../git/sync.js');
   try {
     const r = await syncHome(home, env);

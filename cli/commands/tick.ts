@@ -4,7 +4,7 @@ import { formatProblem } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 import { notify } from '../home/notify.js';
-import { tick as runTick, type TickReport } from '../run/tick.js';
+import { tick as runTick, type TickReport } from '../flows/tick.js';
 
 function summary(r: TickReport): string[] {
   const lines: string[] = [];

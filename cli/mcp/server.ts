@@ -30,7 +30,7 @@ import { appendLog } from '../home/log.js';
 import { answerHistory } from '../home/approvals.js';
 import { isErrno } from '../home/files.js';
 import { commit } from '../git/git.js';
-import { recentRuns } from '../run/records.js';
+import { recentRuns } from '../home/records.js';
 import { itemView } from '../commands/inbox.js';
 import { makeWriter } from './writes.js';
 
@@ -329,7 +329,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
         allow(access.goalLog(scope, goal, policy.policy, await answerHistory(home.root)));
       }
       return writer.write(home, env, async () => {
-        const { logProgress } = await import('../run/goallog.js');
+        const { logProgress } = await import('../flows/goallog.js');
         // The writer holds the lock already, so this commit is made here, with the client's trailers.
         const r = await logProgress(home, env, { goal, skill, value, note, exact: scope.kind === 'agent' }, { who: scope.kind === 'agent' ? agentIdentity(scope.id) : home.owner, actor: who(scope), commit: false });
         const sha = await commitWrite(home, scope, `${who(scope)}: goal ${r.goal} ${r.skill} ${r.previous} → ${r.value}`, 'goal-log', [r.file, r.log], { 'Aos-Goal': r.goal, 'Aos-Skill': r.skill });

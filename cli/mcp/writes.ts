@@ -11,7 +11,7 @@ import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { acquireLock, LOCK_FILE } from '../home/lock.js';
 import { isErrno } from '../home/files.js';
-import { readJournal } from '../run/journal.js';
+import { readJournal } from '../home/journal.js';
 
 /** How long a standalone write waits for the home's lock before it is refused. */
 export const LOCK_WAIT_MS = 10_000;

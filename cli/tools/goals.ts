@@ -32,7 +32,7 @@ export const logProgressTool: Tool<{ goal: string; skill: string; value: number;
     const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
     await ctx.gate({ tool: 'log_progress', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
-    const { logProgress } = await import('../run/goallog.js');
+    const { logProgress } = await import('../flows/goallog.js');
     try {
       const r = await logProgress(ctx.home, ctx.env, { ...input, exact: true }, { who: agentIdentity(ctx.agent.id), actor: ctx.agent.id, commit: false });
       await touch(ctx, r.file, r.log);

@@ -12,7 +12,7 @@ import { loadAgents, loadInbox, doneFolders, type Agent } from '../home/store.js
 import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
-import { JOURNAL_FILE } from './journal.js';
+import { JOURNAL_FILE } from '../home/journal.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
 

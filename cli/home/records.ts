@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunRecord } from '../core/runrecord.js';
 import { UsageError, UserError } from '../errors.js';
-import { listNames } from '../home/files.js';
+import { listNames } from './files.js';
 import type { Usage } from '../core/transcript.js';
 
 /** Record files, newest first: logs/runs/YYYY/MM/r-….md */

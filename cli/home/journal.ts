@@ -3,7 +3,7 @@
 // files, and whether the run had reached its commit.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, writeAtomic } from '../home/files.js';
+import { isErrno, writeAtomic } from './files.js';
 import type { CommitSpec } from '../git/git.js';
 
 export const JOURNAL_FILE = '.aos/run.json';

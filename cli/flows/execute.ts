@@ -22,7 +22,7 @@ import { redact } from '../home/secrets.js';
 import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/context.js';
 import { runLoop } from '../model/loop.js';
-import { clearJournal, writeJournal, type Journal } from './journal.js';
+import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import { makeGate, type Approved } from '../tools/gate.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
 

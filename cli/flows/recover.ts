@@ -12,7 +12,7 @@ import { appendLog } from '../home/log.js';
 import { updateItem } from '../home/items.js';
 import { isErrno, writeAtomic, exists } from '../home/files.js';
 import { gitRead } from '../git/read.js';
-import { clearJournal, readJournal } from './journal.js';
+import { clearJournal, readJournal } from '../home/journal.js';
 import { commitRun } from './execute.js';
 import { loadInbox } from '../home/store.js';
 
@@ -76,7 +76,7 @@ export async function recover(home: Home, env: Env, opts: { tookOver: boolean })
   return { notes, failed };
 }
 
-async function recoverInterrupted(home: Home, env: Env, journal: import('./journal.js').Journal, notes: string[], failed: string[]): Promise<void> {
+async function recoverInterrupted(home: Home, env: Env, journal: import('../home/journal.js').Journal, notes: string[], failed: string[]): Promise<void> {
   const tz = home.config.owner.timezone;
   const reason = `interrupted: the process running it (pid ${journal.pid} on ${journal.host}) died during the run`;
   const touched = new Set(journal.touched);
