@@ -3,7 +3,7 @@
 // capabilities and the owner's policy, with the same checks the agent's own tools use. Pure.
 import { createHash } from 'node:crypto';
 import { checkMessage, checkSimple, type Capability, type Verdict } from './capabilities.js';
-import { decide, type Policy, type PastAnswer } from './policy.js';
+import type { ActionVerdict, Asked } from './verdict.js';
 
 export type Scope = { kind: 'owner' } | { kind: 'agent'; id: string; caps: readonly Capability[] };
 
@@ -27,36 +27,25 @@ export function memorySearch(scope: Scope): Access {
 
 /**
  * Reading a memory topic (or the index) is a memory read, and, like read_file, a file read the
- * owner's policy may class: "never" refuses it, "ask" refuses it with a note that approval is needed.
+ * owner's policy may class: what an agent's memory_read asks the one judge (tools/judge.ts).
  */
-export function memoryRead(scope: Scope, file: string, policy: Policy, history: readonly PastAnswer[]): Access {
-  if (scope.kind === 'owner') return OWNER;
-  const cap = checkSimple(scope.caps, 'memory', '*', 'read');
-  if (!cap.allowed) return fromVerdict(cap);
-  const d = decide(policy, { kind: 'file', resource: file, verb: 'read' }, history);
-  if (d.class === 'never') return { allowed: false, reason: `${cap.reason}, but ${d.reason}` };
-  if (d.class === 'ask') {
-    return {
-      allowed: false,
-      ask: true,
-      reason: `${d.reason}: the owner's approval is needed, and an MCP call cannot wait for it. Nothing was read. Ask the owner, or add the work to the inbox so a tick can ask`,
-    };
-  }
-  return { allowed: true, reason: cap.reason };
+export function memoryRead(caps: readonly Capability[], file: string): Asked {
+  return { capability: checkSimple(caps, 'memory', '*', 'read'), action: { kind: 'file', resource: file, verb: 'read' } };
 }
 
-/**
- * Logging progress on a goal, as the log_progress tool does: goal:<slug>:write, then the owner's
- * policy for a write of goals/<slug>.md ("ask" refuses: an MCP call cannot wait).
- */
-export function goalLog(scope: Scope, slug: string, policy: Policy, history: readonly PastAnswer[]): Access {
-  if (scope.kind === 'owner') return OWNER;
-  const cap = checkSimple(scope.caps, 'goal', slug, 'write');
-  if (!cap.allowed) return fromVerdict(cap);
-  const d = decide(policy, { kind: 'file', resource: `goals/${slug}.md`, verb: 'write' }, history);
-  if (d.class === 'never') return { allowed: false, reason: `${cap.reason}, but ${d.reason}` };
-  if (d.class === 'ask') return { allowed: false, ask: true, reason: `${d.reason}: the owner's approval is needed, and an MCP call cannot wait for it. Nothing was written` };
-  return { allowed: true, reason: cap.reason };
+/** Logging progress on a goal, as the log_progress tool does: goal:<slug>:write, then the policy for a write of goals/<slug>.md. */
+export function goalLog(caps: readonly Capability[], slug: string): Asked {
+  return { capability: checkSimple(caps, 'goal', slug, 'write'), action: { kind: 'file', resource: `goals/${slug}.md`, verb: 'write' } };
+}
+
+export const NOT_READ = 'Nothing was read. Ask the owner, or add the work to the inbox so a tick can ask';
+export const NOT_WRITTEN = 'Nothing was written';
+
+/** The judge's verdict as an MCP answer: "ask" refuses too, saying approval is needed, since an MCP call cannot wait. */
+export function policyAccess(v: ActionVerdict, nothingDone: string): Access {
+  if (v.verdict === 'allowed') return { allowed: true, reason: v.reason };
+  if (v.verdict === 'refused') return { allowed: false, reason: v.reason };
+  return { allowed: false, ask: true, reason: `${v.decided}: the owner's approval is needed, and an MCP call cannot wait for it. ${nothingDone}` };
 }
 
 /** A new inbox item: for an agent, a message to `to` (inbox:<to>:write or agent:message), or an unaddressed one (inbox:*:write). */

@@ -202,6 +202,8 @@ export function trustOf(policy: Policy, action: PolicyAction, history: readonly 
 export interface Decision {
   class: ActionClass;
   reason: string;
+  /** Safe only because earlier approvals taught it (an ask rule covers it): worth a log line. */
+  trusted?: true;
 }
 
 /** The policy's final word on a granted action, with trust learned from earlier answers. */
@@ -210,6 +212,6 @@ export function decide(policy: Policy, action: PolicyAction, history: readonly P
   if (c.class === 'never') return { class: 'never', reason: `policy never: "${c.rule!.text}"` };
   if (c.class === 'safe') return { class: 'safe', reason: c.rule ? `policy safe: "${c.rule.text}"` : 'no policy rule asks for it' };
   const t = trustOf(policy, action, history);
-  if (t.trusted) return { class: 'safe', reason: `trusted after ${t.approvals} approvals in a row of ${trustPattern(action)} (policy ask: "${c.rule!.text}", autonomy ${policy.autonomy})` };
+  if (t.trusted) return { class: 'safe', trusted: true, reason: `trusted after ${t.approvals} approvals in a row of ${trustPattern(action)} (policy ask: "${c.rule!.text}", autonomy ${policy.autonomy})` };
   return { class: 'ask', reason: `policy ask: "${c.rule!.text}"` };
 }

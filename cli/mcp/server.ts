@@ -9,7 +9,6 @@ import * as z from 'zod';
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { parseCapabilities } from '../core/capabilities.js';
-import { parsePolicy } from '../core/policy.js';
 import * as access from '../core/mcpscope.js';
 import type { Scope } from '../core/mcpscope.js';
 import { AGENT_ID, SLUG } from '../core/ids.js';
@@ -27,7 +26,7 @@ import { loadAgents, loadDone, loadGoals, loadInbox } from '../home/store.js';
 import { readDoc } from '../home/documents.js';
 import { createItem } from '../home/items.js';
 import { appendLog } from '../home/log.js';
-import { answerHistory } from '../home/approvals.js';
+import { judgeAction } from '../tools/judge.js';
 import { isErrno } from '../home/files.js';
 import { commit } from '../git/git.js';
 import { recentRuns } from '../home/records.js';
@@ -177,9 +176,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
     },
     handle(async ({ slug }: { slug?: string }, home, scope) => {
       const file = slug ? topicFile(slug) : INDEX_FILE;
-      const policy = parsePolicy(home.config.policy);
-      if (scope.kind === 'agent' && policy.errors.length) throw new Refused(`refused: aos.yaml's policy is invalid, so nothing it could cover runs: ${policy.errors[0]}`);
-      allow(access.memoryRead(scope, file, policy.policy, scope.kind === 'agent' ? await answerHistory(home.root) : []));
+      if (scope.kind === 'agent') allow(access.policyAccess(await judgeAction(home, access.memoryRead(scope.caps, file)), access.NOT_READ));
       if (!slug) {
         try {
           return ok({ file, text: await fs.readFile(join(home.root, file), 'utf8') });
@@ -323,11 +320,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
       },
     },
     handle(async ({ goal, skill, value, note }: { goal: string; skill: string; value: number; note?: string }, home, scope) => {
-      if (scope.kind === 'agent') {
-        const policy = parsePolicy(home.config.policy);
-        if (policy.errors.length) throw new Refused(`refused: aos.yaml's policy is invalid, so nothing it could cover runs: ${policy.errors[0]}`);
-        allow(access.goalLog(scope, goal, policy.policy, await answerHistory(home.root)));
-      }
+      if (scope.kind === 'agent') allow(access.policyAccess(await judgeAction(home, access.goalLog(scope.caps, goal)), access.NOT_WRITTEN));
       return writer.write(home, env, async () => {
         const { logProgress } = await import('../flows/goallog.js');
         // The writer holds the lock already, so this commit is made here, with the client's trailers.

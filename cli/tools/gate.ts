@@ -1,12 +1,14 @@
 // The policy gate of one run: every tool that can do harm passes its exact action through here
-// after its capability check. never → refused; ask → an approval file and the run waits; safe (or
-// trusted after repeated approvals, within the owner's autonomy level) → go ahead. On the run that
-// resumes after an approval, exactly the approved action passes once.
+// after its capability check, to the one judge (tools/judge.ts, core/verdict.ts) that `aos can` and
+// `aos mcp` ask too. This file does what a verdict means in a run: refused → a tool error; ask → an
+// approval file and the run waits; allowed by learned trust → a log line; on the run that resumes
+// after an approval, exactly the approved action passes once.
 import { actionHash } from '../core/approval.js';
-import { decide, parsePolicy, trustPattern, type PolicyAction } from '../core/policy.js';
-import { answerHistory, createApproval } from '../home/approvals.js';
+import { trustPattern, type PolicyAction } from '../core/policy.js';
+import { createApproval } from '../home/approvals.js';
 import { appendLog } from '../home/log.js';
 import { NeedsApproval, ToolError, touch, type Action, type RunCtx } from './context.js';
+import { judgeAction } from './judge.js';
 
 /** The approval a resumed run may spend: bound to the asking run's hash, good for one action. */
 export interface Approved {
@@ -28,23 +30,21 @@ export function policyAction(action: Action): PolicyAction {
   return { kind: action.kind, resource: action.resource, verb: action.verb, ...(action.argv ? { argv: action.argv } : {}) };
 }
 
+/** What the gate tells the verdict of the capability side: every tool checks it before calling the gate. */
+const CHECKED = { allowed: true, reason: 'granted (the tool checked its capability)' };
+
 export function makeGate(ctx: Omit<RunCtx, 'gate'>, spec: GateSpec): RunCtx['gate'] {
-  const parsed = parsePolicy(ctx.home.config.policy);
   return async (action) => {
-    if (parsed.errors.length) throw new ToolError(`refused: aos.yaml's policy is invalid, so nothing it could cover runs: ${parsed.errors[0]}`);
     const pa = policyAction(action);
     const a = spec.approved.current;
-    if (a && !a.used && actionHash(a.run, ctx.agent.id, action.tool, action.input) === a.hash) {
-      a.used = true;
-      return;
-    }
-    const history = await answerHistory(ctx.home.root);
-    const d = decide(parsed.policy, pa, history);
-    if (d.class === 'never') throw new ToolError(`refused: ${d.reason}`);
-    if (d.class === 'safe') {
-      if (d.reason.startsWith('trusted')) {
+    const approved = !!a && !a.used && actionHash(a.run, ctx.agent.id, action.tool, action.input) === a.hash;
+    const v = await judgeAction(ctx.home, { capability: CHECKED, action: pa, approved });
+    if (v.verdict === 'refused') throw new ToolError(`refused: ${v.decided}`);
+    if (v.verdict === 'allowed') {
+      if (v.by === 'approval') a!.used = true;
+      if (v.by === 'trust') {
         const tz = ctx.home.config.owner.timezone;
-        await touch(ctx, await appendLog(ctx.home.root, tz, ctx.env.now(), { kind: 'policy', agent: ctx.agent.id, ref: ctx.run, body: `Went ahead without asking: ${action.kind} ${action.resource} — ${d.reason}.` }));
+        await touch(ctx, await appendLog(ctx.home.root, tz, ctx.env.now(), { kind: 'policy', agent: ctx.agent.id, ref: ctx.run, body: `Went ahead without asking: ${action.kind} ${action.resource} — ${v.decided}.` }));
       }
       return;
     }
@@ -61,7 +61,7 @@ export function makeGate(ctx: Omit<RunCtx, 'gate'>, spec: GateSpec): RunCtx['gat
         action: action.kind,
         argument: action.resource,
         hash: actionHash(ctx.run, ctx.agent.id, action.tool, action.input),
-        rule: d.reason.replace(/^policy ask: /, 'ask: '),
+        rule: v.decided.replace(/^policy ask: /, 'ask: '),
         tool: action.tool,
         tool_use_id: toolUse,
         pattern: trustPattern(pa),
