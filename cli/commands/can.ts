@@ -1,8 +1,7 @@
 // aos can <agent> <tool> <argument>: whether the agent would be allowed the action, asked about it,
 // or refused, and which capability or rule decided. The same checks the tools run, in the same order:
 // capability (and the tool's own rules), then the owner's policy and the trust it has learned.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/capabilities.js';
 import { decide, parsePolicy, type PolicyAction } from '../core/policy.js';
