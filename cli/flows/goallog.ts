@@ -4,7 +4,7 @@
 import type { Identity } from '../core/commit.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
-import { recordProgress, type GoalLogInput } from '../home/goallog.js';
+import { recordProgress, type GoalLogInput, type GoalProgress } from '../home/goallog.js';
 import { commitAsOwner } from './ownercommit.js';
 
 export interface GoalLogBy {
@@ -18,14 +18,7 @@ export interface GoalLogBy {
   commit?: boolean;
 }
 
-export interface GoalLogResult {
-  goal: string;
-  file: string;
-  skill: string;
-  previous: number;
-  value: number;
-  date: string;
-  log: string;
+export interface GoalLogResult extends GoalProgress {
   /** Undefined when a tick held the lock: it commits the change as a hand edit. */
   commit?: string;
 }
