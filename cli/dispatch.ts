@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { makeOutput } from './output.js';
 import { randomBytes } from './home/files.js';
 import type { CommandSpec } from './table.js';
-import type { Env } from './env.js';
+import type { Args, Env } from './env.js';
 
 function packageRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
@@ -23,7 +23,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export type Args = { home?: string; json?: boolean; [k: string]: unknown };
 type Handler = (args: Args, env: Env) => Promise<number | void>;
 
 function makeEnv(args: Args): Env {

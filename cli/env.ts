@@ -1,5 +1,11 @@
 // Everything that varies between runs, injected as one object so deep code stays testable.
 
+/** A command's parsed arguments, as the entry hands them to the command's handler. */
+export type Args = { home?: string; json?: boolean; [k: string]: unknown };
+
+/** Environment variables, as the process got them (only the entry reads process.env). */
+export type Vars = Readonly<Record<string, string | undefined>>;
+
 export interface Output {
   json: boolean;
   /** A line for a person on stdout. */
@@ -16,7 +22,7 @@ export interface Env {
   cwd: string;
   /** --home, then AOS_HOME. */
   homeFlag?: string;
-  vars: Readonly<Record<string, string | undefined>>;
+  vars: Vars;
   now(): Date;
   randomBytes(n: number): Uint8Array;
   hostname: string;

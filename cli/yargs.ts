@@ -3,7 +3,8 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from './errors.js';
 import { COMMANDS, GROUPS, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './table.js';
-import { dispatch, type Args } from './dispatch.js';
+import { dispatch } from './dispatch.js';
+import type { Args } from './env.js';
 
 function yargsOption(o: OptionSpec): Options {
   return { type: o.type, describe: o.describe, array: o.array, choices: o.choices as string[] | undefined, default: o.default };

@@ -14,7 +14,7 @@ import { parseCapabilities, type Capability } from '../cli/core/capabilities.js'
 import { checkHttp, checkRedirect, classifyAddress, hostMatches, redirectMethod, type AddressClass } from '../cli/core/urlcheck.js';
 import { fetchTool, formatResult, httpDecision, modelHeaders, performFetch, type FetchDeps } from '../cli/tools/http.js';
 import { ToolError, type Action, type RunCtx } from '../cli/tools/context.js';
-import { loadSecrets } from '../cli/home/secrets.js';
+import { loadSecrets, type Secrets } from '../cli/home/secrets.js';
 
 function caps(texts: string[]): Capability[] {
   const { caps, errors } = parseCapabilities(texts);
@@ -425,8 +425,8 @@ test('fetch: auth: sends the bearer token to the granted origin, drops it on a c
 // ---------------------------------------------------------------------------------------------
 // The tool
 
-function ctxWith(capTexts: string[], gate: (a: Action) => Promise<void>): RunCtx {
-  return { agent: { id: 'researcher', caps: caps(capTexts) }, gate } as unknown as RunCtx;
+function ctxWith(capTexts: string[], gate: (a: Action) => Promise<void>, home: Pick<Secrets, 'secret'> = loadSecrets('/nonexistent-home', {}, {})): RunCtx {
+  return { agent: { id: 'researcher', caps: caps(capTexts) }, gate, home } as unknown as RunCtx;
 }
 
 test('fetch_url: refused before the gate; the gate sees the normalized URL and method; a gate refusal stops it', async () => {
@@ -447,14 +447,10 @@ test('fetch_url: refused before the gate; the gate sees the normalized URL and m
 });
 
 test('fetch_url: auth reads the secret aos.yaml names, and the result never carries it', async () => {
-  loadSecrets('/nonexistent-home', { TOKEN: 'env' }, { TOKEN: 'tool-token-123456' });
-  try {
-    const out = await fetchTool.run({ url: `http://127.0.0.1:${A}/echo` }, ctxWith([local(A, ';auth:TOKEN')], async () => {}));
-    assert.ok(out.includes('"authorization":"Bearer [secret:TOKEN]"'), out);
-    assert.not.ok(out.includes('tool-token-123456'));
-  } finally {
-    loadSecrets('/nonexistent-home', {}, {});
-  }
+  const home = loadSecrets('/nonexistent-home', { TOKEN: 'env' }, { TOKEN: 'tool-token-123456' });
+  const out = await fetchTool.run({ url: `http://127.0.0.1:${A}/echo` }, ctxWith([local(A, ';auth:TOKEN')], async () => {}, home));
+  assert.ok(out.includes('"authorization":"Bearer [secret:TOKEN]"'), out);
+  assert.not.ok(out.includes('tool-token-123456'));
 });
 
 test('httpDecision: the static verdict for aos can, refusals as ToolError', () => {

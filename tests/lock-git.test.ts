@@ -56,20 +56,21 @@ test('a lock older than its limit is stale even if its pid lives; a corrupt one 
 test("owner's hand edits become the owner's own commit, separate from an agent's", async () => {
   const home = newHome();
   const vars = bareEnv();
+  const asWritten = (text: string) => text; // no secrets in this home
   writeFileSync(join(home, 'memory/MEMORY.md'), '# Memory\n- edited by hand\n');
   write(home, 'notes/new.md', 'hello\n');
   assert.equal((await pendingChanges(home, vars)).sort(), ['memory/MEMORY.md', 'notes/new.md']);
-  const edits = await commitOwnerEdits(home, vars, { name: 'Tess', email: 'tess@example.org' }, 'laptop');
+  const edits = await commitOwnerEdits(home, vars, { name: 'Tess', email: 'tess@example.org' }, 'laptop', asWritten);
   assert.ok(edits);
   assert.equal(edits!.files.sort(), ['memory/MEMORY.md', 'notes/new.md']);
-  assert.is(await commitOwnerEdits(home, vars, { name: 'Tess', email: 't@e' }, 'laptop'), undefined, 'nothing left to commit');
+  assert.is(await commitOwnerEdits(home, vars, { name: 'Tess', email: 't@e' }, 'laptop', asWritten), undefined, 'nothing left to commit');
   write(home, 'notes/agent.md', 'by the researcher\n');
   const sha = await commit(home, vars, {
     who: agentIdentity('researcher'),
     subject: 'researcher: wrote notes',
     trailers: { 'Aos-Run': 'r-1', 'Aos-Agent': 'researcher', 'Aos-Kind': 'tick' },
     paths: ['notes/agent.md'],
-  });
+  }, asWritten);
   assert.ok(sha);
   const log = git(home, ['log', '-3', '--format=%an|%ae|%cn|%s|%(trailers:key=Aos-Kind,valueonly,separator=%x2C)']).trim().split('\n');
   assert.is(log[0], 'researcher|researcher@aos.invalid|researcher|researcher: wrote notes|tick');

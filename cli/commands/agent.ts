@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { AGENT_ID } from '../core/ids.js';
 import { setFrontMatterFields } from '../core/frontmatter.js';
@@ -9,7 +8,7 @@ import { agentTemplate } from '../core/agents.js';
 import { openHome, type Home } from '../home/home.js';
 import { createExclusive, isErrno, writeAtomic } from '../home/files.js';
 import { loadAgents, type Agent } from '../home/store.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 function view(a: Agent) {

@@ -1,7 +1,6 @@
 // aos approve / aos deny: the owner's answer to an approval, written into its file and committed.
 // With no id, the approvals still waiting are listed. aos acts on the answer at the next tick.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { localTime } from '../core/time.js';
 import { setFrontMatterFields } from '../core/frontmatter.js';
@@ -9,7 +8,7 @@ import { openHome, type Home } from '../home/home.js';
 import { loadApprovals } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { writeAtomic } from '../home/files.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +45,7 @@ async function answer(args: Args, env: Env, status: 'approved' | 'denied'): Prom
   const raw = await fs.readFile(join(home.root, doc.file), 'utf8');
   await writeAtomic(join(home.root, doc.file), setFrontMatterFields(doc.file, raw, { status, answered: localTime(at, tz).iso }));
   const verb = status === 'approved' ? 'Approved' : 'Denied';
-  const log = await appendLog(home.root, tz, at, { kind: 'approval', agent: 'owner', ref: doc.front.id, body: `${verb} ${doc.front.agent}'s ${doc.front.action} ${truncate(doc.front.argument, 200)}.` });
+  const log = await appendLog(home, tz, at, { kind: 'approval', agent: 'owner', ref: doc.front.id, body: `${verb} ${doc.front.agent}'s ${doc.front.action} ${truncate(doc.front.argument, 200)}.` });
   const sha = await commitAsOwner(home, env, status === 'approved' ? 'approve' : 'deny', {
     subject: `approval: ${status === 'approved' ? 'approve' : 'deny'} ${doc.front.id} (${doc.front.action} by ${doc.front.agent})`,
     trailers: { 'Aos-Kind': status === 'approved' ? 'approve' : 'deny', 'Aos-Approval': doc.front.id },

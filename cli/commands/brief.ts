@@ -1,6 +1,5 @@
 // aos brief: the morning brief on stdout (cron mails it), in the daily log, and to notify.command.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { openHome } from '../home/home.js';
 import { brief as writeBrief } from '../flows/brief.js';
 

@@ -2,8 +2,7 @@
 // or refused, and which capability or rule decided. The same checks the tools run, in the same order:
 // capability (and the tool's own rules, by the tools' own decision functions), then the one judge the
 // tool gate uses (tools/judge.ts): the owner's policy and the trust it has learned.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/capabilities.js';
 import type { Asked, Outcome } from '../core/verdict.js';

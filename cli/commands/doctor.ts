@@ -2,8 +2,7 @@
 import { join } from 'node:path';
 import { promises as fs, existsSync } from 'node:fs';
 import fg from 'fast-glob';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { formatProblem, ValidationError, type Problem } from '../errors.js';
 import { parseCapabilities } from '../core/capabilities.js';
 import { cronProblem } from '../core/schedule.js';

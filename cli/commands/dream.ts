@@ -1,5 +1,4 @@
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 import { loadAgents } from '../home/store.js';
@@ -25,7 +24,7 @@ export async function dream(args: Args, env: Env): Promise<number> {
     return 0;
   }
   try {
-    if (!args['dry-run']) await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+    if (!args['dry-run']) await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
     const last = await lastDream(home, env);
     if (args['if-due']) {
       const why = await notDue(home, env, last);

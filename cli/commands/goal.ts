@@ -1,6 +1,5 @@
 // aos goal new/list/show/log/due: goals, the gap tracker, what is due today.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
 import { bar, gap, paceText, summarize } from '../core/goals.js';
 import { cadenceProblems, rankDue } from '../core/goaldue.js';
@@ -8,7 +7,7 @@ import { localTime } from '../core/time.js';
 import { openHome, type Home } from '../home/home.js';
 import { findGoal, readGoals } from '../home/goals.js';
 import { loadAgents } from '../home/store.js';
-import { LEFT_FOR_TICK } from '../home/ownercommit.js';
+import { LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 function pct(x: number | null): string {

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { localTime } from '../core/time.js';
 import { quoteSubject } from '../core/commit.js';
 import { openHome } from '../home/home.js';
 import { createItem } from '../home/items.js';
-import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
+import { itemView } from '../core/inbox.js';
+import { loadInbox, loadDone, loadAgents, } from '../home/store.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 export async function add(args: Args, env: Env): Promise<void> {
@@ -25,7 +25,7 @@ export async function add(args: Args, env: Env): Promise<void> {
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);
   const { id, file } = await createItem(home.root, env, { text, created: iso, to, priority: args.priority as 'normal' }, at);
-  const log = await appendLog(home.root, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
+  const log = await appendLog(home, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
 
   const sha = await commitAsOwner(home, env, 'inbox add', {
     subject: `inbox: add ${quoteSubject(text)}`,
@@ -34,20 +34,6 @@ export async function add(args: Args, env: Env): Promise<void> {
   });
   if (env.out.json) return env.out.data({ id, file, committed: sha ?? null });
   env.out.line(`Added ${file}${sha ? '' : ` (${LEFT_FOR_TICK})`}`);
-}
-
-export function itemView(i: InboxItem) {
-  return {
-    id: i.id,
-    file: i.file,
-    subject: i.subject,
-    from: i.front.from ?? 'owner',
-    to: i.front.to ?? null,
-    kind: i.front.kind,
-    priority: i.front.priority,
-    status: i.front.status,
-    created: i.front.created ?? null,
-  };
 }
 
 export async function list(args: Args, env: Env): Promise<void> {

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
-import { initHome } from '../home/starter.js';
+import type { Args, Env } from '../env.js';
+import { initHome } from '../flows/init.js';
 
 export async function init(args: Args, env: Env): Promise<void> {
   const dir = resolve(env.cwd, (args.dir as string | undefined) ?? '.');

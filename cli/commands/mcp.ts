@@ -1,6 +1,5 @@
 // aos mcp [--agent id]: the MCP server over stdio (cli/mcp/server.ts). The SDK loads only here.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { AGENT_ID } from '../core/ids.js';
 

@@ -2,8 +2,7 @@
 // memlint, schemas), the writes in home/.
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, UserError, ValidationError, formatProblem, type Problem } from '../errors.js';
 import { INDEX_FILE, INDEX_MAX_LINE, INDEX_MAX_LINES, INDEX_MAX_BYTES } from '../core/checks.js';
 import { parseIndex, indexLine, upsertEntry, indexedSlugs } from '../core/memindex.js';
@@ -21,7 +20,7 @@ import { readDoc } from '../home/documents.js';
 import { loadMemories } from '../home/store.js';
 import { createExclusive, isErrno, listNames, writeAtomic } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../home/ownercommit.js';
+import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 
 async function readIndex(root: string): Promise<string | undefined> {
   try {
@@ -146,7 +145,7 @@ export async function add(args: Args, env: Env): Promise<void> {
   const next = listed ? index : upsertEntry(index, slug, indexLine(slug, title, description));
   if (!listed) await writeAtomic(join(home.root, INDEX_FILE), next);
 
-  const log = await appendLog(home.root, home.config.owner.timezone, at, {
+  const log = await appendLog(home, home.config.owner.timezone, at, {
     kind: 'memory',
     agent: 'owner',
     ref: slug,

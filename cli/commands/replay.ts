@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UserError } from '../errors.js';
 import { parseCapabilities } from '../core/capabilities.js';
 import { runRecordPath, capResult, type RecordEntry } from '../core/runrecord.js';
@@ -12,7 +11,7 @@ import { compareRuns, type Divergence } from '../core/divergence.js';
 import { openHome, type Home } from '../home/home.js';
 import { DocCache } from '../home/doccache.js';
 import { loadAgents, loadInbox } from '../home/store.js';
-import { gitRead } from '../git/read.js';
+import { gitRead } from '../git/run.js';
 import { addWorktree, removeWorktree } from '../git/git.js';
 import { createReplayProvider } from '../model/replay.js';
 import { chooseProvider } from '../model/provider.js';

@@ -1,13 +1,12 @@
 // `aos run <agent> "task"`: one run now, in the foreground, streaming the answer. The task becomes
 // an inbox item like any other, so it is recorded, logged and committed exactly like a tick's run.
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError, UserError } from '../errors.js';
 import { parseCapabilities } from '../core/capabilities.js';
 import { localTime } from '../core/time.js';
 import { quoteSubject } from '../core/commit.js';
 import { openHome } from '../home/home.js';
-import { acquireLock } from '../home/lock.js';
+import { acquireLock, lockPath } from '../home/lock.js';
 import { createItem } from '../home/items.js';
 import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
@@ -28,7 +27,7 @@ export async function run(args: Args, env: Env): Promise<number> {
   if (agent.front.status !== 'active') throw new UserError(`${id} is ${agent.front.status}; aos agent resume ${id} first`);
   const { caps, errors } = parseCapabilities(agent.front.capabilities);
   if (errors.length) throw new UserError(`${agent.file}: ${id} is disabled until its capabilities are fixed: ${errors.join('; ')}`);
-  const choice = await agentProvider(home, env, agent);
+  const choice = await agentProvider(home, env, agent, lockPath(home.root));
   if ('missing' in choice) throw new UserError(`cannot run ${id}: ${choice.missing}`);
 
   const over = overBudget(agent, await spentToday(home, env, id));
@@ -38,7 +37,7 @@ export async function run(args: Args, env: Env): Promise<number> {
   if (!('lock' in got)) throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
   try {
     await recover(home, env, { tookOver: Boolean(got.lock.tookOver) });
-    await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+    await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
     const at = env.now();
     const created = await createItem(home.root, env, { text, created: localTime(at, home.config.owner.timezone).iso, to: id }, at);
     await commit(home.root, env.vars, {
@@ -46,7 +45,7 @@ export async function run(args: Args, env: Env): Promise<number> {
       subject: `inbox: add ${quoteSubject(text)} for ${id}`,
       trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': created.id, 'Aos-Device': home.device },
       paths: [created.file],
-    });
+    }, home.redact);
     const item = (await loadInbox(home.root, home.docs)).items.find((i) => i.id === created.id);
     if (!item) throw new Error(`the item just written (${created.file}) did not load back`);
     const stream = !env.out.json;

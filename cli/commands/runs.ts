@@ -1,5 +1,4 @@
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { localTime, resolveSince } from '../core/time.js';
 import { openHome } from '../home/home.js';

@@ -1,12 +1,11 @@
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { bar, goalStart, paceText, summarize } from '../core/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
-import { syncView, syncLines } from '../home/syncstate.js';
+import { syncView, syncLines } from '../flows/syncview.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);

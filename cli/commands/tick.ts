@@ -1,5 +1,4 @@
-import type { Args } from '../dispatch.js';
-import type { Env } from '../env.js';
+import type { Args, Env } from '../env.js';
 import { formatProblem } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';

@@ -5,6 +5,16 @@ export interface Identity {
   email: string;
 }
 
+/** One commit to make: who, the message, the trailers, which paths. Plain data (the run journal stores it). */
+export interface CommitSpec {
+  who: Identity;
+  subject: string;
+  body?: string;
+  trailers: Record<string, string | undefined>;
+  /** Only these paths (relative to the home); all changes when absent. */
+  paths?: string[];
+}
+
 export function ownerIdentity(owner: { name: string; email?: string }): Identity {
   return { name: owner.name, email: owner.email ?? 'owner@aos.invalid' };
 }

@@ -30,3 +30,18 @@ export function renderItem(item: NewItem): string {
   });
   return renderDocument(front, item.text.trim() + '\n');
 }
+
+/** An item as `aos inbox --json` and aos mcp's inbox tool show it: one shape for both surfaces. */
+export function itemView(i: { id: string; file: string; subject: string; front: InboxFront }) {
+  return {
+    id: i.id,
+    file: i.file,
+    subject: i.subject,
+    from: i.front.from ?? 'owner',
+    to: i.front.to ?? null,
+    kind: i.front.kind,
+    priority: i.front.priority,
+    status: i.front.status,
+    created: i.front.created ?? null,
+  };
+}

@@ -8,7 +8,10 @@ export interface Secret {
 /** Values shorter than this are not treated as secrets: redacting "abc" everywhere would wreck text. */
 export const MIN_SECRET_LENGTH = 8;
 
-export function makeRedactor(secrets: readonly Secret[]): (text: string) => string {
+/** Text in, the same text with every known secret value replaced by its name. */
+export type Redact = (text: string) => string;
+
+export function makeRedactor(secrets: readonly Secret[]): Redact {
   // Longest first, so a secret containing another is replaced whole.
   const known = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.value.length - a.value.length);
   if (!known.length) return (text) => text;

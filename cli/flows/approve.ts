@@ -48,7 +48,7 @@ export async function settleApproval(
     if (!answer.file || !answer.front) return;
     await touch(ctx, answer.file, await closeApproval(home.root, answer.file, answer.id, localTime(now, tz).date, { answered, ...fields }));
   };
-  const log = async (body: string) => touch(ctx, await appendLog(home.root, tz, now, { kind: 'approval', agent: ctx.agent.id, ref: answer.id, body }));
+  const log = async (body: string) => touch(ctx, await appendLog(home, tz, now, { kind: 'approval', agent: ctx.agent.id, ref: answer.id, body }));
 
   if (why) {
     if (ledger && ledger.state === 'asked') await writeLedger(home.root, { ...ledger, state: 'refused', answered });

@@ -12,8 +12,9 @@ import type { Home } from '../home/home.js';
 import { readGoals } from '../home/goals.js';
 import { loadAgents, loadApprovals, loadDone, loadInbox } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
-import { commitAsOwner } from '../home/ownercommit.js';
+import { commitAsOwner } from './ownercommit.js';
 import { notify } from '../home/notify.js';
+import { lockPath } from '../home/lock.js';
 import { askOnce } from './ask.js';
 
 const BRIEF_BUDGET_MS = 3 * 60_000;
@@ -72,7 +73,7 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
   if (home.config.model.provider !== 'none' || agent?.front.brain) {
     // The coordinator writes with its own brain: (a CLI brain) when it has one, else aos.yaml's model.
     const choice = agent
-      ? await (await import('../model/brains.js')).agentProvider(home, env, agent)
+      ? await (await import('../model/brains.js')).agentProvider(home, env, agent, lockPath(home.root))
       : await (await import('../model/provider.js')).chooseProvider(home.config, env, home.root);
     if ('missing' in choice) result.fallback = choice.missing;
     else {
@@ -92,7 +93,7 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
   if (opts.printOnly) return result;
 
   const tz = home.config.owner.timezone;
-  result.log = await appendLog(home.root, tz, env.now(), { kind: 'brief', agent: result.writer ?? 'aos', body: result.text });
+  result.log = await appendLog(home, tz, env.now(), { kind: 'brief', agent: result.writer ?? 'aos', body: result.text });
   const model = home.config.model.model;
   // The run module is big (tools, records); only a brief a model wrote needs its usage trailer.
   const usageTrailer = result.usage ? (await import('./execute.js')).usageTrailer : undefined;

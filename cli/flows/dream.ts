@@ -19,7 +19,7 @@ import { loadAgents, loadMemories } from '../home/store.js';
 import { writeAtomic, isErrno } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit } from '../git/git.js';
-import { gitRead } from '../git/read.js';
+import { gitRead } from '../git/run.js';
 import { callWithRetry } from '../model/retry.js';
 import { usageTrailer } from './execute.js';
 
@@ -261,7 +261,7 @@ export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise
     ...plan.pruned.map((p) => `- pruned: ${p}`),
     ...(plan.refusedAll ? [`Refused the whole dream: ${plan.refusedAll}. Nothing was changed.`] : []),
   ];
-  const log = await appendLog(home.root, home.config.owner.timezone, env.now(), { kind: plan.consolidated ? 'dream' : 'dream-prune', agent: DREAMER, body: lines.join('\n') });
+  const log = await appendLog(home, home.config.owner.timezone, env.now(), { kind: plan.consolidated ? 'dream' : 'dream-prune', agent: DREAMER, body: lines.join('\n') });
   return commit(home.root, env.vars, {
     who: agentIdentity(DREAMER),
     subject: `${DREAMER}: ${plan.refusedAll ? 'dream refused' : `${plan.applied.length} memory change(s), ${plan.pruned.length} pruned`}`,
@@ -272,5 +272,5 @@ export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise
       'Aos-Device': home.device,
     },
     paths: [...plan.writes.keys(), log],
-  });
+  }, home.redact);
 }

@@ -96,13 +96,13 @@ async function file(home: Home, env: Env, goal: Goal, id: string, kind: 'drill' 
     if (isErrno(err, 'EEXIST')) return undefined;
     throw err;
   }
-  const log = await appendLog(home.root, tz, now, { kind, agent, ref: id, body: logLine });
+  const log = await appendLog(home, tz, now, { kind, agent, ref: id, body: logLine });
   await commit(home.root, env.vars, {
     who: agentIdentity(agent),
     subject: `${agent}: ${kind === 'drill' ? 'drill due' : 're-research'} for ${goal.name}`,
     trailers: { 'Aos-Kind': kind, 'Aos-Agent': agent, 'Aos-Item': id, 'Aos-Goal': goal.name, 'Aos-Device': home.device },
     paths: [path, log],
-  });
+  }, home.redact);
   return id;
 }
 

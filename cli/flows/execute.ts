@@ -18,7 +18,6 @@ import { appendLog, readLog } from '../home/log.js';
 import { donePath, finishItem, updateItem } from '../home/items.js';
 import { exists, isErrno, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
-import { redact } from '../home/secrets.js';
 import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/context.js';
 import { runLoop } from '../model/loop.js';
@@ -149,7 +148,7 @@ function subjectFor(agent: string, outcome: Outcome, subject: string, extra: str
 /** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
 export async function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
   await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
-  const sha = await commit(home.root, env.vars, spec);
+  const sha = await commit(home.root, env.vars, spec, home.redact);
   await clearJournal(home.root);
   return sha;
 }
@@ -176,7 +175,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   await writeJournal(home.root, journal);
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
-  await updateItem(home.root, item.file, { status: 'running', run, handled_by: agent.id, approval: undefined });
+  await updateItem(home, item.file, { status: 'running', run, handled_by: agent.id, approval: undefined });
 
   const tools = offeredTools(spec.caps);
   const ctx: RunCtx = {
@@ -219,7 +218,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     entries.push({ type: 'user', turn: turn++, content: [settled.result], toolNames: { [settled.result.tool_use_id]: settled.tool } });
   }
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
-  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), redact(renderRunRecord(front, entries, final)));
+  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), home.redact(renderRunRecord(front, entries, final)));
   await writeRecord();
 
   const prices = home.config.model.prices;
@@ -277,7 +276,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     outcome = 'waiting';
     text = end.answer;
     extra = ` (waits for ${ctx.children.length} item${ctx.children.length === 1 ? '' : 's'})`;
-    await updateItem(home.root, item.file, { status: 'waiting', children, checkpoint: run, error: undefined });
+    await updateItem(home, item.file, { status: 'waiting', children, checkpoint: run, error: undefined });
   } else if (end.outcome === 'done') {
     outcome = 'done';
     text = end.answer;
@@ -286,17 +285,17 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     if (await exists(join(home.root, itemFile))) itemFile = donePath(`${item.name}.${run}`, localTime(ended, tz).date);
     touched.add(itemFile);
     await saveTouched();
-    await finishItem(home.root, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);
+    await finishItem(home, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);
   } else if (end.outcome === 'ask') {
     outcome = 'waiting';
     text = `waits for the owner's approval ${end.approval}`;
     extra = ` (asks approval ${end.approval})`;
     ctx.messages.push(`${agent.id} asks for your approval (${end.approval}) while handling ${quoteSubject(item.subject, 80)}: aos approve ${end.approval}, or aos deny ${end.approval}`);
-    await updateItem(home.root, item.file, { status: 'waiting', approval: end.approval, checkpoint: run, error: undefined });
+    await updateItem(home, item.file, { status: 'waiting', approval: end.approval, checkpoint: run, error: undefined });
   } else if (end.outcome === 'checkpoint') {
     outcome = 'checkpoint';
     text = end.reason;
-    await updateItem(home.root, item.file, { status: 'new', checkpoint: run, error: undefined });
+    await updateItem(home, item.file, { status: 'new', checkpoint: run, error: undefined });
   } else {
     outcome = 'failed';
     text = end.reason;
@@ -305,7 +304,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     attention = final;
     extra = final ? '' : ` (attempt ${attempts} of ${maxAttempts}, will retry)`;
     // A retry starts from the last good checkpoint, if there was one; otherwise from the item.
-    await updateItem(home.root, item.file, { status: final ? 'failed' : 'new', attempts, error: end.reason });
+    await updateItem(home, item.file, { status: final ? 'failed' : 'new', attempts, error: end.reason });
   }
   front.outcome = outcome;
   if (outcome === 'failed' || outcome === 'checkpoint') front.error = text;
@@ -321,7 +320,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
         : outcome === 'checkpoint'
           ? `Paused ${item.id} (${quoteSubject(item.subject, 80)}): ${text}. It resumes from this run next tick.`
           : `Failed ${item.id} (${quoteSubject(item.subject, 80)})${extra}: ${text}`;
-  touched.add(await appendLog(home.root, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
+  touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
   const sha = spec.replay ? undefined : await commitRun(home, env, { ...journal, touched: [...touched] }, {
     who: agentIdentity(agent.id),
     subject: subjectFor(agent.id, outcome, item.subject, extra),

@@ -14,7 +14,8 @@ import type { Home } from '../home/home.js';
 import { loadAgents } from '../home/store.js';
 import { createExclusive, isErrno } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner } from '../home/ownercommit.js';
+import { lockPath } from '../home/lock.js';
+import { commitAsOwner } from './ownercommit.js';
 import { askOnce } from './ask.js';
 import { SLUG } from '../core/ids.js';
 
@@ -62,7 +63,7 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
     text = goalTemplate(base);
   } else {
     const { agentProvider } = await import('../model/brains.js');
-    const choice = await agentProvider(home, env, agent);
+    const choice = await agentProvider(home, env, agent, lockPath(home.root));
     if ('missing' in choice) throw new UserError(`cannot research the goal: ${choice.missing} (or add --template for a goal to fill in by hand)`);
     const answer = await askOnce(home, env, choice.provider, { stable: agent.body.trim(), dynamic: `Today: ${base.created}. Owner: ${home.config.owner.name}.` }, researchPrompt(base), RESEARCH_BUDGET_MS).catch((err: unknown) => {
       throw err instanceof UserError ? new UserError(`${err.message}; nothing was written`) : err;
@@ -85,7 +86,7 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
     throw err;
   }
   const skills = (text.match(/^ {2}- id: /gm) ?? []).length;
-  const log = await appendLog(home.root, tz, at, {
+  const log = await appendLog(home, tz, at, {
     kind: 'goal',
     agent: usage ? ownerId : 'owner',
     ref: slug,

@@ -11,7 +11,7 @@ import type { Home } from '../home/home.js';
 import { appendLog } from '../home/log.js';
 import { updateItem } from '../home/items.js';
 import { isErrno, writeAtomic, exists } from '../home/files.js';
-import { gitRead } from '../git/read.js';
+import { gitRead } from '../git/run.js';
 import { clearJournal, readJournal } from '../home/journal.js';
 import { commitRun } from './execute.js';
 import { loadInbox } from '../home/store.js';
@@ -69,7 +69,7 @@ export async function recover(home: Home, env: Env, opts: { tookOver: boolean })
   for (const item of items.filter((i) => i.front.status === 'running')) {
     const attempts = (item.front.attempts ?? 0) + 1;
     const final = attempts >= home.config.tick.max_attempts;
-    await updateItem(home.root, item.file, { status: final ? 'failed' : 'new', attempts, error: 'its run was interrupted before it could be recorded' });
+    await updateItem(home, item.file, { status: final ? 'failed' : 'new', attempts, error: 'its run was interrupted before it could be recorded' });
     notes.push(`${item.id} was left running by a process that died; ${final ? 'marked failed' : 'it will run again'}`);
     if (final) failed.push(item.id);
   }
@@ -87,7 +87,7 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('../home
     await fs.rm(join(home.root, journal.item), { force: true });
     await closeRecord(home, env, journal.record, 'done', undefined, notes);
     const note = `Run ${journal.run} of ${journal.itemId} had finished its item when its process (pid ${journal.pid} on ${journal.host}) died; committed it.`;
-    touched.add(await appendLog(home.root, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
+    touched.add(await appendLog(home, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
     await commitRun(home, env, { ...journal, touched: [...touched] }, {
       who: agentIdentity(journal.agent),
       subject: `${journal.agent}: answered ${journal.itemId} (recovered after a crash)`,
@@ -104,11 +104,11 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('../home
     const item = items.find((i) => i.file === journal.item);
     const attempts = (item?.front.attempts ?? 0) + 1;
     final = attempts >= home.config.tick.max_attempts;
-    await updateItem(home.root, journal.item, { status: final ? 'failed' : 'new', attempts, error: reason });
+    await updateItem(home, journal.item, { status: final ? 'failed' : 'new', attempts, error: reason });
     if (final) failed.push(journal.itemId);
   }
   const note = `Run ${journal.run} of ${journal.itemId} was ${reason}. ${final ? 'The item is marked failed.' : 'The item will run again.'}`;
-  touched.add(await appendLog(home.root, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
+  touched.add(await appendLog(home, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
   const existing = [...touched].filter(Boolean);
   await commitRun(home, env, { ...journal, touched: existing }, {
     who: agentIdentity(journal.agent === 'unknown' ? 'aos' : journal.agent),

@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
+import { lockPath } from '../home/lock.js';
 import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
 import { parseDoc } from '../core/parsedoc.js';
@@ -79,7 +80,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const target = ready.get(r.agent)!;
     providerChoice ??= await chooseProvider(home.config, env, home.root);
     const choice = target.agent.front.brain
-      ? await agentProvider(home, env, target.agent)
+      ? await agentProvider(home, env, target.agent, lockPath(home.root))
       : target.agent.front.model ? await chooseProvider(home.config, env, home.root, target.agent.front.model) : providerChoice;
     if ('missing' in choice) {
       report.noModel = choice.missing;

@@ -14,7 +14,7 @@ import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/sy
 import { loadInbox, type InboxItem } from '../home/store.js';
 import { findDone } from '../home/items.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
-import { gitRead } from '../git/read.js';
+import { gitRead } from '../git/run.js';
 import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
 
 async function remember(home: Home, env: Env, t: SyncTarget | undefined, error?: unknown): Promise<void> {
@@ -41,7 +41,7 @@ export async function syncHome(home: Home, env: Env): Promise<SyncResult & { com
     );
   }
   refuseGitInProgress(home.root);
-  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   try {
     const r = await syncRepo(home.root, env.vars, home.owner, t, home.config.sync.push_retries);
     await remember(home, env, t);
@@ -129,13 +129,13 @@ export class TickSync {
     const { home, env } = this;
     const now = env.now();
     await fs.rm(join(home.root, item.file));
-    const log = await appendLog(home.root, home.config.owner.timezone, now, { kind: 'claim', agent, ref: item.id, body: `Dropped a second copy of ${item.id}: it was already handled (${handled}); a sync had brought the pending copy back.` });
+    const log = await appendLog(home, home.config.owner.timezone, now, { kind: 'claim', agent, ref: item.id, body: `Dropped a second copy of ${item.id}: it was already handled (${handled}); a sync had brought the pending copy back.` });
     await commit(home.root, env.vars, {
       who: agentIdentity(agent),
       subject: `${agent}: drops a second copy of ${item.id} (already handled)`,
       trailers: { 'Aos-Kind': 'duplicate', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': home.device },
       paths: [item.file, log],
-    });
+    }, home.redact);
     return { ok: false, reason: `already handled (${handled}); this second copy was removed` };
   }
 
@@ -156,14 +156,14 @@ export class TickSync {
     const paths = [file];
     if (verdict.release) {
       const body = `Released ${verdict.release}'s claim on ${item.id} (older than ${home.config.sync.claim_timeout_minutes} min, never finished); it runs here once more.`;
-      paths.push(await appendLog(home.root, tz, now, { kind: 'claim', agent, ref: item.id, body }));
+      paths.push(await appendLog(home, tz, now, { kind: 'claim', agent, ref: item.id, body }));
     }
     await commit(home.root, env.vars, {
       who: agentIdentity(agent),
       subject: verdict.release ? `${agent}: takes over ${item.id} from ${verdict.release} (stale claim)` : `${agent}: claims ${item.id} on ${home.device}`,
       trailers: { 'Aos-Kind': 'claim', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': home.device, 'Aos-Released': verdict.release },
       paths,
-    });
+    }, home.redact);
     const git = await syncGit(home.root, env.vars, home.owner);
     try {
       for (let attempt = 0; attempt <= home.config.sync.push_retries; attempt++) {
@@ -206,7 +206,7 @@ export class TickSync {
       subject: `${agent}: releases its claim on ${item.id}`,
       trailers: { 'Aos-Kind': 'claim-release', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': this.home.device },
       paths: [file],
-    });
+    }, this.home.redact);
   }
 
   /**
@@ -226,7 +226,7 @@ export class TickSync {
       body: leftovers.map((c) => `- ${c.item} (claimed by ${c.device} ${c.claimed})`).join('\n'),
       trailers: { 'Aos-Kind': 'claim-release', 'Aos-Device': home.device },
       paths: leftovers.map((c) => c.file),
-    });
+    }, home.redact);
     this.pulledAt = undefined;
   }
 

@@ -36,7 +36,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const rec = await recover(home, env, { tookOver: opts.tookOver });
     report.recovered = rec.notes;
   }
-  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device);
+  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
     report.ownerEdits = edits.files;
     report.problems.push(...edits.held);
@@ -109,13 +109,13 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
           throw err;
         }
         created.push(id);
-        logs.add(await appendLog(home.root, tz, now, { kind: 'schedule', agent: agent.id, ref: id, body: `Scheduled "${entry.cron}" for ${slotIso}: ${entry.task}` }));
+        logs.add(await appendLog(home, tz, now, { kind: 'schedule', agent: agent.id, ref: id, body: `Scheduled "${entry.cron}" for ${slotIso}: ${entry.task}` }));
         await commit(home.root, env.vars, {
           who: agentIdentity(agent.id),
           subject: `${agent.id}: scheduled work for ${slotIso}`,
           trailers: { 'Aos-Kind': 'schedule', 'Aos-Agent': agent.id, 'Aos-Item': id, 'Aos-Device': home.device },
           paths: [file, ...logs],
-        });
+        }, home.redact);
       }
     }
   }

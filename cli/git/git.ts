@@ -1,48 +1,29 @@
-// Every git change goes through here (quick reads are in read.ts). Identity is always explicit, so
-// commits work under cron's bare environment and on a machine with no git config.
-import { redact } from '../home/secrets.js';
+// Every git change goes through here (quick reads are in read.ts; both run git through run.ts).
+// Identity is always explicit, so commits work under cron's bare environment and on a machine with
+// no git config.
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
-import { commitMessage, type Identity } from '../core/commit.js';
-import { pendingChanges, childEnv, gitRead, type Vars } from './read.js';
+import { commitMessage, type CommitSpec, type Identity } from '../core/commit.js';
+import type { Redact } from '../core/redact.js';
+import type { Vars } from '../env.js';
+import { pendingChanges } from './read.js';
+import { gitRead, openRepo, type Repo } from './run.js';
 import { markerChecked, MARKER_GREP } from '../core/sync.js';
 import { UserError, type Problem } from '../errors.js';
 import { findConflictMarker } from '../core/frontmatter.js';
 
-const ALLOWED_GIT_VARS = ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'];
-
-/** simple-git costs ~27 ms to load, so it loads only when something is committed (a no-op tick commits nothing). */
-export async function repo(root: string, vars: Vars, who?: Identity, opts: { keepMessages?: boolean } = {}): Promise<SimpleGit> {
-  const { simpleGit } = await import('simple-git');
-  // Signing would need a key agent that cron does not have; aos commits are identified by trailers.
-  // simple-git drops every other GIT_* variable, so a GIT_DIR inherited from a hook cannot misdirect us.
-  // keepMessages: `rebase --continue` opens an editor on the message it already has; `true` keeps it as it is.
-  const editor = opts.keepMessages ? { GIT_EDITOR: 'true' } : {};
-  return simpleGit({
-    baseDir: root,
-    config: ['commit.gpgsign=false', 'core.quotepath=off'],
-    allowEnvironment: opts.keepMessages ? [...ALLOWED_GIT_VARS, 'GIT_EDITOR'] : ALLOWED_GIT_VARS,
-    ...(opts.keepMessages ? { unsafe: { allowUnsafeEditor: true } } : {}),
-  }).env({ ...childEnv(vars, who), ...editor });
-}
-
 export async function initRepo(root: string, vars: Vars): Promise<void> {
-  await (await repo(root, vars)).raw(['init', '-q', '-b', 'main']);
+  await (await openRepo(root, vars)).raw(['init', '-q', '-b', 'main']);
 }
 
-export interface CommitSpec {
-  who: Identity;
-  subject: string;
-  body?: string;
-  trailers: Record<string, string | undefined>;
-  /** Only these paths (relative to the home); all changes when absent. */
-  paths?: string[];
-}
+export type { CommitSpec };
 
-/** Commits and returns the new commit's hash, or undefined when there was nothing to commit. */
-export async function commit(root: string, vars: Vars, spec: CommitSpec): Promise<string | undefined> {
-  const git = await repo(root, vars, spec.who);
+/**
+ * Commits and returns the new commit's hash, or undefined when there was nothing to commit. The
+ * message goes through the home's redactor (the caller passes it: git reads nothing of the home).
+ */
+export async function commit(root: string, vars: Vars, spec: CommitSpec, redact: Redact): Promise<string | undefined> {
+  const git = await openRepo(root, vars, { who: spec.who });
   const paths = spec.paths ? await presentOrTracked(git, root, spec.paths) : [];
   if (spec.paths && !paths.length) return undefined;
   const pathspec = paths.length ? paths : ['.'];
@@ -72,7 +53,7 @@ export async function refuseConflictMarkers(root: string, vars: Vars, paths: str
 }
 
 /** git add fails on a path that neither exists nor is tracked (a file a run created and then moved). */
-async function presentOrTracked(git: SimpleGit, root: string, paths: string[]): Promise<string[]> {
+async function presentOrTracked(git: Repo, root: string, paths: string[]): Promise<string[]> {
   const unique = [...new Set(paths)].filter(Boolean);
   const missing = unique.filter((p) => !existsSync(join(root, p)));
   if (!missing.length) return unique;
@@ -85,7 +66,7 @@ async function presentOrTracked(git: SimpleGit, root: string, paths: string[]): 
  * so `git log` keeps human and agent changes apart. A file holding conflict markers (a merge the
  * owner left half-done) is held back, uncommitted and reported, so the rest of the work goes on.
  */
-export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
+export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
   const pending = await pendingChanges(root, vars);
   if (!pending.length) return undefined;
   const held: Problem[] = [];
@@ -106,15 +87,15 @@ export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity
     body: listed,
     trailers: { 'Aos-Kind': 'owner-edit', 'Aos-Device': device },
     ...(held.length ? { paths: files } : {}),
-  });
+  }, redact);
   return { sha, files: sha ? files : [], held };
 }
 
 /** A scratch checkout of one commit, sharing this repository's objects (for replays). */
 export async function addWorktree(root: string, vars: Vars, dir: string, commitish: string): Promise<void> {
-  await (await repo(root, vars)).raw(['worktree', 'add', '--detach', '--quiet', dir, commitish]);
+  await (await openRepo(root, vars)).raw(['worktree', 'add', '--detach', '--quiet', dir, commitish]);
 }
 
 export async function removeWorktree(root: string, vars: Vars, dir: string): Promise<void> {
-  await (await repo(root, vars)).raw(['worktree', 'remove', '--force', dir]);
+  await (await openRepo(root, vars)).raw(['worktree', 'remove', '--force', dir]);
 }

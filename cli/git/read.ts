@@ -1,38 +1,8 @@
-// Read-only git queries, run directly: status runs every few minutes and simple-git's 27 ms of
-// startup would be most of its budget. Changes go through simple-git in git.ts.
-import { execFile } from 'node:child_process';
+// Read-only git queries, run by run.ts's plain runner (no simple-git: status must start fast).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
-import type { Identity } from '../core/commit.js';
-
-export type Vars = Readonly<Record<string, string | undefined>>;
-
-/** Only what git needs from the environment: no inherited GIT_DIR or GIT_* surprises. */
-export function childEnv(vars: Vars, who?: Identity): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND']) {
-    const v = vars[k];
-    if (v !== undefined) env[k] = v;
-  }
-  env.GIT_TERMINAL_PROMPT = '0';
-  if (who) {
-    env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = who.name;
-    env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = who.email;
-  }
-  return env;
-}
-
-/** With exit1Empty, an exit code of 1 (git grep: no match; rev-parse -q --verify: no such object) answers ''. */
-export function gitRead(root: string, vars: Vars, args: string[], opts: { exit1Empty?: boolean } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, env: childEnv(vars), maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && opts.exit1Empty && err.code === 1 && !String(stderr).trim()) resolve('');
-      else if (err) reject(new UserError(`git ${args[0]} failed in ${root}: ${String(stderr).trim() || err.message}`));
-      else resolve(stdout);
-    });
-  });
-}
+import type { Vars } from '../env.js';
+import { gitRead } from './run.js';
 
 export function isRepo(root: string): boolean {
   return existsSync(join(root, '.git'));

@@ -5,12 +5,12 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/commit.js';
 import { isRejectedPush, settleClash } from '../core/sync.js';
-import { UserError } from '../errors.js';
-import { childEnv, gitRead, type Vars } from './read.js';
-import { repo, refuseConflictMarkers } from './git.js';
+import { GitError, UserError } from '../errors.js';
+import type { Vars } from '../env.js';
+import { gitRead, openRepo, type Repo } from './run.js';
+import { refuseConflictMarkers } from './git.js';
 
 export interface SyncTarget {
   remote: string;
@@ -65,22 +65,27 @@ export function refuseGitInProgress(root: string): void {
 }
 
 /** The remote branch's commit after a fetch, or undefined when the remote has no such branch yet. */
-export async function fetchRemote(git: SimpleGit, t: SyncTarget): Promise<string | undefined> {
+export async function fetchRemote(git: Repo, t: SyncTarget): Promise<string | undefined> {
   try {
     await git.raw(['fetch', '-q', '--no-tags', t.remote, `+refs/heads/${t.branch}:${t.ref}`]);
   } catch (err) {
-    if (/couldn't find remote ref/i.test((err as Error).message)) return undefined;
+    if (/couldn't find remote ref/i.test(gitSaid(err))) return undefined;
     throw new UserError(`sync: cannot fetch from ${t.remote}: ${firstLine(err)}`);
   }
   return (await git.raw(['rev-parse', t.ref])).trim();
 }
 
+/** What git printed; the sync messages quote it rather than GitError's own message. */
+function gitSaid(err: unknown): string {
+  return err instanceof GitError ? err.stderr : String((err as Error).message ?? err);
+}
+
 function firstLine(err: unknown): string {
-  return String((err as Error).message ?? err).trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'unknown error';
+  return gitSaid(err).trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'unknown error';
 }
 
 /** Replays local commits onto the fetched remote. Throws SyncConflict after aborting when git stops on a conflict. */
-export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): Promise<void> {
+export async function rebaseOnto(root: string, git: Repo, t: SyncTarget): Promise<void> {
   let resolved = false;
   for (;;) {
     try {
@@ -106,7 +111,7 @@ export async function rebaseOnto(root: string, git: SimpleGit, t: SyncTarget): P
 }
 
 /** The extra files that settle every conflicted file, or undefined when any one is the owner's to resolve. */
-async function settleAll(root: string, git: SimpleGit, files: string[]): Promise<{ path: string; text: string }[] | undefined> {
+async function settleAll(root: string, git: Repo, files: string[]): Promise<{ path: string; text: string }[] | undefined> {
   const extra: { path: string; text: string }[] = [];
   for (const f of files) {
     // A side with no stage is a deletion there (modify/delete): never settled here.
@@ -122,31 +127,26 @@ async function settleAll(root: string, git: SimpleGit, files: string[]): Promise
 }
 
 /** Pushes HEAD to the remote branch; false when the remote moved on first (another device pushed). */
-export async function pushHead(git: SimpleGit, t: SyncTarget): Promise<boolean> {
+export async function pushHead(git: Repo, t: SyncTarget): Promise<boolean> {
   try {
     await git.raw(['push', '-q', '--no-verify', t.remote, `HEAD:refs/heads/${t.branch}`]);
     return true;
   } catch (err) {
-    if (isRejectedPush((err as Error).message)) return false;
+    if (isRejectedPush(gitSaid(err))) return false;
     throw new UserError(`sync: cannot push to ${t.remote}: ${firstLine(err)}`);
   }
 }
 
 /** The git handle sync uses: rebase rewrites commits, so it needs a committer; authors stay as they were. */
-export async function syncGit(root: string, vars: Vars, committer: Identity): Promise<SimpleGit> {
-  return (await repo(root, vars, undefined, { keepMessages: true })).env({
-    ...childEnv(vars),
-    GIT_COMMITTER_NAME: committer.name,
-    GIT_COMMITTER_EMAIL: committer.email,
-    GIT_EDITOR: 'true',
-  });
+export async function syncGit(root: string, vars: Vars, committer: Identity): Promise<Repo> {
+  return openRepo(root, vars, { committer, keepMessages: true });
 }
 
 /**
  * Drops the last commit (not yet pushed) and puts the files it touched back as they were before
  * it, leaving every other change in the working tree alone.
  */
-export async function dropLastCommit(root: string, git: SimpleGit): Promise<void> {
+export async function dropLastCommit(root: string, git: Repo): Promise<void> {
   const changed = (await git.raw(['diff', '--name-only', 'HEAD~1', 'HEAD'])).split('\n').filter(Boolean);
   await git.raw(['reset', '-q', '--soft', 'HEAD~1']);
   if (!changed.length) return;

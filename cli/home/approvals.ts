@@ -10,7 +10,7 @@ import { APPROVAL_ID, renderApproval, type LedgerEntry, type NewApproval } from 
 import type { PastAnswer } from '../core/policy.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
-import { redact } from './secrets.js';
+import type { HomeWriter } from './home.js';
 
 const LEDGER = '.aos/approvals';
 
@@ -57,11 +57,12 @@ export async function answerHistory(root: string): Promise<PastAnswer[]> {
 
 /** Writes the ledger entry first, then the file the owner answers: a crash leaves a question aos knows, never an answer it does not. */
 export async function createApproval(
-  root: string,
+  home: HomeWriter,
   env: Env,
   a: Omit<NewApproval, 'id' | 'created'> & { tool_use_id: string; pattern: string; tool: string },
   timeZone: string,
 ): Promise<{ id: string; file: string }> {
+  const { root } = home;
   const at = env.now();
   for (let attempt = 0; ; attempt++) {
     const id = `ap-${stamp(at)}-${suffix(env.randomBytes(4))}`;
@@ -72,7 +73,7 @@ export async function createApproval(
     await writeLedger(root, ledger);
     try {
       await fs.mkdir(join(root, 'inbox/approvals'), { recursive: true });
-      await createExclusive(join(root, file), redact(renderApproval({ ...a, id, created })));
+      await createExclusive(join(root, file), home.redact(renderApproval({ ...a, id, created })));
       return { id, file };
     } catch (err) {
       if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;

@@ -2,6 +2,10 @@
 import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { isErrno } from '../errors.js';
+
+// isErrno lives in errors.ts (layers without the store use it too); the store's modules take it from here.
+export { isErrno };
 
 const lazyRequire = createRequire(import.meta.url);
 
@@ -48,9 +52,6 @@ export async function createExclusive(path: string, text: string): Promise<void>
   }
 }
 
-export function isErrno(err: unknown, code: string): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === code;
-}
 
 export async function exists(path: string): Promise<boolean> {
   try {

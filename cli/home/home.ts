@@ -1,4 +1,5 @@
 import { loadSecrets } from './secrets.js';
+import type { Redact } from '../core/redact.js';
 import type { Env } from '../env.js';
 import type { Config } from '../core/schemas.js';
 import { ownerIdentity, type Identity } from '../core/commit.js';
@@ -15,12 +16,19 @@ export interface Home {
   device: string;
   /** Validated documents from earlier runs; save() it after loading. */
   docs: DocCache;
+  /** The secret values aos.yaml names (and aos's own keys) replaced by their names: every writer uses it. */
+  redact: Redact;
+  /** A secret's value, for the tools that send it (never shown to the model). */
+  secret(name: string): string | undefined;
 }
+
+/** What a writer of the home's files needs: where the home is, and the redactor its text goes through. */
+export type HomeWriter = Pick<Home, 'root' | 'redact'>;
 
 export async function openHome(env: Env): Promise<Home> {
   const root = findHome(env);
   const docs = await DocCache.open(root);
   const config = await loadConfig(root, docs);
-  loadSecrets(root, config.secrets, env.vars);
-  return { root, config, owner: ownerIdentity(config.owner), device: deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices), docs };
+  const { redact, secret } = loadSecrets(root, config.secrets, env.vars);
+  return { root, config, owner: ownerIdentity(config.owner), device: deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices), docs, redact, secret };
 }

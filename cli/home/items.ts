@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
 import { doneFolders } from './store.js';
-import { redact } from './secrets.js';
+import type { HomeWriter } from './home.js';
 
 /** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
 export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id'>, at = env.now()): Promise<{ id: string; file: string }> {
@@ -27,10 +27,10 @@ export async function createItem(root: string, env: Env, item: Omit<NewItem, 'id
 }
 
 /** Sets (or, with undefined, removes) front matter fields, keeping the rest of the file as written. */
-export async function updateItem(root: string, file: string, fields: Record<string, unknown>): Promise<void> {
-  const path = join(root, file);
+export async function updateItem(home: HomeWriter, file: string, fields: Record<string, unknown>): Promise<void> {
+  const path = join(home.root, file);
   const raw = await fs.readFile(path, 'utf8');
-  await writeAtomic(path, redact(setFrontMatterFields(file, raw, fields)));
+  await writeAtomic(path, home.redact(setFrontMatterFields(file, raw, fields)));
 }
 
 /** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
@@ -42,13 +42,14 @@ export function donePath(name: string, finishedDate: string): string {
  * Moves an item to done with its fields set and the result appended. The new file is written
  * before the old one goes, so a crash in between leaves a duplicate to notice, never a loss.
  */
-export async function finishItem(root: string, file: string, target: string, fields: Record<string, unknown>, result: string): Promise<void> {
+export async function finishItem(home: HomeWriter, file: string, target: string, fields: Record<string, unknown>, result: string): Promise<void> {
+  const { root } = home;
   const raw = await fs.readFile(join(root, file), 'utf8');
   const updated = setFrontMatterFields(file, raw, fields);
   const eol = updated.includes('\r\n') ? '\r\n' : '\n';
   const body = updated.replace(/(\r?\n)*$/, '') + `${eol}${eol}## Result${eol}${eol}${result.trim().replace(/\r?\n/g, eol)}${eol}`;
   await fs.mkdir(join(root, target, '..'), { recursive: true });
-  await writeAtomic(join(root, target), redact(body));
+  await writeAtomic(join(root, target), home.redact(body));
   await fs.rm(join(root, file), { force: true });
 }
 

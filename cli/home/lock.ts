@@ -6,6 +6,11 @@ import type { Env } from '../env.js';
 import { createExclusive, isErrno } from './files.js';
 
 export const LOCK_FILE = '.aos/lock';
+
+/** The lock file of the home at root, for code that must not know the home's layout (a brain's provider). */
+export function lockPath(root: string): string {
+  return join(root, LOCK_FILE);
+}
 const GUARD_FILE = '.aos/lock.takeover';
 const GUARD_MAX_AGE_MS = 10_000;
 

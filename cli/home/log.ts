@@ -4,7 +4,7 @@ import { join, dirname } from 'node:path';
 import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/logfmt.js';
 import { localTime, datesBetween } from '../core/time.js';
 import { isErrno } from './files.js';
-import { redact } from './secrets.js';
+import type { HomeWriter } from './home.js';
 
 export interface NewEntry {
   kind: string;
@@ -14,10 +14,10 @@ export interface NewEntry {
 }
 
 /** Appends one entry; never rewrites what is there. Returns the file written, relative to the home. */
-export async function appendLog(root: string, timeZone: string, at: Date, entry: NewEntry): Promise<string> {
+export async function appendLog(home: HomeWriter, timeZone: string, at: Date, entry: NewEntry): Promise<string> {
   const { date, time } = localTime(at, timeZone);
   const rel = logPath(date);
-  const path = join(root, rel);
+  const path = join(home.root, rel);
   await fs.mkdir(dirname(path), { recursive: true });
   try {
     await fs.writeFile(path, logHeader(date), { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
@@ -25,7 +25,7 @@ export async function appendLog(root: string, timeZone: string, at: Date, entry:
     if (!isErrno(err, 'EEXIST')) throw err;
   }
   // O_APPEND: concurrent writers on one machine each land whole at the end.
-  await fs.appendFile(path, redact(formatEntry({ time, ...entry })));
+  await fs.appendFile(path, home.redact(formatEntry({ time, ...entry })));
   return rel;
 }
 

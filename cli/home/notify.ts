@@ -2,7 +2,7 @@
 // message as its last argument, briefly. A failure is reported, never fatal: the log has it all.
 import { execFile } from 'node:child_process';
 import type { Config } from '../core/schemas.js';
-import type { Vars } from '../git/read.js';
+import type { Vars } from '../env.js';
 
 const NOTIFY_TIMEOUT_MS = 10_000;
 

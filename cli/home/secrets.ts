@@ -1,32 +1,36 @@
 // Secrets come from the environment or from files outside the home (aos.yaml `secrets:` names
-// them), never from the repository. The process keeps one redactor, set when the home is opened,
-// and every writer of logs, run records, approval files, agent-written files and commit messages
-// passes its text through it.
+// them), never from the repository. Opening the home builds its redactor (home.redact), and every
+// writer of logs, run records, approval files, agent-written files and commit messages passes its
+// text through it.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { makeRedactor, type Secret } from '../core/redact.js';
+import { makeRedactor, type Redact, type Secret } from '../core/redact.js';
 
 /** Keys aos itself uses: redacted whether or not aos.yaml names them. */
 const BUILT_IN = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'];
 
-let values = new Map<string, string>();
-let redactor: (text: string) => string = (t) => t;
+export interface Secrets {
+  /** Every known secret value in the text replaced by its name. */
+  redact: Redact;
+  /** A secret's value, for the tools that send it (never shown to the model). */
+  secret(name: string): string | undefined;
+}
 
 /**
  * Reads every secret aos.yaml names: `NAME: env` (the variable NAME), `NAME: env:OTHER` (the
  * variable OTHER) or `NAME: /abs/path` / `~/path` (the file's text, trimmed). A file inside the home
  * is refused: it would be committed.
  */
-export function loadSecrets(root: string, spec: Readonly<Record<string, string>> | undefined, vars: Readonly<Record<string, string | undefined>>): void {
+export function loadSecrets(root: string, spec: Readonly<Record<string, string>> | undefined, vars: Readonly<Record<string, string | undefined>>): Secrets {
   const found: Secret[] = [];
   for (const name of BUILT_IN) if (vars[name]) found.push({ name, value: vars[name]! });
   for (const [name, source] of Object.entries(spec ?? {})) {
     const value = readSecret(root, name, source, vars);
     if (value !== undefined) found.push({ name, value });
   }
-  values = new Map(found.map((s) => [s.name, s.value]));
-  redactor = makeRedactor(found);
+  const values = new Map(found.map((s) => [s.name, s.value]));
+  return { redact: makeRedactor(found), secret: (name) => values.get(name) };
 }
 
 function readSecret(root: string, name: string, source: string, vars: Readonly<Record<string, string | undefined>>): string | undefined {
@@ -41,13 +45,4 @@ function readSecret(root: string, name: string, source: string, vars: Readonly<R
     // A secret that cannot be read is absent: the tool that needs it says so when it is used.
     return undefined;
   }
-}
-
-/** A secret's value, for the tools that send it (never shown to the model). */
-export function secretValue(name: string): string | undefined {
-  return values.get(name);
-}
-
-export function redact(text: string): string {
-  return redactor(text);
 }

@@ -30,7 +30,7 @@ import { judgeAction } from '../tools/judge.js';
 import { isErrno } from '../home/files.js';
 import { commit } from '../git/git.js';
 import { recentRuns } from '../home/records.js';
-import { itemView } from '../commands/inbox.js';
+import { itemView } from '../core/inbox.js';
 import { makeWriter } from './writes.js';
 
 declare const AOS_VERSION: string | undefined;
@@ -132,7 +132,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
         'Aos-Device': home.device,
       },
       paths,
-    });
+    }, home.redact);
   }
 
   const who = (scope: Scope) => (scope.kind === 'agent' ? scope.id : 'owner');
@@ -218,7 +218,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
         const from = who(scope);
         const kind = scope.kind === 'agent' && to ? 'message' : 'task';
         const { id, file } = await createItem(home.root, env, { text, created: localTime(at, tz).iso, from, to, kind, priority: priority ?? 'normal' }, at);
-        const log = await appendLog(home.root, tz, at, { kind: 'inbox', agent: from, ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''} (through ${client()}).` });
+        const log = await appendLog(home, tz, at, { kind: 'inbox', agent: from, ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''} (through ${client()}).` });
         const sha = await commitWrite(home, scope, `${scope.kind === 'agent' ? `${scope.id}: inbox add` : 'inbox: add'} ${quoteSubject(text)}`, 'inbox-add', [file, log], { 'Aos-Item': id });
         return ok({ id, file, committed: sha ?? null });
       });
@@ -251,7 +251,7 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
     handle(async ({ text }: { text: string }, home, scope) =>
       writer.write(home, env, async () => {
         // Every agent may note its own observations: it is how memory is made (as the note tool).
-        const file = await appendLog(home.root, home.config.owner.timezone, env.now(), { kind: 'note', agent: who(scope), ref: opts.run, body: text });
+        const file = await appendLog(home, home.config.owner.timezone, env.now(), { kind: 'note', agent: who(scope), ref: opts.run, body: text });
         const sha = await commitWrite(home, scope, `${who(scope)}: note ${quoteSubject(text)}`, 'note', [file]);
         return ok({ file, committed: sha ?? null });
       }),

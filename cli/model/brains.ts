@@ -8,16 +8,18 @@ import { lockToken } from '../core/mcpscope.js';
 import { parseLockInfo } from '../core/lock.js';
 import { ModelError, type ModelRequest } from '../core/transcript.js';
 import type { Env } from '../env.js';
-import type { Home } from '../home/home.js';
-import type { Agent } from '../home/store.js';
-import { LOCK_FILE } from '../home/lock.js';
-import { isErrno } from '../home/files.js';
+import { isErrno } from '../errors.js';
+import type { AgentFront, Config } from '../core/schemas.js';
 import { chooseProvider, type ProviderChoice } from './provider.js';
 
 const DEFAULT_TIMEOUT_S = 300;
 
-/** The agent's own brain when it names one, else aos.yaml's model (with the agent's model override). */
-export async function agentProvider(home: Home, env: Env, agent: Agent): Promise<ProviderChoice> {
+/**
+ * The agent's own brain when it names one, else aos.yaml's model (with the agent's model override).
+ * The caller passes what the model needs of the home, the lock's path included: the model layer
+ * never opens the home's files on its own.
+ */
+export async function agentProvider(home: { root: string; config: Config }, env: Env, agent: { id: string; file: string; front: AgentFront }, lockPath: string): Promise<ProviderChoice> {
   const field = agent.front.brain;
   if (!field) return chooseProvider(home.config, env, home.root, agent.front.model);
   const spec = brainSpec(field);
@@ -31,7 +33,7 @@ export async function agentProvider(home: Home, env: Env, agent: Agent): Promise
     if (!spec.mcp) return check;
     // The tick (or aos run) holds the home's lock while the brain runs; the token lets the brain's
     // `aos mcp` write under it instead of waiting for a lock its own parent holds.
-    const held = await readOwnLock(home.root, env);
+    const held = await readOwnLock(lockPath, env);
     const args = mcpArgs(script, { home: home.root, agent: agent.id, run: req.run, lockToken: held });
     // The brain's environment is scrubbed; the device name must still reach its aos mcp's commits.
     const device = env.vars.AOS_DEVICE ? { AOS_DEVICE: env.vars.AOS_DEVICE } : undefined;
@@ -56,10 +58,10 @@ export async function agentProvider(home: Home, env: Env, agent: Agent): Promise
 }
 
 /** The lock token when this process holds the home's lock, else undefined (the brain's aos mcp then takes the lock itself). */
-async function readOwnLock(root: string, env: Env): Promise<string | undefined> {
+async function readOwnLock(lockPath: string, env: Env): Promise<string | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(join(root, LOCK_FILE), 'utf8');
+    text = await fs.readFile(lockPath, 'utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;

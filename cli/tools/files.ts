@@ -5,7 +5,6 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
 import { isErrno, writeAtomic } from '../home/files.js';
-import { redact } from '../home/secrets.js';
 import { markerRefusal } from '../core/frontmatter.js';
 import { markerChecked } from '../core/sync.js';
 import type { Tool } from './registry.js';
@@ -126,7 +125,7 @@ export const writeFileTool: Tool<{ path: string; content: string }> = {
     const marker = markerChecked(rel) ? markerRefusal('content', content) : undefined;
     if (marker) throw new ToolError(`refused: ${marker}`);
     await touch(ctx, rel);
-    await writeAtomic(join(ctx.home.root, rel), redact(content));
+    await writeAtomic(join(ctx.home.root, rel), ctx.home.redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
 };

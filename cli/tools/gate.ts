@@ -44,14 +44,14 @@ export function makeGate(ctx: Omit<RunCtx, 'gate'>, spec: GateSpec): RunCtx['gat
       if (v.by === 'approval') a!.used = true;
       if (v.by === 'trust') {
         const tz = ctx.home.config.owner.timezone;
-        await touch(ctx, await appendLog(ctx.home.root, tz, ctx.env.now(), { kind: 'policy', agent: ctx.agent.id, ref: ctx.run, body: `Went ahead without asking: ${action.kind} ${action.resource} — ${v.decided}.` }));
+        await touch(ctx, await appendLog(ctx.home, tz, ctx.env.now(), { kind: 'policy', agent: ctx.agent.id, ref: ctx.run, body: `Went ahead without asking: ${action.kind} ${action.resource} — ${v.decided}.` }));
       }
       return;
     }
     const toolUse = spec.currentCall();
     if (!toolUse) throw new ToolError('refused: this action needs the owner\'s approval, which only a tick or aos run can ask for');
     const { id, file } = await createApproval(
-      ctx.home.root,
+      ctx.home,
       ctx.env,
       {
         agent: ctx.agent.id,

@@ -2,7 +2,6 @@
 // goal capabilities (goal:<slug>:write or goal:*:write) and the owner's file policy on goals/.
 import * as v from 'valibot';
 import { checkSimple } from '../core/capabilities.js';
-import { agentIdentity } from '../core/commit.js';
 import { UserError } from '../errors.js';
 import type { Tool } from './registry.js';
 import { ToolError, touch } from './context.js';
@@ -32,9 +31,10 @@ export const logProgressTool: Tool<{ goal: string; skill: string; value: number;
     const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
     await ctx.gate({ tool: 'log_progress', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
-    const { logProgress } = await import('../flows/goallog.js');
+    const { recordProgress } = await import('../home/goallog.js');
     try {
-      const r = await logProgress(ctx.home, ctx.env, { ...input, exact: true }, { who: agentIdentity(ctx.agent.id), actor: ctx.agent.id, commit: false });
+      // The file part only: the run's own commit takes the goal and the log.
+      const r = await recordProgress(ctx.home, ctx.env, { ...input, exact: true }, ctx.agent.id);
       await touch(ctx, r.file, r.log);
       return `Recorded ${r.goal} · ${r.skill}: ${r.previous} → ${r.value} (${r.date}).`;
     } catch (err) {

@@ -13,14 +13,11 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Capability } from '../core/capabilities.js';
 import { addressRefusal, checkHttp, checkRedirect, MAX_REDIRECTS, type HttpLimits } from '../core/urlcheck.js';
-import { secretValue } from '../home/secrets.js';
 import type { Tool } from './registry.js';
 import { ToolError, type RunCtx } from './context.js';
 
-/** Reads a secret by name. The one place to swap where bearer tokens come from. */
+/** Reads a secret by name: the home's (loaded when it opens, so their values are also redacted everywhere). */
 export type SecretLookup = (name: string) => string | undefined;
-/** Secrets aos.yaml names (loaded when the home opens), so their values are also redacted everywhere. */
-export const defaultSecrets: SecretLookup = (name) => secretValue(name);
 
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
 const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
@@ -333,6 +330,6 @@ export const fetchTool: Tool<FetchInput> = {
     modelHeaders(input.headers);
     checkBody(method, input.body);
     await ctx.gate({ tool: 'fetch_url', kind: 'http', resource: d.url, verb: method, input });
-    return formatResult(await performFetch(ctx.agent.caps, input, { secrets: defaultSecrets }));
+    return formatResult(await performFetch(ctx.agent.caps, input, { secrets: (name) => ctx.home.secret(name) }));
   },
 };

@@ -1,7 +1,6 @@
 // The tools an agent's model may call. Each is offered only when a capability could grant it, and
 // each call is checked by cli/core/capabilities.ts before anything runs.
 import * as v from 'valibot';
-import { redact } from '../home/secrets.js';
 import type { Capability } from '../core/capabilities.js';
 
 import type { ToolDef } from '../core/transcript.js';
@@ -56,6 +55,7 @@ export async function runTool(tools: readonly Tool[], name: string, input: unkno
     const why = parsed.issues.map((i) => `${v.getDotPath(i) ?? 'input'}: ${i.message}`).join('; ');
     return { content: `invalid arguments for ${name}: ${why}`, is_error: true, kind: 'invalid' };
   }
+  const redact = ctx.home.redact;
   try {
     // A secret in a tool's output would reach the model, the run record and the commit.
     return { content: redact(await tool.run(parsed.output, ctx)), is_error: false };

@@ -23,7 +23,7 @@ export const noteTool: Tool<{ text: string }> = {
   // Every agent may write its own observations to the log: it is how memory is made.
   offered: () => true,
   async run({ text }, ctx) {
-    const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'note', agent: ctx.agent.id, ref: ctx.run, body: text });
+    const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'note', agent: ctx.agent.id, ref: ctx.run, body: text });
     await touch(ctx, file);
     return `Noted in ${file}.`;
   },
@@ -71,7 +71,7 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
     const verdict = checkDelegate(ctx.agent.caps, to, ctx.item.chain, ctx.item.children.length + ctx.children.length);
     if (!verdict.allowed) {
       if (verdict.reason.startsWith('delegation loop')) {
-        const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, ctx.env.now(), {
+        const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, ctx.env.now(), {
           kind: 'refused',
           agent: ctx.agent.id,
           ref: ctx.run,
@@ -87,7 +87,7 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
     ctx.children.push(child.id);
     // Recorded on the parent at once: whatever happens to this run, the item waits for its child
     // and a retry does not delegate the same work again.
-    await updateItem(ctx.home.root, ctx.item.file, { children: [...ctx.item.children, ...ctx.children] });
+    await updateItem(ctx.home, ctx.item.file, { children: [...ctx.item.children, ...ctx.children] });
     await touch(ctx, child.file);
     return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
   },
@@ -109,7 +109,7 @@ export const sendMessageTool: Tool<{ to: string; text: string }> = {
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
     const now = ctx.env.now();
     if (to === 'owner') {
-      const file = await appendLog(ctx.home.root, ctx.home.config.owner.timezone, now, { kind: 'message', agent: ctx.agent.id, ref: ctx.run, body: text });
+      const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, now, { kind: 'message', agent: ctx.agent.id, ref: ctx.run, body: text });
       await touch(ctx, file);
       ctx.messages.push(text);
       return `Sent to the owner (${file}).`;

@@ -1,14 +1,15 @@
-// `aos init`: a new home from the starter files that also make up the project's own top level.
+// `aos init`: a new home from the starter files that also make up the project's own top level,
+// written and committed (a flow: it needs both the store and git).
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError, ValidationError } from '../errors.js';
-import { parseConfig } from './config.js';
+import { parseConfig } from '../home/config.js';
 import { timeZoneProblem } from '../core/time.js';
 import type { Env } from '../env.js';
 import { ownerIdentity } from '../core/commit.js';
-import { createExclusive, exists, listNames } from './files.js';
-import { CONFIG_FILE } from './find.js';
+import { createExclusive, exists, listNames } from '../home/files.js';
+import { CONFIG_FILE } from '../home/find.js';
 import { initRepo, commit } from '../git/git.js';
 import { deviceName } from '../core/sync.js';
 
@@ -47,6 +48,9 @@ export interface InitResult {
   commit?: string;
 }
 
+/** A new home has no secrets loaded yet (nothing has opened it): its first commit is as written. */
+const noSecretsYet = (text: string): string => text;
+
 export async function initHome(env: Env, dir: string, opts: { owner?: string; timezone?: string }): Promise<InitResult> {
   if (await exists(join(dir, CONFIG_FILE))) {
     throw new UserError(`${dir} is already a home (it holds ${CONFIG_FILE}); nothing was changed`);
@@ -79,6 +83,6 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     subject: 'aos init: a new home',
     trailers: { 'Aos-Kind': 'init', 'Aos-Device': deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices) },
     paths: files,
-  });
+  }, noSecretsYet);
   return { root: dir, files, commit: sha };
 }

@@ -1,9 +1,10 @@
 // The owner's own changes made through aos (inbox add, agent new/pause/resume) are committed at
 // once when no tick is running; a running tick owns git's index and commits them as hand edits.
 import type { Env } from '../env.js';
-import { commit, type CommitSpec } from '../git/git.js';
-import { acquireLock } from './lock.js';
-import type { Home } from './home.js';
+import type { CommitSpec } from '../core/commit.js';
+import { commit } from '../git/git.js';
+import { acquireLock } from '../home/lock.js';
+import type { Home } from '../home/home.js';
 
 /** The commit's hash, or undefined when a tick holds the lock (or there was nothing to commit). */
 /** `who` defaults to the owner; a caller acting for the owner (an MCP client) may name itself. */
@@ -11,7 +12,7 @@ export async function commitAsOwner(home: Home, env: Env, command: string, spec:
   const result = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in result)) return undefined;
   try {
-    return await commit(home.root, env.vars, { ...spec, who: spec.who ?? home.owner, trailers: { ...spec.trailers, 'Aos-Device': home.device } });
+    return await commit(home.root, env.vars, { ...spec, who: spec.who ?? home.owner, trailers: { ...spec.trailers, 'Aos-Device': home.device } }, home.redact);
   } finally {
     await result.lock.release();
   }
