@@ -30,3 +30,8 @@ export function renderItem(item: NewItem): string {
   });
   return renderDocument(front, item.text.trim() + '\n');
 }
+
+/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
+export function donePath(name: string, finishedDate: string): string {
+  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
+}

@@ -13,7 +13,8 @@ import { UserError } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
-import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
+import { executeRun, spentToday, type RunSpec } from './execute.js';
+import { budgetSpent, type Spend } from '../core/outcome.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
 import { parseDoc } from '../core/parsedoc.js';
 import { APPROVAL_ID } from '../core/approval.js';
@@ -87,6 +88,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       continue;
     }
     const spent = await spentToday(home, env, r.agent);
+    for (const p of spent.damaged) if (!report.problems.some((q) => q.file === p.file && q.expected === p.expected)) report.problems.push(p);
     const over = overBudget(target.agent, spent);
     if (over) {
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
@@ -145,10 +147,7 @@ async function approvalAnswer(home: Home, item: InboxItem, report: TickReport): 
 
 /** Why an agent may not start another run today, if it may not. */
 export function overBudget(agent: Agent, spent: Spend): string | undefined {
-  const b = agent.front.budget;
-  if (b.tokens_per_day !== undefined && spent.tokens >= b.tokens_per_day) return `${agent.id}'s daily token budget (${b.tokens_per_day}) is spent`;
-  if (b.usd_per_day !== undefined && spent.usd >= b.usd_per_day) return `${agent.id}'s daily cost budget ($${b.usd_per_day}) is spent`;
-  return undefined;
+  return budgetSpent(agent.id, agent.front.budget, spent);
 }
 
 const CHILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
