@@ -2,7 +2,7 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import { planSchedules, scheduling } from '../core/tickplan.js';
+import { planSchedules, scheduling, type PlannedRun, type PlannedScheduleItem } from '../core/tickplan.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../env.js';
@@ -10,7 +10,7 @@ import type { Home } from '../home/home.js';
 import { loadAgents, loadInbox, doneFolders, type Agent } from '../home/store.js';
 import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commit, commitOwnerEdits } from '../git/git.js';
+import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
@@ -61,9 +61,54 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
 
 /** A crash leaves a journal, git's index lock, or an item marked running. */
 async function needsRecovery(home: Home, tookOver: boolean): Promise<boolean> {
-  if (tookOver) return true;
-  for (const f of [JOURNAL_FILE, '.git/index.lock']) if (await exists(join(home.root, f))) return true;
-  return (await loadInbox(home.root, home.docs)).items.some((i) => i.front.status === 'running');
+  return (await crashTraces(home, tookOver)).length > 0;
+}
+
+/** What a crash left behind, each named; empty when the tick has nothing to recover. */
+async function crashTraces(home: Home, tookOver: boolean): Promise<string[]> {
+  const traces = tookOver ? ['a stale lock, taken over first'] : [];
+  if (await exists(join(home.root, JOURNAL_FILE))) traces.push(`an unfinished run's journal (${JOURNAL_FILE})`);
+  if (await exists(join(home.root, '.git/index.lock'))) traces.push("git's index lock (.git/index.lock)");
+  const running = (await loadInbox(home.root, home.docs)).items.filter((i) => i.front.status === 'running');
+  if (running.length) traces.push(`item${running.length === 1 ? '' : 's'} marked running: ${running.map((i) => i.id).join(', ')}`);
+  return traces;
+}
+
+export interface TickPlan {
+  /** What a crash left that the tick would recover from. */
+  recover: string[];
+  /** The owner's hand edits the tick would commit. */
+  ownerEdits: string[];
+  /** sync.auto: the tick would pull first and push at the end. */
+  sync: boolean;
+  scheduled: { id: string; agent: string; slot: string }[];
+  /** The pending items in the order the tick would take them, each with its agent or why it waits. */
+  runs: PlannedRun[];
+  problems: Problem[];
+}
+
+/**
+ * What a tick would do now, read without writing anything: no lock, no commit, no cache. Goal drills
+ * are not foreseen, and the runs are those known before any runs (a run may delegate more work).
+ */
+export async function planTick(home: Home, env: Env, opts: { staleLock: boolean }): Promise<TickPlan> {
+  const problems: Problem[] = [];
+  const recover = await crashTraces(home, opts.staleLock);
+  const edits = await pendingOwnerEdits(home.root, env.vars, { readOnly: true });
+  if (edits) problems.push(...edits.held);
+  const agents = await loadAgents(home.root, home.docs);
+  problems.push(...agents.problems);
+  const schedules = scheduling(agents.agents).length
+    ? planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root) }, env.now())
+    : { create: [], problems: [] };
+  problems.push(...schedules.problems);
+  const due: PlannedScheduleItem[] = [];
+  for (const p of schedules.create) if (!(await exists(join(home.root, p.file)))) due.push(p);
+  const inbox = await loadInbox(home.root, home.docs);
+  problems.push(...inbox.problems);
+  const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
+  const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
+  return { recover, ownerEdits: edits?.files ?? [], sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */
