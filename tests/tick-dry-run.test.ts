@@ -2,9 +2,9 @@
 // on disk (the lock, the cache, git's index included) and not a commit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, git, json, write } from './helpers.js';
+import { aos, aosAsync, git, json, write } from './helpers.js';
 import { RESEARCHER, addItem, envFor, modelHome, tick } from './model-helpers.js';
 
 /** Every file under the home, .git included, with its size, mtime and content. */
@@ -96,6 +96,35 @@ test('--dry-run names what a crash left and a stale lock, and still takes nothin
   assert.match(r.stdout, new RegExp(`would recover: item marked running: ${first}`));
   assert.match(r.stdout, /a stale lock \(.*\): the tick would take it over/);
   assert.match(r.stdout, /would recover: a stale lock, taken over first/);
+});
+
+test('a damaged run record today is reported, not silently left out of the budget', async () => {
+  const home = modelHome();
+  write(home, 'agents/chief.md', readFileSync(join(home, 'agents/chief.md'), 'utf8').replace('  max_turns: 6', '  max_turns: 6\n  tokens_per_day: 100000'));
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'budget']);
+  addItem(home, 'Plan the week.', 'chief');
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const record = `logs/runs/${stamp.slice(0, 4)}/${stamp.slice(4, 6)}/r-${stamp}-dmgd.md`;
+  write(home, record, 'not a run record\n');
+  const r = await aosAsync(['tick', '--home', home, '--dry-run', '--json'], { env: envFor(undefined) });
+  assert.is(r.code, 1, r.stderr);
+  const plan = json(r);
+  assert.equal(plan.problems.map((p: { file: string }) => p.file), [record]);
+  assert.match(plan.problems[0].hint, /spend is not counted/);
+});
+
+test('doctor: an unreadable .gitattributes is a problem of its own, a missing one the usual one', () => {
+  const home = modelHome();
+  rmSync(join(home, '.gitattributes'));
+  const missing = json(aos(['doctor', '--home', home, '--json']));
+  assert.equal(missing.problems.filter((p: { file: string }) => p.file === '.gitattributes').map((p: { found: string }) => p.found), ['none']);
+  mkdirSync(join(home, '.gitattributes'));
+  const unreadable = json(aos(['doctor', '--home', home, '--json']));
+  const found = unreadable.problems.filter((p: { file: string }) => p.file === '.gitattributes');
+  assert.is(found.length, 1);
+  assert.is(found[0].expected, 'a readable file');
+  assert.match(found[0].found, /EISDIR/);
 });
 
 test.run();
