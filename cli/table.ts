@@ -103,6 +103,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     path: ['tick'],
     describe: 'the heartbeat: serve the inbox and the schedules (cron runs this)',
+    options: { 'dry-run': { type: 'boolean', describe: 'print what this tick would do; change nothing (no lock, no commit, no file)' } },
     load: () => import('./commands/tick.js'),
     handler: 'tick',
   },

@@ -4,8 +4,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import fg from 'fast-glob';
 import type { Args, Env } from '../env.js';
 import { formatProblem, ValidationError, type Problem } from '../errors.js';
-import { parseCapabilities } from '../core/capabilities.js';
-import { cronProblem } from '../core/schedule.js';
+import { crossCheck } from '../core/crosscheck.js';
 import { parseRunRecord } from '../core/runrecord.js';
 import { listRecords } from '../home/records.js';
 import { readJournal } from '../home/journal.js';
@@ -13,7 +12,6 @@ import { timeZoneProblem } from '../core/time.js';
 import { LOCK_STALE_MINUTES } from '../core/lock.js';
 import { checkLogFile, checkLogHistory, INDEX_FILE } from '../core/checks.js';
 import { lintMemory } from '../core/memlint.js';
-import { parsePolicy } from '../core/policy.js';
 import { readLedger } from '../home/approvals.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
@@ -44,29 +42,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     loadDone(root, cache),
   ]);
   for (const r of [agents, inbox, approvals, goals, memories, done]) problems.push(...r.problems);
-  const agentIds = new Set(agents.agents.map((a) => a.id));
-  if (config && !agentIds.has(config.default_agent)) {
-    problems.push({ file: 'aos.yaml', field: 'default_agent', expected: `an agent in agents/ (${[...agentIds].join(', ')})`, found: `"${config.default_agent}"` });
-  }
-  for (const i of inbox.items) {
-    if (i.front.to && !agentIds.has(i.front.to)) problems.push({ file: i.file, field: 'to', expected: 'an agent in agents/', found: `"${i.front.to}"` });
-  }
-  for (const a of agents.agents) {
-    a.front.schedule.forEach((entry, n) => {
-      const bad = cronProblem(entry.cron);
-      if (bad) problems.push({ file: a.file, field: `schedule.${n}.cron`, expected: 'a valid cron expression', found: `"${entry.cron}": ${bad}` });
-    });
-    for (const error of parseCapabilities(a.front.capabilities).errors) {
-      problems.push({ file: a.file, field: 'capabilities', expected: 'kind:resource:actions{constraints} (the agent is disabled until fixed)', found: error });
-    }
-  }
-  for (const g of goals.docs) {
-    if (!agentIds.has(g.front.owner)) problems.push({ file: g.file, field: 'owner', expected: 'an agent in agents/', found: `"${g.front.owner}"` });
-  }
-
-  for (const error of config ? parsePolicy(config.policy).errors : []) {
-    problems.push({ file: 'aos.yaml', field: 'policy', expected: 'rules like "shell:git push *", "http:*:post" or "file:agents/**:write" (until fixed, no action a rule could cover runs)', found: error });
-  }
+  problems.push(...crossCheck({ config, agents: agents.agents, inbox: inbox.items, goals: goals.docs }));
   for (const a of approvals.docs) {
     if ((a.front.status === 'approved' || a.front.status === 'denied') && !(await readLedger(root, a.front.id))) {
       notes.push(`${a.file} is ${a.front.status}, but no run on this device asked for it: it is never acted on here (another device may have asked)`);
@@ -103,8 +79,13 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
 
   if (isRepo(root)) {
     problems.push(...checkLogHistory(await numstat(root, env.vars, 'logs')));
-    const attributes = await fs.readFile(join(root, '.gitattributes'), 'utf8').catch(() => '');
-    if (!/^logs\/\*\*\/\*\.md\s+merge=union/m.test(attributes)) {
+    // No file is the common case (no line either); one that cannot be read is its own problem.
+    const attributes = await fs.readFile(join(root, '.gitattributes'), 'utf8').catch((err: unknown) => {
+      if (isErrno(err, 'ENOENT')) return '';
+      problems.push({ file: '.gitattributes', expected: 'a readable file', found: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+    if (attributes !== undefined && !/^logs\/\*\*\/\*\.md\s+merge=union/m.test(attributes)) {
       problems.push({ file: '.gitattributes', expected: 'a line "logs/**/*.md merge=union" so logs from two devices merge', found: 'none' });
     }
   } else {

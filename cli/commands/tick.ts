@@ -1,9 +1,9 @@
 import type { Args, Env } from '../env.js';
 import { formatProblem } from '../errors.js';
-import { openHome } from '../home/home.js';
-import { acquireLock } from '../home/lock.js';
+import { openHome, type Home } from '../home/home.js';
+import { acquireLock, inspectLock } from '../home/lock.js';
 import { notify } from '../home/notify.js';
-import { tick as runTick, type TickReport } from '../flows/tick.js';
+import { planTick, tick as runTick, type TickPlan, type TickReport } from '../flows/tick.js';
 
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
@@ -20,8 +20,42 @@ function summary(r: TickReport): string[] {
   return lines;
 }
 
-export async function tick(_args: Args, env: Env): Promise<number> {
+function planLines(p: TickPlan, lock: string | undefined): string[] {
+  const lines = ['Dry run: nothing was changed.'];
+  if (lock) lines.push(lock);
+  for (const r of p.recover) lines.push(`would recover: ${r}`);
+  if (p.ownerEdits.length) lines.push(`would commit your hand edits (${p.ownerEdits.length} file${p.ownerEdits.length === 1 ? '' : 's'}): ${p.ownerEdits.join(', ')}`);
+  if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
+  for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
+  let n = 0;
+  for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : `waiting    ${r.item}: ${r.wait}`);
+  if (!p.recover.length && !p.ownerEdits.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
+  return lines;
+}
+
+/** `aos tick --dry-run`: the plan, read without the lock (taking it would write a file). */
+async function dryRun(home: Home, env: Env): Promise<number> {
+  const lock = await inspectLock(home.root, env, home.config.tick.lock_stale_minutes);
+  const h = lock?.holder;
+  const note = lock?.verdict.stale
+    ? `a stale lock (${lock.verdict.reason}): the tick would take it over`
+    : h
+      ? `another aos is working in this home (${h.command}, pid ${h.pid} on ${h.host} since ${h.started}): a tick now would do nothing`
+      : lock
+        ? 'the home is locked: a tick now would do nothing'
+        : undefined;
+  const plan = await planTick(home, env, { staleLock: Boolean(lock?.verdict.stale) });
+  if (env.out.json) env.out.data({ dry_run: true, lock: note ?? null, ...plan });
+  else {
+    env.out.line(planLines(plan, note).join('\n'));
+    for (const p of plan.problems) env.out.warn(`skipped ${formatProblem(p)}`);
+  }
+  return plan.problems.length ? 1 : 0;
+}
+
+export async function tick(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);
+  if (args['dry-run']) return dryRun(home, env);
   const start = env.now().getTime();
   const got = await acquireLock(home.root, env, { command: 'tick', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) {

@@ -45,3 +45,8 @@ export function itemView(i: { id: string; file: string; subject: string; front: 
     created: i.front.created ?? null,
   };
 }
+
+/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
+export function donePath(name: string, finishedDate: string): string {
+  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
+}

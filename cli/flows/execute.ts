@@ -4,18 +4,20 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { suffix } from '../core/ids.js';
 import { stamp, localTime } from '../core/time.js';
-import { agentIdentity, quoteSubject } from '../core/commit.js';
+import { agentIdentity } from '../core/commit.js';
+import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/outcome.js';
 import { assembleContext, taskMessage } from '../core/context.js';
 import { parseRunRecord, renderRunRecord, runRecordPath, shortHash, type RecordEntry, type RunFront, type Outcome } from '../core/runrecord.js';
 import { costOf } from '../core/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/transcript.js';
 import { checkSimple, type Capability } from '../core/capabilities.js';
 import type { Env } from '../env.js';
+import { ValidationError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import type { Agent, InboxItem } from '../home/store.js';
 import { loadMemories } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
-import { donePath, finishItem, updateItem } from '../home/items.js';
+import { finishItem, updateItem } from '../home/items.js';
 import { exists, isErrno, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
 import { offeredTools, runTool } from '../tools/registry.js';
@@ -25,10 +27,7 @@ import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import { makeGate, type Approved } from '../tools/gate.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
 
-export interface Spend {
-  tokens: number;
-  usd: number;
-}
+export type { Spend };
 
 export interface RunSpec {
   home: Home;
@@ -76,10 +75,6 @@ const CONTEXT_BUDGET_TOKENS = 6000;
 
 export function newRunId(env: Env, at: Date): string {
   return `r-${stamp(at)}-${suffix(env.randomBytes(4))}`;
-}
-
-function tokensOf(u: Usage): number {
-  return u.input + u.output + u.cache_read + u.cache_write;
 }
 
 export function usageTrailer(u: Usage, usd: number | undefined): string {
@@ -131,20 +126,6 @@ async function topMemories(home: Home, query: string): Promise<{ file: string; t
   });
 }
 
-function subjectFor(agent: string, outcome: Outcome, subject: string, extra: string): string {
-  const q = quoteSubject(subject);
-  switch (outcome) {
-    case 'done':
-      return `${agent}: answered ${q}`;
-    case 'waiting':
-      return extra.startsWith(' (asks') ? `${agent}: waits for approval on ${q}${extra}` : `${agent}: delegated ${q}${extra}`;
-    case 'checkpoint':
-      return `${agent}: checkpointed ${q}`;
-    default:
-      return `${agent}: failed ${q}${extra}`;
-  }
-}
-
 /** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
 export async function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
   await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
@@ -159,7 +140,6 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const started = env.now();
   const run = spec.replay?.run ?? newRunId(env, started);
   const recordFile = runRecordPath(run);
-  const maxAttempts = home.config.tick.max_attempts;
   const journal: Journal = {
     run,
     agent: agent.id,
@@ -240,14 +220,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
       deadline: spec.deadline,
       maxRetries: home.config.model.max_retries,
-      budgetLeft(usage) {
-        if (budget.tokens_per_day !== undefined && spec.spent.tokens + tokensOf(usage) >= budget.tokens_per_day) {
-          return `${agent.id}'s daily token budget (${budget.tokens_per_day}) is spent`;
-        }
-        const usd = costOf(spec.provider.model, usage, prices) ?? 0;
-        if (budget.usd_per_day !== undefined && spec.spent.usd + usd >= budget.usd_per_day) return `${agent.id}'s daily cost budget ($${budget.usd_per_day}) is spent`;
-        return undefined;
-      },
+      budgetLeft: (usage) => budgetSpent(agent.id, budget, { tokens: spec.spent.tokens + tokensOf(usage), usd: spec.spent.usd + (costOf(spec.provider.model, usage, prices) ?? 0) }),
     },
     clock: { now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
     async record(entry, usage) {
@@ -266,82 +239,55 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   front.usage = end.usage;
   if (cost !== undefined) front.cost_usd = cost;
   front.ended = endIso;
-  const children = [...(item.front.children ?? []), ...ctx.children];
-  let outcome: Outcome;
-  let text: string;
-  let itemFile = item.file;
-  let attention = false;
-  let extra = '';
-  if (end.outcome === 'done' && ctx.children.length) {
-    outcome = 'waiting';
-    text = end.answer;
-    extra = ` (waits for ${ctx.children.length} item${ctx.children.length === 1 ? '' : 's'})`;
-    await updateItem(home, item.file, { status: 'waiting', children, checkpoint: run, error: undefined });
-  } else if (end.outcome === 'done') {
-    outcome = 'done';
-    text = end.answer;
-    itemFile = donePath(item.name, localTime(ended, tz).date);
-    // A file name used again (an owner's inbox/note.md) is new work: the earlier handled copy stays.
-    if (await exists(join(home.root, itemFile))) itemFile = donePath(`${item.name}.${run}`, localTime(ended, tz).date);
-    touched.add(itemFile);
+  const plan = planOutcome({
+    end,
+    agent: agent.id,
+    run,
+    item: { id: item.id, name: item.name, subject: item.subject, attempts: item.front.attempts, children: item.front.children },
+    delegated: ctx.children,
+    maxAttempts: home.config.tick.max_attempts,
+    ended: { date: localTime(ended, tz).date, iso: endIso },
+  });
+  const itemFile = await applyItemChange(home, item.file, plan.item, async (file) => {
+    touched.add(file);
     await saveTouched();
-    await finishItem(home, item.file, itemFile, { status: 'done', handled_by: agent.id, run, finished: endIso, checkpoint: undefined, error: undefined }, text);
-  } else if (end.outcome === 'ask') {
-    outcome = 'waiting';
-    text = `waits for the owner's approval ${end.approval}`;
-    extra = ` (asks approval ${end.approval})`;
-    ctx.messages.push(`${agent.id} asks for your approval (${end.approval}) while handling ${quoteSubject(item.subject, 80)}: aos approve ${end.approval}, or aos deny ${end.approval}`);
-    await updateItem(home, item.file, { status: 'waiting', approval: end.approval, checkpoint: run, error: undefined });
-  } else if (end.outcome === 'checkpoint') {
-    outcome = 'checkpoint';
-    text = end.reason;
-    await updateItem(home, item.file, { status: 'new', checkpoint: run, error: undefined });
-  } else {
-    outcome = 'failed';
-    text = end.reason;
-    const attempts = (item.front.attempts ?? 0) + 1;
-    const final = !end.retry || attempts >= maxAttempts;
-    attention = final;
-    extra = final ? '' : ` (attempt ${attempts} of ${maxAttempts}, will retry)`;
-    // A retry starts from the last good checkpoint, if there was one; otherwise from the item.
-    await updateItem(home, item.file, { status: final ? 'failed' : 'new', attempts, error: end.reason });
-  }
-  front.outcome = outcome;
-  if (outcome === 'failed' || outcome === 'checkpoint') front.error = text;
-  await writeRecord(text);
-
-  const logBody =
-    outcome === 'done'
-      ? `Answered ${item.id} (${quoteSubject(item.subject, 80)}): ${firstLines(text)}`
-      : end.outcome === 'ask'
-        ? `Asked the owner to approve ${end.approval} for ${item.id} (${quoteSubject(item.subject, 80)}); waits for the answer.`
-      : outcome === 'waiting'
-        ? `Delegated ${ctx.children.join(', ')} for ${item.id} (${quoteSubject(item.subject, 80)}); waits for the results.`
-        : outcome === 'checkpoint'
-          ? `Paused ${item.id} (${quoteSubject(item.subject, 80)}): ${text}. It resumes from this run next tick.`
-          : `Failed ${item.id} (${quoteSubject(item.subject, 80)})${extra}: ${text}`;
-  touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
+  });
+  if (plan.message) ctx.messages.push(plan.message);
+  front.outcome = plan.outcome;
+  if (plan.recordError !== undefined) front.error = plan.recordError;
+  await writeRecord(plan.text);
+  touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: plan.logBody }));
   const sha = spec.replay ? undefined : await commitRun(home, env, { ...journal, touched: [...touched] }, {
     who: agentIdentity(agent.id),
-    subject: subjectFor(agent.id, outcome, item.subject, extra),
+    subject: plan.commitSubject,
     trailers: {
       'Aos-Run': run,
       'Aos-Agent': agent.id,
       'Aos-Kind': spec.kind,
       'Aos-Item': item.id,
-      'Aos-Outcome': outcome,
+      'Aos-Outcome': plan.outcome,
       'Aos-Usage': usageTrailer(end.usage, cost),
       'Aos-Device': home.device,
     },
     paths: [...touched],
   });
   if (spec.replay) await clearJournal(home.root);
-  return { run, agent: agent.id, item: item.id, outcome, text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention, messages: ctx.messages };
+  return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages };
 }
 
-function firstLines(text: string): string {
-  const t = text.trim();
-  return t.length > 400 ? t.slice(0, 399) + '…' : t;
+/**
+ * Writes what the plan decided for the item and returns where the item is now. A finished item's
+ * new file is announced (onNewFile) before it is written, so the journal names it if we crash.
+ */
+async function applyItemChange(home: Home, file: string, change: ItemChange, onNewFile: (file: string) => Promise<void>): Promise<string> {
+  if (change.kind === 'update') {
+    await updateItem(home, file, change.fields);
+    return file;
+  }
+  const target = (await exists(join(home.root, change.to))) ? change.ifTaken : change.to;
+  await onNewFile(target);
+  await finishItem(home, file, target, change.fields, change.result);
+  return target;
 }
 
 /** The conversation for the model; consecutive user entries (tool results, then results of delegated work) become one message. */
@@ -358,11 +304,12 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
   return out;
 }
 
-export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend> {
+/** What an agent spent today, from its run records; damaged records are named, not counted. */
+export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend & { damaged: Problem[] }> {
   // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
   const tz = home.config.owner.timezone;
   const today = localTime(env.now(), tz).date;
-  const spend: Spend = { tokens: 0, usd: 0 };
+  const spend: Spend & { damaged: Problem[] } = { tokens: 0, usd: 0, damaged: [] };
   const since = stamp(new Date(env.now().getTime() - 36 * 3600_000));
   const months = new Set([runRecordPath(`r-${since}-0`), runRecordPath(`r-${stamp(env.now())}-0`)].map((p) => p.slice(0, p.lastIndexOf('/'))));
   for (const dir of months) {
@@ -379,8 +326,13 @@ export async function spentToday(home: Home, env: Env, agent: string): Promise<S
       let rec;
       try {
         rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
-      } catch {
-        continue; // a damaged record is doctor's to report; it does not stop the tick
+      } catch (err) {
+        // Gone since the listing (a sync moved it): nothing to count. Damaged: its spend is unknown,
+        // so it is reported (the tick goes on; one bad file must not stop every agent).
+        if (isErrno(err, 'ENOENT')) continue;
+        if (!(err instanceof ValidationError)) throw err;
+        spend.damaged.push(...err.problems.map((p) => ({ ...p, hint: p.hint ?? "its spend is not counted in today's budget" })));
+        continue;
       }
       if (rec.front.agent !== agent || !rec.front.started.startsWith(today)) continue;
       spend.tokens += tokensOf(rec.front.usage);

@@ -4,17 +4,19 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseCapabilities, type Capability } from '../core/capabilities.js';
 import { route, workOrder, type RosterEntry } from '../core/route.js';
+import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/tickplan.js';
 import { parseRunRecord, runRecordPath, type RecordEntry } from '../core/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
 import { isErrno } from '../home/files.js';
-import { UserError } from '../errors.js';
+import { UserError, type Problem } from '../errors.js';
 import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
-import { executeRun, spentToday, type RunSpec, type Spend } from './execute.js';
+import { executeRun, spentToday, type RunSpec } from './execute.js';
+import { budgetSpent, type Spend } from '../core/outcome.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
 import { parseDoc } from '../core/parsedoc.js';
 import { APPROVAL_ID } from '../core/approval.js';
@@ -30,14 +32,20 @@ interface Ready {
 /** Run at most this many items in one tick, whatever the time budget says. */
 const MAX_RUNS_PER_TICK = 50;
 
-export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync): Promise<void> {
+/** The roster for routing, and the agents able to run with their parsed capabilities; a bad capability disables its agent and is a problem. */
+function rosterOf(agents: Agent[], problems: Problem[]): { roster: RosterEntry[]; ready: Map<string, Ready> } {
   const ready = new Map<string, Ready>();
   const roster: RosterEntry[] = agents.map((a) => {
     const { caps, errors } = parseCapabilities(a.front.capabilities);
-    if (errors.length) report.problems.push(...errors.map((e) => ({ file: a.file, field: 'capabilities', expected: 'valid capabilities (the agent is disabled until fixed)', found: e })));
+    if (errors.length) problems.push(...errors.map((e) => ({ file: a.file, field: 'capabilities', expected: 'valid capabilities (the agent is disabled until fixed)', found: e })));
     else ready.set(a.id, { agent: a, caps });
     return { id: a.id, handles: a.front.handles, status: a.front.status, disabled: errors.length ? errors[0] : undefined };
   });
+  return { roster, ready };
+}
+
+export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync): Promise<void> {
+  const { roster, ready } = rosterOf(agents, report.problems);
 
   const seen = new Set<string>();
   const waitingReported = new Set<string>();
@@ -88,6 +96,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       continue;
     }
     const spent = await spentToday(home, env, r.agent);
+    reportOnce(report.problems, spent.damaged);
     const over = overBudget(target.agent, spent);
     if (over) {
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
@@ -122,6 +131,40 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
 }
 
 /**
+ * For `aos tick --dry-run`: the pending items and the schedule items about to be created, in the
+ * order serve would take them, with their agents; read only, with the same checks serve makes first.
+ */
+export async function planServe(home: Home, env: Env, agents: Agent[], pending: InboxItem[], scheduled: PlannedScheduleItem[], problems: Problem[]): Promise<PlannedRun[]> {
+  const { roster } = rosterOf(agents, problems);
+  const folders = await doneFolders(home.root);
+  const byId = new Map(pending.map((i) => [i.id, i]));
+  const candidates: RunCandidate[] = [];
+  for (const item of pending) {
+    // approvalAnswer reports into a tick report; here its waiting reason becomes the item's.
+    const scratch: TickReport = { recovered: [], ownerEdits: [], scheduled: [], runs: [], waiting: [], problems };
+    const answer = item.front.status === 'waiting' && item.front.approval !== undefined ? await approvalAnswer(home, item, scratch) : undefined;
+    const open = await openChildren(home.root, item, byId, folders);
+    const blocked =
+      item.front.status === 'waiting' && item.front.approval !== undefined && !answer
+        ? (scratch.waiting[0]?.reason ?? `its approval ${item.front.approval} cannot be read`)
+        : open.length
+          ? `waits for delegated work: ${open.join(', ')}`
+          : undefined;
+    candidates.push({ id: item.id, subject: item.subject, front: item.front, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer), blocked });
+  }
+  for (const p of scheduled) candidates.push({ id: p.id, subject: p.item.text, front: { from: 'schedule', kind: 'schedule', priority: 'normal', created: p.item.created, to: p.agent }, resuming: false });
+  const spent: Record<string, string | undefined> = {};
+  for (const a of agents) {
+    const b = a.front.budget;
+    if (b.tokens_per_day === undefined && b.usd_per_day === undefined) continue;
+    const today = await spentToday(home, env, a.id);
+    reportOnce(problems, today.damaged);
+    spent[a.id] = overBudget(a, today);
+  }
+  return planRuns(candidates, roster, home.config.default_agent, spent, MAX_RUNS_PER_TICK);
+}
+
+/**
  * The owner's answer to the approval an item waits for; undefined while it is pending (or unreadable:
  * reported, and the item keeps waiting). A file that is gone counts as an answer: the run hears why.
  */
@@ -144,12 +187,14 @@ async function approvalAnswer(home: Home, item: InboxItem, report: TickReport): 
   return { id, file, front, run };
 }
 
+/** Each run reads the same records again: a damaged one is named once per tick. */
+function reportOnce(problems: Problem[], found: Problem[]): void {
+  for (const p of found) if (!problems.some((q) => q.file === p.file && q.expected === p.expected)) problems.push(p);
+}
+
 /** Why an agent may not start another run today, if it may not. */
 export function overBudget(agent: Agent, spent: Spend): string | undefined {
-  const b = agent.front.budget;
-  if (b.tokens_per_day !== undefined && spent.tokens >= b.tokens_per_day) return `${agent.id}'s daily token budget (${b.tokens_per_day}) is spent`;
-  if (b.usd_per_day !== undefined && spent.usd >= b.usd_per_day) return `${agent.id}'s daily cost budget ($${b.usd_per_day}) is spent`;
-  return undefined;
+  return budgetSpent(agent.id, agent.front.budget, spent);
 }
 
 const CHILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

@@ -2,8 +2,7 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import { cronProblem, dueSlots, scheduleKey } from '../core/schedule.js';
-import { localTime, stamp } from '../core/time.js';
+import { planSchedules, scheduling, type PlannedRun, type PlannedScheduleItem } from '../core/tickplan.js';
 import { agentIdentity } from '../core/commit.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../env.js';
@@ -11,7 +10,7 @@ import type { Home } from '../home/home.js';
 import { loadAgents, loadInbox, doneFolders, type Agent } from '../home/store.js';
 import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commit, commitOwnerEdits } from '../git/git.js';
+import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
@@ -46,7 +45,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
 
   const agents = await loadAgents(home.root, home.docs);
   report.problems.push(...agents.problems);
-  report.scheduled = await createScheduleItems(home, env, agents.agents.filter((a) => a.front.status === 'active'), report.problems);
+  report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);
   report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
@@ -62,62 +61,90 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
 
 /** A crash leaves a journal, git's index lock, or an item marked running. */
 async function needsRecovery(home: Home, tookOver: boolean): Promise<boolean> {
-  if (tookOver) return true;
-  for (const f of [JOURNAL_FILE, '.git/index.lock']) if (await exists(join(home.root, f))) return true;
-  return (await loadInbox(home.root, home.docs)).items.some((i) => i.front.status === 'running');
+  return (await crashTraces(home, tookOver)).length > 0;
 }
 
-/** Creates one inbox item per due schedule slot; the slot's id makes a second tick (or device) unable to create it again. */
+/** What a crash left behind, each named; empty when the tick has nothing to recover. */
+async function crashTraces(home: Home, tookOver: boolean): Promise<string[]> {
+  const traces = tookOver ? ['a stale lock, taken over first'] : [];
+  if (await exists(join(home.root, JOURNAL_FILE))) traces.push(`an unfinished run's journal (${JOURNAL_FILE})`);
+  if (await exists(join(home.root, '.git/index.lock'))) traces.push("git's index lock (.git/index.lock)");
+  const running = (await loadInbox(home.root, home.docs)).items.filter((i) => i.front.status === 'running');
+  if (running.length) traces.push(`item${running.length === 1 ? '' : 's'} marked running: ${running.map((i) => i.id).join(', ')}`);
+  return traces;
+}
+
+export interface TickPlan {
+  /** What a crash left that the tick would recover from. */
+  recover: string[];
+  /** The owner's hand edits the tick would commit. */
+  ownerEdits: string[];
+  /** sync.auto: the tick would pull first and push at the end. */
+  sync: boolean;
+  scheduled: { id: string; agent: string; slot: string }[];
+  /** The pending items in the order the tick would take them, each with its agent or why it waits. */
+  runs: PlannedRun[];
+  problems: Problem[];
+}
+
+/**
+ * What a tick would do now, read without writing anything: no lock, no commit, no cache. Goal drills
+ * are not foreseen, and the runs are those known before any runs (a run may delegate more work).
+ */
+export async function planTick(home: Home, env: Env, opts: { staleLock: boolean }): Promise<TickPlan> {
+  const problems: Problem[] = [];
+  const recover = await crashTraces(home, opts.staleLock);
+  const edits = await pendingOwnerEdits(home.root, env.vars, { readOnly: true });
+  if (edits) problems.push(...edits.held);
+  const agents = await loadAgents(home.root, home.docs);
+  problems.push(...agents.problems);
+  const schedules = scheduling(agents.agents).length
+    ? planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root) }, env.now())
+    : { create: [], problems: [] };
+  problems.push(...schedules.problems);
+  const due: PlannedScheduleItem[] = [];
+  for (const p of schedules.create) if (!(await exists(join(home.root, p.file)))) due.push(p);
+  const inbox = await loadInbox(home.root, home.docs);
+  problems.push(...inbox.problems);
+  const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
+  const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
+  return { recover, ownerEdits: edits?.files ?? [], sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+}
+
+/** The names of the items pending and handled, which say when each schedule entry last fired. */
+async function itemNames(root: string): Promise<string[]> {
+  const names = (await listNames(join(root, 'inbox'))).map((e) => e.name);
+  for (const folder of await doneFolders(root)) names.push(...(await listNames(join(root, folder))).map((e) => e.name));
+  return names;
+}
+
+/** Writes the planned schedule items, each with its log entry and a commit by its agent; one already there is skipped. */
 async function createScheduleItems(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<string[]> {
-  const withSchedules = agents.filter((a) => a.front.schedule.length);
-  if (!withSchedules.length) return [];
+  // The common case: no schedules, so no folder is listed.
+  if (!scheduling(agents).length) return [];
   const tz = home.config.owner.timezone;
   const now = env.now();
-  const names = (await listNames(join(home.root, 'inbox'))).map((e) => e.name);
-  for (const folder of await doneFolders(home.root)) names.push(...(await listNames(join(home.root, folder))).map((e) => e.name));
+  const plan = planSchedules({ timeZone: tz, agents, itemNames: await itemNames(home.root) }, now);
+  problems.push(...plan.problems);
+  if (!plan.create.length) return [];
+  const { renderItem } = await import('../core/inbox.js');
   const created: string[] = [];
   const logs = new Set<string>();
-  for (const agent of withSchedules) {
-    for (const [n, entry] of agent.front.schedule.entries()) {
-      // One agent's bad cron line is that agent's problem; everyone else's work goes on.
-      const bad = cronProblem(entry.cron);
-      if (bad) {
-        problems.push({ file: agent.file, field: `schedule.${n}.cron`, expected: 'a valid cron expression (this schedule is skipped until fixed)', found: `"${entry.cron}": ${bad}` });
-        continue;
-      }
-      const key = scheduleKey(agent.id, entry);
-      const last = names
-        .filter((n) => n.endsWith(`-${key}.md`))
-        .map((n) => n.slice(0, 15))
-        .sort()
-        .pop();
-      const lastFired = last ? new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(9, 11)}:${last.slice(11, 13)}:${last.slice(13, 15)}Z`) : undefined;
-      const { fire, missed } = dueSlots(entry, tz, lastFired, now);
-      for (const slot of fire) {
-        const id = `${stamp(slot)}-${key}`;
-        const file = `inbox/${id}.md`;
-        const slotIso = localTime(slot, tz).iso;
-        const note = missed && slot === fire[fire.length - 1] ? `\n\n(${missed} earlier slot${missed === 1 ? ' was' : 's were'} missed while aos was not running.)` : '';
-        const { renderItem } = await import('../core/inbox.js');
-        try {
-          await createExclusive(
-            join(home.root, file),
-            renderItem({ id, text: entry.task + note, created: localTime(now, tz).iso, from: 'schedule', to: agent.id, kind: 'schedule', slot: slotIso }),
-          );
-        } catch (err) {
-          if (isErrno(err, 'EEXIST')) continue;
-          throw err;
-        }
-        created.push(id);
-        logs.add(await appendLog(home, tz, now, { kind: 'schedule', agent: agent.id, ref: id, body: `Scheduled "${entry.cron}" for ${slotIso}: ${entry.task}` }));
-        await commit(home.root, env.vars, {
-          who: agentIdentity(agent.id),
-          subject: `${agent.id}: scheduled work for ${slotIso}`,
-          trailers: { 'Aos-Kind': 'schedule', 'Aos-Agent': agent.id, 'Aos-Item': id, 'Aos-Device': home.device },
-          paths: [file, ...logs],
-        }, home.redact);
-      }
+  for (const p of plan.create) {
+    try {
+      await createExclusive(join(home.root, p.file), renderItem(p.item));
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) continue;
+      throw err;
     }
+    created.push(p.id);
+    logs.add(await appendLog(home, tz, now, { kind: 'schedule', agent: p.agent, ref: p.id, body: p.logBody }));
+    await commit(home.root, env.vars, {
+      who: agentIdentity(p.agent),
+      subject: p.commitSubject,
+      trailers: { 'Aos-Kind': 'schedule', 'Aos-Agent': p.agent, 'Aos-Item': p.id, 'Aos-Device': home.device },
+      paths: [p.file, ...logs],
+    }, home.redact);
   }
   return created;
 }

@@ -66,8 +66,9 @@ async function presentOrTracked(git: Repo, root: string, paths: string[]): Promi
  * so `git log` keeps human and agent changes apart. A file holding conflict markers (a merge the
  * owner left half-done) is held back, uncommitted and reported, so the rest of the work goes on.
  */
-export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
-  const pending = await pendingChanges(root, vars);
+/** The owner's uncommitted edits: the files a tick would commit, and those held for their conflict markers. */
+export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<{ files: string[]; held: Problem[] } | undefined> {
+  const pending = await pendingChanges(root, vars, opts);
   if (!pending.length) return undefined;
   const held: Problem[] = [];
   for (const f of pending.filter(markerChecked)) {
@@ -78,7 +79,13 @@ export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity
     const marker = findConflictMarker(f, text);
     if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved` });
   }
-  const files = pending.filter((f) => !held.some((h) => h.file === f));
+  return { files: pending.filter((f) => !held.some((h) => h.file === f)), held };
+}
+
+export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
+  const pending = await pendingOwnerEdits(root, vars);
+  if (!pending) return undefined;
+  const { files, held } = pending;
   if (!files.length) return { files, held };
   const listed = files.slice(0, 30).map((f) => `- ${f}`).join('\n') + (files.length > 30 ? `\n- … and ${files.length - 30} more` : '');
   const sha = await commit(root, vars, {

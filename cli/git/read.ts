@@ -9,8 +9,9 @@ export function isRepo(root: string): boolean {
 }
 
 /** Paths with uncommitted changes (tracked or new), relative to the home. */
-export async function pendingChanges(root: string, vars: Vars): Promise<string[]> {
-  const out = await gitRead(root, vars, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+export async function pendingChanges(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<string[]> {
+  // git status refreshes the index when it can; a dry run must not even do that.
+  const out = await gitRead(root, vars, [...(opts.readOnly ? ['--no-optional-locks'] : []), 'status', '--porcelain=v1', '-z', '--untracked-files=all']);
   const paths: string[] = [];
   const fields = out.split('\0').filter(Boolean);
   for (let i = 0; i < fields.length; i++) {

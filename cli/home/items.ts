@@ -33,11 +33,6 @@ export async function updateItem(home: HomeWriter, file: string, fields: Record<
   await writeAtomic(path, home.redact(setFrontMatterFields(file, raw, fields)));
 }
 
-/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
-export function donePath(name: string, finishedDate: string): string {
-  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
-}
-
 /**
  * Moves an item to done with its fields set and the result appended. The new file is written
  * before the old one goes, so a crash in between leaves a duplicate to notice, never a loss.
