@@ -1,0 +1,396 @@
+// The search index's state over its cache file: the document table, titles and posting shards,
+// read lazily and checked section by section, changed in memory by a refresh (new documents
+// analysed by minisearch, removed ones left as dead rows) and serialized back whole.
+// Also what ranking reads of it (core/searchrank.ts's RankedDocs).
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno } from './files.js';
+import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/searchdocs.js';
+import { FIELDS, MINISEARCH_OPTIONS, dateCode, type Postings, type RankedDocs } from '../core/searchrank.js';
+import type { Listing } from './searchsources.js';
+import {
+  CACHE_FILE,
+  COLD,
+  COLS,
+  CorruptCache,
+  DATE,
+  FILE,
+  HASH,
+  LENS,
+  LINE,
+  MAGIC,
+  MAX_LEN,
+  META,
+  VERSION,
+  checksum,
+  decodeShard,
+  docHash,
+  encodeShard,
+  getWord,
+  isSection,
+  packWords,
+  parseJson,
+  readPostings,
+  unpackWords,
+  validHeader,
+  type Entry,
+  type Header,
+  type Section,
+  type Sig,
+  type StoredShard,
+} from './searchformat.js';
+
+/** The index's state: the stored form, read lazily, plus what this process changed. */
+export class Data implements RankedDocs {
+  /** By file number: the path ('' once the file is gone; split when first needed), two numbers of signature each. */
+  private pathList?: string[];
+  private pathText = '';
+  private fileNumbers?: Map<string, number>;
+  sigs: number[] = [];
+  dirs: Header['dirs'] = {};
+  failed: Header['failed'] = {};
+  count = 0;
+  rows = 0;
+  /** Bytes of the stored body. */
+  private size = 0;
+  totals: number[] = FIELDS.map(() => 0);
+  /** The document table as stored (read in place), until a refresh unpacks it into `table`. */
+  packed?: Buffer;
+  table?: Int32Array;
+  private coldPacked?: Buffer;
+  private coldTable?: Int32Array;
+  private source?: { fd: number; base: number };
+  private coldSection?: Section;
+  private titleSection?: Section;
+  private titleMap?: Record<string, string>;
+  private shardSections = new Map<string, Section>();
+  private stored = new Map<string, StoredShard>();
+  private updated = new Map<string, Map<string, Entry>>();
+
+  /** The index as stored: the header and the table now, the rest when needed. */
+  static fromStored(header: Header, fd: number, base: number): Data {
+    const d = new Data();
+    d.source = { fd, base };
+    d.size = header.size;
+    d.pathText = header.paths;
+    d.sigs = header.sigs;
+    d.dirs = header.dirs;
+    d.failed = header.failed;
+    d.count = header.count;
+    d.rows = header.rows;
+    d.totals = header.totals;
+    // Checksummed like every section: its numbers are the ones that were written.
+    d.packed = d.read(header.table, 'document table');
+    d.coldSection = header.cold;
+    d.titleSection = header.titles;
+    for (const [key, section] of Object.entries(header.shards)) d.shardSections.set(key, section);
+    return d;
+  }
+
+  /** One stored section, checked against its checksum. */
+  private read([offset, length, sum]: Section, what: string): Buffer {
+    if (!this.source) throw new Error(`search index: no cache file to read the ${what} from`);
+    const buf = Buffer.allocUnsafe(length);
+    for (let done = 0; done < length; ) {
+      const n = readSync(this.source.fd, buf, done, length - done, this.source.base + offset + done);
+      if (n <= 0) throw new CorruptCache(what);
+      done += n;
+    }
+    if (checksum(buf) !== sum) throw new CorruptCache(what);
+    return buf;
+  }
+
+  close(): void {
+    if (this.source) closeSync(this.source.fd);
+    this.source = undefined;
+  }
+
+  /** One word of the document table. */
+  word(i: number): number {
+    return this.table ? this.table[i]! : getWord(this.packed!, i);
+  }
+
+  private coldWord(i: number): number {
+    if (this.coldTable) return this.coldTable[i]!;
+    this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0);
+    return getWord(this.coldPacked, i);
+  }
+
+  /** The tables as numbers that can change, with room for `rows` rows. */
+  private mutable(rows: number): { table: Int32Array; cold: Int32Array } {
+    if (!this.table || this.table.length < rows * COLS) {
+      const capacity = Math.max(rows, this.rows) + 256;
+      const table = this.table ? new Int32Array(capacity * COLS) : unpackWords(this.packed, this.rows * COLS, capacity * COLS);
+      if (this.table) table.set(this.table.subarray(0, this.rows * COLS));
+      const cold = new Int32Array(capacity * COLD);
+      for (let i = 0; i < this.rows * COLD; i++) cold[i] = this.coldWord(i);
+      this.table = table;
+      this.coldTable = cold;
+      this.packed = this.coldPacked = undefined;
+    }
+    return { table: this.table, cold: this.coldTable! };
+  }
+
+  /** Paths by file number ('' once a file is gone). */
+  get paths(): string[] {
+    if (!this.pathList) {
+      this.pathList = this.sigs.length ? this.pathText.split('\n') : [];
+      if (this.sigs.length !== this.pathList.length * 2) throw new CorruptCache('manifest');
+    }
+    return this.pathList;
+  }
+
+  get fileNo(): Map<string, number> {
+    if (!this.fileNumbers) {
+      this.fileNumbers = new Map();
+      this.paths.forEach((p, i) => p && this.fileNumbers!.set(p, i));
+    }
+    return this.fileNumbers;
+  }
+
+  sameSig(no: number, sig: Sig): boolean {
+    return this.sigs[no * 2] === sig[0] && this.sigs[no * 2 + 1] === sig[1];
+  }
+
+  fileOf(id: number): number {
+    return this.word(id * COLS + FILE);
+  }
+
+  type(id: number): DocType {
+    return DOC_TYPES[this.word(id * COLS + META) & 7] ?? 'memory';
+  }
+
+  status(id: number): MemoryStatus | undefined {
+    const s = this.word(id * COLS + META) >> 3;
+    return s ? MEMORY_STATUSES[s - 1] : undefined;
+  }
+
+  date(id: number): number {
+    return this.word(id * COLS + DATE);
+  }
+
+  fieldLength(id: number, f: number): number {
+    const v = this.word(id * COLS + LENS + (f >> 1));
+    return f & 1 ? v >>> 16 : v & MAX_LEN;
+  }
+
+  line(id: number): number {
+    return this.coldWord(id * COLD + LINE);
+  }
+
+  hash(id: number): number {
+    return this.coldWord(id * COLD + HASH);
+  }
+
+  /** A removed document's row, kept until the index is rebuilt; its postings count for nothing. */
+  dead(id: number): boolean {
+    return this.word(id * COLS + FILE) < 0;
+  }
+
+  live(id: number): boolean {
+    return id >= 0 && id < this.rows && this.fileOf(id) >= 0;
+  }
+
+  titles(): Record<string, string> {
+    if (!this.titleMap) {
+      const parsed = this.titleSection ? parseJson(this.read(this.titleSection, 'titles'), 'titles') : {};
+      if (!parsed || typeof parsed !== 'object') throw new CorruptCache('titles');
+      this.titleMap = parsed as Record<string, string>;
+    }
+    return this.titleMap;
+  }
+
+  private storedShard(key: string): StoredShard | undefined {
+    let shard = this.stored.get(key);
+    const section = this.shardSections.get(key);
+    if (!shard && section) {
+      if (!isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
+      this.stored.set(key, (shard = decodeShard(this.read(section, `shard ${key}`), key)));
+    }
+    return shard;
+  }
+
+  /** The terms of the shard holding terms that start like `key`. */
+  terms(key: string): Iterable<string> {
+    return this.updated.get(key)?.keys() ?? this.storedShard(key)?.dir.keys() ?? [];
+  }
+
+  /** The postings of one term in one field (f: 0 title ... 3 tags). */
+  postings(key: string, term: string, f: number): Postings {
+    const updated = this.updated.get(key);
+    if (updated) return (updated.get(term)?.[1 + f] as Postings | undefined) ?? 0;
+    const shard = this.storedShard(key);
+    const at = shard?.dir.get(term);
+    if (!shard || !at || !at[2 * f + 1]) return 0;
+    return readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!);
+  }
+
+  /** A shard as entries that can change. */
+  private shard(key: string): Map<string, Entry> {
+    let entries = this.updated.get(key);
+    if (!entries) {
+      entries = new Map();
+      for (const term of this.terms(key)) entries.set(term, [term, ...([0, 1, 2, 3].map((f) => this.postings(key, term, f)) as [Postings, Postings, Postings, Postings])]);
+      this.updated.set(key, entries);
+    }
+    return entries;
+  }
+
+  rowsByFile(): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (let r = 0; r < this.rows; r++) {
+      const f = this.fileOf(r);
+      if (f < 0) continue;
+      let list = out.get(f);
+      if (!list) out.set(f, (list = []));
+      list.push(r);
+    }
+    return out;
+  }
+
+  kill(row: number): void {
+    if (this.fileOf(row) < 0) return;
+    FIELDS.forEach((_, f) => (this.totals[f]! -= this.fieldLength(row, f)));
+    this.mutable(this.rows).table[row * COLS + FILE] = -1;
+    this.count--;
+    delete this.titles()[row];
+  }
+
+  fileNumber(file: string, sig: Sig): number {
+    let no = this.fileNo.get(file);
+    if (no === undefined) {
+      no = this.paths.length;
+      this.fileNo.set(file, no);
+    }
+    this.paths[no] = file;
+    this.sigs[no * 2] = sig[0];
+    this.sigs[no * 2 + 1] = sig[1];
+    return no;
+  }
+
+  dropFile(file: string): void {
+    const no = this.fileNo.get(file);
+    if (no === undefined) return;
+    this.paths[no] = '';
+    this.fileNo.delete(file);
+  }
+
+  /** New documents: minisearch analyses them, their postings join the shards under new ids. */
+  add(MiniSearch: typeof import('minisearch').default, docs: { doc: SearchDoc; file: number }[]): void {
+    if (!docs.length) return;
+    const first = this.rows;
+    const { table, cold } = this.mutable(first + docs.length);
+    const ms = new MiniSearch(MINISEARCH_OPTIONS);
+    ms.addAll(docs.map(({ doc }, i) => ({ id: first + i, title: doc.title, description: doc.description, body: doc.body, tags: doc.tags })));
+    const js = ms.toJSON();
+    FIELDS.forEach((f, i) => {
+      if (js.fieldIds[f] !== i) throw new Error(`minisearch numbered the field ${f} ${js.fieldIds[f]}, expected ${i}`);
+    });
+    const titles = this.titles();
+    docs.forEach(({ doc, file }, i) => {
+      const at = (first + i) * COLS;
+      table[at + FILE] = file;
+      table[at + META] = DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3);
+      table[at + DATE] = dateCode(doc.date);
+      cold[(first + i) * COLD + LINE] = doc.line;
+      cold[(first + i) * COLD + HASH] = docHash(doc);
+      if (doc.type !== 'log') titles[first + i] = doc.title;
+    });
+    const idOf = (short: string) => js.documentIds[short] as number;
+    for (const [short, lengths] of Object.entries(js.fieldLength)) {
+      const at = idOf(short) * COLS;
+      const n = FIELDS.map((_, f) => Math.min(lengths[f] ?? 0, MAX_LEN));
+      for (let f = 0; f < FIELDS.length; f += 2) table[at + LENS + f / 2] = n[f]! | (n[f + 1]! << 16);
+      n.forEach((len, f) => (this.totals[f]! += len));
+    }
+    this.rows = first + docs.length;
+    this.count += docs.length;
+    // New ids are above every stored id, so appending keeps each posting list ascending.
+    for (const [term, fields] of js.index) {
+      const shard = this.shard(shardKey(term));
+      let entry = shard.get(term);
+      if (!entry) shard.set(term, (entry = [term, 0, 0, 0, 0]));
+      for (const [field, postings] of Object.entries(fields)) {
+        const f = 1 + Number(field);
+        const list = (entry[f] || (entry[f] = [])) as number[];
+        for (const [short, freq] of Object.entries(postings)) list.push(idOf(short), freq);
+      }
+    }
+  }
+
+  /** What the folders held when this index was brought up to date. */
+  list(listings: readonly Listing[]): void {
+    this.dirs = {};
+    for (const { folder, names } of listings) this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
+  }
+
+  /** The stored form as text: JSON, and numbers 7 bits a byte. */
+  serialize(): string {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const put = (buf: Buffer): Section => {
+      parts.push(buf);
+      size += buf.length;
+      return [size - buf.length, buf.length, checksum(buf)];
+    };
+    const { table: words, cold: coldWords } = this.mutable(this.rows);
+    const table = put(packWords(words, this.rows * COLS));
+    const cold = put(packWords(coldWords, this.rows * COLD));
+    const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
+    const shards: Record<string, Section> = {};
+    for (const key of [...new Set([...this.shardSections.keys(), ...this.updated.keys()])].sort()) {
+      const section = this.shardSections.get(key);
+      const entries = this.updated.get(key);
+      if (!entries && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
+      const buf = entries ? encodeShard(entries.values(), (id) => this.live(id)) : this.read(section!, `shard ${key}`);
+      if (buf) shards[key] = put(buf);
+    }
+    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, shards, size };
+    const head = Buffer.from(JSON.stringify(header), 'utf8');
+    // Every part is valid UTF-8, so the text is written back as the very bytes the offsets count.
+    return `${MAGIC} ${head.length} ${checksum(head)}\n${head.toString('utf8')}${Buffer.concat(parts).toString('utf8')}`;
+  }
+}
+
+/**
+ * The stored cache, or undefined when it is missing, truncated, corrupt or from another version.
+ * It stays open: queries read the shards they need from it, each checked against its checksum.
+ */
+export function readCache(root: string): Data | undefined {
+  let fd: number;
+  try {
+    fd = openSync(join(root, CACHE_FILE), 'r');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
+    throw err;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const first = Buffer.allocUnsafe(Math.min(size, 64 * 1024));
+    const got = readSync(fd, first, 0, first.length, 0);
+    const nl = first.subarray(0, got).indexOf(10);
+    const [magic, length, sum] = nl > 0 && nl <= 60 ? first.subarray(0, nl).toString('latin1').split(' ') : [];
+    const headBytes = Number(length);
+    if (magic !== MAGIC || !Number.isSafeInteger(headBytes) || nl + 1 + headBytes > size) return void closeSync(fd);
+    let headBuf = first.subarray(nl + 1, Math.min(got, nl + 1 + headBytes));
+    if (headBuf.length < headBytes) {
+      headBuf = Buffer.allocUnsafe(headBytes);
+      if (readSync(fd, headBuf, 0, headBytes, nl + 1) !== headBytes) return void closeSync(fd);
+    }
+    if (String(checksum(headBuf)) !== sum) return void closeSync(fd);
+    let header: unknown;
+    try {
+      header = JSON.parse(headBuf.toString('utf8'));
+    } catch {
+      return void closeSync(fd);
+    }
+    const base = nl + 1 + headBytes;
+    if (!validHeader(header) || size - base !== header.size) return void closeSync(fd);
+    return Data.fromStored(header, fd, base);
+  } catch (err) {
+    closeSync(fd);
+    if (err instanceof CorruptCache) return undefined;
+    throw err;
+  }
+}
+

@@ -1,0 +1,207 @@
+// The search cache's stored form: how .aos/search/index is laid out, encoded and checked. No IO
+// (home/searchdata.ts reads and writes it); it lives in home/ because it is the cache's own format.
+//
+// The cache is one file, written atomically and only when something changed:
+//   line 1     "aos-search <header bytes> <header checksum>"
+//   header     JSON: version, counts, the manifest (each folder's names as listed and each file's
+//              signature, two hashes of size, mtime, ctime and inode), files that failed to parse,
+//              and where each section of the body is, with its checksum
+//   body       the document table (file, type, date, status, field lengths; then line and content
+//              hash), the titles of non-log documents, and the postings sharded by the first two
+//              characters of their term (a query reads only the shards of its own terms)
+import * as zlib from 'node:zlib';
+import type { Problem } from '../errors.js';
+import type { SearchDoc } from '../core/searchdocs.js';
+import { FIELDS, type Postings } from '../core/searchrank.js';
+
+declare const AOS_VERSION: string | undefined;
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
+export const VERSION = `search-3:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const CACHE_FILE = '.aos/search/index';
+export const MAGIC = 'aos-search';
+
+// ---------------------------------------------------------------- the stored form
+//
+// Numbers are stored 7 bits a byte, so every byte they take is below 0x80: the cache stays text
+// (written whole by writeAtomic), and a query reads the numbers it needs where they lie, without
+// decoding or copying a whole table. The document table is fixed words of 5 bytes; a posting list
+// is variable-length numbers (6 bits a byte, the seventh says another byte follows): each id as its
+// gap from the one before, then the term's frequency.
+
+// The document table, one row of words per document id, in two parts. What every query needs:
+export const FILE = 0; // file number in the manifest; -1 for a dead row
+export const META = 1; // index into DOC_TYPES | (status << 3): 0 none, else 1 + index into MEMORY_STATUSES
+export const DATE = 2; // yyyymmdd, or 0
+export const LENS = 3; // field lengths (minisearch's: distinct words), two 16-bit lengths a word
+export const COLS = LENS + FIELDS.length / 2;
+// What only a refresh or a hit needs:
+export const LINE = 0;
+export const HASH = 1; // of the document's content, so unchanged documents of a changed file stay
+export const COLD = 2;
+export const MAX_LEN = 0xffff;
+
+const WORD = 5;
+
+export function getWord(b: Uint8Array, i: number): number {
+  const o = i * WORD;
+  return b[o]! | (b[o + 1]! << 7) | (b[o + 2]! << 14) | (b[o + 3]! << 21) | (b[o + 4]! << 28);
+}
+
+export function packWords(words: Int32Array, n: number): Buffer {
+  const b = Buffer.alloc(n * WORD);
+  for (let i = 0; i < n; i++) {
+    const v = words[i]! >>> 0;
+    const o = i * WORD;
+    b[o] = v & 127;
+    b[o + 1] = (v >>> 7) & 127;
+    b[o + 2] = (v >>> 14) & 127;
+    b[o + 3] = (v >>> 21) & 127;
+    b[o + 4] = v >>> 28;
+  }
+  return b;
+}
+
+export function unpackWords(b: Uint8Array | undefined, n: number, capacity: number): Int32Array {
+  const words = new Int32Array(capacity);
+  for (let i = 0; i < n; i++) words[i] = getWord(b!, i);
+  return words;
+}
+
+function putNumber(out: number[], v: number): void {
+  for (; v >= 64; v = Math.floor(v / 64)) out.push((v % 64) | 64);
+  out.push(v);
+}
+
+/** `n` postings from `at`: [id, freq, id, freq, ...]. */
+export function readPostings(b: Uint8Array, at: number, n: number): number[] {
+  const out = new Array<number>(n * 2);
+  let id = 0;
+  for (let k = 0; k < n * 2; k++) {
+    let v = 0;
+    let scale = 1;
+    let c: number;
+    do {
+      c = b[at++]!;
+      if (c === undefined) throw new CorruptCache('posting list');
+      v += (c & 63) * scale;
+      scale *= 64;
+    } while (c & 64);
+    out[k] = k & 1 ? v : (id += v);
+  }
+  return out;
+}
+
+/** [term, postings in title, description, body, tags] */
+export type Entry = [string, Postings, Postings, Postings, Postings];
+/** A stored shard: its directory (term → [offset, count] per field) and its posting lists. */
+export interface StoredShard {
+  dir: Map<string, number[]>;
+  lists: Buffer;
+}
+/** Two hashes of a file's size, mtime, ctime and inode: when they differ, the file is read again. */
+export type Sig = [number, number];
+/** [byte offset in the body, byte length, checksum] */
+export type Section = [number, number, number];
+
+/** A shard as stored: a JSON directory line, then the posting lists it points into. */
+export function encodeShard(entries: Iterable<Entry>, live: (id: number) => boolean): Buffer | undefined {
+  const dir: (string | number)[][] = [];
+  const bytes: number[] = [];
+  for (const entry of entries) {
+    const row: (string | number)[] = [entry[0]];
+    let any = false;
+    for (let f = 1; f <= FIELDS.length; f++) {
+      const list = entry[f] as Postings;
+      const start = bytes.length;
+      let n = 0;
+      let prev = 0;
+      for (let i = 0; list && i < list.length; i += 2) {
+        if (!live(list[i]!)) continue; // postings of dead rows are dropped here
+        putNumber(bytes, list[i]! - prev);
+        putNumber(bytes, list[i + 1]!);
+        prev = list[i]!;
+        n++;
+      }
+      row.push(n ? start : 0, n);
+      any ||= n > 0;
+    }
+    if (any) dir.push(row);
+  }
+  return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), Buffer.from(bytes)]) : undefined;
+}
+
+export function decodeShard(buf: Buffer, key: string): StoredShard {
+  const nl = buf.indexOf(10);
+  const dir = nl < 0 ? undefined : (parseJson(buf.subarray(0, nl), `shard ${key}`) as (string | number)[][]);
+  if (!Array.isArray(dir)) throw new CorruptCache(`shard ${key}`);
+  return { dir: new Map(dir.map((row) => [row[0] as string, row.slice(1) as number[]])), lists: buf.subarray(nl + 1) };
+}
+
+export interface Header {
+  version: string;
+  /** By file number, one a line: the path, or an empty line once the file is gone. */
+  paths: string;
+  /** By file number, two numbers each: the signature. */
+  sigs: number[];
+  /**
+   * Each folder's names as listed (one a line, in the order the folder gave them) and their file
+   * numbers (-1 for a file that failed or is not a regular file): an unchanged listing is compared
+   * name by name with no lookups at all.
+   */
+  dirs: Record<string, { names: string; nos: number[] }>;
+  /** Files that failed to parse, with their signature: not retried until they change. */
+  failed: Record<string, { sig: Sig; problems: Problem[] }>;
+  count: number;
+  rows: number;
+  /** Sum of each field's length over the live documents. */
+  totals: number[];
+  table: Section;
+  cold: Section;
+  titles: Section;
+  shards: Record<string, Section>;
+  size: number;
+}
+
+/** Damage found in the cache: the index is rebuilt from the files, never trusted. */
+export class CorruptCache extends Error {}
+
+export function checksum(b: Uint8Array): number {
+  if (crc32) return crc32(b);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function hashText(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+export function docHash(d: SearchDoc): number {
+  return hashText([d.type, d.date, d.status ?? '', d.title, d.description, d.tags, d.body].join('\u0000'));
+}
+
+export const isSection = (s: unknown, size: number): s is Section =>
+  Array.isArray(s) && s.length === 3 && s.every((n) => Number.isSafeInteger(n) && n >= 0) && (s[0] as number) + (s[1] as number) <= size;
+
+export function validHeader(h: unknown): h is Header {
+  if (!h || typeof h !== 'object') return false;
+  const x = h as Header;
+  if (x.version !== VERSION || ![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
+  if (typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
+  if (!x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
+  if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !x.shards || typeof x.shards !== 'object') return false;
+  // Shard sections are checked when a query reads one.
+  return x.table[1] === x.rows * COLS * WORD && x.cold[1] === x.rows * COLD * WORD;
+}
+
+export function parseJson(bytes: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new CorruptCache(what);
+  }
+}
+

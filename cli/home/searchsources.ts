@@ -1,0 +1,153 @@
+// The source files of the search index: which folders it reads, each file's signature, and the
+// scan that compares them with what the index holds (new, changed, gone, still failing).
+import { lstatSync, readdirSync, promises as fs, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { Problem } from '../errors.js';
+import { isErrno } from './files.js';
+import type { Data } from './searchdata.js';
+import type { Sig } from './searchformat.js';
+
+export interface Source {
+  file: string;
+  sig: Sig;
+}
+
+const LSTAT = { throwIfNoEntry: false } as const;
+
+function names(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => !n.startsWith('.'));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
+    throw err;
+  }
+}
+
+export interface Listing {
+  folder: string;
+  names: string[];
+}
+
+/**
+ * The folders search reads, each with the names that could be sources, in the order the folder
+ * gives them: memory/ (but MEMORY.md), goals/, logs/YYYY/MM/ (days of that month), inbox/done/YYYY/MM/.
+ */
+function listFolders(root: string): Listing[] {
+  const out: Listing[] = [];
+  const collect = (folder: string, accept: (name: string) => boolean) => {
+    out.push({ folder, names: names(join(root, folder)).filter((n) => n.endsWith('.md') && !n.includes('\n') && accept(n)) });
+  };
+  const dated = (folder: string, accept: (name: string, month: string) => boolean) => {
+    for (const y of names(join(root, folder)).filter((n) => /^\d{4}$/.test(n))) {
+      for (const m of names(join(root, folder, y)).filter((n) => /^\d{2}$/.test(n))) collect(`${folder}/${y}/${m}`, (name) => accept(name, `${y}-${m}-`));
+    }
+  };
+  collect('memory', (name) => name !== 'MEMORY.md');
+  collect('goals', () => true);
+  dated('logs', (name, month) => name.startsWith(month) && /^\d{4}-\d{2}-\d{2}\.md$/.test(name));
+  dated('inbox/done', () => true);
+  return out;
+}
+
+const sigNumbers = new Float64Array(4);
+const sigWords = new Int32Array(sigNumbers.buffer);
+
+/** A file's signature: two independent hashes of its size, mtime, ctime and inode. */
+function signature(st: Stats): Sig {
+  sigNumbers[0] = st.size;
+  sigNumbers[1] = st.mtimeMs;
+  sigNumbers[2] = st.ctimeMs;
+  sigNumbers[3] = st.ino;
+  let a = 0x811c9dc5 | 0;
+  let b = 0x2545f491 | 0;
+  for (let i = 0; i < 8; i++) {
+    a = Math.imul(a ^ sigWords[i]!, 0x01000193);
+    b = Math.imul(b ^ sigWords[i]!, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  return [a, b];
+}
+
+export interface Scan {
+  listings: Listing[];
+  /** New and changed files. */
+  changed: Source[];
+  /** Indexed files that are no longer there (or no longer regular files). */
+  gone: string[];
+  /** Files that failed before and still fail the same way, and what is wrong with them. */
+  problems: Problem[];
+  /** Files that failed before and are gone now. */
+  goneFailed: string[];
+  /** Whether some folder lists differently from the last time (worth saving even with nothing new). */
+  relisted: boolean;
+}
+
+/**
+ * Every source file against what the index holds. Each candidate is lstat'ed once (at a year of
+ * files that is the open's main cost); a folder listed as before is compared name by name, with no
+ * lookups and nothing kept for a file that did not change. Symbolic links are reported, not followed.
+ */
+export function scan(root: string, d: Data): Scan {
+  const listings = listFolders(root);
+  const seen = new Uint8Array(d.sigs.length / 2);
+  const seenFailed = new Set<string>();
+  const out: Scan = { listings, changed: [], gone: [], problems: [], goneFailed: [], relisted: false };
+  const folders = new Set<string>();
+  for (const { folder, names } of listings) {
+    folders.add(folder);
+    const dir = join(root, folder) + sep;
+    const stored = d.dirs[folder];
+    const same = (stored?.names ?? '') === names.join('\n');
+    out.relisted ||= !same;
+    const nos = same ? stored?.nos : undefined;
+    for (let i = 0; i < names.length; i++) {
+      const st = lstatSync(dir + names[i], LSTAT);
+      if (!st) continue;
+      const regular = st.isFile();
+      const sig = regular ? signature(st) : undefined;
+      const no = nos ? nos[i]! : d.fileNo.get(`${folder}/${names[i]}`) ?? -1;
+      if (no >= 0 && sig) {
+        seen[no] = 1;
+        if (d.sameSig(no, sig)) continue;
+      }
+      const file = `${folder}/${names[i]}`;
+      if (st.isSymbolicLink()) {
+        out.problems.push({ file, expected: 'a regular file', found: 'a symbolic link (not followed: it could pull in text from outside the home)' });
+        continue;
+      }
+      if (!sig) continue;
+      const failed = d.failed[file];
+      if (failed) {
+        seenFailed.add(file);
+        if (failed.sig[0] === sig[0] && failed.sig[1] === sig[1]) {
+          out.problems.push(...failed.problems);
+          continue;
+        }
+      }
+      out.changed.push({ file, sig });
+    }
+  }
+  if (seen.length) out.gone = d.paths.filter((p, no) => p && !seen[no]);
+  out.relisted ||= Object.entries(d.dirs).some(([folder, { names }]) => names && !folders.has(folder));
+  out.goneFailed = Object.keys(d.failed).filter((f) => !seenFailed.has(f));
+  return out;
+}
+
+export async function readTexts(root: string, files: readonly Source[]): Promise<(string | Error | undefined)[]> {
+  const out: (string | Error | undefined)[] = [];
+  for (let i = 0; i < files.length; i += 64) {
+    const batch = await Promise.all(
+      files.slice(i, i + 64).map(async ({ file }) => {
+        try {
+          return await fs.readFile(join(root, file), 'utf8');
+        } catch (err) {
+          if (isErrno(err, 'ENOENT')) return undefined; // gone since it was listed
+          return err as Error;
+        }
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
+
