@@ -10,7 +10,7 @@ import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecisio
 import type { Capability } from '../core/capabilities.js';
 import { pendingChanges } from '../git/read.js';
 import { parseShell } from './shellparse.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
 /** stdout and stderr together: the model reads this, so more is rarely useful. */
@@ -194,14 +194,11 @@ export function policyWords(command: string, d: ShellDecision): string[] {
   return command.replace(/["'\\]/g, '').trim().split(/\s+/);
 }
 
-export const shellTool: Tool<{ command: string }> = {
-  def: {
-    name: 'run_shell',
-    description:
-      'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
-    input_schema: { type: 'object', properties: { command: { type: 'string', description: 'e.g. git log -n 5 --oneline' } }, required: ['command'] },
-  },
-  input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096)) }),
+export const shellTool = defineTool({
+  name: 'run_shell',
+  description:
+    'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
+  input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root);
@@ -209,4 +206,4 @@ export const shellTool: Tool<{ command: string }> = {
     await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input });
     return formatShellRun(input.command, d, await runShell(ctx, d));
   },
-};
+});
