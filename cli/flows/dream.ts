@@ -4,7 +4,6 @@
 // made in memory first, checked against the quarter rule, then written and committed as the dreamer.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
 import { chunkEntries, citation, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/dream.js';
 import { frontMatterText, renderDocument, replaceBody, setFrontMatterFields } from '../core/frontmatter.js';
 import { parseLog, type LogEntry } from '../core/logfmt.js';
@@ -16,10 +15,11 @@ import { costOf } from '../core/prices.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, loadMemories } from '../home/store.js';
-import { writeAtomic, isErrno } from '../home/files.js';
+import { writeAtomic, isErrno, monthFiles } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/read.js';
+import { noCommitsYet, pathNotInCommit } from '../git/failures.js';
 import { callWithRetry } from '../model/retry.js';
 import { usageTrailer } from './execute.js';
 
@@ -43,7 +43,10 @@ export async function lastDream(home: Home, env: Env): Promise<LastDream | undef
 
 export async function runsSince(home: Home, env: Env, sha: string | undefined): Promise<number> {
   const range = sha ? [`${sha}..HEAD`] : ['HEAD'];
-  const out = await gitRead(home.root, env.vars, ['log', '--format=%H', '--grep=^Aos-Kind: tick$', '--grep=^Aos-Kind: run$', ...range]).catch(() => '');
+  // No commit yet is no run yet; any other git failure must not pass for 0 runs (never due, silently).
+  const out = await gitRead(home.root, env.vars, ['log', '--format=%H', '--grep=^Aos-Kind: tick$', '--grep=^Aos-Kind: run$', ...range]).catch((err: unknown) =>
+    noCommitsYet(err) ? '' : Promise.reject(err),
+  );
   return out.split('\n').filter(Boolean).length;
 }
 
@@ -66,8 +69,8 @@ export async function gather(home: Home, env: Env, last: LastDream | undefined):
     const out = await gitRead(home.root, env.vars, ['diff', '--name-only', last.sha, '--', 'logs']);
     files = out.split('\n').filter((f) => /^logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md$/.test(f));
   } else {
-    files = await fg('logs/*/*/*.md', { cwd: home.root });
-    files = files.filter((f) => /^logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md$/.test(f));
+    // Like every listing of the store, a symbolic link is neither listed nor followed.
+    files = await monthFiles(home.root, 'logs', /^\d{4}-\d{2}-\d{2}\.md$/);
   }
   const entries: LogEntry[] = [];
   for (const file of files.sort()) {
@@ -79,7 +82,8 @@ export async function gather(home: Home, env: Env, last: LastDream | undefined):
       if (isErrno(err, 'ENOENT')) continue;
       throw err;
     }
-    const before = last ? await gitRead(home.root, env.vars, ['show', `${last.sha}:${file}`]).catch(() => '') : '';
+    // A log file the last dream's commit does not have is new since: all of it is new.
+    const before = last ? await gitRead(home.root, env.vars, ['show', `${last.sha}:${file}`]).catch((err: unknown) => (pathNotInCommit(err) ? '' : Promise.reject(err))) : '';
     entries.push(...newEntries(parseLog(file, date, before), parseLog(file, date, now)).filter((e) => !DREAM_KINDS.has(e.kind)));
   }
   return entries;
