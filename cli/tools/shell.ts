@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/shellcheck.js';
 import type { Capability } from '../core/capabilities.js';
 import { pendingChanges } from '../git/read.js';
+import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
 import { defineTool } from './define.js';
 import { ToolError, touch, type RunCtx } from './context.js';
@@ -116,7 +117,8 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     args = [...(await sandboxArgs(homeReal, d, scratch, cwd)), '--', file, ...args];
     file = bwrap;
   }
-  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => undefined) : undefined;
+  // A home that is not a git repository has no changes to attribute; any other failure is one.
+  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -155,7 +157,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
 
   if (before) {
     const was = new Set(before);
-    const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => [] as string[]);
+    const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? [] : Promise.reject(err)));
     const changed = now.filter((p) => !was.has(p) && d.limits.write.some((w) => w === '.' || p === w || p.startsWith(`${w}/`)));
     // The run's commit takes exactly the files it touched, and these are the command's.
     if (changed.length) await touch(ctx, ...changed.filter((p) => !p.startsWith('.aos/')));
