@@ -15,12 +15,12 @@ import { costOf } from '../core/prices.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, loadMemories } from '../home/store.js';
-import { writeAtomic, isErrno, monthFiles } from '../home/files.js';
+import { writeAtomic, monthFiles, readIfExists } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/read.js';
 import { noCommitsYet, pathNotInCommit } from '../git/failures.js';
-import { callWithRetry } from '../model/retry.js';
+import { callWithRetry, retryClock } from '../model/retry.js';
 import { usageTrailer } from './execute.js';
 
 export const DREAMER = 'dreamer';
@@ -75,13 +75,8 @@ export async function gather(home: Home, env: Env, last: LastDream | undefined):
   const entries: LogEntry[] = [];
   for (const file of files.sort()) {
     const date = file.slice(-13, -3);
-    let now: string;
-    try {
-      now = await fs.readFile(join(home.root, file), 'utf8');
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) continue;
-      throw err;
-    }
+    const now = await readIfExists(join(home.root, file));
+    if (now === undefined) continue;
     // A log file the last dream's commit does not have is new since: all of it is new.
     const before = last ? await gitRead(home.root, env.vars, ['show', `${last.sha}:${file}`]).catch((err: unknown) => (pathNotInCommit(err) ? '' : Promise.reject(err))) : '';
     entries.push(...newEntries(parseLog(file, date, before), parseLog(file, date, now)).filter((e) => !DREAM_KINDS.has(e.kind)));
@@ -124,7 +119,7 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
   const memories = await loadMemories(home.root, home.docs);
   let topics = new Map(memories.docs.map((d) => [d.name, topicOf(d.name, d.front as unknown as Record<string, unknown>)]));
   const raw = new Map(await Promise.all(memories.docs.map(async (d) => [d.file, await fs.readFile(join(home.root, d.file), 'utf8')] as const)));
-  const indexBefore = await fs.readFile(join(home.root, INDEX), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? '# Memory\n' : Promise.reject(err)));
+  const indexBefore = (await readIfExists(join(home.root, INDEX))) ?? '# Memory\n';
   let index = indexBefore;
   const writes = new Map<string, string>();
   const text = (file: string) => writes.get(file) ?? raw.get(file)!;
@@ -148,7 +143,7 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
         const turn = await callWithRetry(
           provider,
           { model: provider.model, system: { stable: `${instructions.trim()}\n\n# Memory index (memory/MEMORY.md)\n\n${index.trim()}`, dynamic: `Today: ${today}.` }, tools: [PROPOSE_TOOL], messages: [{ role: 'user', content: user }], maxTokens: home.config.model.max_tokens ?? 8192 },
-          { deadline, now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random, maxAttempts: home.config.model.max_retries + 1 },
+          { deadline, ...retryClock(env), maxAttempts: home.config.model.max_retries + 1 },
         );
         plan.usage = addUsage(plan.usage, turn.usage);
         proposed = operationsOf(turn.content);

@@ -53,6 +53,16 @@ export function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
 }
 
+/** A file's text, or undefined when there is no such file; any other failure is thrown. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
 export async function exists(path: string): Promise<boolean> {
   try {
     await fs.lstat(path);

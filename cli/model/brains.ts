@@ -1,7 +1,6 @@
 // An agent whose front matter names a `brain:` profile thinks with that CLI program. When the
 // profile supports MCP, each call starts the program with `aos mcp --agent <id>` attached, so the
 // brain acts through aos's tools with exactly the agent's capabilities.
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { brainArgv, brainSpec, mcpArgs, MCP_TOOLS_NOTE, PROFILES } from '../core/brains.js';
 import { lockToken } from '../core/mcpscope.js';
@@ -11,7 +10,7 @@ import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import type { Agent } from '../home/store.js';
 import { LOCK_FILE } from '../home/lock.js';
-import { isErrno } from '../home/files.js';
+import { readIfExists } from '../home/files.js';
 import { chooseProvider, type ProviderChoice } from './provider.js';
 
 const DEFAULT_TIMEOUT_S = 300;
@@ -57,13 +56,8 @@ export async function agentProvider(home: Home, env: Env, agent: Agent): Promise
 
 /** The lock token when this process holds the home's lock, else undefined (the brain's aos mcp then takes the lock itself). */
 async function readOwnLock(root: string, env: Env): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(join(root, LOCK_FILE), 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
-  }
+  const text = await readIfExists(join(root, LOCK_FILE));
+  if (text === undefined) return undefined;
   const info = parseLockInfo(text);
   return info && info.pid === env.pid && info.host === env.hostname ? lockToken(text) : undefined;
 }
