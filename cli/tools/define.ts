@@ -47,8 +47,13 @@ export function defineTool<S extends v.GenericSchema>(t: {
   offered(caps: readonly Capability[]): boolean;
   run(input: v.InferOutput<S>, ctx: RunCtx): Promise<string>;
 }): Tool<v.InferOutput<S>> {
+  let def: Tool['def'] | undefined;
   return {
-    def: { name: t.name, description: t.description, input_schema: inputSchema(t.input) },
+    // Derived when first asked for (a run offering its tools), not when the module loads: every
+    // tick loads the tools through crash recovery, and most ticks run nothing.
+    get def() {
+      return (def ??= { name: t.name, description: t.description, input_schema: inputSchema(t.input) });
+    },
     input: t.input as unknown as v.GenericSchema<unknown, v.InferOutput<S>>,
     offered: t.offered,
     run: t.run,
