@@ -46,7 +46,6 @@ export function layerOf(file: string): Layer {
 
 /** Every module specifier a source file names: import/export … from, import '…', import('…'). */
 export function specifiers(source: string): string[] {
-  const found: string[] = [];
   return imports(source).map((i) => i.spec);
 }
 

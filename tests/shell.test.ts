@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { ROOT, tempDir, write, git } from './helpers.js';
 import { parseCapabilities, type Capability } from '../cli/core/capabilities.js';
 import { checkShell } from '../cli/core/shellcheck.js';
-import { shellDecision, runShell, sandboxAvailable, shellTool, OUTPUT_CAP } from '../cli/tools/shell.js';
+import { shellDecision, sandboxAvailable, shellTool, OUTPUT_CAP } from '../cli/tools/shell.js';
 import { ToolError, type RunCtx, type Action } from '../cli/tools/context.js';
 
 interface Case {

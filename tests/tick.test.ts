@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AOS, ROOT, aosAsync, git, read, write, tempDir } from './helpers.js';
 import { CHIEF, RESEARCHER, modelHome, envFor, tick, addItem, doneFile, commitsWith, runIdOf } from './model-helpers.js';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { localTime } from '../core/time.js';

@@ -1,6 +1,7 @@
 import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { localTime, resolveSince } from '../core/time.js';
+import { localTime } from '../core/time.js';
+import { parseSince } from '../core/listopts.js';
 import { SEP } from '../core/logfmt.js';
 import { openHome } from '../home/home.js';
 import { readLog } from '../home/log.js';
@@ -8,8 +9,7 @@ import { readLog } from '../home/log.js';
 export async function log(args: Args, env: Env): Promise<void> {
   const { root, config } = await openHome(env);
   const today = localTime(env.now(), config.owner.timezone).date;
-  const since = args.since === undefined ? today : resolveSince(String(args.since), today);
-  if (!since) throw new UsageError(`--since ${args.since}: expected YYYY-MM-DD, today, yesterday or Nd (like 7d)`);
+  const since = parseSince(args.since, today) ?? today;
   if (since > today) throw new UsageError(`--since ${since}: expected a day not after today (${today})`);
   const agent = args.agent as string | undefined;
   const needle = (args.grep as string | undefined)?.toLowerCase();

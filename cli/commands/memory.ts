@@ -1,7 +1,6 @@
 // aos memory show | add | lint. Reading and printing here; the rules live in core/ (memindex,
 // memlint, schemas), the writes in home/.
 import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
 import type { Args, Env } from '../env.js';
 import { UsageError, UserError, ValidationError, formatProblem, type Problem } from '../errors.js';
 import { INDEX_FILE, INDEX_MAX_LINE, INDEX_MAX_LINES, INDEX_MAX_BYTES } from '../core/checks.js';
@@ -18,17 +17,12 @@ import { closest } from '../core/suggest.js';
 import { openHome, type Home } from '../home/home.js';
 import { readDoc } from '../home/documents.js';
 import { loadMemories } from '../home/store.js';
-import { createExclusive, isErrno, listNames, writeAtomic } from '../home/files.js';
+import { createExclusive, isErrno, listNames, readIfExists, writeAtomic } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 
-async function readIndex(root: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(join(root, INDEX_FILE), 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
-  }
+function readIndex(root: string): Promise<string | undefined> {
+  return readIfExists(join(root, INDEX_FILE));
 }
 
 /** The topic file names in memory/ (without .md), valid or not. */

@@ -1,26 +1,19 @@
 import type { Args, Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
-import { localTime, resolveSince } from '../core/time.js';
+import { localTime } from '../core/time.js';
+import { parseLimit, parseSince } from '../core/listopts.js';
 import { DOC_TYPES, queryTerms } from '../core/searchdocs.js';
 import { findHome } from '../home/find.js';
 import { openSearch } from '../home/searchindex.js';
 
 export const DEFAULT_LIMIT = 10;
 
-function parseLimit(value: unknown): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const s = String(value).trim();
-  const n = Number(s);
-  if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < 1 || n > 1000) throw new UsageError(`--limit: expected a whole number from 1 to 1000, found "${String(value)}"`);
-  return n;
-}
-
 /** aos memory search "q" [--type t] [--since D] [--limit N] [--json] */
 export async function search(args: Args, env: Env): Promise<void> {
   const words = (Array.isArray(args.query) ? args.query : [args.query]).filter((w) => w !== undefined).map(String);
   const query = words.join(' ').trim();
   if (!query) throw new UsageError('nothing to search for: give the words to look for');
-  const limit = parseLimit(args.limit);
+  const limit = parseLimit(args.limit, DEFAULT_LIMIT, 1000);
   const type = args.type === undefined ? undefined : String(args.type);
   if (type !== undefined && !(DOC_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type: expected one of ${DOC_TYPES.join(', ')}, found "${type}"`);
   // Searching reads no settings: aos.yaml is loaded (and validated) only to know the owner's day.
@@ -30,8 +23,7 @@ export async function search(args: Args, env: Env): Promise<void> {
     const { openHome } = await import('../home/home.js');
     const { config, docs } = await openHome(env);
     await docs.save();
-    since = resolveSince(String(args.since), localTime(env.now(), config.owner.timezone).date);
-    if (!since) throw new UsageError(`--since: expected YYYY-MM-DD, today, yesterday or Nd (like 7d), found "${String(args.since)}"`);
+    since = parseSince(args.since, localTime(env.now(), config.owner.timezone).date);
   }
 
   const index = await openSearch(root);

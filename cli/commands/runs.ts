@@ -1,17 +1,15 @@
 import type { Args, Env } from '../env.js';
-import { UsageError } from '../errors.js';
-import { localTime, resolveSince } from '../core/time.js';
+import { localTime } from '../core/time.js';
+import { parseLimit, parseSince } from '../core/listopts.js';
 import { openHome } from '../home/home.js';
 import { recentRuns } from '../home/records.js';
 import { table, truncate } from '../output.js';
 
 export async function runs(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
-  const limit = args.limit === undefined ? 20 : Number(args.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a whole number of 1 or more, found "${String(args.limit)}"`);
+  const limit = parseLimit(args.limit, 20);
   const today = localTime(env.now(), home.config.owner.timezone).date;
-  const since = args.since === undefined ? undefined : resolveSince(String(args.since), today);
-  if (args.since !== undefined && !since) throw new UsageError(`--since: expected YYYY-MM-DD, today, yesterday or Nd, found "${String(args.since)}"`);
+  const since = parseSince(args.since, today);
   const { runs: rows, problems } = await recentRuns(home.root, { agent: args.agent === undefined ? undefined : String(args.agent), since, limit });
   if (env.out.json) return env.out.data({ runs: rows, problems });
   for (const p of problems) env.out.warn(`skipped ${p}`);

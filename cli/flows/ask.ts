@@ -4,7 +4,7 @@ import { ModelError, type Provider, type Usage } from '../core/transcript.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
-import { callWithRetry } from '../model/retry.js';
+import { callWithRetry, retryClock } from '../model/retry.js';
 
 export async function askOnce(home: Home, env: Env, provider: Provider, system: { stable: string; dynamic: string }, user: string, budgetMs: number): Promise<{ text: string; usage: Usage }> {
   const start = env.now().getTime();
@@ -12,7 +12,7 @@ export async function askOnce(home: Home, env: Env, provider: Provider, system: 
     const turn = await callWithRetry(
       provider,
       { model: provider.model, system, tools: [], messages: [{ role: 'user', content: user }], maxTokens: home.config.model.max_tokens ?? 8192 },
-      { deadline: start + budgetMs, now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random, maxAttempts: home.config.model.max_retries + 1 },
+      { deadline: start + budgetMs, ...retryClock(env), maxAttempts: home.config.model.max_retries + 1 },
     );
     const text = turn.content
       .filter((b) => b.type === 'text')

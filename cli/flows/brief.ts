@@ -8,6 +8,7 @@ import { agentIdentity } from '../core/commit.js';
 import { costOf } from '../core/prices.js';
 import type { Usage } from '../core/transcript.js';
 import type { Env } from '../env.js';
+import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { readGoals } from '../home/goals.js';
 import { loadAgents, loadApprovals, loadDone, loadInbox } from '../home/store.js';
@@ -86,7 +87,9 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
         } else result.fallback = 'the model answered with no text';
         if (!result.usage) result.usage = r.usage;
       } catch (err) {
-        result.fallback = (err as Error).message;
+        // askOnce says a failed model call as a UserError: the brief then falls back to its plain text.
+        if (!(err instanceof UserError)) throw err;
+        result.fallback = err.message;
       }
     }
   }

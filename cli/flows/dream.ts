@@ -4,7 +4,6 @@
 // made in memory first, checked against the quarter rule, then written and committed as the dreamer.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
 import { chunkEntries, citation, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/dream.js';
 import { frontMatterText, renderDocument, replaceBody, setFrontMatterFields } from '../core/frontmatter.js';
 import { parseLog, type LogEntry } from '../core/logfmt.js';
@@ -16,11 +15,12 @@ import { costOf } from '../core/prices.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, loadMemories } from '../home/store.js';
-import { writeAtomic, isErrno } from '../home/files.js';
+import { writeAtomic, monthFiles, readIfExists } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/run.js';
-import { callWithRetry } from '../model/retry.js';
+import { noCommitsYet, pathNotInCommit } from '../git/failures.js';
+import { callWithRetry, retryClock } from '../model/retry.js';
 import { usageTrailer } from './execute.js';
 
 export const DREAMER = 'dreamer';
@@ -43,7 +43,10 @@ export async function lastDream(home: Home, env: Env): Promise<LastDream | undef
 
 export async function runsSince(home: Home, env: Env, sha: string | undefined): Promise<number> {
   const range = sha ? [`${sha}..HEAD`] : ['HEAD'];
-  const out = await gitRead(home.root, env.vars, ['log', '--format=%H', '--grep=^Aos-Kind: tick$', '--grep=^Aos-Kind: run$', ...range]).catch(() => '');
+  // No commit yet is no run yet; any other git failure must not pass for 0 runs (never due, silently).
+  const out = await gitRead(home.root, env.vars, ['log', '--format=%H', '--grep=^Aos-Kind: tick$', '--grep=^Aos-Kind: run$', ...range]).catch((err: unknown) =>
+    noCommitsYet(err) ? '' : Promise.reject(err),
+  );
   return out.split('\n').filter(Boolean).length;
 }
 
@@ -66,20 +69,16 @@ export async function gather(home: Home, env: Env, last: LastDream | undefined):
     const out = await gitRead(home.root, env.vars, ['diff', '--name-only', last.sha, '--', 'logs']);
     files = out.split('\n').filter((f) => /^logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md$/.test(f));
   } else {
-    files = await fg('logs/*/*/*.md', { cwd: home.root });
-    files = files.filter((f) => /^logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md$/.test(f));
+    // Like every listing of the store, a symbolic link is neither listed nor followed.
+    files = await monthFiles(home.root, 'logs', /^\d{4}-\d{2}-\d{2}\.md$/);
   }
   const entries: LogEntry[] = [];
   for (const file of files.sort()) {
     const date = file.slice(-13, -3);
-    let now: string;
-    try {
-      now = await fs.readFile(join(home.root, file), 'utf8');
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) continue;
-      throw err;
-    }
-    const before = last ? await gitRead(home.root, env.vars, ['show', `${last.sha}:${file}`]).catch(() => '') : '';
+    const now = await readIfExists(join(home.root, file));
+    if (now === undefined) continue;
+    // A log file the last dream's commit does not have is new since: all of it is new.
+    const before = last ? await gitRead(home.root, env.vars, ['show', `${last.sha}:${file}`]).catch((err: unknown) => (pathNotInCommit(err) ? '' : Promise.reject(err))) : '';
     entries.push(...newEntries(parseLog(file, date, before), parseLog(file, date, now)).filter((e) => !DREAM_KINDS.has(e.kind)));
   }
   return entries;
@@ -120,7 +119,7 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
   const memories = await loadMemories(home.root, home.docs);
   let topics = new Map(memories.docs.map((d) => [d.name, topicOf(d.name, d.front as unknown as Record<string, unknown>)]));
   const raw = new Map(await Promise.all(memories.docs.map(async (d) => [d.file, await fs.readFile(join(home.root, d.file), 'utf8')] as const)));
-  const indexBefore = await fs.readFile(join(home.root, INDEX), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? '# Memory\n' : Promise.reject(err)));
+  const indexBefore = (await readIfExists(join(home.root, INDEX))) ?? '# Memory\n';
   let index = indexBefore;
   const writes = new Map<string, string>();
   const text = (file: string) => writes.get(file) ?? raw.get(file)!;
@@ -144,7 +143,7 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
         const turn = await callWithRetry(
           provider,
           { model: provider.model, system: { stable: `${instructions.trim()}\n\n# Memory index (memory/MEMORY.md)\n\n${index.trim()}`, dynamic: `Today: ${today}.` }, tools: [PROPOSE_TOOL], messages: [{ role: 'user', content: user }], maxTokens: home.config.model.max_tokens ?? 8192 },
-          { deadline, now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random, maxAttempts: home.config.model.max_retries + 1 },
+          { deadline, ...retryClock(env), maxAttempts: home.config.model.max_retries + 1 },
         );
         plan.usage = addUsage(plan.usage, turn.usage);
         proposed = operationsOf(turn.content);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseCapabilities, type Capability } from '../core/capabilities.js';
 import { route, workOrder, type RosterEntry } from '../core/route.js';
 import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/tickplan.js';
-import { parseRunRecord, runRecordPath, type RecordEntry } from '../core/runrecord.js';
+import { parseRunRecord, runRecordPath } from '../core/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';

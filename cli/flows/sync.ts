@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { appendLog } from '../home/log.js';
-import { isErrno, writeAtomic } from '../home/files.js';
+import { readIfExists, writeAtomic } from '../home/files.js';
 import { loadClaims, readClaim, readSyncState, writeSyncState } from '../home/syncstate.js';
 import { loadInbox, type InboxItem } from '../home/store.js';
 import { findDone } from '../home/items.js';
@@ -198,7 +198,7 @@ export class TickSync {
     const c = await readClaim(this.home.root, file);
     if (!c || c === 'unreadable' || c.device !== this.home.device) return;
     // Gone from inbox/ means handled (moved to done): nothing left to wait for.
-    const current = await fs.readFile(join(this.home.root, item.file), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? '' : Promise.reject(err)));
+    const current = (await readIfExists(join(this.home.root, item.file))) ?? '';
     if (/^approval:\s*\S/m.test(current.split(/\r?\n---\s*(?:\r?\n|$)/)[0] ?? '')) return;
     await fs.rm(join(this.home.root, file), { force: true });
     await commit(this.home.root, this.env.vars, {

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import type { DocKind, DocParts } from '../core/parsedoc.js';
+import type { DocKind } from '../core/parsedoc.js';
 import type { DocCache } from './doccache.js';
 import { listNames } from './files.js';
 

@@ -1,4 +1,5 @@
-// Plain-file primitives: atomic replace, exclusive create, reads that refuse symlinks.
+// Plain-file primitives: atomic replace, exclusive create, reads of files that may be missing, and
+// listings that never follow a symbolic link (the store refuses them).
 import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -53,6 +54,16 @@ export async function createExclusive(path: string, text: string): Promise<void>
 }
 
 
+/** A file's text, or undefined when there is no such file; any other failure is thrown. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
 export async function exists(path: string): Promise<boolean> {
   try {
     await fs.lstat(path);
@@ -75,4 +86,24 @@ export async function listNames(dir: string): Promise<{ name: string; isFile: bo
     if (isErrno(err, 'ENOENT')) return [];
     throw err;
   }
+}
+
+/** The month folders of a dated tree (base/YYYY/MM: the logs, inbox/done, logs/runs), newest first. */
+export async function monthFolders(root: string, base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const y of (await listNames(join(root, base))).filter((e) => e.isDir && /^\d{4}$/.test(e.name))) {
+    for (const m of (await listNames(join(root, base, y.name))).filter((e) => e.isDir && /^\d{2}$/.test(e.name))) {
+      out.push(`${base}/${y.name}/${m.name}`);
+    }
+  }
+  return out.sort().reverse();
+}
+
+/** The files in a dated tree's month folders whose names match, newest first; a link is never listed or followed. */
+export async function monthFiles(root: string, base: string, name: RegExp): Promise<string[]> {
+  const out: string[] = [];
+  for (const folder of await monthFolders(root, base)) {
+    for (const f of await listNames(join(root, folder))) if (f.isFile && name.test(f.name)) out.push(`${folder}/${f.name}`);
+  }
+  return out.sort().reverse();
 }

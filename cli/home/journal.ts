@@ -3,7 +3,7 @@
 // files, and whether the run had reached its commit.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno, writeAtomic } from './files.js';
+import { readIfExists, writeAtomic } from './files.js';
 import type { CommitSpec } from '../core/commit.js';
 
 export const JOURNAL_FILE = '.aos/run.json';
@@ -30,13 +30,8 @@ export async function writeJournal(root: string, j: Journal): Promise<void> {
 }
 
 export async function readJournal(root: string): Promise<Journal | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(join(root, JOURNAL_FILE), 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
-  }
+  const text = await readIfExists(join(root, JOURNAL_FILE));
+  if (text === undefined) return undefined;
   try {
     const j = JSON.parse(text) as Journal;
     if (typeof j.run === 'string' && typeof j.item === 'string' && Array.isArray(j.touched)) return j;

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { judgeLock, parseLockInfo, type LockInfo } from '../core/lock.js';
 import type { Env } from '../env.js';
-import { createExclusive, isErrno } from './files.js';
+import { createExclusive, isErrno, readIfExists } from './files.js';
 
 export const LOCK_FILE = '.aos/lock';
 
@@ -29,15 +29,6 @@ function pidAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return isErrno(err, 'EPERM');
-  }
-}
-
-async function readLock(path: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(path, 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
   }
 }
 
@@ -87,7 +78,7 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
       info,
       tookOver,
       async release() {
-        const now = parseLockInfo((await readLock(path)) ?? '');
+        const now = parseLockInfo((await readIfExists(path)) ?? '');
         // Only remove the lock if it is still ours: a takeover may have replaced it.
         if (now?.started === info.started && now.pid === info.pid && now.host === info.host) {
           await fs.rm(path, { force: true });
@@ -97,21 +88,21 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
   });
 
   if (await tryCreate(path, info)) return held();
-  const seen = await readLock(path);
-  if (seen === undefined) return (await tryCreate(path, info)) ? held() : { heldBy: parseLockInfo((await readLock(path)) ?? '') };
+  const seen = await readIfExists(path);
+  if (seen === undefined) return (await tryCreate(path, info)) ? held() : { heldBy: parseLockInfo((await readIfExists(path)) ?? '') };
   const { holder, verdict } = judge(seen, env, opts.staleMinutes);
   if (!verdict.stale) return { heldBy: holder };
   const taken = await withTakeoverGuard(root, env, async () => {
-    const again = await readLock(path);
+    const again = await readIfExists(path);
     if (again !== undefined && again !== seen) return false; // someone else already replaced it
     await fs.rm(path, { force: true });
     return tryCreate(path, info);
   });
-  return taken ? held({ from: holder, reason: verdict.reason }) : { heldBy: parseLockInfo((await readLock(path)) ?? '') ?? holder };
+  return taken ? held({ from: holder, reason: verdict.reason }) : { heldBy: parseLockInfo((await readIfExists(path)) ?? '') ?? holder };
 }
 
 /** What the lock says now, for status and doctor. */
 export async function inspectLock(root: string, env: Env, staleMinutes: number) {
-  const seen = await readLock(join(root, LOCK_FILE));
+  const seen = await readIfExists(join(root, LOCK_FILE));
   return seen === undefined ? undefined : judge(seen, env, staleMinutes);
 }

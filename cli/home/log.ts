@@ -3,7 +3,7 @@ import { promises as fs, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/logfmt.js';
 import { localTime, datesBetween } from '../core/time.js';
-import { isErrno } from './files.js';
+import { isErrno, readIfExists } from './files.js';
 import type { HomeWriter } from './home.js';
 
 export interface NewEntry {
@@ -35,12 +35,8 @@ export async function readLog(root: string, from: string, to: string): Promise<L
   const texts = await Promise.all(
     days.map(async (date) => {
       const rel = logPath(date);
-      try {
-        return parseLog(rel, date, await fs.readFile(join(root, rel), 'utf8'));
-      } catch (err) {
-        if (isErrno(err, 'ENOENT')) return [];
-        throw err;
-      }
+      const text = await readIfExists(join(root, rel));
+      return text === undefined ? [] : parseLog(rel, date, text);
     }),
   );
   return texts.flat();

@@ -3,20 +3,12 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunRecord } from '../core/runrecord.js';
 import { UsageError, UserError } from '../errors.js';
-import { listNames } from './files.js';
+import { monthFiles } from './files.js';
 import type { Usage } from '../core/transcript.js';
 
 /** Record files, newest first: logs/runs/YYYY/MM/r-….md */
-export async function listRecords(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const y of (await listNames(join(root, 'logs/runs'))).filter((e) => e.isDir && /^\d{4}$/.test(e.name))) {
-    for (const m of (await listNames(join(root, 'logs/runs', y.name))).filter((e) => e.isDir && /^\d{2}$/.test(e.name))) {
-      for (const f of await listNames(join(root, 'logs/runs', y.name, m.name))) {
-        if (f.isFile && /^r-.*\.md$/.test(f.name)) out.push(`logs/runs/${y.name}/${m.name}/${f.name}`);
-      }
-    }
-  }
-  return out.sort().reverse();
+export function listRecords(root: string): Promise<string[]> {
+  return monthFiles(root, 'logs/runs', /^r-.*\.md$/);
 }
 
 export async function readRecord(root: string, file: string) {

@@ -41,8 +41,11 @@ function readSecret(root: string, name: string, source: string, vars: Readonly<R
   if (!rel.startsWith('..') && !isAbsolute(rel)) throw new UserError(`aos.yaml secrets.${name}: ${source} is inside the home, where it would be committed; keep secret files outside it`);
   try {
     return readFileSync(path, 'utf8').trim() || undefined;
-  } catch {
-    // A secret that cannot be read is absent: the tool that needs it says so when it is used.
-    return undefined;
+  } catch (err) {
+    // A missing secret file is an absent secret: the tool that needs it says so when it is used.
+    // One that exists but cannot be read (permissions, a folder) is a mistake to show, not to hide.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new UserError(`aos.yaml secrets.${name}: ${source} cannot be read (${code ?? (err as Error).message}); expected a readable file holding the secret`);
   }
 }

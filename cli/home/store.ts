@@ -7,7 +7,7 @@ import { AGENT_ID } from '../core/ids.js';
 import type { Problem } from '../errors.js';
 import { loadFolder, type Loaded, type LoadResult } from './documents.js';
 import type { DocCache } from './doccache.js';
-import { listNames } from './files.js';
+import { monthFolders } from './files.js';
 
 export type Agent = Loaded<s.AgentFront> & { id: string };
 export type InboxItem = Loaded<s.InboxFront> & { id: string; subject: string };
@@ -45,14 +45,8 @@ export function loadMemories(root: string, cache: DocCache) {
 }
 
 /** The month folders of inbox/done, newest first: inbox/done/2026/11. */
-export async function doneFolders(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const y of (await listNames(join(root, 'inbox/done'))).filter((e) => e.isDir && /^\d{4}$/.test(e.name))) {
-    for (const m of (await listNames(join(root, 'inbox/done', y.name))).filter((e) => e.isDir && /^\d{2}$/.test(e.name))) {
-      out.push(`inbox/done/${y.name}/${m.name}`);
-    }
-  }
-  return out.sort().reverse();
+export function doneFolders(root: string): Promise<string[]> {
+  return monthFolders(root, 'inbox/done');
 }
 
 export async function countDone(root: string): Promise<number> {

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseClaim, type Claim } from '../core/sync.js';
-import { isErrno, listNames, writeAtomic } from './files.js';
+import { isErrno, listNames, readIfExists, writeAtomic } from './files.js';
 
 export const SYNC_STATE_FILE = '.aos/sync.json';
 export const CLAIMS_FOLDER = 'inbox/claims';
@@ -44,10 +44,6 @@ export async function loadClaims(root: string): Promise<(Claim & { file: string 
 }
 
 export async function readClaim(root: string, file: string): Promise<Claim | 'unreadable' | undefined> {
-  try {
-    return parseClaim(await fs.readFile(join(root, file), 'utf8')) ?? 'unreadable';
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    throw err;
-  }
+  const text = await readIfExists(join(root, file));
+  return text === undefined ? undefined : (parseClaim(text) ?? 'unreadable');
 }

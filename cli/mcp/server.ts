@@ -7,7 +7,6 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
 import { parseCapabilities } from '../core/capabilities.js';
 import * as access from '../core/mcpscope.js';
 import type { Scope } from '../core/mcpscope.js';
@@ -27,7 +26,7 @@ import { readDoc } from '../home/documents.js';
 import { createItem } from '../home/items.js';
 import { appendLog } from '../home/log.js';
 import { judgeAction } from '../tools/judge.js';
-import { isErrno } from '../home/files.js';
+import { readIfExists } from '../home/files.js';
 import { commit } from '../git/git.js';
 import { recentRuns } from '../home/records.js';
 import { itemView } from '../core/inbox.js';
@@ -178,12 +177,9 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
       const file = slug ? topicFile(slug) : INDEX_FILE;
       if (scope.kind === 'agent') allow(access.policyAccess(await judgeAction(home, access.memoryRead(scope.caps, file)), access.NOT_READ));
       if (!slug) {
-        try {
-          return ok({ file, text: await fs.readFile(join(home.root, file), 'utf8') });
-        } catch (err) {
-          if (isErrno(err, 'ENOENT')) throw new UserError(`${file}: there is no memory index yet`);
-          throw err;
-        }
+        const text = await readIfExists(join(home.root, file));
+        if (text === undefined) throw new UserError(`${file}: there is no memory index yet`);
+        return ok({ file, text });
       }
       const { doc, problems } = await readDoc<MemoryFront>(home.root, file, 'memory', home.docs);
       if (!doc) {

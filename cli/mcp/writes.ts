@@ -3,14 +3,13 @@
 // to finish. Started by a tick for its brain, the server holds a token of the tick's lock: the tick
 // is waiting on the brain and makes no change of its own meanwhile, so the server writes under the
 // tick's lock for as long as that exact lock is held and the run it was started for is still running.
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { lockToken } from '../core/mcpscope.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { acquireLock, LOCK_FILE } from '../home/lock.js';
-import { isErrno } from '../home/files.js';
+import { readIfExists } from '../home/files.js';
 import { readJournal } from '../home/journal.js';
 
 /** How long a standalone write waits for the home's lock before it is refused. */
@@ -34,12 +33,7 @@ export function makeWriter(opts: { underLock?: string; run?: string; waitMs?: nu
 }
 
 async function underParent<T>(home: Home, token: string, run: string | undefined, fn: () => Promise<T>): Promise<T> {
-  let text: string | undefined;
-  try {
-    text = await fs.readFile(join(home.root, LOCK_FILE), 'utf8');
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err;
-  }
+  const text = await readIfExists(join(home.root, LOCK_FILE));
   if (text === undefined || lockToken(text) !== token) {
     throw new UserError('the tick that started this server no longer holds the home\'s lock (its run has ended); nothing was written');
   }

@@ -3,11 +3,9 @@
 // offered (the prompt says so); usage is zero unless the program reports it (claude's JSON output).
 // Every failure leaves here as a ModelError whose kind tells the retry policy what to do.
 //
-// The program runs through node:child_process, not execa: execa 10 needs Node 22 (it calls
-// Set.prototype.union at import and fails on Node 20, which aos supports). runProgram below does the
-// few things we need from it: no shell, the prompt on stdin, a timeout and a cancel signal that
-// end the program (SIGTERM, then SIGKILL), capped output, a chosen environment and cwd.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The program runs through execa, imported only when a command brain is called (cron startup never
+// pays for it): no shell, the prompt on stdin, a timeout and a cancel signal that end the program
+// (SIGTERM, then SIGKILL), capped output, a chosen environment and cwd.
 import { ModelError, NO_USAGE, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
 
 export interface CommandOptions {
@@ -222,7 +220,8 @@ export function createCommandProvider(opts: CommandOptions): Provider {
       }
       if (r.spawnError) throw new ModelError('failed', `the model command "${program}" could not be started: ${r.spawnError.message}`, false);
       if (r.overflow) {
-        throw new ModelError('malformed', `${program} printed more than ${MAX_OUTPUT.toLocaleString('en-US')} bytes; a brain should print only its answer`, false);
+        const max = r.overflow === 'stdout' ? MAX_OUTPUT : STDERR_MAX;
+        throw new ModelError('malformed', `${program} printed more than ${max.toLocaleString('en-US')} bytes${r.overflow === 'stderr' ? ' on stderr' : ''}; a brain should print only its answer`, false);
       }
       if (r.exitCode !== 0) {
         const how = r.signal ? `was stopped by ${r.signal}` : `exited with code ${r.exitCode}`;
@@ -243,11 +242,12 @@ interface RunResult {
   stdout: string;
   stderr: string;
   exitCode: number | null;
-  signal: NodeJS.Signals | null;
+  signal: string | null;
   timedOut: boolean;
   canceled: boolean;
-  overflow: boolean;
-  spawnError?: NodeJS.ErrnoException;
+  /** Which stream went past maxBuffer, if one did. */
+  overflow?: 'stdout' | 'stderr';
+  spawnError?: { code?: string; message: string };
 }
 
 interface RunOptions {
@@ -257,92 +257,63 @@ interface RunOptions {
   signal?: AbortSignal;
   cwd: string;
   env: Record<string, string>;
-  /** After SIGTERM, how long before SIGKILL. */
-  killAfterMs?: number;
 }
+
+/** After SIGTERM, how long before SIGKILL. */
+const KILL_AFTER_MS = 2000;
+/** After the program exits, how long a grandchild that kept its pipes open may delay the answer. */
+const CLOSE_AFTER_EXIT_MS = 500;
+/** stderr is only read for the last lines of an error message: a chatty brain is not a broken one. */
+const STDERR_MAX = 16 * MAX_OUTPUT;
 
 /**
  * Runs a program without a shell and collects its output. Never rejects: every way it can end is
  * in the result. Settles when the program has exited and its output has closed (or shortly after
  * the exit, if a grandchild keeps the pipes open).
  */
-function runProgram(file: string, args: string[], o: RunOptions): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const res: RunResult = { stdout: '', stderr: '', exitCode: null, signal: null, timedOut: false, canceled: false, overflow: false };
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, { cwd: o.cwd, env: o.env, shell: false, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    } catch (err) {
-      resolve({ ...res, spawnError: err as NodeJS.ErrnoException });
-      return;
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let exited = false;
-    let settled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    let closeTimer: NodeJS.Timeout | undefined;
-
-    const stop = () => {
-      if (exited) return;
-      child.kill('SIGTERM');
-      killTimer ??= setTimeout(() => {
-        if (!exited) child.kill('SIGKILL');
-      }, o.killAfterMs ?? 2000);
-    };
-    const timer = o.timeoutMs > 0 ? setTimeout(() => ((res.timedOut = true), stop()), o.timeoutMs) : undefined;
-    const onAbort = () => {
-      res.canceled = true;
-      stop();
-    };
-    if (o.signal?.aborted) onAbort();
-    else o.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      clearTimeout(closeTimer);
-      o.signal?.removeEventListener('abort', onAbort);
+async function runProgram(file: string, args: string[], o: RunOptions): Promise<RunResult> {
+  const { execa } = await import('execa');
+  const child = execa(file, args, {
+    input: o.input,
+    cwd: o.cwd,
+    env: o.env,
+    extendEnv: false,
+    shell: false,
+    windowsHide: true,
+    reject: false,
+    // Bytes, so maxBuffer counts bytes as MAX_OUTPUT says.
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    maxBuffer: { stdout: o.maxBuffer, stderr: STDERR_MAX },
+    ...(o.timeoutMs > 0 ? { timeout: o.timeoutMs } : {}),
+    ...(o.signal ? { cancelSignal: o.signal } : {}),
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: KILL_AFTER_MS,
+  });
+  // A grandchild that inherited stdout or stderr would hold the answer back until it exits.
+  let closeTimer: NodeJS.Timeout | undefined;
+  child.once('exit', () => {
+    closeTimer = setTimeout(() => {
       child.stdout?.destroy();
       child.stderr?.destroy();
-      res.stdout = Buffer.concat(out).toString('utf8');
-      res.stderr = Buffer.concat(err).toString('utf8');
-      resolve(res);
-    };
-
-    child.stdout!.on('data', (d: Buffer) => {
-      outBytes += d.length;
-      if (outBytes > o.maxBuffer) {
-        res.overflow = true;
-        stop();
-      } else out.push(d);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      errBytes += d.length;
-      if (errBytes <= o.maxBuffer) err.push(d);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      // Spawning failed (ENOENT, EACCES): there will be no exit event.
-      if (child.pid === undefined) {
-        res.spawnError = e;
-        exited = true;
-        finish();
-      }
-    });
-    child.on('exit', (code, signal) => {
-      exited = true;
-      res.exitCode = code;
-      res.signal = signal;
-      closeTimer = setTimeout(finish, 500);
-    });
-    child.on('close', finish);
-
-    // A program that exits without reading its input closes the pipe: that is not our error.
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(o.input);
+    }, CLOSE_AFTER_EXIT_MS);
   });
+  const r = await child;
+  clearTimeout(closeTimer);
+  const stdout = Buffer.from(r.stdout ?? new Uint8Array()).toString('utf8');
+  const stderr = Buffer.from(r.stderr ?? new Uint8Array()).toString('utf8');
+  const res: RunResult = {
+    stdout,
+    stderr,
+    exitCode: r.exitCode ?? null,
+    signal: r.signal ?? null,
+    timedOut: r.timedOut,
+    canceled: r.isCanceled,
+  };
+  if (r.isMaxBuffer) res.overflow = Buffer.byteLength(stdout) >= o.maxBuffer ? 'stdout' : 'stderr';
+  // Spawning failed (ENOENT, EACCES): there was no exit at all.
+  else if (r.failed && r.exitCode === undefined && r.signal === undefined && !r.timedOut && !r.isCanceled) {
+    res.spawnError = { code: r.code, message: String((r.cause as Error | undefined)?.message ?? r.shortMessage ?? r.message) };
+  }
+  return res;
 }

@@ -16,6 +16,11 @@ export interface RetryOptions {
   onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
 }
 
+/** The clock, sleep and randomness of a real call: time from env.now(), so a test's fake clock governs the deadline. */
+export function retryClock(env: { now(): Date }): Pick<RetryOptions, 'now' | 'sleep' | 'random'> {
+  return { now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random };
+}
+
 export const RETRY_BASE_MS = 1000;
 export const RETRY_CAP_MS = 30_000;
 

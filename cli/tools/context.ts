@@ -23,7 +23,7 @@ export interface RunCtx {
   /**
    * The policy check every tool that can do harm calls after its capability check and before it
    * acts: returns when the action may go ahead; throws ToolError for a "never" action, and
-   * NeedsApproval (tools/approval.ts) for an "ask" action, which ends the run until the owner answers.
+   * NeedsApproval (below) for an "ask" action, which ends the run until the owner answers.
    */
   gate(action: Action): Promise<void>;
 }

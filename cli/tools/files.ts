@@ -7,7 +7,7 @@ import { checkFile, normalizeHomePath, type Capability } from '../core/capabilit
 import { isErrno, writeAtomic } from '../home/files.js';
 import { markerRefusal } from '../core/frontmatter.js';
 import { markerChecked } from '../core/sync.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
 const READ_MAX_BYTES = 256 * 1024;
@@ -60,12 +60,9 @@ async function allowed(ctx: RunCtx, tool: string, path: string, action: 'read' |
 
 const hasGrant = (caps: readonly Capability[], action: string) => caps.some((c) => c.kind === 'file' && c.actions.includes(action));
 
-export const readFileTool: Tool<{ path: string }> = {
-  def: {
-    name: 'read_file',
-    description: 'Read a text file in the home (path relative to the home).',
-    input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
-  },
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description: 'Read a text file in the home (path relative to the home).',
   input: v.strictObject({ path: v.string() }),
   offered: (caps) => hasGrant(caps, 'read'),
   async run({ path }, ctx) {
@@ -82,15 +79,12 @@ export const readFileTool: Tool<{ path: string }> = {
       await handle.close();
     }
   },
-};
+});
 
-export const listFilesTool: Tool<{ path?: string }> = {
-  def: {
-    name: 'list_files',
-    description: 'List a folder in the home (path relative to the home; folders end with /). Shows only what you may read.',
-    input_schema: { type: 'object', properties: { path: { type: 'string', description: 'a folder; the home itself when omitted' } } },
-  },
-  input: v.strictObject({ path: v.optional(v.string()) }),
+export const listFilesTool = defineTool({
+  name: 'list_files',
+  description: 'List a folder in the home (path relative to the home; folders end with /). Shows only what you may read.',
+  input: v.strictObject({ path: v.optional(v.pipe(v.string(), v.description('a folder; the home itself when omitted'))) }),
   offered: (caps) => hasGrant(caps, 'read'),
   async run({ path }, ctx) {
     const norm = normalizeHomePath(path ?? '.');
@@ -110,14 +104,11 @@ export const listFilesTool: Tool<{ path?: string }> = {
     shown.sort();
     return shown.slice(0, LIST_MAX).join('\n') + (shown.length > LIST_MAX ? `\n… and ${shown.length - LIST_MAX} more` : '');
   },
-};
+});
 
-export const writeFileTool: Tool<{ path: string; content: string }> = {
-  def: {
-    name: 'write_file',
-    description: 'Create or replace a text file in the home (path relative to the home). The run commits it.',
-    input_schema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
-  },
+export const writeFileTool = defineTool({
+  name: 'write_file',
+  description: 'Create or replace a text file in the home (path relative to the home). The run commits it.',
   input: v.strictObject({ path: v.string(), content: v.pipe(v.string(), v.maxLength(1_000_000, 'at most 1,000,000 characters')) }),
   offered: (caps) => hasGrant(caps, 'write'),
   async run({ path, content }, ctx) {
@@ -128,4 +119,4 @@ export const writeFileTool: Tool<{ path: string; content: string }> = {
     await writeAtomic(join(ctx.home.root, rel), ctx.home.redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
-};
+});

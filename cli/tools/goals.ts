@@ -3,29 +3,22 @@
 import * as v from 'valibot';
 import { checkSimple } from '../core/capabilities.js';
 import { UserError } from '../errors.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, touch } from './context.js';
 import { SLUG } from '../core/ids.js';
 
 const id = v.pipe(v.string(), v.regex(SLUG, 'lowercase letters, digits and dashes'));
 
-export const logProgressTool: Tool<{ goal: string; skill: string; value: number; note?: string }> = {
-  def: {
-    name: 'log_progress',
-    description:
-      "Record a practice result on a goal: sets the skill's current value and last_practiced, and adds a line to the goal's \"## History\" and to the log. The value is a number on the skill's own scale; skill \"metric\" sets the goal's metric. Only results the owner actually achieved. The run commits it.",
-    input_schema: {
-      type: 'object',
-      properties: {
-        goal: { type: 'string', description: 'the goal file name without .md, e.g. ielts-writing' },
-        skill: { type: 'string', description: 'the skill id, or "metric"' },
-        value: { type: 'number' },
-        note: { type: 'string', description: 'one line: the main weakness, or what went well' },
-      },
-      required: ['goal', 'skill', 'value'],
-    },
-  },
-  input: v.strictObject({ goal: id, skill: id, value: v.pipe(v.number(), v.finite('a finite number')), note: v.optional(v.pipe(v.string(), v.maxLength(300, 'at most 300 characters'))) }),
+export const logProgressTool = defineTool({
+  name: 'log_progress',
+  description:
+    "Record a practice result on a goal: sets the skill's current value and last_practiced, and adds a line to the goal's \"## History\" and to the log. The value is a number on the skill's own scale; skill \"metric\" sets the goal's metric. Only results the owner actually achieved. The run commits it.",
+  input: v.strictObject({
+    goal: v.pipe(id, v.description('the goal file name without .md, e.g. ielts-writing')),
+    skill: v.pipe(id, v.description('the skill id, or "metric"')),
+    value: v.pipe(v.number(), v.finite('a finite number')),
+    note: v.optional(v.pipe(v.string(), v.maxLength(300, 'at most 300 characters'), v.description('one line: the main weakness, or what went well'))),
+  }),
   offered: (caps) => caps.some((c) => c.kind === 'goal' && c.actions.includes('write')),
   async run(input, ctx) {
     const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
@@ -42,4 +35,4 @@ export const logProgressTool: Tool<{ goal: string; skill: string; value: number;
       throw err;
     }
   },
-};
+});

@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Capability } from '../core/capabilities.js';
 import { addressRefusal, checkHttp, checkRedirect, MAX_REDIRECTS, type HttpLimits } from '../core/urlcheck.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, type RunCtx } from './context.js';
 
 /** Reads a secret by name: the home's (loaded when it opens, so their values are also redacted everywhere). */
@@ -305,23 +305,16 @@ export function formatResult(r: FetchResult): string {
   return r.sentSecret ? out.split(r.sentSecret.value).join(`[secret:${r.sentSecret.name}]`) : out;
 }
 
-export const fetchTool: Tool<FetchInput> = {
-  def: {
-    name: 'fetch_url',
-    description:
-      'Fetch a URL over HTTPS (or HTTP where granted) and read the response: status, final URL, content type and body as text. Only hosts and methods your capabilities grant; redirects are followed and re-checked; the body is cut at the size limit.',
-    input_schema: {
-      type: 'object',
-      properties: {
-        url: { type: 'string', description: 'an absolute https:// URL' },
-        method: { type: 'string', description: 'GET (default), HEAD, POST, PUT, PATCH or DELETE' },
-        body: { type: 'string', description: 'request body, for POST, PUT and PATCH' },
-        headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'extra request headers (Accept, Content-Type, User-Agent, X-… and similar; no Authorization, Cookie or Host)' },
-      },
-      required: ['url'],
-    },
-  },
-  input: v.strictObject({ url: v.string(), method: v.optional(v.string()), body: v.optional(v.string()), headers: v.optional(v.record(v.string(), v.string())) }),
+export const fetchTool = defineTool({
+  name: 'fetch_url',
+  description:
+    'Fetch a URL over HTTPS (or HTTP where granted) and read the response: status, final URL, content type and body as text. Only hosts and methods your capabilities grant; redirects are followed and re-checked; the body is cut at the size limit.',
+  input: v.strictObject({
+    url: v.pipe(v.string(), v.description('an absolute https:// URL')),
+    method: v.optional(v.pipe(v.string(), v.description('GET (default), HEAD, POST, PUT, PATCH or DELETE'))),
+    body: v.optional(v.pipe(v.string(), v.description('request body, for POST, PUT and PATCH'))),
+    headers: v.optional(v.pipe(v.record(v.string(), v.string()), v.description('extra request headers (Accept, Content-Type, User-Agent, X-… and similar; no Authorization, Cookie or Host)'))),
+  }),
   offered: (caps) => caps.some((c) => c.kind === 'http'),
   async run(input, ctx: RunCtx) {
     const method = (input.method ?? 'get').toLowerCase();
@@ -332,4 +325,4 @@ export const fetchTool: Tool<FetchInput> = {
     await ctx.gate({ tool: 'fetch_url', kind: 'http', resource: d.url, verb: method, input });
     return formatResult(await performFetch(ctx.agent.caps, input, { secrets: (name) => ctx.home.secret(name) }));
   },
-};
+});

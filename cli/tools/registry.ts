@@ -11,6 +11,7 @@ import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './wor
 import { shellTool } from './shell.js';
 import { fetchTool } from './http.js';
 import { logProgressTool } from './goals.js';
+import { defineTool } from './define.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -21,19 +22,16 @@ export interface Tool<I = any> {
 }
 
 
-const finishTool: Tool<{ result: string }> = {
-  def: {
-    name: 'finish',
-    description: 'End the run with your final answer for the owner (or for the agent that delegated to you).',
-    input_schema: { type: 'object', properties: { result: { type: 'string', description: 'the answer, in markdown' } }, required: ['result'] },
-  },
-  input: v.strictObject({ result: v.string() }),
+const finishTool = defineTool({
+  name: 'finish',
+  description: 'End the run with your final answer for the owner (or for the agent that delegated to you).',
+  input: v.strictObject({ result: v.pipe(v.string(), v.description('the answer, in markdown')) }),
   offered: () => true,
   async run(input, ctx) {
     ctx.finished = input.result;
     return 'Finished.';
   },
-};
+});
 
 export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, logProgressTool, finishTool];
 

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/shellcheck.js';
 import type { Capability } from '../core/capabilities.js';
 import { pendingChanges } from '../git/read.js';
+import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
 /** stdout and stderr together: the model reads this, so more is rarely useful. */
@@ -116,7 +117,8 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     args = [...(await sandboxArgs(homeReal, d, scratch, cwd)), '--', file, ...args];
     file = bwrap;
   }
-  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => undefined) : undefined;
+  // A home that is not a git repository has no changes to attribute; any other failure is one.
+  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -155,7 +157,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
 
   if (before) {
     const was = new Set(before);
-    const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch(() => [] as string[]);
+    const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? [] : Promise.reject(err)));
     const changed = now.filter((p) => !was.has(p) && d.limits.write.some((w) => w === '.' || p === w || p.startsWith(`${w}/`)));
     // The run's commit takes exactly the files it touched, and these are the command's.
     if (changed.length) await touch(ctx, ...changed.filter((p) => !p.startsWith('.aos/')));
@@ -194,14 +196,11 @@ export function policyWords(command: string, d: ShellDecision): string[] {
   return command.replace(/["'\\]/g, '').trim().split(/\s+/);
 }
 
-export const shellTool: Tool<{ command: string }> = {
-  def: {
-    name: 'run_shell',
-    description:
-      'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
-    input_schema: { type: 'object', properties: { command: { type: 'string', description: 'e.g. git log -n 5 --oneline' } }, required: ['command'] },
-  },
-  input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096)) }),
+export const shellTool = defineTool({
+  name: 'run_shell',
+  description:
+    'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
+  input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root);
@@ -209,4 +208,4 @@ export const shellTool: Tool<{ command: string }> = {
     await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input });
     return formatShellRun(input.command, d, await runShell(ctx, d));
   },
-};
+});

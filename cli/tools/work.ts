@@ -8,17 +8,14 @@ import { markerRefusal } from '../core/frontmatter.js';
 import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
 import { loadAgents } from '../home/store.js';
-import type { Tool } from './registry.js';
+import { defineTool } from './define.js';
 import { ToolError, touch, type RunCtx } from './context.js';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));
 
-export const noteTool: Tool<{ text: string }> = {
-  def: {
-    name: 'note',
-    description: "Note an observation in today's log (a lasting fact about the owner, a decision, a lesson). The nightly dream turns notes into memories.",
-    input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
-  },
+export const noteTool = defineTool({
+  name: 'note',
+  description: "Note an observation in today's log (a lasting fact about the owner, a decision, a lesson). The nightly dream turns notes into memories.",
   input: v.strictObject({ text: text(4000) }),
   // Every agent may write its own observations to the log: it is how memory is made.
   offered: () => true,
@@ -27,18 +24,11 @@ export const noteTool: Tool<{ text: string }> = {
     await touch(ctx, file);
     return `Noted in ${file}.`;
   },
-};
+});
 
-export const searchMemoryTool: Tool<{ query: string; limit?: number; type?: string }> = {
-  def: {
-    name: 'search_memory',
-    description: 'Search memory: the memory topics, the daily log, handled inbox items and goals. Returns ranked hits with file, line and a snippet; read a memory topic in full with memory show or read_file if granted.',
-    input_schema: {
-      type: 'object',
-      properties: { query: { type: 'string' }, type: { type: 'string', enum: [...DOC_TYPES] }, limit: { type: 'integer', minimum: 1, maximum: 10 } },
-      required: ['query'],
-    },
-  },
+export const searchMemoryTool = defineTool({
+  name: 'search_memory',
+  description: 'Search memory: the memory topics, the daily log, handled inbox items and goals. Returns ranked hits with file, line and a snippet; read a memory topic in full with memory show or read_file if granted.',
   input: v.strictObject({ query: text(500), type: v.optional(v.picklist(DOC_TYPES)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))) }),
   offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
   async run({ query, limit, type }, ctx) {
@@ -47,7 +37,7 @@ export const searchMemoryTool: Tool<{ query: string; limit?: number; type?: stri
     if (!hits.length) return `Nothing matches "${query}".`;
     return hits.map((h) => `${h.file}:${h.line} [${h.type} ${h.date}${h.status && h.status !== 'active' ? ` ${h.status}` : ''}] ${h.title}\n  ${h.snippet}`).join('\n');
   },
-};
+});
 
 async function agentIds(ctx: RunCtx): Promise<string[]> {
   return (await loadAgents(ctx.home.root, ctx.home.docs)).agents.filter((a) => a.front.status === 'active').map((a) => a.id);
@@ -55,14 +45,11 @@ async function agentIds(ctx: RunCtx): Promise<string[]> {
 
 const hasDelegate = (caps: readonly Capability[]) => delegateLimits(caps) !== undefined;
 
-export const delegateTool: Tool<{ to: string; task: string }> = {
-  def: {
-    name: 'delegate',
-    description:
-      'Hand part of this work to another agent. It becomes an inbox item for that agent; this item waits, and you are resumed with the results when every delegated item has finished. End your turn after delegating.',
-    input_schema: { type: 'object', properties: { to: { type: 'string', description: 'agent id' }, task: { type: 'string' } }, required: ['to', 'task'] },
-  },
-  input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'an agent id')), task: text(20000) }),
+export const delegateTool = defineTool({
+  name: 'delegate',
+  description:
+    'Hand part of this work to another agent. It becomes an inbox item for that agent; this item waits, and you are resumed with the results when every delegated item has finished. End your turn after delegating.',
+  input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'an agent id'), v.description('agent id')), task: text(20000) }),
   offered: hasDelegate,
   async run({ to, task }, ctx) {
     if (to === ctx.agent.id) throw new ToolError('refused: an agent cannot delegate to itself');
@@ -91,14 +78,11 @@ export const delegateTool: Tool<{ to: string; task: string }> = {
     await touch(ctx, child.file);
     return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
   },
-};
+});
 
-export const sendMessageTool: Tool<{ to: string; text: string }> = {
-  def: {
-    name: 'send_message',
-    description: 'Send a short message to the owner ("owner": it goes to the daily log) or to another agent (it becomes an inbox item for that agent). No reply is awaited.',
-    input_schema: { type: 'object', properties: { to: { type: 'string' }, text: { type: 'string' } }, required: ['to', 'text'] },
-  },
+export const sendMessageTool = defineTool({
+  name: 'send_message',
+  description: 'Send a short message to the owner ("owner": it goes to the daily log) or to another agent (it becomes an inbox item for that agent). No reply is awaited.',
   input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'owner or an agent id')), text: text(8000) }),
   offered: (caps) => caps.some((c) => (c.kind === 'inbox' && c.actions.includes('write')) || (c.kind === 'agent' && c.actions.includes('message'))),
   async run({ to, text }, ctx) {
@@ -120,4 +104,4 @@ export const sendMessageTool: Tool<{ to: string; text: string }> = {
     await touch(ctx, item.file);
     return `Sent to ${to} as inbox item ${item.id}.`;
   },
-};
+});
