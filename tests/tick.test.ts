@@ -95,17 +95,19 @@ test('a 429 with retry-after is retried inside the tick and the item is answered
   });
 });
 
-const faults: [string, object[], RegExp][] = [
-  ['a 500', [{ status: 500 }], /500/],
-  ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i],
-  ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/],
-  ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/],
-  ['no answer before the timeout', [{ hang: true }], /did not answer within 1 s/],
+// [fault, script, reason, model.timeout_seconds]: only the hang needs a short timeout; the others get
+// a long one, so a loaded machine answering slowly is not mistaken for the fault under test.
+const faults: [string, object[], RegExp, number][] = [
+  ['a 500', [{ status: 500 }], /500/, 30],
+  ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i, 30],
+  ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/, 30],
+  ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/, 30],
+  ['no answer before the timeout', [{ hang: true }], /did not answer within 1 s/, 1],
 ];
 
-for (const [name, script, reason] of faults) {
+for (const [name, script, reason, timeout] of faults) {
   test(`fault: ${name} → recorded, retried on later ticks, then failed with the reason; other items go on`, async () => {
-    await withModel({ whenEmpty: { status: 500 }, model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 1' }, async ({ server, home }) => {
+    await withModel({ whenEmpty: { status: 500 }, model: `provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: ${timeout}` }, async ({ server, home }) => {
       const bad = addItem(home, 'the bad one', 'chief');
       for (let attempt = 1; attempt <= 3; attempt++) {
         server.push(...(script as never[]));
