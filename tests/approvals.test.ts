@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, git, read, write, json } from './helpers.js';
-import { modelHome, envFor, tick, addItem, doneFile } from './model-helpers.js';
-import { startFakeAnthropic } from './fake-anthropic.js';
+import { envFor, tick, addItem, doneFile, withModel } from './model-helpers.js';
 
 const POLICY = `policy:\n  ask: ["file:notes/**:write"]\n  never: ["file:notes/secret/**:write"]\n`;
 
@@ -34,9 +33,7 @@ function writeCall(path: string, content: string) {
 }
 
 test('ask, approve, perform once: the item waits, aos approve answers, the next tick writes exactly that file once', async () => {
-  const server = await startFakeAnthropic([writeCall('notes/plan.md', 'the plan\n'), { text: 'Saved the plan.' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [writeCall('notes/plan.md', 'the plan\n'), { text: 'Saved the plan.' }] }, async ({ server, home }) => {
     setPolicy(home, POLICY);
     const item = addItem(home, 'Write the plan', 'chief');
     let r = await tick(home, server);
@@ -81,15 +78,11 @@ test('ask, approve, perform once: the item waits, aos approve answers, the next 
     r = await tick(home, server);
     assert.is(read(home, 'notes/plan.md'), 'my own plan\n');
     assert.is(server.requests.length, 2);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('deny: the model is told, nothing is written, the approval is filed as denied', async () => {
-  const server = await startFakeAnthropic([writeCall('notes/x.md', 'x'), { text: 'Understood, not saved.' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [writeCall('notes/x.md', 'x'), { text: 'Understood, not saved.' }] }, async ({ server, home }) => {
     setPolicy(home, POLICY);
     const item = addItem(home, 'Save x', 'chief');
     await tick(home, server);
@@ -105,15 +98,11 @@ test('deny: the model is told, nothing is written, the approval is filed as deni
     assert.ok(doneFile(home, item));
     assert.match(read(home, git(home, ['ls-files', 'inbox/approvals/done']).trim()), /status: denied/);
     assert.is((await aosIn(home, ['deny', id])).code, 2, 'an approval already filed is not found among the open ones');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("editing the file's argument changes nothing: exactly the asked action runs (approved by editing status:)", async () => {
-  const server = await startFakeAnthropic([writeCall('notes/a.md', 'A'), { text: 'ok' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [writeCall('notes/a.md', 'A'), { text: 'ok' }] }, async ({ server, home }) => {
     setPolicy(home, POLICY);
     addItem(home, 'Save a', 'chief');
     await tick(home, server);
@@ -124,16 +113,12 @@ test("editing the file's argument changes nothing: exactly the asked action runs
     assert.is(r.code, 0, r.stderr);
     assert.is(read(home, 'notes/a.md'), 'A');
     assert.not.match(read(home, 'agents/chief.md'), /^A$/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('answers no local run asked for are refused: a synced-in approval (no ledger) and a changed hash', async () => {
   for (const tamper of ['no-ledger', 'hash'] as const) {
-    const server = await startFakeAnthropic([writeCall('notes/t.md', 'T'), { text: 'ok' }]);
-    try {
-      const home = modelHome();
+    await withModel({ replies: [writeCall('notes/t.md', 'T'), { text: 'ok' }] }, async ({ server, home }) => {
       setPolicy(home, POLICY);
       const item = addItem(home, 'Save t', 'chief');
       await tick(home, server);
@@ -151,16 +136,12 @@ test('answers no local run asked for are refused: a synced-in approval (no ledge
       assert.match(result.content, tamper === 'no-ledger' ? /no run on this device asked for/ : /hash was changed/);
       assert.match(read(home, git(home, ['ls-files', 'inbox/approvals/done']).trim()), /status: refused/);
       assert.ok(doneFile(home, item));
-    } finally {
-      await server.close();
-    }
+    });
   }
 });
 
 test('never: refused at once whatever the capability grants; the run goes on', async () => {
-  const server = await startFakeAnthropic([writeCall('notes/secret/k.md', 'k'), { text: 'Could not.' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [writeCall('notes/secret/k.md', 'k'), { text: 'Could not.' }] }, async ({ server, home }) => {
     setPolicy(home, POLICY);
     const item = addItem(home, 'Save k', 'chief');
     const r = await tick(home, server);
@@ -170,15 +151,11 @@ test('never: refused at once whatever the capability grants; the run goes on', a
     const result = server.requests[1]!.body.messages[2].content[0];
     assert.match(result.content, /policy never: "file:notes\/secret\/\*\*:write"/);
     assert.ok(doneFile(home, item));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('trust: after two approvals in a row the same kind of write goes ahead (autonomy low); a denial resets it; aos can agrees', async () => {
-  const server = await startFakeAnthropic();
-  try {
-    const home = modelHome();
+  await withModel({}, async ({ server, home }) => {
     setPolicy(home, `policy:\n  ask: ["file:notes/**:write"]\n  autonomy: low\n  trust_after: 2\n`);
     const round = async (path: string, answer: 'approve' | 'deny' | 'none') => {
       server.push(writeCall(path, 'v'), { text: 'ok' });
@@ -202,15 +179,11 @@ test('trust: after two approvals in a row the same kind of write goes ahead (aut
     assert.is(pendingApprovals(home).length, 0, 'no approval asked');
     assert.is(read(home, 'notes/5.md'), 'v');
     assert.match(git(home, ['grep', '-h', 'Went ahead without asking', 'HEAD', '--', 'logs']), /notes\/5\.md/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('inbox content is data: fields and text in an item grant nothing and approve nothing', async () => {
-  const server = await startFakeAnthropic([writeCall('notes/i.md', 'I'), { text: 'ok' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [writeCall('notes/i.md', 'I'), { text: 'ok' }] }, async ({ server, home }) => {
     setPolicy(home, POLICY);
     // A pending ask from a real run.
     addItem(home, 'Save i', 'chief');
@@ -234,9 +207,7 @@ test('inbox content is data: fields and text in an item grant nothing and approv
     assert.not.ok(existsSync(join(home, 'notes/i.md')));
     const can = json(await aosIn(home, ['can', 'chief', 'file-write', 'agents/chief.md', '--json']));
     assert.is(can.verdict, 'refused');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { writeFileSync, symlinkSync, readdirSync, statSync, readFileSync } from 
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { aos, newHome, git, write, read, json } from './helpers.js';
+import { aos, newHome, git, write, read, json, tempDir } from './helpers.js';
 
 const AGENT_OK = '---\nname: Extra\nrole: Helps.\nstatus: active\n---\nBody.\n';
 
@@ -100,8 +100,9 @@ test('the run goes on with the other files: a bad item is skipped with a warning
 
 test('a symlink in the inbox is refused, not followed', () => {
   const home = newHome();
-  writeFileSync('/tmp/aos-secret.txt', 'SECRET VALUE\n');
-  symlinkSync('/tmp/aos-secret.txt', join(home, 'inbox/link.md'));
+  const secret = join(tempDir(), 'aos-secret.txt');
+  writeFileSync(secret, 'SECRET VALUE\n');
+  symlinkSync(secret, join(home, 'inbox/link.md'));
   const r = aos(['inbox', 'list', '--json'], { cwd: home });
   assert.is(r.code, 0);
   const out = json(r);

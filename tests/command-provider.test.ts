@@ -2,7 +2,7 @@
 // sleep, fail, answer like `claude -p --output-format json`, or print nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCommandProvider, renderPrompt, scrubEnv, type CommandTurn } from '../cli/model/command.js';
 import { ModelError, type ModelRequest } from '../cli/core/transcript.js';
@@ -166,10 +166,18 @@ test('a brain that does not answer in time: timeout, retryable, and it is killed
 });
 
 test('a brain that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
+  // The stop is sent only once the brain has its SIGTERM handler: a fixed timeout could fire while
+  // node is still starting, and the default SIGTERM action would end it at once.
+  const marker = join(tempDir(), 'brain-state');
+  const ctl = new AbortController();
+  const call = failure(provider('brain-sleep.mjs', ['stubborn', marker]).call({ ...request, signal: ctl.signal }));
+  while (!(existsSync(marker) && readFileSync(marker, 'utf8').includes('ready'))) await new Promise((r) => setTimeout(r, 20));
   const started = Date.now();
-  const err = await failure(provider('brain-sleep.mjs', ['stubborn'], { timeoutMs: 300 }).call(request));
+  ctl.abort();
+  const err = await call;
   assert.is(err.kind, 'timeout');
   const took = Date.now() - started;
+  assert.match(readFileSync(marker, 'utf8'), /ignoring SIGTERM/, 'the SIGTERM came and was ignored');
   assert.ok(took >= 2000 && took < 6000, `took ${took} ms`);
 });
 

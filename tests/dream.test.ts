@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, git, read, write, type Result } from './helpers.js';
-import { startFakeAnthropic, type FakeServer } from './fake-anthropic.js';
-import { modelHome, envFor } from './model-helpers.js';
+import { type FakeServer } from './fake-anthropic.js';
+import { modelHome, envFor, withModel } from './model-helpers.js';
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -44,9 +44,7 @@ function front(home: string, slug: string): string {
 }
 
 test('a fact that changes twice: one active memory, a two-way supersede chain, the index and search show the current value', async () => {
-  const server = await startFakeAnthropic();
-  try {
-    const home = modelHome();
+  await withModel({}, async ({ server, home, env }) => {
     const gym = { title: 'Owner gym', type: 'fact' as const };
     const s1 = note(home, 'The owner trains at FitLisboa gym.');
     server.push(propose([{ op: 'add', slug: 'owner-gym', ...gym, description: 'Trains at FitLisboa', body: 'The owner trains at FitLisboa.', sources: [s1] }]));
@@ -90,15 +88,11 @@ test('a fact that changes twice: one active memory, a two-way supersede chain, t
     assert.match(again.stdout, /Nothing new/);
     assert.is(git(home, ['rev-parse', 'HEAD']), head);
     assert.is(server.requests.length, asked);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('bad operations are refused with their reason in the log; the valid ones in the same batch apply', async () => {
-  const server = await startFakeAnthropic();
-  try {
-    const home = modelHome();
+  await withModel({}, async ({ server, home }) => {
     const s = note(home, 'The owner likes green tea.');
     const ok = { title: 'Green tea', type: 'preference', description: 'Likes green tea', body: 'Green tea.', sources: [s] };
     server.push(
@@ -125,15 +119,11 @@ test('bad operations are refused with their reason in the log; the valid ones in
     assert.match(log, /refused .*no-such-topic.*does not exist/);
     assert.match(log, /added green-tea/);
     assert.is(git(home, ['status', '--porcelain']), '');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a model that answers with invalid JSON instead of the tool: refused and reported, nothing written but the log', async () => {
-  const server = await startFakeAnthropic([{ text: '{"operations": [ {op: add' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: '{"operations": [ {op: add' }] }, async ({ server, home }) => {
     note(home, 'Something worth remembering.');
     const index = read(home, 'memory/MEMORY.md');
     const r = await dream(home, server);
@@ -141,9 +131,7 @@ test('a model that answers with invalid JSON instead of the tool: refused and re
     assert.match(r.stdout, /refused .*invalid JSON/);
     assert.is(read(home, 'memory/MEMORY.md'), index);
     assert.match(read(home, logFile()), /refused .*invalid JSON/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('the quarter rule: a dream that would drop more than a quarter of the index is refused and changes nothing', async () => {
@@ -175,15 +163,11 @@ test('without a model: the deterministic prune runs, hand edits to MEMORY.md sur
   assert.ok(existsSync(join(home, 'memory/owner-prefers-short-answers.md')), 'the file stays');
   assert.match(git(home, ['log', '-1', '--format=%B']), /Aos-Kind: dream-prune/);
   // A dream with a model later still gathers that entry.
-  const server = await startFakeAnthropic([propose([])]);
-  try {
-    write(home, 'aos.yaml', read(home, 'aos.yaml').replace('provider: none', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0'));
+  await withModel({ replies: [propose([])], home, model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0' }, async ({ server }) => {
     const d = await dream(home, server);
     assert.is(d.code, 0, d.stderr);
     assert.match(server.requests[0]!.body.messages[0].content, new RegExp(s.replace(/[.]/g, '\\.')));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('--if-due: not before dream.min_hours and dream.min_runs have passed', async () => {
@@ -192,9 +176,7 @@ test('--if-due: not before dream.min_hours and dream.min_runs have passed', asyn
   const r1 = await dream(home, undefined, ['--if-due', '--json']);
   assert.is(r1.code, 0, r1.stderr);
   assert.not.ok(JSON.parse(r1.stdout).due === false, 'never dreamt: due');
-  const server = await startFakeAnthropic([propose([])]);
-  try {
-    write(home, 'aos.yaml', read(home, 'aos.yaml').replace('provider: none', 'provider: anthropic\n  model: claude-sonnet-4-6'));
+  await withModel({ replies: [propose([])], home, model: 'provider: anthropic\n  model: claude-sonnet-4-6' }, async ({ server }) => {
     note(home, 'x');
     assert.is((await dream(home, server)).code, 0);
     note(home, 'y');
@@ -205,9 +187,7 @@ test('--if-due: not before dream.min_hours and dream.min_runs have passed', asyn
     const r3 = await dream(home, server, ['--if-due', '--json']);
     assert.match(JSON.parse(r3.stdout).reason, /0 run\(s\) since the last dream \(dream.min_runs: 5\)/);
     assert.is(server.requests.length, 1);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test.run();

@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, aosAsync, git, json, newHome, read, write, tempDir } from './helpers.js';
-import { modelHome, envFor, tick, commitsWith, doneFile } from './model-helpers.js';
-import { startFakeAnthropic } from './fake-anthropic.js';
+import { modelHome, tick, commitsWith, doneFile, withModel } from './model-helpers.js';
 
 const TUTOR = `---
 name: Tutor
@@ -134,12 +133,10 @@ Polarised: mostly easy, two hard sessions a week.
 `;
 
 test('goal new with a model: the owner agent researches it; the skill tree is checked, written and committed by the agent', async () => {
-  const server = await startFakeAnthropic([{ text: ANSWER, usage: { input_tokens: 900, output_tokens: 400 } }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: ANSWER, usage: { input_tokens: 900, output_tokens: 400 } }] }, async ({ server, home, env }) => {
     write(home, 'agents/tutor.md', TUTOR);
     commitAll(home, 'tutor');
-    const r = await aosAsync(['goal', 'new', 'Run 5 km under 25 minutes', '--owner', 'tutor', '--deadline', '2027-04-01', '--home', home], { env: envFor(server) });
+    const r = await aosAsync(['goal', 'new', 'Run 5 km under 25 minutes', '--owner', 'tutor', '--deadline', '2027-04-01', '--home', home], { env });
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /3 skill\(s\) researched by tutor/);
     const req = server.requests[0]!.body;
@@ -157,9 +154,7 @@ test('goal new with a model: the owner agent researches it; the skill tree is ch
     const log = git(home, ['log', '-1', '--format=%an|%(trailers:key=Aos-Kind,valueonly)|%(trailers:key=Aos-Usage,valueonly)']);
     assert.match(log, /^tutor\|goal-new\n?\|in=900 out=400/);
     assert.is(git(home, ['status', '--porcelain']), '');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 const badReplies: [string, object, RegExp][] = [
@@ -170,20 +165,16 @@ const badReplies: [string, object, RegExp][] = [
 ];
 for (const [name, reply, want] of badReplies) {
   test(`goal new with a model, refused: ${name} — a clear error and nothing written`, async () => {
-    const server = await startFakeAnthropic([reply as any]);
-    try {
-      const home = modelHome();
+    await withModel({ replies: [reply as any] }, async ({ home, env }) => {
       const head = git(home, ['rev-parse', 'HEAD']);
-      const r = await aosAsync(['goal', 'new', 'Run 5 km', '--home', home], { env: envFor(server) });
+      const r = await aosAsync(['goal', 'new', 'Run 5 km', '--home', home], { env });
       assert.is(r.code, 1, r.stdout);
       assert.match(r.stderr, want);
       assert.match(r.stderr, /nothing was written/);
       assert.not.ok(existsSync(join(home, 'goals/run-5-km.md')));
       assert.is(git(home, ['rev-parse', 'HEAD']), head);
       assert.is(git(home, ['status', '--porcelain']), '');
-    } finally {
-      await server.close();
-    }
+    });
   });
 }
 
@@ -274,9 +265,7 @@ test('goal due and list: ranked by weighted gap × overdue; --date; --json; pace
 // ---- the tick ----
 
 test('tick: a due drill becomes one item for the goal owner; neither a pending nor a done drill is filed again', async () => {
-  const server = await startFakeAnthropic([{ text: 'Sent the drill to the owner.' }], { whenEmpty: { text: 'ok' } });
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'Sent the drill to the owner.' }], whenEmpty: { text: 'ok' } }, async ({ server, home }) => {
     withGoal(home);
     const id = `${today().replace(/-/g, '')}-drill-run-5k.intervals`;
     let r = await tick(home, server);
@@ -297,9 +286,7 @@ test('tick: a due drill becomes one item for the goal owner; neither a pending n
     assert.is(r.code, 0, r.stderr);
     assert.is(git(home, ['rev-parse', 'HEAD']), head, 'a done drill for today is not filed again: no commit');
     assert.is(server.requests.length, requests, 'and no model call');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('tick: a pending drill is not filed twice; no drills without a model, for a paused goal, or for a missing owner', async () => {
@@ -311,9 +298,7 @@ test('tick: a pending drill is not filed twice; no drills without a model, for a
   assert.is(git(home, ['rev-parse', 'HEAD']), head, r.stdout);
   assert.not.ok(inboxNames(home).some((n) => n.includes('drill')));
 
-  const server = await startFakeAnthropic([], { whenEmpty: { status: 500 } });
-  try {
-    write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/provider: none/, 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5'));
+  await withModel({ whenEmpty: { status: 500 }, home }, async ({ server }) => {
     commitAll(home, 'model');
     r = await tick(home, server);
     const drills = inboxNames(home).filter((n) => n.includes('-drill-run-5k.intervals'));
@@ -334,15 +319,11 @@ test('tick: a pending drill is not filed twice; no drills without a model, for a
     assert.is(r.code, 0, r.stderr);
     assert.is(git(other, ['rev-parse', 'HEAD']), head, 'paused goal and missing owner: nothing filed');
     assert.match(aos(['goal', 'list', '--home', other]).stderr, /orphan\.md: its owner ghost is not an active agent/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('tick: a stalled skill gets one re-research item per plateau, not one per tick', async () => {
-  const server = await startFakeAnthropic([], { whenEmpty: { status: 500 } });
-  try {
-    const home = modelHome();
+  await withModel({ whenEmpty: { status: 500 } }, async ({ server, home }) => {
     const flat = [6, 5, 4, 3].map((n) => `- ${daysAgo(n)} intervals 28`);
     withGoal(home, goalFile({ last: today(), history: flat }).replace('current: 30', 'current: 28'));
     const id = `${today().replace(/-/g, '')}-research-run-5k.intervals`;
@@ -369,19 +350,15 @@ test('tick: a stalled skill gets one re-research item per plateau, not one per t
     commitAll(home, 'an old re-research');
     r = await tick(home, server);
     assert.ok(existsSync(join(home, `inbox/${id}.md`)), r.stdout + r.stderr);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('an agent records progress with log_progress, within its goal capability; the run commits it', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'log_progress', input: { goal: 'other', skill: 'intervals', value: 20 } }] },
     { tools: [{ name: 'log_progress', input: { goal: 'run-5k', skill: 'intervals', value: 27.5, note: 'even splits' } }] },
     { text: 'Recorded 27.5.' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     withGoal(home, goalFile({ last: today() }));
     write(home, 'goals/other.md', goalFile({ last: today() }).replace('title: Run', 'title: Other'));
     write(home, 'agents/tutor.md', TUTOR.replace('capabilities:\n', 'capabilities:\n  - "goal:run-5k:read,write"\n'));
@@ -403,9 +380,7 @@ test('an agent records progress with log_progress, within its goal capability; t
     assert.match(aos(['can', 'tutor', 'goal-write', 'other'], { cwd: home }).stdout, /^refused: no capability grants goal:other:write/);
     write(home, 'aos.yaml', read(home, 'aos.yaml').replace('  ask:\n', '  ask:\n    - "file:goals/**:write"\n'));
     assert.match(aos(['can', 'tutor', 'goal-write', 'run-5k'], { cwd: home }).stdout, /^ask: /);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 // ---- the brief ----
@@ -448,24 +423,20 @@ test('brief without a model: due drills, pending work, yesterday, behind pace an
 });
 
 test('brief with a model: written by the coordinator from the facts; a failing model falls back to the plain summary', async () => {
-  const server = await startFakeAnthropic([{ text: 'Good morning. One drill today: intervals.' }, { status: 500 }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'Good morning. One drill today: intervals.' }, { status: 500 }] }, async ({ server, home, env }) => {
     withGoal(home);
-    let r = await aosAsync(['brief', '--home', home], { env: envFor(server) });
+    let r = await aosAsync(['brief', '--home', home], { env });
     assert.is(r.code, 0, r.stderr);
     assert.is(r.stdout, 'Good morning. One drill today: intervals.\n');
     assert.match(JSON.stringify(server.requests[0]!.body.system), /You are the chief/);
     assert.match(server.requests[0]!.body.messages[0].content, /run-5k · intervals/);
     assert.match(git(home, ['log', '-1', '--format=%an|%(trailers:key=Aos-Kind,valueonly)']), /^chief\|brief/);
 
-    r = await aosAsync(['brief', '--home', home], { env: envFor(server) });
+    r = await aosAsync(['brief', '--home', home], { env });
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stderr, /the brief is the plain summary: the model call failed/);
     assert.match(r.stdout, /^Morning brief for/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test.run();

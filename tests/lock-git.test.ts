@@ -12,15 +12,27 @@ import { agentIdentity } from '../cli/core/commit.js';
 
 const RACER = join(ROOT, 'tests/fixtures/lock-racer.ts');
 
+/** n contenders for the lock; a winner holds it until all n have tried (each has printed its line). */
 function race(home: string, n: number): Promise<string[]> {
+  const release = join(tempDir(), 'release');
+  let tried = 0;
+  const triedOne = () => ++tried === n && writeFileSync(release, '');
   return Promise.all(
     Array.from({ length: n }, () =>
       new Promise<string>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx/esm', RACER, home], { env: bareEnv() });
+        const child = spawn(process.execPath, ['--import', 'tsx/esm', RACER, home, release], { env: bareEnv() });
         let out = '';
-        child.stdout.on('data', (d) => (out += d));
+        let counted = false;
+        const count = () => void (!counted && (counted = true) && triedOne());
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) count();
+        });
         child.stderr.on('data', (d) => (out += d));
-        child.on('close', () => resolve(out.trim()));
+        child.on('close', () => {
+          count();
+          resolve(out.trim());
+        });
       }),
     ),
   );

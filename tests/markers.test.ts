@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, git, read } from './helpers.js';
-import { modelHome, tick, addItem, doneFile } from './model-helpers.js';
-import { startFakeAnthropic } from './fake-anthropic.js';
+import { modelHome, tick, addItem, doneFile, withModel } from './model-helpers.js';
 
 const CONFLICT = 'Resolve this:\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> main\n';
 
@@ -28,13 +27,11 @@ test('inbox add with a conflict-looking line: a clear error, nothing written, no
 });
 
 test('an agent writing a conflict-looking file is refused with the reason; the run ends normally and the next tick is not stuck', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'write_file', input: { path: 'notes/git.md', content: CONFLICT } }] },
     { text: 'Could not save it as it was.' },
     { text: 'Second item done.' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     const first = addItem(home, 'Save a git cheat sheet', 'chief');
     let r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
@@ -47,9 +44,7 @@ test('an agent writing a conflict-looking file is refused with the reason; the r
     assert.is(r.code, 0, r.stderr);
     assert.ok(doneFile(home, second), 'the home is not stuck');
     assert.not.match(read(home, doneFile(home, second)!), /<<<<<<</);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test.run();

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, bareEnv, git, newHome, read, write, type Result } from './helpers.js';
-import type { FakeServer } from './fake-anthropic.js';
+import { startFakeAnthropic, type FakeReply, type FakeServer } from './fake-anthropic.js';
 
 export const CHIEF = `---
 name: Chief
@@ -27,8 +27,11 @@ capabilities:
 You are the researcher.
 `;
 
+/** The model section that points a home at the fake server (its address comes from envFor). */
+export const FAKE_MODEL = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5';
+
 /** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
-export function modelHome(extraYaml = '', model = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5'): string {
+export function modelHome(extraYaml = '', model = FAKE_MODEL): string {
   const home = newHome();
   for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
   rmSync(join(home, 'inbox/welcome.md'));
@@ -75,3 +78,39 @@ export function runIdOf(home: string, file: string): string {
   return /^run: (r-\S+)$/m.exec(read(home, file))![1]!;
 }
 
+
+export interface ModelSetup {
+  /** The fake's scripted replies, served in order (more can be pushed during the test). */
+  replies?: FakeReply[];
+  /** The fake's answer once the replies run out (default: a 500 saying so). */
+  whenEmpty?: FakeReply;
+  /** Appended to a new modelHome's aos.yaml. */
+  yaml?: string;
+  /** An existing home to use instead of a new modelHome: its `provider: none` becomes `model`. */
+  home?: string;
+  /** The home's model section (default FAKE_MODEL). */
+  model?: string;
+}
+
+export interface ModelFixture {
+  server: FakeServer;
+  home: string;
+  /** The process environment that points a child aos at the fake (envFor(server)). */
+  env: Record<string, string>;
+}
+
+/**
+ * The fake Messages API started on a free port, a home whose aos.yaml points at it, and the server
+ * closed afterwards whatever the test did: the setup and teardown of every model test.
+ */
+export async function withModel<T>(setup: ModelSetup, fn: (m: ModelFixture) => Promise<T>): Promise<T> {
+  const server = await startFakeAnthropic(setup.replies ?? [], setup.whenEmpty ? { whenEmpty: setup.whenEmpty } : {});
+  try {
+    let home = setup.home;
+    if (home) write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/provider: none/, setup.model ?? FAKE_MODEL));
+    else home = modelHome(setup.yaml ?? '', setup.model ?? FAKE_MODEL);
+    return await fn({ server, home, env: envFor(server) });
+  } finally {
+    await server.close();
+  }
+}

@@ -5,8 +5,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, git, read, write, tempDir } from './helpers.js';
-import { modelHome, envFor, addItem, doneFile } from './model-helpers.js';
-import { startFakeAnthropic } from './fake-anthropic.js';
+import { modelHome, envFor, addItem, doneFile, withModel } from './model-helpers.js';
 
 const TOKEN = 'sk-live-7f3a9c2e51d04b86';
 const FILE_SECRET = 'hunter2-correct-horse-battery';
@@ -14,12 +13,10 @@ const FILE_SECRET = 'hunter2-correct-horse-battery';
 test('known secret values never reach the log, run records, files or git history', async () => {
   const outside = join(tempDir(), 'mail-password');
   writeFileSync(outside, `${FILE_SECRET}\n`);
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'write_file', input: { path: 'notes/keys.md', content: `token ${TOKEN} and ${FILE_SECRET}` } }, { name: 'read_file', input: { path: 'notes/seed.md' } }], text: `Using ${TOKEN}` },
     { text: `Done. The token was ${TOKEN}; the password ${FILE_SECRET}.` },
-  ]);
-  try {
-    const home = modelHome(`secrets:\n  SERVICE_TOKEN: env\n  MAIL_PASSWORD: ${outside}\n`);
+  ], yaml: `secrets:\n  SERVICE_TOKEN: env\n  MAIL_PASSWORD: ${outside}\n` }, async ({ server, home, env }) => {
     write(home, 'notes/seed.md', `seeded with ${TOKEN}\n`);
     git(home, ['add', '-A']);
     git(home, ['commit', '-qm', 'seed (the owner committed it; not aos)']);
@@ -36,9 +33,7 @@ test('known secret values never reach the log, run records, files or git history
     assert.ok(history.length > 500, 'the run commit has content');
     for (const s of [TOKEN, FILE_SECRET]) assert.not.ok(history.includes(s), `the run's commit never holds ${s}`);
     assert.not.ok(git(home, ['log', '-p', '--all']).includes(FILE_SECRET), 'no commit anywhere holds the file secret');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a secret file inside the home is refused with a clear error', async () => {

@@ -184,48 +184,55 @@ test('git runs with its own scrubbed configuration', async () => {
 });
 
 const bwrap = sandboxAvailable();
-if (!bwrap) console.log('shell.test: bubblewrap is not installed; the sandbox tests are skipped');
 
-if (bwrap) {
-  test('bubblewrap: writes only inside the granted folders; .git and .aos stay read-only even under a grant of the whole home', async () => {
-    const ok = await sh(['shell:touch:execute{write:notes}'], 'touch notes/ok.md');
-    assert.match(ok, /exit code 0/);
-    assert.ok(existsSync(join(home, 'notes/ok.md')));
-    const no = await sh(['shell:touch:execute{write:notes}'], 'touch memory/x.md');
-    assert.match(no, /exit code 1[\s\S]*Read-only file system/);
-    assert.not.ok(existsSync(join(home, 'memory/x.md')));
-    const all = await sh(['shell:touch:execute{write:.}'], 'touch .git/x');
-    assert.match(all, /Read-only file system/);
-    assert.not.ok(existsSync(join(home, '.git/x')));
-    assert.match(await sh(['shell:touch:execute{write:.}'], 'touch .aos/x'), /Read-only file system/);
-    assert.match(await sh(['shell:touch:execute{write:.}'], 'touch top.md'), /exit code 0/);
-    // Nothing outside the home is visible, let alone writable.
-    assert.match(await sh(['shell:ls:execute'], `ls ${tempDir()}`), /No such file or directory/);
-  });
-
-  test('bubblewrap: the files a command wrote join the run\'s touched set', async () => {
-    const c = ctx(caps(['shell:touch:execute{write:notes/new}']));
-    const out = await shellTool.run({ command: 'touch notes/new/made.md' }, c);
-    assert.match(out, /exit code 0/);
-    assert.equal([...c.touched], ['notes/new/made.md']);
-  });
-
-  test('bubblewrap: no network unless granted', async () => {
-    if (!existsSync('/usr/bin/curl')) return console.log('shell.test: curl is not installed; the network test is skipped');
-    const server = createServer((_, res) => res.end('reached\n'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      const cmd = `curl -sS --max-time 3 http://127.0.0.1:${port}/`;
-      const off = await sh(['shell:curl:execute'], cmd);
-      assert.not.match(off, /reached/);
-      assert.match(off, /exit code [1-9]/);
-      const on = await sh(['shell:curl:execute{network:on}'], cmd);
-      assert.match(on, /exit code 0\n--- stdout ---\nreached/);
-    } finally {
-      server.close();
-    }
-  });
+/**
+ * A test of the sandbox itself: where bubblewrap (or a program it needs) is missing it cannot pass or
+ * fail, so uvu counts it as skipped and the reason is printed.
+ */
+function sandboxTest(name: string, fn: () => Promise<void>, needs: 'curl'[] = []): void {
+  const missing = !bwrap ? 'bubblewrap (bwrap) is not installed' : needs.filter((p) => !existsSync(`/usr/bin/${p}`)).map((p) => `${p} is not installed`)[0];
+  if (!missing) return void test(name, fn);
+  console.log(`shell.test: skipped "${name}": ${missing}`);
+  test.skip(name, fn);
 }
+
+sandboxTest('bubblewrap: writes only inside the granted folders; .git and .aos stay read-only even under a grant of the whole home', async () => {
+  const ok = await sh(['shell:touch:execute{write:notes}'], 'touch notes/ok.md');
+  assert.match(ok, /exit code 0/);
+  assert.ok(existsSync(join(home, 'notes/ok.md')));
+  const no = await sh(['shell:touch:execute{write:notes}'], 'touch memory/x.md');
+  assert.match(no, /exit code 1[\s\S]*Read-only file system/);
+  assert.not.ok(existsSync(join(home, 'memory/x.md')));
+  const all = await sh(['shell:touch:execute{write:.}'], 'touch .git/x');
+  assert.match(all, /Read-only file system/);
+  assert.not.ok(existsSync(join(home, '.git/x')));
+  assert.match(await sh(['shell:touch:execute{write:.}'], 'touch .aos/x'), /Read-only file system/);
+  assert.match(await sh(['shell:touch:execute{write:.}'], 'touch top.md'), /exit code 0/);
+  // Nothing outside the home is visible, let alone writable.
+  assert.match(await sh(['shell:ls:execute'], `ls ${tempDir()}`), /No such file or directory/);
+});
+
+sandboxTest('bubblewrap: the files a command wrote join the run\'s touched set', async () => {
+  const c = ctx(caps(['shell:touch:execute{write:notes/new}']));
+  const out = await shellTool.run({ command: 'touch notes/new/made.md' }, c);
+  assert.match(out, /exit code 0/);
+  assert.equal([...c.touched], ['notes/new/made.md']);
+});
+
+sandboxTest('bubblewrap: no network unless granted', async () => {
+  const server = createServer((_, res) => res.end('reached\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const cmd = `curl -sS --max-time 3 http://127.0.0.1:${port}/`;
+    const off = await sh(['shell:curl:execute'], cmd);
+    assert.not.match(off, /reached/);
+    assert.match(off, /exit code [1-9]/);
+    const on = await sh(['shell:curl:execute{network:on}'], cmd);
+    assert.match(on, /exit code 0\n--- stdout ---\nreached/);
+  } finally {
+    server.close();
+  }
+}, ['curl']);
 
 test.run();

@@ -6,27 +6,21 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AOS, ROOT, aosAsync, git, read, write, tempDir } from './helpers.js';
-import { CHIEF, RESEARCHER, modelHome, envFor, tick, addItem, doneFile, commitsWith, runIdOf } from './model-helpers.js';
-import { startFakeAnthropic, type FakeServer } from './fake-anthropic.js';
+import { CHIEF, RESEARCHER, modelHome, envFor, tick, addItem, doneFile, commitsWith, runIdOf, withModel } from './model-helpers.js';
+import { type FakeServer } from './fake-anthropic.js';
 
 test('nothing due: no model call and no commit', async () => {
-  const server = await startFakeAnthropic();
-  try {
-    const home = modelHome();
+  await withModel({}, async ({ server, home }) => {
     const head = git(home, ['rev-parse', 'HEAD']);
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
     assert.is(server.requests.length, 0);
     assert.is(git(home, ['rev-parse', 'HEAD']), head);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('an answer: item to done with its result, run record, log entry, one commit by the agent with trailers', async () => {
-  const server = await startFakeAnthropic([{ text: 'Three trains: 08:39, 09:09, 10:09.', usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 } }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'Three trains: 08:39, 09:09, 10:09.', usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 } }] }, async ({ server, home }) => {
     const id = addItem(home, 'Find three trains from Lisbon to Porto on Saturday morning.');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
@@ -55,13 +49,11 @@ test('an answer: item to done with its result, run record, log entry, one commit
     const day = readdirSync(join(home, 'logs')).filter((d) => /^\d{4}$/.test(d));
     assert.ok(day.length);
     assert.match(git(home, ['grep', '-h', '· tick · researcher ·', 'HEAD', '--', 'logs']), new RegExp(run));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('tools: a granted write is committed with the run; refused writes reach nothing; ungranted tools are not offered', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     {
       tools: [
         { name: 'write_file', input: { path: 'notes/trains.md', content: '# Trains\n08:39\n' } },
@@ -71,9 +63,7 @@ test('tools: a granted write is committed with the run; refused writes reach not
       ],
     },
     { text: 'Saved the trains to notes/trains.md.' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     const id = addItem(home, 'Save the train times', 'chief');
     const config = read(home, '.git/config');
     const r = await tick(home, server);
@@ -92,38 +82,32 @@ test('tools: a granted write is committed with the run; refused writes reach not
     const chiefTools = server.requests[0]!.body.tools.map((t: { name: string }) => t.name);
     assert.ok(chiefTools.includes('write_file') && chiefTools.includes('delegate'));
     assert.not.ok(chiefTools.includes('send_message'), 'no inbox or message grant, no send_message');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a 429 with retry-after is retried inside the tick and the item is answered', async () => {
-  const server = await startFakeAnthropic([{ status: 429, headers: { 'retry-after': '0' } }, { text: 'Done after a retry.' }]);
-  try {
-    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 2');
+  await withModel({ replies: [{ status: 429, headers: { 'retry-after': '0' } }, { text: 'Done after a retry.' }], model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 2' }, async ({ server, home }) => {
     const id = addItem(home, 'Anything', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
     assert.is(server.requests.length, 2);
     assert.match(read(home, doneFile(home, id)!), /Done after a retry/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
-const faults: [string, object[], RegExp][] = [
-  ['a 500', [{ status: 500 }], /500/],
-  ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i],
-  ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/],
-  ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/],
-  ['no answer before the timeout', [{ hang: true }], /did not answer within 1 s/],
+// [fault, script, reason, model.timeout_seconds]: only the hang needs a short timeout; the others get
+// a long one, so a loaded machine answering slowly is not mistaken for the fault under test.
+const faults: [string, object[], RegExp, number][] = [
+  ['a 500', [{ status: 500 }], /500/, 30],
+  ['malformed JSON', [{ raw: '{"type": "message", "content": [' }], /malformed|JSON|parse/i, 30],
+  ['an unknown tool, three times', [{ tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }, { tools: [{ name: 'rm_rf', input: {} }] }], /unknown tool "rm_rf"/, 30],
+  ['invalid tool arguments, three times', [1, 2, 3].map(() => ({ tools: [{ name: 'write_file', input: { path: 42 } }] })), /invalid arguments for write_file/, 30],
+  ['no answer before the timeout', [{ hang: true }], /did not answer within 1 s/, 1],
 ];
 
-for (const [name, script, reason] of faults) {
+for (const [name, script, reason, timeout] of faults) {
   test(`fault: ${name} → recorded, retried on later ticks, then failed with the reason; other items go on`, async () => {
-    const server = await startFakeAnthropic([], { whenEmpty: { status: 500 } });
-    try {
-      const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 1');
+    await withModel({ whenEmpty: { status: 500 }, model: `provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: ${timeout}` }, async ({ server, home }) => {
       const bad = addItem(home, 'the bad one', 'chief');
       for (let attempt = 1; attempt <= 3; attempt++) {
         server.push(...(script as never[]));
@@ -150,9 +134,7 @@ for (const [name, script, reason] of faults) {
       const before = server.requests.length;
       assert.is((await tick(home, server)).code, 0);
       assert.is(server.requests.length, before);
-    } finally {
-      await server.close();
-    }
+    });
   });
 }
 
@@ -163,9 +145,7 @@ function spawnTick(home: string, server: FakeServer) {
 }
 
 test('SIGKILL during the model call: the next tick takes over, records the interruption, and runs the item once more', async () => {
-  const server = await startFakeAnthropic([{ hang: true }]);
-  try {
-    const home = modelHome('', 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 30');
+  await withModel({ replies: [{ hang: true }], model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 30' }, async ({ server, home }) => {
     const id = addItem(home, 'a long question', 'chief');
     const { child, exited } = spawnTick(home, server);
     await server.waitForRequests(1, 20_000);
@@ -183,15 +163,11 @@ test('SIGKILL during the model call: the next tick takes over, records the inter
     assert.is(commitsWith(home, `Aos-Item: ${id}`).length, 2, 'one commit for the interrupted run, one for the answer');
     assert.is(git(home, ['status', '--porcelain']), '');
     assert.match(git(home, ['log', '--format=%B', '-n', '2']), /Aos-Kind: recover/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('SIGKILL during the commit: the next tick clears git, finishes that commit once, and loses nothing', async () => {
-  const server = await startFakeAnthropic([{ text: 'the answer before the crash' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'the answer before the crash' }] }, async ({ server, home }) => {
     const id = addItem(home, 'a question', 'chief');
     const started = join(tempDir(), 'hook-started');
     // The commit's own hook stalls, so the kill lands while git holds the index lock.
@@ -214,15 +190,11 @@ test('SIGKILL during the commit: the next tick clears git, finishes that commit 
     assert.is(commitsWith(home, `Aos-Run: ${run}`).length, 1, 'exactly one commit for the run');
     assert.is(server.requests.length, 1, 'the model was not asked again');
     assert.is(git(home, ['status', '--porcelain']), '');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('ten ticks at once: exactly one works and each item runs once', async () => {
-  const server = await startFakeAnthropic([], { whenEmpty: { text: 'ok', delayMs: 150 } });
-  try {
-    const home = modelHome();
+  await withModel({ whenEmpty: { text: 'ok', delayMs: 150 } }, async ({ server, home }) => {
     const ids = [1, 2, 3].map((n) => addItem(home, `item ${n}`, 'chief'));
     const results = await Promise.all(Array.from({ length: 10 }, () => tick(home, server)));
     for (const r of results) assert.is(r.code, 0, r.stderr);
@@ -234,15 +206,11 @@ test('ten ticks at once: exactly one works and each item runs once', async () =>
       assert.ok(doneFile(home, id), `${id} done`);
       assert.is(commitsWith(home, `Aos-Item: ${id}`).length, 1, `${id} committed once`);
     }
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a run out of time budget is checkpointed and resumes next tick from its record', async () => {
-  const server = await startFakeAnthropic([{ tools: [{ name: 'note', input: { text: 'first step done' } }], delayMs: 2500 }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ tools: [{ name: 'note', input: { text: 'first step done' } }], delayMs: 2500 }] }, async ({ server, home }) => {
     write(home, 'aos.yaml', read(home, 'aos.yaml').replace('budget_seconds: 240', 'budget_seconds: 2'));
     git(home, ['commit', '-qam', 'short budget']);
     const id = addItem(home, 'a two-step task', 'chief');
@@ -263,21 +231,17 @@ test('a run out of time budget is checkpointed and resumes next tick from its re
     assert.match(done, /both steps done/);
     const run = runIdOf(home, doneFile(home, id)!);
     assert.match(read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`), new RegExp(`resumes: ${cp}`));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('delegation: the parent waits, the child runs, the parent resumes with its result; a loop is stopped', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Find the fastest train.' } }] },
     { text: 'Waiting for the researcher.' },
     { tools: [{ name: 'delegate', input: { to: 'chief', task: 'You do it.' } }] },
     { text: 'The 08:39 is fastest (2h49).' },
     { text: 'Final: take the 08:39.' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     const id = addItem(home, 'Plan my Saturday trip', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
@@ -293,15 +257,11 @@ test('delegation: the parent waits, the child runs, the parent resumes with its 
     assert.match(childText, new RegExp(`parent: ${id}`));
     assert.match(git(home, ['grep', '-h', '· refused · researcher', 'HEAD', '--', 'logs']), /refused/);
     assert.is(git(home, ['status', '--porcelain']), '');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("an agent's daily token budget: spent budget means its items wait for tomorrow", async () => {
-  const server = await startFakeAnthropic([], { whenEmpty: { text: 'ok', usage: { input_tokens: 600, output_tokens: 10 } } });
-  try {
-    const home = modelHome();
+  await withModel({ whenEmpty: { text: 'ok', usage: { input_tokens: 600, output_tokens: 10 } } }, async ({ server, home }) => {
     write(home, 'agents/chief.md', CHIEF.replace('max_turns: 6', 'max_turns: 6\n  tokens_per_day: 500'));
     const a = addItem(home, 'first', 'chief');
     const b = addItem(home, 'second', 'chief');
@@ -311,9 +271,7 @@ test("an agent's daily token budget: spent budget means its items wait for tomor
     assert.ok(doneFile(home, a));
     assert.match(r.stdout, new RegExp(`${b}: chief's daily token budget \\(500\\) is spent`));
     assert.match(read(home, `inbox/${b}.md`), /status: new/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('without a model the tick does what needs none and says which items wait and how to configure one', async () => {
@@ -346,33 +304,27 @@ test('schedules: a due slot becomes one inbox item, and a second tick does not r
 });
 
 test('aos run streams the answer and is recorded and committed like a tick run; runs lists it', async () => {
-  const server = await startFakeAnthropic([{ text: 'Streamed answer, word by word.' }]);
-  try {
-    const home = modelHome();
-    const r = await aosAsync(['run', 'researcher', 'What is the capital of Portugal?', '--home', home], { env: envFor(server) });
+  await withModel({ replies: [{ text: 'Streamed answer, word by word.' }] }, async ({ server, home, env }) => {
+    const r = await aosAsync(['run', 'researcher', 'What is the capital of Portugal?', '--home', home], { env });
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /Streamed answer, word by word\./);
     assert.is(server.requests[0]!.body.stream, true);
     assert.match(git(home, ['log', '-1', '--format=%an%n%B']), /^researcher[\s\S]*Aos-Kind: run/);
-    const runs = await aosAsync(['runs', '--json', '--home', home], { env: envFor(server) });
+    const runs = await aosAsync(['runs', '--json', '--home', home], { env });
     const list = JSON.parse(runs.stdout).runs;
     assert.is(list.length, 1);
     assert.is(list[0].agent, 'researcher');
     assert.is(list[0].outcome, 'done');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('replay: the recorded turns replay with no divergence; an altered record diverges where it was altered; --live compares', async () => {
-  const server = await startFakeAnthropic([{ tools: [{ name: 'read_file', input: { path: 'notes/facts.md' } }] }, { text: 'The fact is 42.' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ tools: [{ name: 'read_file', input: { path: 'notes/facts.md' } }] }, { text: 'The fact is 42.' }] }, async ({ server, home, env }) => {
     write(home, 'notes/facts.md', 'The answer is 42.\n');
     const id = addItem(home, 'What is the fact?', 'chief');
     assert.is((await tick(home, server)).code, 0);
     const run = runIdOf(home, doneFile(home, id)!);
-    const r1 = await aosAsync(['replay', run, '--json', '--home', home], { env: envFor(server) });
+    const r1 = await aosAsync(['replay', run, '--json', '--home', home], { env });
     assert.is(r1.code, 0, r1.stderr);
     const same = JSON.parse(r1.stdout);
     assert.is(same.divergedAt, null, r1.stdout);
@@ -381,19 +333,17 @@ test('replay: the recorded turns replay with no divergence; an altered record di
     const file = `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`;
     write(home, file, read(home, file).replace('The answer is 42.', 'The answer is 41.'));
     git(home, ['commit', '-qam', 'alter the record']);
-    const r2 = await aosAsync(['replay', run, '--json', '--home', home], { env: envFor(server) });
+    const r2 = await aosAsync(['replay', run, '--json', '--home', home], { env });
     const diff = JSON.parse(r2.stdout);
     assert.is(diff.divergedAt, 1, r2.stdout);
     assert.match(diff.reason, /tool results differ: read_file/);
     server.push({ tools: [{ name: 'list_files', input: { path: 'notes' } }] }, { text: 'The fact is 42.' });
-    const r3 = await aosAsync(['replay', run, '--live', '--json', '--home', home], { env: envFor(server) });
+    const r3 = await aosAsync(['replay', run, '--live', '--json', '--home', home], { env });
     const live = JSON.parse(r3.stdout);
     assert.is(live.divergedAt, 1, r3.stdout);
     assert.match(live.reason, /recorded read_file.*now list_files/);
     assert.is(git(home, ['worktree', 'list']).trim().split('\n').length, 1, 'the scratch worktree is gone');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a command brain (any CLI) answers through the tick: prompt on stdin, answer on stdout', async () => {
@@ -410,9 +360,7 @@ test('a command brain (any CLI) answers through the tick: prompt on stdin, answe
 });
 
 test('a malformed capability disables only its agent, with a clear error; doctor names it and a damaged run record', async () => {
-  const server = await startFakeAnthropic([{ text: 'the researcher is fine' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'the researcher is fine' }] }, async ({ server, home, env }) => {
     write(home, 'agents/chief.md', CHIEF.replace('"file:notes/**:read,write"', '"file:notes/**:read,obliterate"'));
     const a = addItem(home, 'for the chief', 'chief');
     const b = addItem(home, 'find the answer');
@@ -429,15 +377,11 @@ test('a malformed capability disables only its agent, with a clear error; doctor
     assert.is(d.code, 1);
     assert.match(d.stdout, /agents\/chief\.md: capabilities: .*obliterate/);
     assert.match(d.stdout, new RegExp(file.replace(/[.]/g, '\\.') + ':\\d+'));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a message to the owner goes to the log and to the notify command', async () => {
-  const server = await startFakeAnthropic([{ tools: [{ name: 'send_message', input: { to: 'owner', text: 'Your train leaves at 08:39.' } }] }, { text: 'Told the owner.' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ tools: [{ name: 'send_message', input: { to: 'owner', text: 'Your train leaves at 08:39.' } }] }, { text: 'Told the owner.' }] }, async ({ server, home }) => {
     const out = join(tempDir(), 'notified.txt');
     write(home, 'agents/chief.md', CHIEF.replace('capabilities:', 'capabilities:\n  - "inbox:owner:write"'));
     const script = "require('fs').writeFileSync(process.argv[1], process.argv[2])";
@@ -447,19 +391,15 @@ test('a message to the owner goes to the log and to the notify command', async (
     assert.is(r.code, 0, r.stderr);
     assert.is(readFileSync(out, 'utf8'), 'chief: Your train leaves at 08:39.');
     assert.match(git(home, ['grep', '-h', '-A1', '· message · chief', 'HEAD', '--', 'logs']), /Your train leaves at 08:39\./);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('delegate, then a failure: the retry does not delegate again and gets the child\'s result', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Look it up.' } }] },
     { status: 500 },
     { text: 'child result XYZ' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     const id = addItem(home, 'Plan the trip', 'chief');
     const r1 = await tick(home, server);
     assert.match(r1.stdout, /failed/);
@@ -472,19 +412,15 @@ test('delegate, then a failure: the retry does not delegate again and gets the c
     assert.match(JSON.stringify(server.requests[3]!.body.messages), /child result XYZ/);
     assert.match(read(home, doneFile(home, id)!), /Final, with XYZ\./);
     assert.is(git(home, ['log', '--author=researcher', '--format=%s']).trim().split('\n').length, 1);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('delegate and finish in the same turn: the parent is still resumed with the result', async () => {
-  const server = await startFakeAnthropic([
+  await withModel({ replies: [
     { tools: [{ name: 'delegate', input: { to: 'researcher', task: 'Look it up.' } }, { name: 'finish', input: { result: 'asked the researcher' } }] },
     { text: 'child result QRS' },
     { text: 'Final, with QRS.' },
-  ]);
-  try {
-    const home = modelHome();
+  ] }, async ({ server, home }) => {
     const id = addItem(home, 'Plan the trip', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
@@ -492,15 +428,11 @@ test('delegate and finish in the same turn: the parent is still resumed with the
     assert.is(last[last.length - 1].role, 'user');
     assert.match(JSON.stringify(last[last.length - 1]), /child result QRS/);
     assert.match(read(home, doneFile(home, id)!), /Final, with QRS\./);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('hostile item fields: a bad or foreign checkpoint and made-up children are reported and cannot stall or leak', async () => {
-  const server = await startFakeAnthropic([{ text: 'private chief transcript SECRET' }], { whenEmpty: { text: 'fresh answer' } });
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'private chief transcript SECRET' }], whenEmpty: { text: 'fresh answer' } }, async ({ server, home }) => {
     const own = addItem(home, 'chief work', 'chief');
     assert.is((await tick(home, server)).code, 0);
     const chiefRun = runIdOf(home, doneFile(home, own)!);
@@ -516,30 +448,22 @@ test('hostile item fields: a bad or foreign checkpoint and made-up children are 
     for (const id of ['20261121T110000-bad1', '20261121T110001-bad2', '20261121T110002-bad3']) assert.ok(doneFile(home, id), `${id} ran afresh`);
     assert.not.match(JSON.stringify(server.requests.slice(1).map((q) => q.body.messages)), /SECRET/);
     assert.match(JSON.stringify(server.requests.slice(1).map((q) => q.body.messages)), /ghost \(missing\)/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("one agent's bad cron is that agent's problem: named, skipped, and the rest of the tick goes on", async () => {
-  const server = await startFakeAnthropic([{ text: 'fine' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'fine' }] }, async ({ server, home }) => {
     write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "99 * * * *"\n    task: never\ncapabilities:'));
     const id = addItem(home, 'for the chief', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 1);
     assert.match(r.stderr, /agents\/researcher\.md: schedule\.0\.cron: expected a valid cron expression.*"99 \* \* \* \*"/);
     assert.ok(doneFile(home, id));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('context: the instructions and MEMORY.md are the cached prefix; the memories search ranks for the task follow', async () => {
-  const server = await startFakeAnthropic([{ text: 'CrossBox.' }, { text: 'again' }]);
-  try {
-    const home = modelHome();
+  await withModel({ replies: [{ text: 'CrossBox.' }, { text: 'again' }] }, async ({ server, home }) => {
     write(home, 'memory/owner-gym.md', '---\ntitle: Owner gym\ntype: fact\ndescription: The owner trains at CrossBox in Alvalade\ncreated: 2026-11-01\n---\nCrossBox, Alvalade, Tuesdays and Fridays at 7.\n');
     write(home, 'memory/MEMORY.md', read(home, 'memory/MEMORY.md') + '- [Owner gym](owner-gym.md) — trains at CrossBox\n');
     addItem(home, 'Which gym do I train at, and when?', 'chief');
@@ -550,9 +474,7 @@ test('context: the instructions and MEMORY.md are the cached prefix; the memorie
     assert.match(a[1].text, /Tuesdays and Fridays at 7/);
     assert.not.match(b[1].text ?? '', /Tuesdays and Fridays/);
     assert.is(a[0].text, b[0].text, 'the stable prefix is byte-identical between runs');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test.run();

@@ -70,8 +70,13 @@ async function capabilitySide(home: Home, caps: Capability[], agent: string, too
 
 /** The agent's capability for the action, then the one judge: the verdict the tools would reach. */
 export async function canAnswer(home: Home, agentId: string, tool: string, argument: string): Promise<CanAnswer> {
+  return judgeInRoster(home, await loadAgents(home.root, home.docs), agentId, tool, argument);
+}
+
+/** canAnswer, with the home's agents already loaded: the corpus test judges hundreds of cases against one roster. */
+export async function judgeInRoster(home: Home, roster: Pick<Awaited<ReturnType<typeof loadAgents>>, 'agents' | 'problems'>, agentId: string, tool: string, argument: string): Promise<CanAnswer> {
   const base = { agent: agentId, tool, argument };
-  const { agents, problems } = await loadAgents(home.root, home.docs);
+  const { agents, problems } = roster;
   const agent = agents.find((a) => a.id === agentId);
   if (!agent) {
     const bad = problems.find((p) => p.file === `agents/${agentId}.md`);
