@@ -170,7 +170,7 @@ export const COMMANDS: CommandSpec[] = [
       since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
       limit: { type: 'string', describe: 'at most this many hits (default 10)' },
     },
-    load: () => import('./commands/memsearch.js'),
+    load: () => import('./commands/memory-search.js'),
     handler: 'search',
   },
   { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], load: memory, handler: 'show' },

@@ -2,8 +2,8 @@
 // With no id, the approvals still waiting are listed. aos acts on the answer at the next tick.
 import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
-import { localTime } from '../core/time.js';
-import { setFrontMatterFields } from '../core/frontmatter.js';
+import { localTime } from '../core/docs/time.js';
+import { setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { openHome, type Home } from '../home/home.js';
 import { loadApprovals } from '../home/store.js';
 import { appendLog } from '../home/log.js';

@@ -4,11 +4,11 @@
 // tool gate uses (tools/judge.ts): the owner's policy and the trust it has learned.
 import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/capabilities.js';
-import type { Asked, Outcome } from '../core/verdict.js';
+import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/agents/capabilities.js';
+import type { Asked, Outcome } from '../core/agents/verdict.js';
 import { openHome, type Home } from '../home/home.js';
 import { loadAgents } from '../home/store.js';
-import { ToolError } from '../tools/context.js';
+import { ToolError } from '../tools/runctx.js';
 import { judgeAction } from '../tools/judge.js';
 
 export type CanVerdict = Outcome;

@@ -1,9 +1,9 @@
 // aos goal new/list/show/log/due: goals, the gap tracker, what is due today.
 import type { Args, Env } from '../env.js';
 import { UsageError, formatProblem } from '../errors.js';
-import { bar, gap, paceText, summarize } from '../core/goals.js';
-import { cadenceProblems, rankDue } from '../core/goaldue.js';
-import { localTime } from '../core/time.js';
+import { bar, gap, paceText, summarize } from '../core/goals/goals.js';
+import { cadenceProblems, rankDue } from '../core/goals/goaldue.js';
+import { localTime } from '../core/docs/time.js';
 import { openHome, type Home } from '../home/home.js';
 import { findGoal, readGoals } from '../home/goals.js';
 import { loadAgents } from '../home/store.js';

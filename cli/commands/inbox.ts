@@ -1,10 +1,10 @@
 import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
-import { localTime } from '../core/time.js';
-import { quoteSubject } from '../core/commit.js';
+import { localTime } from '../core/docs/time.js';
+import { quoteSubject } from '../core/docs/commit.js';
 import { openHome } from '../home/home.js';
 import { createItem } from '../home/items.js';
-import { itemView } from '../core/inbox.js';
+import { itemView } from '../core/runs/inbox.js';
 import { loadInbox, loadDone, loadAgents, } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';

@@ -1,8 +1,8 @@
 import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { localTime } from '../core/time.js';
-import { parseSince } from '../core/listopts.js';
-import { SEP } from '../core/logfmt.js';
+import { localTime } from '../core/docs/time.js';
+import { parseSince } from '../core/docs/listopts.js';
+import { SEP } from '../core/docs/logfmt.js';
 import { openHome } from '../home/home.js';
 import { readLog } from '../home/log.js';
 

@@ -1,7 +1,7 @@
 // aos mcp [--agent id]: the MCP server over stdio (cli/mcp/server.ts). The SDK loads only here.
 import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { AGENT_ID } from '../core/ids.js';
+import { AGENT_ID } from '../core/docs/ids.js';
 
 export async function mcp(args: Args, env: Env): Promise<void> {
   const agent = args.agent === undefined ? undefined : String(args.agent);

@@ -2,9 +2,9 @@
 // an inbox item like any other, so it is recorded, logged and committed exactly like a tick's run.
 import type { Args, Env } from '../env.js';
 import { UsageError, UserError } from '../errors.js';
-import { parseCapabilities } from '../core/capabilities.js';
-import { localTime } from '../core/time.js';
-import { quoteSubject } from '../core/commit.js';
+import { parseCapabilities } from '../core/agents/capabilities.js';
+import { localTime } from '../core/docs/time.js';
+import { quoteSubject } from '../core/docs/commit.js';
 import { openHome } from '../home/home.js';
 import { acquireLock, lockPath } from '../home/lock.js';
 import { createItem } from '../home/items.js';

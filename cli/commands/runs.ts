@@ -1,6 +1,6 @@
 import type { Args, Env } from '../env.js';
-import { localTime } from '../core/time.js';
-import { parseLimit, parseSince } from '../core/listopts.js';
+import { localTime } from '../core/docs/time.js';
+import { parseLimit, parseSince } from '../core/docs/listopts.js';
 import { openHome } from '../home/home.js';
 import { recentRuns } from '../home/records.js';
 import { table, truncate } from '../output.js';

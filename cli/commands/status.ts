@@ -1,5 +1,5 @@
 import type { Args, Env } from '../env.js';
-import { bar, goalStart, paceText, summarize } from '../core/goals.js';
+import { bar, goalStart, paceText, summarize } from '../core/goals/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';

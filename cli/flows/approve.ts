@@ -3,16 +3,16 @@
 // refused), and file the approval away. The result answers the tool call that asked.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { actionHash, verifyAnswer } from '../core/approval.js';
-import { localTime } from '../core/time.js';
-import type { RecordEntry } from '../core/runrecord.js';
-import type { ApprovalFront } from '../core/schemas.js';
-import type { ToolResultBlock, ToolUseBlock } from '../core/transcript.js';
+import { actionHash, verifyAnswer } from '../core/agents/approval.js';
+import { localTime } from '../core/docs/time.js';
+import type { RecordEntry } from '../core/runs/runrecord.js';
+import type { ApprovalFront } from '../core/docs/schemas.js';
+import type { ToolResultBlock, ToolUseBlock } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { closeApproval, readLedger, writeLedger } from '../home/approvals.js';
 import { appendLog } from '../home/log.js';
-import { touch, type RunCtx } from '../tools/context.js';
+import { touch, type RunCtx } from '../tools/runctx.js';
 import { runTool, type Tool } from '../tools/registry.js';
 import type { Approved } from '../tools/gate.js';
 

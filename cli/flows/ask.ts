@@ -1,6 +1,6 @@
 // One model call with no tools, for answers aos checks itself (a goal's skill tree, the brief):
 // retried like any call, within a time budget; a failed call is a UserError saying what failed.
-import { ModelError, type Provider, type Usage } from '../core/transcript.js';
+import { ModelError, type Provider, type Usage } from '../core/runs/transcript.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';

@@ -1,12 +1,12 @@
 // aos brief: gather the facts, write the brief (the coordinator with a model, else the
 // deterministic summary), then print it, add it to the daily log, commit that, and notify.
-import { briefPrompt, briefText, suggestions, SUGGEST_DAYS, type BriefFacts, type Suggestion } from '../core/brief.js';
-import { summarize } from '../core/goals.js';
-import { cadenceProblems, rankDue } from '../core/goaldue.js';
-import { addDays, localTime } from '../core/time.js';
-import { agentIdentity } from '../core/commit.js';
-import { costOf } from '../core/prices.js';
-import type { Usage } from '../core/transcript.js';
+import { briefPrompt, briefText, suggestions, SUGGEST_DAYS, type BriefFacts, type Suggestion } from '../core/goals/brief.js';
+import { summarize } from '../core/goals/goals.js';
+import { cadenceProblems, rankDue } from '../core/goals/goaldue.js';
+import { addDays, localTime } from '../core/docs/time.js';
+import { agentIdentity } from '../core/docs/commit.js';
+import { costOf } from '../core/runs/prices.js';
+import type { Usage } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
 import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';

@@ -4,14 +4,14 @@
 // made in memory first, checked against the quarter rule, then written and committed as the dreamer.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { chunkEntries, citation, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/dream.js';
-import { frontMatterText, renderDocument, replaceBody, setFrontMatterFields } from '../core/frontmatter.js';
-import { parseLog, type LogEntry } from '../core/logfmt.js';
-import { removeEntries, upsertEntry } from '../core/memindex.js';
-import { localTime } from '../core/time.js';
-import { agentIdentity } from '../core/commit.js';
-import { addUsage, NO_USAGE, ModelError, type Provider, type Usage } from '../core/transcript.js';
-import { costOf } from '../core/prices.js';
+import { chunkEntries, citation, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/memory/dream.js';
+import { frontMatterText, renderDocument, replaceBody, setFrontMatterFields } from '../core/docs/frontmatter.js';
+import { parseLog, type LogEntry } from '../core/docs/logfmt.js';
+import { removeEntries, upsertEntry } from '../core/memory/memindex.js';
+import { localTime } from '../core/docs/time.js';
+import { agentIdentity } from '../core/docs/commit.js';
+import { addUsage, NO_USAGE, ModelError, type Provider, type Usage } from '../core/runs/transcript.js';
+import { costOf } from '../core/runs/prices.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, loadMemories } from '../home/store.js';

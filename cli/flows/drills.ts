@@ -3,10 +3,10 @@
 // repeated. Ids carry the day and the skill, and items already pending or done are looked for by
 // name, so neither a second tick nor a second device files the same one twice.
 import { join } from 'node:path';
-import { cadenceDays, daysBetween, plateau, type Plateau } from '../core/goals.js';
-import { cadenceProblems, dueSkills, type Due } from '../core/goaldue.js';
-import { localTime } from '../core/time.js';
-import { agentIdentity } from '../core/commit.js';
+import { cadenceDays, daysBetween, plateau, type Plateau } from '../core/goals/goals.js';
+import { cadenceProblems, dueSkills, type Due } from '../core/goals/goaldue.js';
+import { localTime } from '../core/docs/time.js';
+import { agentIdentity } from '../core/docs/commit.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
@@ -89,7 +89,7 @@ async function file(home: Home, env: Env, goal: Goal, id: string, kind: 'drill' 
   const path = `inbox/${id}.md`;
   const agent = goal.front.owner;
   // Loaded only when something is filed: it pulls in the YAML writer, which an idle tick never needs.
-  const { renderItem } = await import('../core/inbox.js');
+  const { renderItem } = await import('../core/runs/inbox.js');
   try {
     await createExclusive(join(home.root, path), renderItem({ id, text, created: localTime(now, tz).iso, from: 'goals', to: agent, kind }));
   } catch (err) {

@@ -1,7 +1,7 @@
 // Progress on a goal, as one operation any caller can use (`aos goal log`, an MCP client …): the
 // file part (home/goallog.ts) and then a commit with trailers. An agent's goal tool uses the file
 // part alone: its run commits.
-import type { Identity } from '../core/commit.js';
+import type { Identity } from '../core/docs/commit.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { recordProgress, type GoalLogInput, type GoalProgress } from '../home/goallog.js';

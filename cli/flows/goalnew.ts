@@ -2,12 +2,12 @@
 // its answer checked against the goal schema), or, without a model, a template to fill in. The
 // file is created exclusively and committed with the log entry; an invalid answer writes nothing.
 import { join } from 'node:path';
-import { goalFromAnswer, goalTemplate, researchPrompt, type GoalBase } from '../core/goalnew.js';
-import { slugify } from '../core/ids.js';
-import { localTime } from '../core/time.js';
-import { agentIdentity, quoteSubject } from '../core/commit.js';
-import { costOf } from '../core/prices.js';
-import type { Usage } from '../core/transcript.js';
+import { goalFromAnswer, goalTemplate, researchPrompt, type GoalBase } from '../core/goals/goalnew.js';
+import { slugify } from '../core/docs/ids.js';
+import { localTime } from '../core/docs/time.js';
+import { agentIdentity, quoteSubject } from '../core/docs/commit.js';
+import { costOf } from '../core/runs/prices.js';
+import type { Usage } from '../core/runs/transcript.js';
 import { UserError, UsageError, formatProblem } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
@@ -17,7 +17,7 @@ import { appendLog } from '../home/log.js';
 import { lockPath } from '../home/lock.js';
 import { commitAsOwner } from './ownercommit.js';
 import { askOnce } from './ask.js';
-import { SLUG } from '../core/ids.js';
+import { SLUG } from '../core/docs/ids.js';
 
 export interface GoalNewOptions {
   title: string;

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError, ValidationError } from '../errors.js';
 import { parseConfig } from '../home/config.js';
-import { timeZoneProblem } from '../core/time.js';
+import { timeZoneProblem } from '../core/docs/time.js';
 import type { Env } from '../env.js';
-import { ownerIdentity } from '../core/commit.js';
+import { ownerIdentity } from '../core/docs/commit.js';
 import { createExclusive, exists, listNames } from '../home/files.js';
 import { CONFIG_FILE } from '../home/find.js';
 import { initRepo, commit } from '../git/git.js';
-import { deviceName } from '../core/sync.js';
+import { deviceName } from '../core/runs/sync.js';
 
 const STARTER_FOLDERS = ['agents', 'memory', 'goals', 'systemd'];
 const STARTER_FILES = [CONFIG_FILE, 'crontab.example', 'inbox/welcome.md'];

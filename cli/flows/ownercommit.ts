@@ -1,7 +1,7 @@
 // The owner's own changes made through aos (inbox add, agent new/pause/resume) are committed at
 // once when no tick is running; a running tick owns git's index and commits them as hand edits.
 import type { Env } from '../env.js';
-import type { CommitSpec } from '../core/commit.js';
+import type { CommitSpec } from '../core/docs/commit.js';
 import { commit } from '../git/git.js';
 import { acquireLock } from '../home/lock.js';
 import type { Home } from '../home/home.js';

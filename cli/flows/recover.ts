@@ -2,9 +2,9 @@
 // half-way. The tick calls this with the writer lock held, before anything else touches git.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { agentIdentity } from '../core/commit.js';
-import { localTime } from '../core/time.js';
-import { parseRunRecord, renderRunRecord } from '../core/runrecord.js';
+import { agentIdentity } from '../core/docs/commit.js';
+import { localTime } from '../core/docs/time.js';
+import { parseRunRecord, renderRunRecord } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
 import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';

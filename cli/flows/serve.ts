@@ -2,10 +2,10 @@
 // due, the tick's time is up, or the per-tick cap is reached. Loaded only when there is work.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { parseCapabilities, type Capability } from '../core/capabilities.js';
-import { route, workOrder, type RosterEntry } from '../core/route.js';
-import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/tickplan.js';
-import { parseRunRecord, runRecordPath } from '../core/runrecord.js';
+import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
+import { route, workOrder, type RosterEntry } from '../core/agents/route.js';
+import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/runs/tickplan.js';
+import { parseRunRecord, runRecordPath } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
@@ -16,11 +16,11 @@ import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
 import { executeRun, spentToday, type RunSpec } from './execute.js';
-import { budgetSpent, type Spend } from '../core/outcome.js';
+import { budgetSpent, type Spend } from '../core/runs/outcome.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
-import { parseDoc } from '../core/parsedoc.js';
-import { APPROVAL_ID } from '../core/approval.js';
-import type { ApprovalFront } from '../core/schemas.js';
+import { parseDoc } from '../core/docs/parsedoc.js';
+import { APPROVAL_ID } from '../core/agents/approval.js';
+import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
 

@@ -2,9 +2,9 @@
 // Loaded only when sync is asked for (aos sync) or on (sync.auto), so an unsynced tick costs nothing more.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { agentIdentity } from '../core/commit.js';
-import { claimPath, claimableName, isGeneratedItem, judgeClaim, renderClaim } from '../core/sync.js';
-import { localTime } from '../core/time.js';
+import { agentIdentity } from '../core/docs/commit.js';
+import { claimPath, claimableName, isGeneratedItem, judgeClaim, renderClaim } from '../core/runs/sync.js';
+import { localTime } from '../core/docs/time.js';
 import type { Env } from '../env.js';
 import { UserError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';

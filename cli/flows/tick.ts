@@ -2,8 +2,8 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import { planSchedules, scheduling, type PlannedRun, type PlannedScheduleItem } from '../core/tickplan.js';
-import { agentIdentity } from '../core/commit.js';
+import { planSchedules, scheduling, type PlannedRun, type PlannedScheduleItem } from '../core/runs/tickplan.js';
+import { agentIdentity } from '../core/docs/commit.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
@@ -127,7 +127,7 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
   const plan = planSchedules({ timeZone: tz, agents, itemNames: await itemNames(home.root) }, now);
   problems.push(...plan.problems);
   if (!plan.create.length) return [];
-  const { renderItem } = await import('../core/inbox.js');
+  const { renderItem } = await import('../core/runs/inbox.js');
   const created: string[] = [];
   const logs = new Set<string>();
   for (const p of plan.create) {

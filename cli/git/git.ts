@@ -3,14 +3,14 @@
 // no git config.
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { commitMessage, type CommitSpec, type Identity } from '../core/commit.js';
-import type { Redact } from '../core/redact.js';
+import { commitMessage, type CommitSpec, type Identity } from '../core/docs/commit.js';
+import type { Redact } from '../core/docs/redact.js';
 import type { Vars } from '../env.js';
 import { pendingChanges } from './read.js';
 import { gitRead, openRepo, type Repo } from './run.js';
-import { markerChecked, MARKER_GREP } from '../core/sync.js';
+import { markerChecked, MARKER_GREP } from '../core/runs/sync.js';
 import { UserError, type Problem } from '../errors.js';
-import { findConflictMarker } from '../core/frontmatter.js';
+import { findConflictMarker } from '../core/docs/frontmatter.js';
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
   await (await openRepo(root, vars)).raw(['init', '-q', '-b', 'main']);

@@ -3,7 +3,7 @@
 // the same allow-listed environment, and every failure of either is one GitError.
 import { execFile } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
-import type { Identity } from '../core/commit.js';
+import type { Identity } from '../core/docs/commit.js';
 import { GitError } from '../errors.js';
 import type { Vars } from '../env.js';
 

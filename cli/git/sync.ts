@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Identity } from '../core/commit.js';
-import { isRejectedPush, settleClash } from '../core/sync.js';
+import type { Identity } from '../core/docs/commit.js';
+import { isRejectedPush, settleClash } from '../core/runs/sync.js';
 import { GitError, UserError } from '../errors.js';
 import type { Vars } from '../env.js';
 import { gitRead, openRepo, type Repo } from './run.js';

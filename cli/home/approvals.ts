@@ -3,11 +3,11 @@
 // counts only when the ledger knows the question.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { suffix } from '../core/ids.js';
-import { stamp, localTime } from '../core/time.js';
-import { setFrontMatterFields } from '../core/frontmatter.js';
-import { APPROVAL_ID, renderApproval, type LedgerEntry, type NewApproval } from '../core/approval.js';
-import type { PastAnswer } from '../core/policy.js';
+import { suffix } from '../core/docs/ids.js';
+import { stamp, localTime } from '../core/docs/time.js';
+import { setFrontMatterFields } from '../core/docs/frontmatter.js';
+import { APPROVAL_ID, renderApproval, type LedgerEntry, type NewApproval } from '../core/agents/approval.js';
+import type { PastAnswer } from '../core/agents/policy.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';
 import type { HomeWriter } from './home.js';

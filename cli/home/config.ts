@@ -1,4 +1,4 @@
-import type { Config } from '../core/schemas.js';
+import type { Config } from '../core/docs/schemas.js';
 import { ValidationError, type Problem } from '../errors.js';
 import { readDoc } from './documents.js';
 import type { DocCache } from './doccache.js';
@@ -11,7 +11,7 @@ export async function readConfig(root: string, cache: DocCache): Promise<{ confi
 
 /** aos.yaml text that is not on disk yet (aos init checks what it is about to write). */
 export async function parseConfig(raw: string): Promise<{ config?: Config; problems: Problem[] }> {
-  const { parseDoc } = await import('../core/parsedoc.js');
+  const { parseDoc } = await import('../core/docs/parsedoc.js');
   const { doc, problems } = parseDoc('config', CONFIG_FILE, raw);
   return { config: doc?.front as Config | undefined, problems };
 }

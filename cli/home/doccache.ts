@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic, isErrno } from './files.js';
-import type { DocKind, DocParts } from '../core/parsedoc.js';
+import type { DocKind, DocParts } from '../core/docs/parsedoc.js';
 
 declare const AOS_VERSION: string | undefined;
 // A new release may validate differently: its cache starts empty.

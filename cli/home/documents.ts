@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import type { DocKind } from '../core/parsedoc.js';
+import type { DocKind } from '../core/docs/parsedoc.js';
 import type { DocCache } from './doccache.js';
 import { listNames } from './files.js';
 
@@ -40,7 +40,7 @@ export async function readDoc<T>(root: string, file: string, kind: DocKind, cach
     } catch (err) {
       return unreadable((err as Error).message);
     }
-    const { parseDoc } = await import('../core/parsedoc.js');
+    const { parseDoc } = await import('../core/docs/parsedoc.js');
     const result = parseDoc(kind, file, raw);
     if (!result.doc) return { problems: result.problems };
     parts = result.doc;

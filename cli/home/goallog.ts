@@ -3,10 +3,10 @@
 // log. The commit is the caller's: flows/goallog.ts for `aos goal log`, the run for the goal tool.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { historyLine } from '../core/goals.js';
-import { setSkillFields, appendHistory, METRIC } from '../core/goaledit.js';
-import { parseDoc } from '../core/parsedoc.js';
-import { localTime } from '../core/time.js';
+import { historyLine } from '../core/goals/goals.js';
+import { setSkillFields, appendHistory, METRIC } from '../core/goals/goaledit.js';
+import { parseDoc } from '../core/docs/parsedoc.js';
+import { localTime } from '../core/docs/time.js';
 import { UsageError, ValidationError } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from './home.js';

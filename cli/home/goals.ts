@@ -1,6 +1,6 @@
 // Goals on disk: find one by name, and read each with its History.
-import type { GoalFront } from '../core/schemas.js';
-import { parseHistory, goalStart, type HistoryEntry } from '../core/goals.js';
+import type { GoalFront } from '../core/docs/schemas.js';
+import { parseHistory, goalStart, type HistoryEntry } from '../core/goals/goals.js';
 import { UserError, formatProblem } from '../errors.js';
 import type { Loaded } from './documents.js';
 import type { Home } from './home.js';

@@ -1,12 +1,12 @@
 import { loadSecrets } from './secrets.js';
-import type { Redact } from '../core/redact.js';
+import type { Redact } from '../core/docs/redact.js';
 import type { Env } from '../env.js';
-import type { Config } from '../core/schemas.js';
-import { ownerIdentity, type Identity } from '../core/commit.js';
+import type { Config } from '../core/docs/schemas.js';
+import { ownerIdentity, type Identity } from '../core/docs/commit.js';
 import { findHome } from './find.js';
 import { loadConfig } from './config.js';
 import { DocCache } from './doccache.js';
-import { deviceName } from '../core/sync.js';
+import { deviceName } from '../core/runs/sync.js';
 
 export interface Home {
   root: string;

@@ -1,9 +1,9 @@
 // Inbox items on disk: create one with a fresh id, change its status fields in place, move it to done.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { itemId } from '../core/ids.js';
-import { renderItem, type NewItem } from '../core/inbox.js';
-import { markerRefusal, setFrontMatterFields } from '../core/frontmatter.js';
+import { itemId } from '../core/docs/ids.js';
+import { renderItem, type NewItem } from '../core/runs/inbox.js';
+import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, writeAtomic } from './files.js';

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { readIfExists, writeAtomic } from './files.js';
-import type { CommitSpec } from '../core/commit.js';
+import type { CommitSpec } from '../core/docs/commit.js';
 
 export const JOURNAL_FILE = '.aos/run.json';
 

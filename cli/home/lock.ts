@@ -1,7 +1,7 @@
 // The home's writer lock: .aos/lock, created exclusively; stale locks are taken over one at a time.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { judgeLock, parseLockInfo, type LockInfo } from '../core/lock.js';
+import { judgeLock, parseLockInfo, type LockInfo } from '../core/runs/lock.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, readIfExists } from './files.js';
 

@@ -1,8 +1,8 @@
 // The daily log: append-only markdown, one file per day in the owner's time zone.
 import { promises as fs, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/logfmt.js';
-import { localTime, datesBetween } from '../core/time.js';
+import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/docs/logfmt.js';
+import { localTime, datesBetween } from '../core/docs/time.js';
 import { isErrno, readIfExists } from './files.js';
 import type { HomeWriter } from './home.js';
 

@@ -1,7 +1,7 @@
 // The owner's notify command from aos.yaml (notify-send, ntfy, mail …): run without a shell, the
 // message as its last argument, briefly. A failure is reported, never fatal: the log has it all.
 import { execFile } from 'node:child_process';
-import type { Config } from '../core/schemas.js';
+import type { Config } from '../core/docs/schemas.js';
 import type { Vars } from '../env.js';
 
 const NOTIFY_TIMEOUT_MS = 10_000;

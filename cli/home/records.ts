@@ -1,10 +1,10 @@
 // Finding and reading run records in logs/runs/.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { parseRunRecord } from '../core/runrecord.js';
+import { parseRunRecord } from '../core/runs/runrecord.js';
 import { UsageError, UserError } from '../errors.js';
 import { monthFiles } from './files.js';
-import type { Usage } from '../core/transcript.js';
+import type { Usage } from '../core/runs/transcript.js';
 
 /** Record files, newest first: logs/runs/YYYY/MM/r-….md */
 export function listRecords(root: string): Promise<string[]> {

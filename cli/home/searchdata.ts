@@ -1,12 +1,12 @@
 // The search index's state over its cache file: the document table, titles and posting shards,
 // read lazily and checked section by section, changed in memory by a refresh (new documents
 // analysed by minisearch, removed ones left as dead rows) and serialized back whole.
-// Also what ranking reads of it (core/searchrank.ts's RankedDocs).
+// Also what ranking reads of it (core/memory/searchrank.ts's RankedDocs).
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from './files.js';
-import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/searchdocs.js';
-import { FIELDS, MINISEARCH_OPTIONS, dateCode, type Postings, type RankedDocs } from '../core/searchrank.js';
+import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
+import { FIELDS, MINISEARCH_OPTIONS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
 import type { Listing } from './searchsources.js';
 import {
   CACHE_FILE,

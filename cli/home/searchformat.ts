@@ -11,8 +11,8 @@
 //              characters of their term (a query reads only the shards of its own terms)
 import * as zlib from 'node:zlib';
 import type { Problem } from '../errors.js';
-import type { SearchDoc } from '../core/searchdocs.js';
-import { FIELDS, type Postings } from '../core/searchrank.js';
+import type { SearchDoc } from '../core/memory/searchdocs.js';
+import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;

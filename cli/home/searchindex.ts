@@ -2,9 +2,9 @@
 // (bringing its cache up to date with the files) and answering queries. The public API is here.
 //
 // minisearch analyses the documents: when files change, it turns their fields (title, description,
-// body, tags) into postings with the tokenizer and term processing of core/searchdocs.ts. The ranking
+// body, tags) into postings with the tokenizer and term processing of core/memory/searchdocs.ts. The ranking
 // is minisearch's too (BM25+, field boosts, prefix and fuzzy matches weighted down, a document boost
-// that puts superseded and stale memories below active ones), computed by core/searchrank.ts straight
+// that puts superseded and stale memories below active ones), computed by core/memory/searchrank.ts straight
 // over the stored postings, because minisearch itself does not load fast enough for a command cron and
 // agents run all the time: a year of log entries is ~40,000 documents, which MiniSearch.loadJSON takes
 // about a second to load, and its search spends ~10 µs per posting of a common word, when a warm
@@ -12,7 +12,7 @@
 //
 // The parts: home/searchformat.ts the cache file's layout (.aos/search/index), home/searchdata.ts
 // the index's state over it, home/searchsources.ts the source files and their signatures,
-// core/searchrank.ts the ranking. minisearch and the front matter parser load only when files changed.
+// core/memory/searchrank.ts the ranking. minisearch and the front matter parser load only when files changed.
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
 // changed. A document whose content did not change keeps its postings (appending a log entry adds one
@@ -24,14 +24,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeAtomic, isErrno } from './files.js';
-import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/searchdocs.js';
-import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/searchrank.js';
+import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
+import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 import { CACHE_FILE, CorruptCache, docHash } from './searchformat.js';
 import { Data, readCache } from './searchdata.js';
 import { readTexts, scan, type Scan, type Source } from './searchsources.js';
 
 export { CACHE_FILE, VERSION } from './searchformat.js';
-export { MINISEARCH_OPTIONS, minisearchSearchOptions, type Hit, type SearchOpts } from '../core/searchrank.js';
+export { MINISEARCH_OPTIONS, minisearchSearchOptions, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 
 export interface SearchIndex {
   readonly documentCount: number;
@@ -111,7 +111,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
 
   const texts = await readTexts(root, changed);
   const parseFront: FrontParser = changed.some((s) => needsFrontMatter(s.file))
-    ? (await import('../core/frontmatter.js')).parseFrontMatter
+    ? (await import('../core/docs/frontmatter.js')).parseFrontMatter
     : () => {
         throw new Error('no front matter parser loaded');
       };

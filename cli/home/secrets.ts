@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { makeRedactor, type Redact, type Secret } from '../core/redact.js';
+import { makeRedactor, type Redact, type Secret } from '../core/docs/redact.js';
 
 /** Keys aos itself uses: redacted whether or not aos.yaml names them. */
 const BUILT_IN = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'];

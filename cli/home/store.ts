@@ -1,9 +1,9 @@
 // The home's collections, loaded and validated. Each returns its valid documents and its problems.
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import type * as s from '../core/schemas.js';
-import { subjectOf } from '../core/subject.js';
-import { AGENT_ID } from '../core/ids.js';
+import type * as s from '../core/docs/schemas.js';
+import { subjectOf } from '../core/docs/subject.js';
+import { AGENT_ID } from '../core/docs/ids.js';
 import type { Problem } from '../errors.js';
 import { loadFolder, type Loaded, type LoadResult } from './documents.js';
 import type { DocCache } from './doccache.js';

@@ -2,7 +2,7 @@
 // only) and the claims in inbox/claims/. How far it is ahead and behind is git's: flows/syncview.ts.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { parseClaim, type Claim } from '../core/sync.js';
+import { parseClaim, type Claim } from '../core/runs/sync.js';
 import { isErrno, listNames, readIfExists, writeAtomic } from './files.js';
 
 export const SYNC_STATE_FILE = '.aos/sync.json';

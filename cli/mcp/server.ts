@@ -1,23 +1,23 @@
 // `aos mcp`: the home's memory, inbox, log, goals, roster and runs as MCP tools over stdio, with the
 // official SDK. Every call re-reads the home (an agent's capabilities, the policy), is judged by
-// core/mcpscope.ts, and answers with data or an error result that says what was wrong. Writes go
+// core/agents/mcpscope.ts, and answers with data or an error result that says what was wrong. Writes go
 // through the store and are committed, one at a time, with trailers naming the client.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { join } from 'node:path';
-import { parseCapabilities } from '../core/capabilities.js';
-import * as access from '../core/mcpscope.js';
-import type { Scope } from '../core/mcpscope.js';
-import { AGENT_ID, SLUG } from '../core/ids.js';
-import { DOC_TYPES } from '../core/searchdocs.js';
-import { INDEX_FILE } from '../core/checks.js';
-import { TOPIC_SLUG, topicFile } from '../core/memlint.js';
-import { goalStart, summarize } from '../core/goals.js';
-import { agentIdentity, quoteSubject } from '../core/commit.js';
-import { localTime, resolveSince } from '../core/time.js';
-import { PRIORITIES, type MemoryFront } from '../core/schemas.js';
+import { parseCapabilities } from '../core/agents/capabilities.js';
+import * as access from '../core/agents/mcpscope.js';
+import type { Scope } from '../core/agents/mcpscope.js';
+import { AGENT_ID, SLUG } from '../core/docs/ids.js';
+import { DOC_TYPES } from '../core/memory/searchdocs.js';
+import { INDEX_FILE } from '../core/docs/textchecks.js';
+import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
+import { goalStart, summarize } from '../core/goals/goals.js';
+import { agentIdentity, quoteSubject } from '../core/docs/commit.js';
+import { localTime, resolveSince } from '../core/docs/time.js';
+import { PRIORITIES, type MemoryFront } from '../core/docs/schemas.js';
 import { UserError, formatProblem } from '../errors.js';
 import type { Env } from '../env.js';
 import { openHome, type Home } from '../home/home.js';
@@ -29,7 +29,7 @@ import { judgeAction } from '../tools/judge.js';
 import { readIfExists } from '../home/files.js';
 import { commit } from '../git/git.js';
 import { recentRuns } from '../home/records.js';
-import { itemView } from '../core/inbox.js';
+import { itemView } from '../core/runs/inbox.js';
 import { makeWriter } from './writes.js';
 
 declare const AOS_VERSION: string | undefined;

@@ -4,7 +4,7 @@
 // is waiting on the brain and makes no change of its own meanwhile, so the server writes under the
 // tick's lock for as long as that exact lock is held and the run it was started for is still running.
 import { join } from 'node:path';
-import { lockToken } from '../core/mcpscope.js';
+import { lockToken } from '../core/agents/mcpscope.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';

@@ -3,7 +3,7 @@
 // Every failure leaves here as a ModelError whose kind says whether another attempt can help and
 // whose message is one line a person can read in a log.
 import type Anthropic from '@anthropic-ai/sdk';
-import { ModelError, type AssistantBlock, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
+import { ModelError, type AssistantBlock, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/runs/transcript.js';
 
 export interface AnthropicOptions {
   apiKey: string;

@@ -3,13 +3,13 @@
 // brain acts through aos's tools with exactly the agent's capabilities.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { brainArgv, brainSpec, mcpArgs, MCP_TOOLS_NOTE, PROFILES } from '../core/brains.js';
-import { lockToken } from '../core/mcpscope.js';
-import { parseLockInfo } from '../core/lock.js';
-import { ModelError, type ModelRequest } from '../core/transcript.js';
+import { brainArgv, brainSpec, mcpArgs, MCP_TOOLS_NOTE, PROFILES } from '../core/agents/brains.js';
+import { lockToken } from '../core/agents/mcpscope.js';
+import { parseLockInfo } from '../core/runs/lock.js';
+import { ModelError, type ModelRequest } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
 import { isErrno } from '../errors.js';
-import type { AgentFront, Config } from '../core/schemas.js';
+import type { AgentFront, Config } from '../core/docs/schemas.js';
 import { chooseProvider, type ProviderChoice } from './provider.js';
 
 const DEFAULT_TIMEOUT_S = 300;

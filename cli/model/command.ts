@@ -6,7 +6,7 @@
 // The program runs through execa, imported only when a command brain is called (cron startup never
 // pays for it): no shell, the prompt on stdin, a timeout and a cancel signal that end the program
 // (SIGTERM, then SIGKILL), capped output, a chosen environment and cwd.
-import { ModelError, NO_USAGE, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/transcript.js';
+import { ModelError, NO_USAGE, type Message, type ModelRequest, type ModelTurn, type Provider, type Usage } from '../core/runs/transcript.js';
 
 export interface CommandOptions {
   /**

@@ -1,8 +1,8 @@
 // The tool-use loop: ask the model, run the tools it calls, give it the results, until it answers,
 // finishes, or a limit stops it. Every step is handed to `record` before the next begins, so a
 // crash leaves a run record that shows how far the run got.
-import { ModelError, addUsage, type Message, type ModelRequest, type ModelTurn, type Provider, type ToolResultBlock, type ToolUseBlock, type Usage } from '../core/transcript.js';
-import type { RecordEntry } from '../core/runrecord.js';
+import { ModelError, addUsage, type Message, type ModelRequest, type ModelTurn, type Provider, type ToolResultBlock, type ToolUseBlock, type Usage } from '../core/runs/transcript.js';
+import type { RecordEntry } from '../core/runs/runrecord.js';
 import { callWithRetry } from './retry.js';
 
 export interface ToolRunner {

@@ -1,6 +1,6 @@
 // Which model an agent talks to, from aos.yaml (and the agent's own `model:` override).
-import type { Provider } from '../core/transcript.js';
-import type { Config } from '../core/schemas.js';
+import type { Provider } from '../core/runs/transcript.js';
+import type { Config } from '../core/docs/schemas.js';
 import type { Env } from '../env.js';
 
 export type ProviderChoice = { provider: Provider } | { missing: string };

@@ -1,6 +1,6 @@
 // A provider that answers with a run record's model turns, in order, for `aos replay`.
-import { ModelError, type ModelTurn, type Provider } from '../core/transcript.js';
-import type { RecordEntry } from '../core/runrecord.js';
+import { ModelError, type ModelTurn, type Provider } from '../core/runs/transcript.js';
+import type { RecordEntry } from '../core/runs/runrecord.js';
 
 export function createReplayProvider(entries: readonly RecordEntry[], model: string): Provider & { used(): number } {
   const turns: ModelTurn[] = entries.flatMap((e) => (e.type === 'model' ? [{ content: e.content, stop: e.stop, usage: e.usage, model }] : []));

@@ -1,7 +1,7 @@
 // Retries for model calls: exponential backoff with full jitter, the server's retry-after honoured,
 // and never a sleep or an attempt past the tick's deadline. Clock, sleep and randomness are
 // injected so the policy can be table-tested.
-import { ModelError, type ModelRequest, type ModelTurn, type Provider } from '../core/transcript.js';
+import { ModelError, type ModelRequest, type ModelTurn, type Provider } from '../core/runs/transcript.js';
 
 export interface RetryOptions {
   /** Epoch ms: no attempt starts and no sleep ends past it. */

@@ -2,8 +2,8 @@
 // Schema the model is shown is derived from it (@valibot/to-json-schema), so the two cannot drift.
 import type * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import type { Capability } from '../core/capabilities.js';
-import type { RunCtx } from './context.js';
+import type { Capability } from '../core/agents/capabilities.js';
+import type { RunCtx } from './runctx.js';
 import type { Tool } from './registry.js';
 
 /**

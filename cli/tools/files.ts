@@ -3,12 +3,12 @@
 import * as v from 'valibot';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { checkFile, normalizeHomePath, type Capability } from '../core/capabilities.js';
+import { checkFile, normalizeHomePath, type Capability } from '../core/agents/capabilities.js';
 import { isErrno, writeAtomic } from '../home/files.js';
-import { markerRefusal } from '../core/frontmatter.js';
-import { markerChecked } from '../core/sync.js';
+import { markerRefusal } from '../core/docs/frontmatter.js';
+import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
-import { ToolError, touch, type RunCtx } from './context.js';
+import { ToolError, touch, type RunCtx } from './runctx.js';
 
 const READ_MAX_BYTES = 256 * 1024;
 const LIST_MAX = 500;

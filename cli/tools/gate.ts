@@ -1,13 +1,13 @@
 // The policy gate of one run: every tool that can do harm passes its exact action through here
-// after its capability check, to the one judge (tools/judge.ts, core/verdict.ts) that `aos can` and
+// after its capability check, to the one judge (tools/judge.ts, core/agents/verdict.ts) that `aos can` and
 // `aos mcp` ask too. This file does what a verdict means in a run: refused → a tool error; ask → an
 // approval file and the run waits; allowed by learned trust → a log line; on the run that resumes
 // after an approval, exactly the approved action passes once.
-import { actionHash } from '../core/approval.js';
-import { trustPattern, type PolicyAction } from '../core/policy.js';
+import { actionHash } from '../core/agents/approval.js';
+import { trustPattern, type PolicyAction } from '../core/agents/policy.js';
 import { createApproval } from '../home/approvals.js';
 import { appendLog } from '../home/log.js';
-import { NeedsApproval, ToolError, touch, type Action, type RunCtx } from './context.js';
+import { NeedsApproval, ToolError, touch, type Action, type RunCtx } from './runctx.js';
 import { judgeAction } from './judge.js';
 
 /** The approval a resumed run may spend: bound to the asking run's hash, good for one action. */

@@ -1,11 +1,11 @@
 // The goal tool: an agent records a practice result the way `aos goal log` does, within its
 // goal capabilities (goal:<slug>:write or goal:*:write) and the owner's file policy on goals/.
 import * as v from 'valibot';
-import { checkSimple } from '../core/capabilities.js';
+import { checkSimple } from '../core/agents/capabilities.js';
 import { UserError } from '../errors.js';
 import { defineTool } from './define.js';
-import { ToolError, touch } from './context.js';
-import { SLUG } from '../core/ids.js';
+import { ToolError, touch } from './runctx.js';
+import { SLUG } from '../core/docs/ids.js';
 
 const id = v.pipe(v.string(), v.regex(SLUG, 'lowercase letters, digits and dashes'));
 

@@ -1,4 +1,4 @@
-// The HTTP tool: fetch_url. Every hop is judged by cli/core/urlcheck.ts before it is made, the host
+// The HTTP tool: fetch_url. Every hop is judged by cli/core/agents/urlcheck.ts before it is made, the host
 // is resolved here and every address it resolves to must pass the private-address rule, and the
 // connection goes to exactly the address that was checked (a pinned lookup), so a DNS answer that
 // changes between check and connect (rebinding) reaches nothing new. Redirects are followed by
@@ -11,10 +11,10 @@ import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Capability } from '../core/capabilities.js';
-import { addressRefusal, checkHttp, checkRedirect, MAX_REDIRECTS, type HttpLimits } from '../core/urlcheck.js';
+import type { Capability } from '../core/agents/capabilities.js';
+import { addressRefusal, checkHttp, checkRedirect, MAX_REDIRECTS, type HttpLimits } from '../core/agents/urlcheck.js';
 import { defineTool } from './define.js';
-import { ToolError, type RunCtx } from './context.js';
+import { ToolError, type RunCtx } from './runctx.js';
 
 /** Reads a secret by name: the home's (loaded when it opens, so their values are also redacted everywhere). */
 export type SecretLookup = (name: string) => string | undefined;

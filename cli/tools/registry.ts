@@ -1,11 +1,11 @@
 // The tools an agent's model may call. Each is offered only when a capability could grant it, and
-// each call is checked by cli/core/capabilities.ts before anything runs.
+// each call is checked by cli/core/agents/capabilities.ts before anything runs.
 import * as v from 'valibot';
-import type { Capability } from '../core/capabilities.js';
+import type { Capability } from '../core/agents/capabilities.js';
 
-import type { ToolDef } from '../core/transcript.js';
-import { NeedsApproval, ToolError, type RunCtx } from './context.js';
-export { ToolError } from './context.js';
+import type { ToolDef } from '../core/runs/transcript.js';
+import { NeedsApproval, ToolError, type RunCtx } from './runctx.js';
+export { ToolError } from './runctx.js';
 import { readFileTool, listFilesTool, writeFileTool } from './files.js';
 import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
 import { shellTool } from './shell.js';

@@ -1,4 +1,4 @@
-// The shell tool: a command is parsed by a real shell parser, judged by cli/core/shellcheck.ts, passed
+// The shell tool: a command is parsed by a real shell parser, judged by cli/core/agents/shellcheck.ts, passed
 // through the policy gate and run without a shell (unless syntax was granted), with a timeout, capped
 // output, a scrubbed environment and, where bubblewrap is installed, inside a sandbox that sees only
 // the system folders and the home, read-only except the granted folders.
@@ -6,13 +6,13 @@ import * as v from 'valibot';
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
-import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/shellcheck.js';
-import type { Capability } from '../core/capabilities.js';
+import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/agents/shellcheck.js';
+import type { Capability } from '../core/agents/capabilities.js';
 import { pendingChanges } from '../git/read.js';
 import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
 import { defineTool } from './define.js';
-import { ToolError, touch, type RunCtx } from './context.js';
+import { ToolError, touch, type RunCtx } from './runctx.js';
 
 /** stdout and stderr together: the model reads this, so more is rarely useful. */
 export const OUTPUT_CAP = 64 * 1024;

@@ -1,7 +1,7 @@
 // The IO edge of the shell check: a real shell parser (mvdan/sh, compiled to JavaScript) turns the
-// command into plain data that cli/core/shellcheck.ts judges. Nothing here decides anything.
+// command into plain data that cli/core/agents/shellcheck.ts judges. Nothing here decides anything.
 // Loaded only when a shell command is checked: the parser costs ~70 ms to load.
-import type { ShellAst, ShPart, ShWord, ShConstruct } from '../core/shellcheck.js';
+import type { ShellAst, ShPart, ShWord, ShConstruct } from '../core/agents/shellcheck.js';
 import type { ShNode } from 'mvdan-sh';
 
 let parser: { parse(src: string): ShNode; type(n: ShNode): string; walk: (n: ShNode, fn: (n: ShNode | null) => boolean) => void } | undefined;

@@ -1,15 +1,15 @@
 // Tools that work with the home's own records: the log, memory, other agents and the owner.
 import * as v from 'valibot';
-import { checkDelegate, checkMessage, checkSimple, delegateLimits, type Capability } from '../core/capabilities.js';
-import { DOC_TYPES } from '../core/searchdocs.js';
-import { AGENT_ID } from '../core/ids.js';
-import { localTime } from '../core/time.js';
-import { markerRefusal } from '../core/frontmatter.js';
+import { checkDelegate, checkMessage, checkSimple, delegateLimits, type Capability } from '../core/agents/capabilities.js';
+import { DOC_TYPES } from '../core/memory/searchdocs.js';
+import { AGENT_ID } from '../core/docs/ids.js';
+import { localTime } from '../core/docs/time.js';
+import { markerRefusal } from '../core/docs/frontmatter.js';
 import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
 import { loadAgents } from '../home/store.js';
 import { defineTool } from './define.js';
-import { ToolError, touch, type RunCtx } from './context.js';
+import { ToolError, touch, type RunCtx } from './runctx.js';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));
 

@@ -1,0 +1,220 @@
+// The schemas of every file in a home. Custom messages here are phrased as "what was expected",
+// because validate.ts prints them as "expected <message>, found <value>".
+import * as v from 'valibot';
+
+const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
+const texts = v.array(text);
+import { AGENT_ID, SLUG } from './ids.js';
+import { LOCK_STALE_MINUTES } from '../runs/lock.js';
+import { BrainSchema } from '../agents/brains.js';
+import { DEVICE_NAME } from '../runs/sync.js';
+const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
+const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
+const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
+const dateTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'a time like 2026-11-21T10:32:05+00:00'),
+);
+const positive = v.pipe(v.number(), v.minValue(0, 'a number of 0 or more'));
+const positiveInt = v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, 'a number of 0 or more'));
+// Only the shape here: asking ICU whether a zone exists costs ~20 ms, too much for every start.
+// Commands that use the zone check it for real (core/docs/time.ts), and so does doctor.
+const timezone = v.pipe(v.string(), v.regex(/^(UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+|[A-Za-z0-9_+-]+)$/, 'an IANA time zone such as Europe/Lisbon'));
+const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
+// Cron is checked field by field when schedules run; here only its shape.
+const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox'] as const;
+const capability = v.pipe(
+  v.string(),
+  v.regex(new RegExp(`^(${CAPABILITY_KINDS.join('|')}):\\S`), `a capability "kind:resource:actions" with kind one of ${CAPABILITY_KINDS.join(', ')}`),
+);
+
+export const ConfigSchema = v.strictObject({
+  owner: v.strictObject({
+    name: text,
+    timezone: v.optional(timezone, 'UTC'),
+    email: v.optional(v.pipe(v.string(), v.email('an email address'))),
+    profile: v.optional(v.string()),
+  }),
+  model: v.optional(
+    v.strictObject({
+      provider: v.optional(v.picklist(['anthropic', 'command', 'none']), 'none'),
+      model: v.optional(text),
+      command: v.optional(argv),
+      timeout_seconds: v.optional(positive),
+      max_tokens: v.optional(positiveInt),
+      /** Retries of one model call after a 429, 5xx, timeout or malformed answer, within the tick's budget. */
+      max_retries: v.optional(positiveInt, 3),
+      /** USD per million tokens, by model name prefix; overrides the built-in table. */
+      prices: v.optional(
+        v.record(
+          v.string(),
+          v.strictObject({ input: positive, output: positive, cache_read: v.optional(positive), cache_write: v.optional(positive) }),
+        ),
+      ),
+    }),
+    { provider: 'none' },
+  ),
+  default_agent: agentId,
+  tick: v.optional(
+    v.strictObject({
+      budget_seconds: v.optional(positive, 240),
+      lock_stale_minutes: v.optional(positive, LOCK_STALE_MINUTES),
+      /** Failed or interrupted runs of one item before it is marked failed. */
+      max_attempts: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 3),
+    }),
+    {},
+  ),
+  dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
+  policy: v.optional(
+    v.strictObject({
+      safe: v.optional(texts),
+      ask: v.optional(texts),
+      never: v.optional(texts),
+      /** Which asked actions repeated approvals may turn safe: off (none), low (file actions, http get/head), high (all). */
+      autonomy: v.optional(v.picklist(['off', 'low', 'high']), 'off'),
+      trust_after: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 3),
+    }),
+    {},
+  ),
+  sync: v.optional(
+    v.strictObject({
+      auto: v.optional(v.boolean(), false),
+      remote: v.optional(text),
+      branch: v.optional(text),
+      /** A claim by another device older than this is released and its item runs here, once. */
+      claim_timeout_minutes: v.optional(v.pipe(positive, v.minValue(1, 'at least 1')), 60),
+      /** Pushes tried again after the remote refused one because another device pushed first. */
+      push_retries: v.optional(v.pipe(positiveInt, v.maxValue(50, 'at most 50')), 5),
+    }),
+    {},
+  ),
+  /** This device's name by host name (aos.yaml is shared by every device); AOS_DEVICE overrides, the host name is the default. */
+  devices: v.optional(v.record(v.string(), v.pipe(v.string(), v.regex(DEVICE_NAME, 'a device name of letters, digits, dots, dashes, underscores')))),
+  notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
+  /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
+  secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
+});
+export type Config = v.InferOutput<typeof ConfigSchema>;
+
+export const AGENT_STATUSES = ['active', 'paused', 'retired'] as const;
+export const AgentSchema = v.strictObject({
+  name: text,
+  role: text,
+  model: v.optional(text),
+  /** A CLI brain profile instead of aos.yaml's model (core/agents/brains.ts, docs/providers.md). */
+  brain: v.optional(BrainSchema),
+  handles: v.optional(texts, []),
+  capabilities: v.optional(v.array(capability), []),
+  schedule: v.optional(
+    v.array(v.strictObject({ cron, task: text, missed: v.optional(v.picklist(['once', 'all', 'skip']), 'once') })),
+    [],
+  ),
+  budget: v.optional(
+    v.strictObject({
+      tokens_per_day: v.optional(positiveInt),
+      usd_per_day: v.optional(positive),
+      max_turns: v.optional(positiveInt),
+    }),
+    {},
+  ),
+  status: v.optional(v.picklist(AGENT_STATUSES), 'active'),
+});
+export type AgentFront = v.InferOutput<typeof AgentSchema>;
+
+export const MEMORY_TYPES = ['fact', 'decision', 'lesson', 'preference', 'person', 'project'] as const;
+export const MemorySchema = v.strictObject({
+  title: text,
+  type: v.picklist(MEMORY_TYPES),
+  description: v.pipe(text, v.maxLength(150, 'a description of at most 150 characters')),
+  created: date,
+  updated: v.optional(date),
+  status: v.optional(v.picklist(['active', 'superseded', 'stale']), 'active'),
+  supersedes: v.optional(v.array(slug), []),
+  superseded_by: v.optional(slug),
+  sources: v.optional(texts, []),
+  tags: v.optional(texts, []),
+});
+export type MemoryFront = v.InferOutput<typeof MemorySchema>;
+
+const cadence = v.pipe(
+  v.string(),
+  v.regex(/^(daily|weekly|\d+\/week|(\S+\s+){4}\S+)$/, 'a cadence: daily, weekly, N/week or a cron expression'),
+);
+const weight = v.pipe(v.number(), v.minValue(0, 'a weight from 0 to 1'), v.maxValue(1, 'a weight from 0 to 1'));
+export const GoalSchema = v.strictObject({
+  title: text,
+  status: v.optional(v.picklist(['active', 'paused', 'done', 'dropped']), 'active'),
+  owner: agentId,
+  deadline: v.optional(date),
+  /** When the goal started: pace is measured from it (else from the first History line). */
+  created: v.optional(date),
+  metric: v.optional(v.strictObject({ name: text, baseline: v.number(), current: v.number(), target: v.number(), unit: v.optional(text) })),
+  skills: v.optional(
+    v.array(
+      v.strictObject({
+        id: slug,
+        name: text,
+        weight,
+        baseline: v.number(),
+        current: v.number(),
+        target: v.number(),
+        cadence,
+        last_practiced: v.optional(date),
+        drill: text,
+      }),
+    ),
+    [],
+  ),
+});
+export type GoalFront = v.InferOutput<typeof GoalSchema>;
+
+export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed'] as const;
+export const InboxItemSchema = v.strictObject({
+  id: v.optional(text),
+  from: v.optional(text),
+  to: v.optional(agentId),
+  kind: v.optional(v.picklist(ITEM_KINDS), 'task'),
+  priority: v.optional(v.picklist(PRIORITIES), 'normal'),
+  created: v.optional(dateTime),
+  status: v.optional(v.picklist(ITEM_STATUSES), 'new'),
+  subject: v.optional(text),
+  parent: v.optional(text),
+  handled_by: v.optional(agentId),
+  run: v.optional(text),
+  finished: v.optional(dateTime),
+  attempts: v.optional(positiveInt),
+  error: v.optional(v.string()),
+  /** Agents this work has passed through by delegation, oldest first. */
+  chain: v.optional(v.array(agentId)),
+  /** Items this one delegated and waits for. */
+  children: v.optional(texts),
+  /** The approval this item waits for (its run asked the owner). */
+  approval: v.optional(text),
+  /** A run that stopped on a budget; the next run continues from its record. */
+  checkpoint: v.optional(text),
+  /** The schedule slot that created this item. */
+  slot: v.optional(dateTime),
+  tags: v.optional(texts),
+});
+export type InboxFront = v.InferOutput<typeof InboxItemSchema>;
+
+export const ApprovalSchema = v.strictObject({
+  id: text,
+  agent: agentId,
+  run: text,
+  action: text,
+  argument: v.string(),
+  hash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{8,64}$/, 'a hash like sha256:4be1…')),
+  /** pending until the owner answers approved or denied; then done (performed once) or refused (not asked here, or changed). */
+  status: v.picklist(['pending', 'approved', 'denied', 'done', 'refused']),
+  created: dateTime,
+  answered: v.optional(dateTime),
+  /** The inbox item whose run asked. */
+  item: v.optional(text),
+  /** Why aos refused to act on the answer. */
+  reason: v.optional(text),
+});
+export type ApprovalFront = v.InferOutput<typeof ApprovalSchema>;

@@ -1,0 +1,244 @@
+// Memory search's query-time ranking. Pure: an index's documents (behind a small interface) and a
+// query in, the best hits out. No fs, no clock: the store in home/searchdata.ts reads what this asks for.
+//
+// Holds: the minisearch options the ranking mirrors (analysis and search), the date codes the index
+// stores, the scoring of postings (BM25+ per field with the field, match and status weights of
+// core/memory/searchdocs.ts), the choice of the top hits (higher score, then newer, then the earlier id),
+// and how a chosen document is shown (title, snippet, rounded score). Recency only breaks ties:
+// nothing here decays with age, so no `now` is needed.
+import type { Options, SearchOptions } from 'minisearch';
+import { parseLog } from '../docs/logfmt.js';
+import {
+  BOOST,
+  STATUS_BOOST,
+  bm25,
+  fuzzyDistance,
+  logTitle,
+  makeSnippet,
+  matchWeight,
+  processTerm,
+  queryTerms,
+  shardKey,
+  tokenize,
+  usesPrefix,
+  type DocType,
+  type MemoryStatus,
+} from './searchdocs.js';
+
+export interface Hit {
+  file: string;
+  /** The matched line (memory, done, goal), or the heading line of a log entry. */
+  line: number;
+  type: DocType;
+  date: string;
+  title: string;
+  snippet: string;
+  score: number;
+  status?: MemoryStatus;
+}
+
+export interface SearchOpts {
+  types?: readonly string[];
+  /** Only documents dated on or after this day (YYYY-MM-DD); undated documents are left out. */
+  since?: string;
+  /** At most this many hits (default 10). */
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- minisearch
+
+/** The fields, in the order the index numbers them (f: 0 title ... 3 tags). */
+export const FIELDS = ['title', 'description', 'body', 'tags'] as const;
+const FIELD_BOOST = FIELDS.map((f) => BOOST[f]);
+
+/** How minisearch analyses documents for this index. */
+export const MINISEARCH_OPTIONS: Options = {
+  fields: [...FIELDS],
+  tokenize: (text) => tokenize(text),
+  processTerm: (term) => processTerm(term),
+  autoVacuum: false,
+};
+
+/**
+ * The minisearch search options whose ranking this index computes, for an index that stores each
+ * document's type, date and status. Only the tests use them, to check the two agree. (One deliberate
+ * difference: a word repeated in a query counts once here, where minisearch would count it twice.)
+ */
+export function minisearchSearchOptions(opts: SearchOpts = {}): SearchOptions {
+  const types = opts.types?.length ? new Set(opts.types) : undefined;
+  return {
+    boost: { ...BOOST },
+    prefix: (term) => usesPrefix(term),
+    fuzzy: (term) => fuzzyDistance(term) || false,
+    combineWith: 'OR',
+    boostDocument: (_id, _term, stored) => STATUS_BOOST[(stored?.status as MemoryStatus | undefined) ?? 'active'],
+    filter: (r) => (!types || types.has(r.type as string)) && (!opts.since || ((r.date as string) !== '' && (r.date as string) >= opts.since)),
+  };
+}
+
+// ---------------------------------------------------------------- dates
+
+/** A day as the index stores it: yyyymmdd, or 0 for no (or no valid) date. */
+export const dateCode = (date: string) => (/^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.replace(/-/g, '')) : 0);
+export const dateText = (code: number) => (code > 0 ? `${String(code).slice(0, 4)}-${String(code).slice(4, 6)}-${String(code).slice(6, 8)}` : '');
+
+// ---------------------------------------------------------------- scoring
+
+/** Postings of one term in one field: [id, freq, id, freq, ...], ids ascending; 0 for none. */
+export type Postings = number[] | 0;
+
+/**
+ * What the ranking reads of an index. Ids run 0 .. rows-1; dead ids (documents removed since the
+ * index was built) may still appear in postings and count for nothing.
+ */
+export interface RankedDocs {
+  /** Live documents. */
+  readonly count: number;
+  /** Ids in use, live or dead. */
+  readonly rows: number;
+  /** Sum of each field's length over the live documents. */
+  readonly totals: readonly number[];
+  /** The terms stored under a shard key (see shardKey). */
+  terms(key: string): Iterable<string>;
+  /** The postings of one term in one field. */
+  postings(key: string, term: string, f: number): Postings;
+  dead(id: number): boolean;
+  type(id: number): DocType;
+  status(id: number): MemoryStatus | undefined;
+  /** yyyymmdd, or 0. */
+  date(id: number): number;
+  fieldLength(id: number, f: number): number;
+}
+
+/** Past this many terms a query's words are ignored (a pasted paragraph should not scan every shard). */
+export const MAX_QUERY_TERMS = 30;
+
+interface Scores {
+  docs: RankedDocs;
+  avg: number[];
+  score: Float64Array;
+  /** Per id, a bit per query term it matched. */
+  matched: Uint32Array;
+  /** Ids with a score, in the order they were first scored. */
+  touched: number[];
+}
+
+/** Adds one term's postings in one field to the scores (BM25+ as minisearch computes it). */
+function scorePostings(list: number[], f: number, weight: number, bit: number, acc: Scores): void {
+  const { docs, score, matched, touched } = acc;
+  // Postings of dead rows do not count, as in an index that never held them.
+  let matching = 0;
+  for (let i = 0; i < list.length; i += 2) if (!docs.dead(list[i]!)) matching++;
+  const avg = acc.avg[f]!;
+  for (let i = 0; i < list.length; i += 2) {
+    const id = list[i]!;
+    if (docs.dead(id)) continue;
+    const status = docs.status(id);
+    const boost = status ? STATUS_BOOST[status] : 1;
+    if (!matched[id]) touched.push(id);
+    score[id] = score[id]! + weight * boost * bm25(list[i + 1]!, matching, docs.count, docs.fieldLength(id, f), avg);
+    matched[id] = matched[id]! | bit;
+  }
+}
+
+export function popcount(n: number): number {
+  let c = 0;
+  for (let x = n >>> 0; x; x &= x - 1) c++;
+  return c;
+}
+
+export interface Ranked {
+  id: number;
+  score: number;
+  /** yyyymmdd, or 0. */
+  date: number;
+}
+
+/** Whether `a` ranks above `b`: higher score, then newer, then the earlier id. */
+export function ranksBefore(a: Ranked, b: Ranked): boolean {
+  return a.score > b.score || (a.score === b.score && (a.date > b.date || (a.date === b.date && a.id < b.id)));
+}
+
+/**
+ * The best `limit` documents for a query, best first, and the index terms the query matched (for
+ * the snippets). Unscored: no terms, a limit under 1, an empty index.
+ */
+export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {}): { top: Ranked[]; terms: Set<string> } {
+  const terms = queryTerms(query).slice(0, MAX_QUERY_TERMS);
+  const limit = opts.limit ?? 10;
+  const derived = new Set<string>();
+  if (!terms.length || limit < 1 || !docs.count) return { top: [], terms: derived };
+  const avg = docs.totals.map((t) => t / docs.count);
+  const acc: Scores = { docs, avg, score: new Float64Array(docs.rows), matched: new Uint32Array(docs.rows), touched: [] };
+  const { score, matched, touched } = acc;
+  terms.forEach((q, qi) => {
+    const key = shardKey(q);
+    for (const term of docs.terms(key)) {
+      const weight = matchWeight(term, q);
+      if (!weight) continue;
+      derived.add(term);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const list = docs.postings(key, term, f);
+        if (list) scorePostings(list, f, weight * FIELD_BOOST[f]!, 1 << qi, acc);
+      }
+    }
+  });
+  const types = opts.types?.length ? new Set(opts.types) : undefined;
+  const since = opts.since ? dateCode(opts.since) : 0;
+  const top: Ranked[] = [];
+  let floor = -1;
+  for (const id of touched) {
+    // As minisearch: the sum over query terms, times how many of them matched.
+    const s = score[id]! * popcount(matched[id]!);
+    if (s < floor) continue;
+    if (types && !types.has(docs.type(id))) continue;
+    const date = docs.date(id);
+    if (opts.since && (!date || date < since)) continue;
+    const hit = { id, score: s, date };
+    if (top.length >= limit && !ranksBefore(hit, top[top.length - 1]!)) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranksBefore(top[mid]!, hit)) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, hit);
+    if (top.length > limit) top.pop();
+    if (top.length === limit) floor = top[limit - 1]!.score;
+  }
+  return { top, terms: derived };
+}
+
+// ---------------------------------------------------------------- showing a hit
+
+/** What is known of a ranked document and its file, to show it. */
+export interface HitSource {
+  file: string;
+  type: DocType;
+  /** The document's line (a log entry's heading). */
+  line: number;
+  /** yyyymmdd, or 0. */
+  date: number;
+  score: number;
+  status?: MemoryStatus;
+  /** The stored title (not kept for log entries, whose heading gives theirs). */
+  title?: string;
+}
+
+/**
+ * A hit as shown: the snippet from the file's lines as they are now (none for a file gone since
+ * it was indexed), a log entry titled by its heading, the score to three decimals.
+ */
+export function showHit(doc: HitSource, lines: readonly string[], terms: ReadonlySet<string>): Hit {
+  const snippet = makeSnippet(lines, doc.type, doc.line, terms);
+  const title = doc.type === 'log' ? logHeadingTitle(doc.file, lines[doc.line - 1] ?? '') : doc.title ?? doc.file;
+  const hit: Hit = { file: doc.file, line: snippet.line, type: doc.type, date: dateText(doc.date), title, snippet: snippet.text, score: Math.round(doc.score * 1000) / 1000 };
+  if (doc.status) hit.status = doc.status;
+  return hit;
+}
+
+function logHeadingTitle(file: string, heading: string): string {
+  const [entry] = parseLog(file, '', heading);
+  return entry ? logTitle(entry) : file;
+}

@@ -1,0 +1,52 @@
+// Inbox items as plain files: what a new one looks like, and how to name what an item asks.
+import { renderDocument, frontMatterText } from '../docs/frontmatter.js';
+import type { InboxFront } from '../docs/schemas.js';
+
+export interface NewItem {
+  id: string;
+  text: string;
+  created: string;
+  from?: string;
+  to?: string;
+  kind?: InboxFront['kind'];
+  priority?: InboxFront['priority'];
+  parent?: string;
+  chain?: string[];
+  slot?: string;
+}
+
+export function renderItem(item: NewItem): string {
+  const front = frontMatterText({
+    id: item.id,
+    from: item.from ?? 'owner',
+    to: item.to,
+    kind: item.kind ?? 'task',
+    priority: item.priority ?? 'normal',
+    created: item.created,
+    parent: item.parent,
+    chain: item.chain?.length ? item.chain : undefined,
+    slot: item.slot,
+    status: 'new',
+  });
+  return renderDocument(front, item.text.trim() + '\n');
+}
+
+/** An item as `aos inbox --json` and aos mcp's inbox tool show it: one shape for both surfaces. */
+export function itemView(i: { id: string; file: string; subject: string; front: InboxFront }) {
+  return {
+    id: i.id,
+    file: i.file,
+    subject: i.subject,
+    from: i.front.from ?? 'owner',
+    to: i.front.to ?? null,
+    kind: i.front.kind,
+    priority: i.front.priority,
+    status: i.front.status,
+    created: i.front.created ?? null,
+  };
+}
+
+/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
+export function donePath(name: string, finishedDate: string): string {
+  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
+}

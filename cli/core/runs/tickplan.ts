@@ -1,0 +1,123 @@
+// The tick's decisions, apart from its writes: which schedule items are due, and (for
+// `aos tick --dry-run`) which pending items would run in which order and by which agent.
+// Pure: the clock, the names of items on disk and the roster come in as data.
+import type { Problem } from '../../errors.js';
+import type { NewItem } from './inbox.js';
+import { route, workOrder, type RosterEntry } from '../agents/route.js';
+import { cronProblem, dueSlots, scheduleKey, type ScheduleEntry } from './schedule.js';
+import type { InboxFront } from '../docs/schemas.js';
+import { localTime, stamp } from '../docs/time.js';
+
+export interface SchedulingAgent {
+  id: string;
+  file: string;
+  front: { status: string; schedule: readonly ScheduleEntry[] };
+}
+
+/** The agents whose schedules the tick serves: active ones with at least one entry. */
+export function scheduling<A extends SchedulingAgent>(agents: readonly A[]): A[] {
+  return agents.filter((a) => a.front.status === 'active' && a.front.schedule.length);
+}
+
+export interface ScheduleState {
+  timeZone: string;
+  agents: readonly SchedulingAgent[];
+  /** File names of the items pending and handled (inbox/ and its done folders): they say when each entry last fired. */
+  itemNames: readonly string[];
+}
+
+export interface PlannedScheduleItem {
+  id: string;
+  file: string;
+  agent: string;
+  cron: string;
+  /** The slot, in the owner's zone. */
+  slot: string;
+  item: NewItem;
+  logBody: string;
+  commitSubject: string;
+}
+
+/** The item file names carry their slot's UTC stamp first: YYYYMMDDTHHMMSS-<key>.md. */
+function lastFiredOf(names: readonly string[], key: string): Date | undefined {
+  const last = names
+    .filter((n) => n.endsWith(`-${key}.md`))
+    .map((n) => n.slice(0, 15))
+    .sort()
+    .pop();
+  return last ? new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(9, 11)}:${last.slice(11, 13)}:${last.slice(13, 15)}Z`) : undefined;
+}
+
+/**
+ * One item per due slot of each active agent's schedule. The slot's id makes a second tick (or
+ * device) unable to create it again, so the applier skips a file that exists already.
+ */
+export function planSchedules(state: ScheduleState, now: Date): { create: PlannedScheduleItem[]; problems: Problem[] } {
+  const tz = state.timeZone;
+  const create: PlannedScheduleItem[] = [];
+  const problems: Problem[] = [];
+  for (const agent of scheduling(state.agents)) {
+    for (const [n, entry] of agent.front.schedule.entries()) {
+      // One agent's bad cron line is that agent's problem; everyone else's work goes on.
+      const bad = cronProblem(entry.cron);
+      if (bad) {
+        problems.push({ file: agent.file, field: `schedule.${n}.cron`, expected: 'a valid cron expression (this schedule is skipped until fixed)', found: `"${entry.cron}": ${bad}` });
+        continue;
+      }
+      const key = scheduleKey(agent.id, entry);
+      const { fire, missed } = dueSlots(entry, tz, lastFiredOf(state.itemNames, key), now);
+      for (const slot of fire) {
+        const id = `${stamp(slot)}-${key}`;
+        const slotIso = localTime(slot, tz).iso;
+        const note = missed && slot === fire[fire.length - 1] ? `\n\n(${missed} earlier slot${missed === 1 ? ' was' : 's were'} missed while aos was not running.)` : '';
+        create.push({
+          id,
+          file: `inbox/${id}.md`,
+          agent: agent.id,
+          cron: entry.cron,
+          slot: slotIso,
+          item: { id, text: entry.task + note, created: localTime(now, tz).iso, from: 'schedule', to: agent.id, kind: 'schedule', slot: slotIso },
+          logBody: `Scheduled "${entry.cron}" for ${slotIso}: ${entry.task}`,
+          commitSubject: `${agent.id}: scheduled work for ${slotIso}`,
+        });
+      }
+    }
+  }
+  return { create, problems };
+}
+
+export interface RunCandidate {
+  id: string;
+  subject: string;
+  front: Pick<InboxFront, 'from' | 'kind' | 'priority' | 'created' | 'to'>;
+  resuming: boolean;
+  /** Why it cannot run now, found by reading other files (an approval pending, delegated work open). */
+  blocked?: string;
+}
+
+export type PlannedRun = { item: string; agent: string; via: 'to' | 'handles' | 'default' } | { item: string; wait: string };
+
+/**
+ * The order the tick would take the pending items in and who would handle each, as far as can be
+ * known before any of them runs (a run may delegate, which adds items a real tick also serves).
+ * `spent` holds, per agent, why its daily budget stops it, if it does.
+ */
+export function planRuns(items: readonly RunCandidate[], roster: readonly RosterEntry[], defaultAgent: string, spent: Readonly<Record<string, string | undefined>>, max: number): PlannedRun[] {
+  const plan: PlannedRun[] = [];
+  let runs = 0;
+  for (const item of workOrder(items)) {
+    if (item.blocked) {
+      plan.push({ item: item.id, wait: item.blocked });
+      continue;
+    }
+    const r = route({ to: item.front.to, subject: item.subject }, roster, defaultAgent);
+    if ('wait' in r) plan.push({ item: item.id, wait: r.wait });
+    else if (spent[r.agent]) plan.push({ item: item.id, wait: `${spent[r.agent]}; it runs tomorrow` });
+    else if (runs >= max) plan.push({ item: item.id, wait: `the tick runs at most ${max} items; it waits for the next tick` });
+    else {
+      runs++;
+      plan.push({ item: item.id, agent: r.agent, via: r.via });
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,69 @@
+// What a tool call can see and change during one run.
+import type { Capability } from '../core/agents/capabilities.js';
+import type { Env } from '../env.js';
+import type { Home } from '../home/home.js';
+
+export interface RunCtx {
+  home: Home;
+  env: Env;
+  agent: { id: string; caps: Capability[] };
+  /** chain: the agents this work passed through, this one last; children: delegations by earlier runs. */
+  item: { id: string; file: string; chain: string[]; children: string[] };
+  run: string;
+  /** Every file the run created or changed, relative to the home: the run's commit takes exactly these. */
+  touched: Set<string>;
+  /** Called after each change to `touched`, so a crash still knows what the run wrote. */
+  onTouch(): Promise<void>;
+  /** Items this run delegated to. */
+  children: string[];
+  /** Messages sent to the owner, for the notify command. */
+  messages: string[];
+  /** Set by the finish tool. */
+  finished?: string;
+  /**
+   * The policy check every tool that can do harm calls after its capability check and before it
+   * acts: returns when the action may go ahead; throws ToolError for a "never" action, and
+   * NeedsApproval (below) for an "ask" action, which ends the run until the owner answers.
+   */
+  gate(action: Action): Promise<void>;
+}
+
+export async function touch(ctx: Pick<RunCtx, 'touched' | 'onTouch'>, ...paths: string[]): Promise<void> {
+  for (const p of paths) ctx.touched.add(p);
+  await ctx.onTouch();
+}
+
+/**
+ * An action a tool is about to take, as the policy sees it: `kind` and `resource` are matched against
+ * `policy` patterns in aos.yaml (e.g. "shell:git push *", "http:*:post", "file:agents/**:write"),
+ * and `input` is the tool's exact input, hashed to bind an approval to exactly this action.
+ */
+export interface Action {
+  /** The tool's name (run_shell, fetch_url, write_file ...). */
+  tool: string;
+  kind: 'shell' | 'http' | 'file';
+  /** shell: the command as written; http: the URL; file: the path relative to the home. */
+  resource: string;
+  /** shell: execute; http: the method in lower case; file: read or write. */
+  verb: string;
+  /** shell: the command's words as the parser read them (quotes removed), so quoting cannot dodge a rule. */
+  argv?: readonly string[];
+  input: unknown;
+}
+
+/** Thrown by the policy gate when the owner must answer first; the loop ends the run as waiting. */
+export class NeedsApproval extends Error {
+  override name = 'NeedsApproval';
+  constructor(
+    readonly approval: string,
+    readonly file: string,
+    readonly argument: string,
+  ) {
+    super(`waiting for the owner's approval ${approval}`);
+  }
+}
+
+/** A refusal or failure the model should see as an error result (and may recover from). */
+export class ToolError extends Error {
+  override name = 'ToolError';
+}
