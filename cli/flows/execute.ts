@@ -18,11 +18,12 @@ import type { Agent, InboxItem } from '../home/store.js';
 import { loadMemories } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
 import { finishItem, updateItem } from '../home/items.js';
-import { exists, isErrno, writeAtomic } from '../home/files.js';
+import { exists, isErrno, readIfExists, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
 import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/runctx.js';
 import { runLoop } from '../model/loop.js';
+import { retryClock } from '../model/retry.js';
 import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import { makeGate, type Approved } from '../tools/gate.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
@@ -82,12 +83,7 @@ export function usageTrailer(u: Usage, usd: number | undefined): string {
 }
 
 async function readText(path: string): Promise<string> {
-  try {
-    return await fs.readFile(path, 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return '';
-    throw err;
-  }
+  return (await readIfExists(path)) ?? '';
 }
 
 async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
@@ -222,7 +218,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       maxRetries: home.config.model.max_retries,
       budgetLeft: (usage) => budgetSpent(agent.id, budget, { tokens: spec.spent.tokens + tokensOf(usage), usd: spec.spent.usd + (costOf(spec.provider.model, usage, prices) ?? 0) }),
     },
-    clock: { now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
+    clock: retryClock(env),
     async record(entry, usage) {
       entries.push(entry);
       front.usage = usage;
