@@ -78,7 +78,6 @@ export function runIdOf(home: string, file: string): string {
   return /^run: (r-\S+)$/m.exec(read(home, file))![1]!;
 }
 
-
 export interface ModelSetup {
   /** The fake's scripted replies, served in order (more can be pushed during the test). */
   replies?: FakeReply[];

@@ -152,12 +152,13 @@ function setAgent(home: string, text: string): void {
 
 const runRecord = (home: string, run: string) => read(home, `logs/runs/${run.slice(2, 6)}/${run.slice(6, 8)}/${run}.md`);
 
+// The mcp brains get 60 s, not modelHome's 5: each starts aos mcp, two node processes, slow on a loaded machine.
 test('a tick: the claude-like brain works through aos mcp --agent under the tick lock; its writes and usage are recorded', async () => {
   const home = modelHome();
   setAgent(
     home,
     brainAgent(
-      `  profile: claude\n  program: ${JSON.stringify([NODE, fixture('brain-mcp.mjs')])}\n  args: [--call, log_note, --call, inbox_add, --call, memory_search]\n`,
+      `  profile: claude\n  program: ${JSON.stringify([NODE, fixture('brain-mcp.mjs')])}\n  args: [--call, log_note, --call, inbox_add, --call, memory_search]\n  timeout_seconds: 60\n`,
       ['agent:message{to:researcher}'],
       'model: claude-sonnet-4-6\n',
     ),
@@ -206,7 +207,7 @@ test('a tick: the claude-like brain works through aos mcp --agent under the tick
 
 test('aos run: the same brain in the foreground, its aos mcp writing under the run lock', async () => {
   const home = modelHome();
-  setAgent(home, brainAgent(`  profile: claude\n  program: ${JSON.stringify([NODE, fixture('brain-mcp.mjs')])}\n  args: [--call, log_note]\n`, []));
+  setAgent(home, brainAgent(`  profile: claude\n  program: ${JSON.stringify([NODE, fixture('brain-mcp.mjs')])}\n  args: [--call, log_note]\n  timeout_seconds: 60\n`, []));
   const r = await aosAsync(['run', 'chief', 'Summarise the week', '--home', home], { env: bareEnv() });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /log_note: ok: /);
