@@ -137,9 +137,6 @@ test('runLoop: the cost the brain reports is summed when every call reports it, 
 // ---- real ticks ----
 
 function brainAgent(brain: string, capabilities: string[], extra = ''): string {
-  // A brain that starts aos mcp is two node starts and an MCP handshake: give it room on a loaded machine
-  // (the fake Messages API's 5 s is for calls that answer at once).
-  if (!/timeout_seconds/.test(brain)) brain += '  timeout_seconds: 60\n';
   const caps = capabilities.length ? `capabilities:\n${capabilities.map((c) => `  - "${c}"\n`).join('')}` : '';
   return `---\nname: Chief\nrole: Triages and delegates.\n${extra}brain:\n${brain}${caps}---\nYou are the chief.\n`;
 }
