@@ -29,7 +29,11 @@ export async function loadConfig(root: string, cache: DocCache): Promise<{ confi
   if (config) return { config };
   const lastGood = await readIfExists(join(root, LAST_GOOD_CONFIG));
   const fallback = lastGood === undefined ? undefined : (await parseConfig(lastGood)).config;
-  if (!fallback) throw new ValidationError(problems.map((p) => ({ ...p, hint: `${p.hint ? `${p.hint}; ` : ''}aos cannot run until it is fixed (there is no last good copy in ${LAST_GOOD_CONFIG}); ${BAD_CONFIG_HELP}` })));
+  if (!fallback) {
+    const err = new ValidationError(problems);
+    err.message += `\naos cannot run until ${CONFIG_FILE} is fixed: there is no last good copy in ${LAST_GOOD_CONFIG} (${BAD_CONFIG_HELP})`;
+    throw err;
+  }
   return { config: fallback, broken: problems.map((p) => ({ ...p, hint: `${p.hint ? `${p.hint}; ` : ''}${BAD_CONFIG_HINT}` })) };
 }
 
