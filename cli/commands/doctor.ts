@@ -102,7 +102,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     const { inspectTempFiles } = await import('../flows/upkeep.js');
     const temps = planTempCleanup(await inspectTempFiles(root, env));
     for (const path of temps.remove) {
-      problems.push({ file: path, expected: 'no temp file left behind', found: `a temp file of a write that was killed (pid ${tempWriter(path)} is gone)`, hint: 'the next tick removes it; or delete it' });
+      problems.push({ file: path, expected: 'no temp file left behind', found: `a temp file of a write that was killed (pid ${tempWriter(path)} is gone)`, hint: 'the next tick removes it; or delete it; see docs/recovery.md#temp-files' });
     }
     for (const k of temps.keep) notes.push(`${k.path} is a temp file being written (${k.why})`);
   }
@@ -112,7 +112,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
 
   const lock = await inspectLock(root, env, config?.tick.lock_stale_minutes ?? LOCK_STALE_MINUTES);
   if (lock?.verdict.stale) {
-    problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over' });
+    problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over; see docs/recovery.md#stuck-lock' });
   } else if (lock?.holder) {
     notes.push(`the home is locked by ${lock.holder.command} (pid ${lock.holder.pid} on ${lock.holder.host}) since ${lock.holder.started}`);
   }

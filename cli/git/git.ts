@@ -50,7 +50,7 @@ export async function refuseConflictMarkers(root: string, vars: Vars, paths: str
   if (!hits.length) return;
   throw new UserError(
     `${hits.slice(0, 10).join(', ')}${hits.length > 10 ? ' …' : ''}: merge conflict markers (<<<<<<< / >>>>>>>); aos commits and pushes no state file holding them. ` +
-      'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it.',
+      'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it; see docs/recovery.md#conflict-markers.',
   );
 }
 
@@ -81,7 +81,7 @@ export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOn
       throw err;
     });
     const marker = findConflictMarker(f, text);
-    if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved` });
+    if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved; see docs/recovery.md#conflict-markers` });
   }
   if (pending.includes(CONFIG_FILE) && !held.some((h) => h.file === CONFIG_FILE)) held.push(...(await configProblems(root)));
   return { files: pending.filter((f) => !held.some((h) => h.file === f)), held, skippedTemp: pending.length < changed.length };
