@@ -21,6 +21,8 @@ import { loadClaims } from '../home/syncstate.js';
 import { DocCache } from '../home/doccache.js';
 import { exists, isErrno, listNames } from '../home/files.js';
 import { isRepo, numstat } from '../git/read.js';
+import { ignoresTempFiles, planTempCleanup, tempWriter, TEMP_IGNORE_LINE } from '../core/docs/tempfiles.js';
+import { BAD_CONFIG_HELP, LAST_GOOD_CONFIG } from '../core/docs/configfile.js';
 
 export async function doctor(_args: Args, env: Env): Promise<number> {
   const root = findHome(env);
@@ -91,13 +93,26 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   } else {
     problems.push({ file: root, expected: 'a git repository (aos init makes one)', found: 'none' });
   }
-  if (!(await exists(join(root, '.gitignore'))) || !/^\.aos\/?$/m.test(await fs.readFile(join(root, '.gitignore'), 'utf8'))) {
+  const gitignore = (await exists(join(root, '.gitignore'))) ? await fs.readFile(join(root, '.gitignore'), 'utf8') : '';
+  if (!/^\.aos\/?$/m.test(gitignore)) {
     problems.push({ file: '.gitignore', expected: 'a line ".aos/" so local state stays out of git', found: 'none' });
+  }
+  if (!ignoresTempFiles(gitignore)) notes.push(`.gitignore has no line "${TEMP_IGNORE_LINE}" for aos's temp files; the next tick adds it`);
+  if (isRepo(root)) {
+    const { inspectTempFiles } = await import('../flows/upkeep.js');
+    const temps = planTempCleanup(await inspectTempFiles(root, env));
+    for (const path of temps.remove) {
+      problems.push({ file: path, expected: 'no temp file left behind', found: `a temp file of a write that was killed (pid ${tempWriter(path)} is gone)`, hint: 'the next tick removes it; or delete it; see docs/recovery.md#temp-files' });
+    }
+    for (const k of temps.keep) notes.push(`${k.path} is a temp file being written (${k.why})`);
+  }
+  if (configProblems.length && (await exists(join(root, LAST_GOOD_CONFIG)))) {
+    notes.push(`aos.yaml is broken, so aos runs on the last good copy (${LAST_GOOD_CONFIG}) until it is fixed; ${BAD_CONFIG_HELP}`);
   }
 
   const lock = await inspectLock(root, env, config?.tick.lock_stale_minutes ?? LOCK_STALE_MINUTES);
   if (lock?.verdict.stale) {
-    problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over' });
+    problems.push({ file: '.aos/lock', expected: 'no stale lock', found: `a stale lock (${lock.verdict.reason})`, hint: 'the next tick takes it over; see docs/recovery.md#stuck-lock' });
   } else if (lock?.holder) {
     notes.push(`the home is locked by ${lock.holder.command} (pid ${lock.holder.pid} on ${lock.holder.host}) since ${lock.holder.started}`);
   }

@@ -24,15 +24,23 @@ export async function add(args: Args, env: Env): Promise<void> {
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);
   const { id, file } = await createItem(home.root, env, { text, created: iso, to, priority: args.priority as 'normal' }, at);
-  const log = await appendLog(home, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
-
-  const sha = await commitAsOwner(home, env, 'inbox add', {
-    subject: `inbox: add ${quoteSubject(text)}`,
-    trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': id },
-    paths: [file, log],
-  });
-  if (env.out.json) return env.out.data({ id, file, committed: sha ?? null });
-  env.out.line(`Added ${file}${sha ? '' : ` (${LEFT_FOR_TICK})`}`);
+  // The item is safely on disk from here: a failure below is reported, never an exit 1 that invites a second add.
+  let sha: string | undefined;
+  let notDone: string | undefined;
+  try {
+    const log = await appendLog(home, home.config.owner.timezone, at, { kind: 'inbox', agent: 'owner', ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''}.` });
+    sha = await commitAsOwner(home, env, 'inbox add', {
+      subject: `inbox: add ${quoteSubject(text)}`,
+      trailers: { 'Aos-Kind': 'inbox-add', 'Aos-Item': id },
+      paths: [file, log],
+    });
+  } catch (err) {
+    if (!(err instanceof UserError) && !(err instanceof Error && 'code' in err)) throw err;
+    notDone = `${file} is saved, but it was not committed (${err.message.split('\n')[0]}); the next tick commits it as your edit and runs it. Do not add it again.`;
+  }
+  if (notDone) env.out.warn(`aos: ${notDone}`);
+  if (env.out.json) return env.out.data({ id, file, committed: sha ?? null, ...(notDone ? { not_committed: notDone } : {}) });
+  env.out.line(`Added ${file}${sha || notDone ? '' : ` (${LEFT_FOR_TICK})`}`);
 }
 
 export async function list(args: Args, env: Env): Promise<void> {

@@ -54,7 +54,8 @@ async function dryRun(home: Home, env: Env): Promise<number> {
 }
 
 export async function tick(args: Args, env: Env): Promise<number> {
-  const home = await openHome(env);
+  // A broken aos.yaml is among the tick's problems (exit 1), so openHome need not warn as well.
+  const home = await openHome(env, { quiet: !args['dry-run'] });
   if (args['dry-run']) return dryRun(home, env);
   const start = env.now().getTime();
   const got = await acquireLock(home.root, env, { command: 'tick', staleMinutes: home.config.tick.lock_stale_minutes });

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { UserError, ValidationError } from '../errors.js';
 import { parseConfig } from '../home/config.js';
 import { timeZoneProblem } from '../core/docs/time.js';
+import { TEMP_IGNORE_LINE } from '../core/docs/tempfiles.js';
 import type { Env } from '../env.js';
 import { ownerIdentity } from '../core/docs/commit.js';
 import { createExclusive, exists, listNames } from '../home/files.js';
@@ -24,6 +25,8 @@ logs/runs/** merge=text
 `;
 export const HOME_GITIGNORE = `# Local only: the lock, caches, anything that can be rebuilt.
 .aos/
+# aos's own atomic-write temp files (a write killed half-way leaves one; the next tick removes it).
+${TEMP_IGNORE_LINE}
 `;
 
 async function starterFiles(packageRoot: string): Promise<string[]> {

@@ -11,6 +11,7 @@ import type { Home } from '../home/home.js';
 import { appendLog } from '../home/log.js';
 import { updateItem } from '../home/items.js';
 import { isErrno, writeAtomic, exists } from '../home/files.js';
+import { lockHolders } from '../home/procs.js';
 import { gitRead } from '../git/run.js';
 import { clearJournal, readJournal } from '../home/journal.js';
 import { commitRun } from './execute.js';
@@ -24,20 +25,48 @@ export interface Recovery {
 }
 
 const INDEX_LOCK_STALE_MS = 60_000;
+/** Without /proc (not Linux) a lock counts as abandoned only if it stays unchanged this long as well. */
+const INDEX_LOCK_RECHECK_MS = 2_000;
 
-/** git's own index lock, left by a git killed mid-command. Ours to remove only when no aos holds the home and git is not running it. */
+export const STUCK_LOCK_HELP = 'see docs/recovery.md#stuck-lock';
+
+/**
+ * git's own index lock, left by a git killed mid-command. Ours to remove only when it is old (or its
+ * tick died) and no process holds it: the owner's `git commit` with its editor open, or a git that
+ * outlived its aos, is working, and removing its lock would let two writers corrupt the index.
+ */
 async function clearIndexLock(root: string, env: Env, tookOver: boolean, notes: string[]): Promise<void> {
   const path = join(root, '.git/index.lock');
-  let st;
-  try {
-    st = await fs.stat(path);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return;
-    throw err;
+  const st = await statIfExists(path);
+  if (!st) return;
+  const holders = await lockHolders(path, root);
+  if (holders?.length) {
+    const who = holders.map((h) => `pid ${h.pid} (${h.command}${h.how === 'open' ? ', has it open' : ', a git working in this home'})`).join(', ');
+    throw new UserError(
+      `.git/index.lock is held by ${who}: aos leaves the lock alone and does nothing this tick. ` +
+        `Let that git finish (or close its editor); if it hangs, stop it with kill ${holders[0]!.pid}. The next tick carries on; ${STUCK_LOCK_HELP}`,
+    );
   }
-  if (tookOver || env.now().getTime() - st.mtimeMs > INDEX_LOCK_STALE_MS) {
-    await fs.rm(path, { force: true });
-    notes.push('removed a stale .git/index.lock left by a git command that was killed');
+  if (!tookOver && env.now().getTime() - st.mtimeMs <= INDEX_LOCK_STALE_MS) return;
+  if (!holders) {
+    // No way to list holders here: a lock untouched for a while longer is taken as abandoned.
+    await new Promise((r) => setTimeout(r, INDEX_LOCK_RECHECK_MS));
+    const again = await statIfExists(path);
+    if (!again) return;
+    if (again.ino !== st.ino || again.mtimeMs !== st.mtimeMs || again.size !== st.size) {
+      throw new UserError(`.git/index.lock changed while aos waited: a git is working in this home; aos leaves it and does nothing this tick (${STUCK_LOCK_HELP})`);
+    }
+  }
+  await fs.rm(path, { force: true });
+  notes.push(`removed a stale .git/index.lock (no process holds it${holders ? '' : ' and it stayed unchanged'}) left by a git command that was killed`);
+}
+
+async function statIfExists(path: string): Promise<import('node:fs').Stats | undefined> {
+  try {
+    return await fs.stat(path);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
   }
 }
 

@@ -14,6 +14,8 @@ import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
+import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
+import { keepLastGoodConfig } from '../home/config.js';
 
 export interface TickReport {
   recovered: string[];
@@ -35,11 +37,17 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const rec = await recover(home, env, { tookOver: opts.tookOver });
     report.recovered = rec.notes;
   }
+  report.recovered.push(...(await removeStrayTempFiles(home, env)));
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
     report.ownerEdits = edits.files;
     report.problems.push(...edits.held);
   }
+  // A broken aos.yaml: every tick says so (and exits 1) until it is fixed, whether or not it is committed.
+  if (home.brokenConfig) report.problems.push(...home.brokenConfig.filter((p) => !edits?.held.some((h) => h.file === p.file && h.line === p.line)));
+  else await keepLastGoodConfig(home.root);
+  const ignored = await ignoreTempFiles(home, env);
+  if (ignored) report.recovered.push(ignored);
   // sync.auto: pull before collecting work, claim each item before it runs, push at the end.
   const synced = home.config.sync.auto ? await (await import('./sync.js')).startTickSync(home, env, report.problems) : undefined;
 

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { commitMessage, type CommitSpec, type Identity } from '../core/docs/commit.js';
 import type { Redact } from '../core/docs/redact.js';
 import type { Vars } from '../env.js';
-import { pendingChanges } from './read.js';
+import { changedPaths } from './read.js';
+import { isTempFile } from '../core/docs/tempfiles.js';
+import { BAD_CONFIG_HINT, CONFIG_FILE } from '../core/docs/configfile.js';
 import { gitRead, openRepo, type Repo } from './run.js';
 import { markerChecked, MARKER_GREP } from '../core/runs/sync.js';
 import { UserError, type Problem } from '../errors.js';
@@ -48,7 +50,7 @@ export async function refuseConflictMarkers(root: string, vars: Vars, paths: str
   if (!hits.length) return;
   throw new UserError(
     `${hits.slice(0, 10).join(', ')}${hits.length > 10 ? ' …' : ''}: merge conflict markers (<<<<<<< / >>>>>>>); aos commits and pushes no state file holding them. ` +
-      'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it.',
+      'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it; see docs/recovery.md#conflict-markers.',
   );
 }
 
@@ -67,8 +69,10 @@ async function presentOrTracked(git: Repo, root: string, paths: string[]): Promi
  * owner left half-done) is held back, uncommitted and reported, so the rest of the work goes on.
  */
 /** The owner's uncommitted edits: the files a tick would commit, and those held for their conflict markers. */
-export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<{ files: string[]; held: Problem[] } | undefined> {
-  const pending = await pendingChanges(root, vars, opts);
+export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<{ files: string[]; held: Problem[]; skippedTemp: boolean } | undefined> {
+  const changed = await changedPaths(root, vars, opts);
+  // A write killed half-way leaves aos's temp file; it is never the owner's edit.
+  const pending = changed.filter((p) => !isTempFile(p));
   if (!pending.length) return undefined;
   const held: Problem[] = [];
   for (const f of pending.filter(markerChecked)) {
@@ -77,9 +81,21 @@ export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOn
       throw err;
     });
     const marker = findConflictMarker(f, text);
-    if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved` });
+    if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved; see docs/recovery.md#conflict-markers` });
   }
-  return { files: pending.filter((f) => !held.some((h) => h.file === f)), held };
+  if (pending.includes(CONFIG_FILE) && !held.some((h) => h.file === CONFIG_FILE)) held.push(...(await configProblems(root)));
+  return { files: pending.filter((f) => !held.some((h) => h.file === f)), held, skippedTemp: pending.length < changed.length };
+}
+
+/** An aos.yaml that does not validate (time zone included) is never committed as a hand edit. */
+async function configProblems(root: string): Promise<Problem[]> {
+  const text = await fs.readFile(join(root, CONFIG_FILE), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'EISDIR') return undefined;
+    throw err;
+  });
+  if (text === undefined) return [];
+  const { parseDoc } = await import('../core/docs/parsedoc.js');
+  return parseDoc('config', CONFIG_FILE, text).problems.map((p) => ({ ...p, hint: `${p.hint ? `${p.hint}; ` : ''}${BAD_CONFIG_HINT}` }));
 }
 
 export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
@@ -93,7 +109,7 @@ export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity
     subject: `owner: hand edits (${files.length} file${files.length === 1 ? '' : 's'})`,
     body: listed,
     trailers: { 'Aos-Kind': 'owner-edit', 'Aos-Device': device },
-    ...(held.length ? { paths: files } : {}),
+    ...(held.length || pending.skippedTemp ? { paths: files } : {}),
   }, redact);
   return { sha, files: sha ? files : [], held };
 }

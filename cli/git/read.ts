@@ -3,13 +3,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Vars } from '../env.js';
 import { gitRead } from './run.js';
+import { isTempFile } from '../core/docs/tempfiles.js';
 
 export function isRepo(root: string): boolean {
   return existsSync(join(root, '.git'));
 }
 
-/** Paths with uncommitted changes (tracked or new), relative to the home. */
+/** Paths with uncommitted changes (tracked or new), relative to the home; aos's own temp files are never among them. */
 export async function pendingChanges(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<string[]> {
+  return (await changedPaths(root, vars, opts)).filter((p) => !isTempFile(p));
+}
+
+/** Every path git status reports, aos's temp files included (a home whose .gitignore predates their line). */
+export async function changedPaths(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<string[]> {
   // git status refreshes the index when it can; a dry run must not even do that.
   const out = await gitRead(root, vars, [...(opts.readOnly ? ['--no-optional-locks'] : []), 'status', '--porcelain=v1', '-z', '--untracked-files=all']);
   const paths: string[] = [];
@@ -37,4 +43,10 @@ export async function lastCommitByKind(root: string, vars: Vars, scan = 500): Pr
 /** Per-commit added/removed line counts under a folder, oldest last, as `commit <sha>` blocks. */
 export async function numstat(root: string, vars: Vars, folder: string): Promise<string> {
   return gitRead(root, vars, ['log', '--all', '--format=commit %H', '--numstat', '--no-renames', '--', folder]);
+}
+
+/** aos's atomic-write temp files anywhere in the home (.aos/ too), ignored or not. */
+export async function tempFiles(root: string, vars: Vars): Promise<string[]> {
+  const out = await gitRead(root, vars, ['ls-files', '-z', '--others', '--', ':(glob)**/.*.tmp']);
+  return out.split('\0').filter((p) => p && isTempFile(p));
 }

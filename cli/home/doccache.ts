@@ -9,7 +9,7 @@ import type { DocKind, DocParts } from '../core/docs/parsedoc.js';
 
 declare const AOS_VERSION: string | undefined;
 // A new release may validate differently: its cache starts empty.
-const VERSION = `3:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}`;
+const VERSION = `4:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}`;
 const CACHE_FILE = '.aos/cache/docs.json';
 
 interface Entry extends DocParts {

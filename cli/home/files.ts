@@ -4,6 +4,7 @@ import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { isErrno } from '../errors.js';
+import { tempName } from '../core/docs/tempfiles.js';
 
 // isErrno lives in errors.ts (layers without the store use it too); the store's modules take it from here.
 export { isErrno };
@@ -15,8 +16,9 @@ export function randomBytes(n: number): Uint8Array {
   return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 }
 
+// The name is one core/docs/tempfiles.ts recognises: ignored by git, never committed, cleaned by the tick.
 function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Buffer.from(randomBytes(4)).toString('hex')}.tmp`);
+  return join(dirname(path), tempName(basename(path), process.pid, Buffer.from(randomBytes(4)).toString('hex')));
 }
 
 async function writeTemp(path: string, text: string): Promise<string> {

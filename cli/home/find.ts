@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 
-export const CONFIG_FILE = 'aos.yaml';
+import { CONFIG_FILE } from '../core/docs/configfile.js';
+
+export { CONFIG_FILE };
 
 /** The home: --home, then AOS_HOME, then the nearest parent folder holding aos.yaml. */
 export function findHome(env: Env): string {

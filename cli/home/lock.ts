@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { judgeLock, parseLockInfo, type LockInfo } from '../core/runs/lock.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, readIfExists } from './files.js';
+import { pidAlive } from './procs.js';
 
 export const LOCK_FILE = '.aos/lock';
 
@@ -22,15 +23,6 @@ export interface HeldLock {
 }
 
 export type LockResult = { lock: HeldLock } | { heldBy: LockInfo | undefined };
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrno(err, 'EPERM');
-  }
-}
 
 function judge(text: string, env: Env, staleMinutes: number) {
   const holder = parseLockInfo(text);

@@ -46,7 +46,7 @@ test('aos init refuses a time zone that does not exist', () => {
   const dir = join(tempDir(), 'h');
   const r = aos(['init', dir, '--timezone', 'Mars/Olympus']);
   assert.is(r.code, 1);
-  assert.match(r.stderr, /aos\.yaml: owner\.timezone: expected an IANA time zone such as Europe\/Lisbon, found "Mars\/Olympus"/);
+  assert.match(r.stderr, /aos\.yaml(:\d+)?: owner\.timezone: expected an IANA time zone such as Europe\/Lisbon, found "Mars\/Olympus"/);
   assert.not.ok(existsSync(join(dir, 'aos.yaml')));
 });
 

@@ -4,7 +4,8 @@ import type * as v from 'valibot';
 import type { Problem } from '../../errors.js';
 import { parseFrontMatter, normalizeText, findConflictMarker } from './frontmatter.js';
 import { validate } from './validate.js';
-import { parseYaml } from './yaml.js';
+import { parseYaml, lineOf } from './yaml.js';
+import { timeZoneProblem } from './time.js';
 import * as s from './schemas.js';
 
 export const SCHEMAS = {
@@ -44,5 +45,9 @@ function parseConfigText(file: string, raw: string): { doc?: DocParts; problems:
   const { yaml, problems } = parseYaml(file, text);
   if (!yaml) return { problems };
   const result = validate(s.ConfigSchema, yaml.data ?? {}, file, yaml);
-  return result.value ? { doc: { front: result.value, body: '', bodyLine: 1 }, problems: [] } : { problems: result.problems };
+  if (!result.value) return { problems: result.problems };
+  // A zone the runtime does not know passes the schema but breaks every date aos writes.
+  const zone = timeZoneProblem(result.value.owner.timezone);
+  if (zone) return { problems: [{ ...zone, file, line: lineOf(yaml, ['owner', 'timezone']) }] };
+  return { doc: { front: result.value, body: '', bodyLine: 1 }, problems: [] };
 }
