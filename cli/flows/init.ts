@@ -10,6 +10,7 @@ import type { Env } from '../env.js';
 import { ownerIdentity } from '../core/docs/commit.js';
 import { createExclusive, exists, listNames } from '../home/files.js';
 import { CONFIG_FILE } from '../home/find.js';
+import { writeCreated } from '../home/heartbeat.js';
 import { initRepo, commit } from '../git/git.js';
 import { deviceName } from '../core/runs/sync.js';
 
@@ -24,6 +25,10 @@ logs/runs/** merge=text
 `;
 export const HOME_GITIGNORE = `# Local only: the lock, caches, anything that can be rebuilt.
 .aos/
+# Editor leftovers (vim swap files, emacs locks and backups): never hand edits to commit.
+.*.swp
+.#*
+*~
 `;
 
 async function starterFiles(packageRoot: string): Promise<string[]> {
@@ -55,6 +60,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
   if (await exists(join(dir, CONFIG_FILE))) {
     throw new UserError(`${dir} is already a home (it holds ${CONFIG_FILE}); nothing was changed`);
   }
+  const createdAt = env.now();
   const sources = await starterFiles(env.packageRoot);
   const planned = new Map<string, string>();
   for (const f of sources) {
@@ -84,5 +90,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     trailers: { 'Aos-Kind': 'init', 'Aos-Device': deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices) },
     paths: files,
   }, noSecretsYet);
+  // Schedule slots before this moment never fire (the first tick would file yesterday's brief).
+  await writeCreated(dir, createdAt);
   return { root: dir, files, commit: sha };
 }

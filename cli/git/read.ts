@@ -38,3 +38,9 @@ export async function lastCommitByKind(root: string, vars: Vars, scan = 500): Pr
 export async function numstat(root: string, vars: Vars, folder: string): Promise<string> {
   return gitRead(root, vars, ['log', '--all', '--format=commit %H', '--numstat', '--no-renames', '--', folder]);
 }
+
+/** `git config user.name` as seen from `cwd` (global or the repository's), or undefined when unset. */
+export async function configuredUserName(cwd: string, vars: Vars): Promise<string | undefined> {
+  const name = (await gitRead(cwd, vars, ['config', '--get', 'user.name'], { exit1Empty: true })).trim();
+  return name || undefined;
+}

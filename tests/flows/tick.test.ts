@@ -385,7 +385,7 @@ test('a message to the owner goes to the log and to the notify command', async (
     const out = join(tempDir(), 'notified.txt');
     write(home, 'agents/chief.md', CHIEF.replace('capabilities:', 'capabilities:\n  - "inbox:owner:write"'));
     const script = "require('fs').writeFileSync(process.argv[1], process.argv[2])";
-    write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/notify:\n  command:\n(    - .*\n)+/, `notify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`));
+    write(home, 'aos.yaml', read(home, 'aos.yaml') + `\nnotify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`);
     addItem(home, 'When does my train leave?', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
