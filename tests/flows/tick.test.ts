@@ -289,6 +289,8 @@ test('without a model the tick does what needs none and says which items wait an
 test('schedules: a due slot becomes one inbox item, and a second tick does not repeat it', async () => {
   const home = modelHome('', 'provider: none');
   write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "0 0 * * *"\n    task: Daily sweep.\n    missed: once\ncapabilities:'));
+  // The home was made two days ago, so last midnight's slot is due (slots before aos init never fire).
+  write(home, '.aos/created', new Date(Date.now() - 2 * 86_400_000).toISOString() + '\n');
   const r1 = await tick(home);
   assert.is(r1.code, 0, r1.stderr);
   const made = readdirSync(join(home, 'inbox')).filter((f) => /^\d{8}T000000-[a-z0-9]{6}\.md$/.test(f));
