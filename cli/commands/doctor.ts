@@ -17,6 +17,7 @@ import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, loadMemories, loadDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
+import { notifyProgramProblem } from '../home/notify.js';
 import { loadClaims } from '../home/syncstate.js';
 import { DocCache } from '../home/doccache.js';
 import { exists, isErrno, listNames } from '../home/files.js';
@@ -34,6 +35,8 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   problems.push(...configProblems);
   const zone = config && timeZoneProblem(config.owner.timezone);
   if (zone) problems.push(zone);
+  const notifyProblem = config && (await notifyProgramProblem(config, env.vars));
+  if (notifyProblem) problems.push(notifyProblem);
 
   const [agents, inbox, approvals, goals, memories, done] = await Promise.all([
     loadAgents(root, cache),

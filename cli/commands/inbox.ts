@@ -2,10 +2,12 @@ import type { Args, Env } from '../env.js';
 import { UsageError, UserError, formatProblem } from '../errors.js';
 import { localTime } from '../core/docs/time.js';
 import { quoteSubject } from '../core/docs/commit.js';
-import { openHome } from '../home/home.js';
+import { openHome, type Home } from '../home/home.js';
+import { runRecordPath } from '../core/runs/runrecord.js';
+import type { Problem } from '../errors.js';
 import { createItem } from '../home/items.js';
 import { itemView } from '../core/runs/inbox.js';
-import { loadInbox, loadDone, loadAgents, } from '../home/store.js';
+import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
@@ -17,7 +19,10 @@ export async function add(args: Args, env: Env): Promise<void> {
   if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
   const to = args.to as string | undefined;
   if (to) {
-    const { agents } = await loadAgents(home.root, home.docs);
+    const { agents, problems } = await loadAgents(home.root, home.docs);
+    // The file may be there but invalid: say what is wrong with it, not that it is missing.
+    const broken = problems.filter((p) => p.file === `agents/${to}.md`);
+    if (broken.length) throw new UserError(`--to ${to}: ${broken.map(formatProblem).join("; ")}; nothing was added (aos doctor checks every file)`);
     if (!agents.some((a) => a.id === to)) throw new UsageError(`--to ${to}: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found no agents/${to}.md`);
   }
 
@@ -48,13 +53,28 @@ export async function list(args: Args, env: Env): Promise<void> {
   const pending = await loadInbox(home.root, home.docs);
   const done = args.all ? await loadDone(home.root, home.docs) : { items: [], problems: [] };
   await home.docs.save();
-  const items = [...pending.items, ...done.items];
   const problems = [...pending.problems, ...done.problems];
+  const items = [...(await inTickOrder(home, env, pending.items, problems)), ...done.items];
   if (env.out.json) return env.out.data({ items: items.map(itemView), problems });
   for (const p of problems) env.out.warn(`skipped ${formatProblem(p)}`);
   if (!items.length) return env.out.line('The inbox is empty.');
   const rows = items.map((i) => [i.id, i.front.status, i.front.priority, i.front.to ?? '-', truncate(i.subject, 60)]);
   env.out.line(table([['ID', 'STATUS', 'PRIORITY', 'TO', 'SUBJECT'], ...rows]));
+}
+
+/**
+ * Pending items in the order the next tick takes them (the tick's own plan, so the two never
+ * disagree); items it would not take (running, failed) follow, by id.
+ */
+async function inTickOrder(home: Home, env: Env, items: InboxItem[], problems: Problem[]): Promise<InboxItem[]> {
+  const pending = items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
+  if (pending.length < 2) return [...pending, ...items.filter((i) => !pending.includes(i))];
+  const agents = await loadAgents(home.root, home.docs);
+  const { planServe } = await import('../flows/serve.js');
+  const plan = await planServe(home, env, agents.agents, pending, [], problems);
+  const rank = new Map(plan.map((p, n) => [p.item, n]));
+  const last = plan.length;
+  return [...items].sort((a, b) => (rank.get(a.id) ?? last) - (rank.get(b.id) ?? last) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export async function show(args: Args, env: Env): Promise<void> {
@@ -70,7 +90,12 @@ export async function show(args: Args, env: Env): Promise<void> {
     const bad = [...pending.problems, ...done.problems].find((p) => p.file.includes(wanted));
     throw new UserError(bad ? `cannot show it: ${formatProblem(bad)}` : `no inbox item "${wanted}" (aos inbox list shows the ids)`);
   }
-  if (env.out.json) return env.out.data({ ...itemView(item), front: item.front, body: item.body });
-  env.out.line(`${item.file}\n`);
+  const run = item.front.run;
+  const record = run && /^r-\d{8}T\d{6}-[a-z0-9]+$/.test(run) ? runRecordPath(run) : undefined;
+  if (env.out.json) return env.out.data({ ...itemView(item), handled_by: item.front.handled_by ?? null, run: run ?? null, record: record ?? null, front: item.front, body: item.body });
+  env.out.line(`${item.file}`);
+  // Who handled it and where its run is written, so the owner can follow it without opening the front matter.
+  const handled = item.front.handled_by ? `${item.front.status} by ${item.front.handled_by}` : `status ${item.front.status}${item.front.to ? `, for ${item.front.to}` : ''}`;
+  env.out.line(`${handled}${run ? `, run ${run}${record ? ` (${record})` : ''}` : ''}\n`);
   env.out.line(item.body.trimEnd());
 }

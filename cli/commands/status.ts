@@ -3,6 +3,8 @@ import { bar, goalStart, paceText, summarize } from '../core/goals/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
+import { readCreated, readLastTick } from '../home/heartbeat.js';
+import { heartbeatWarning } from '../core/runs/heartbeat.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
@@ -10,7 +12,7 @@ import { syncView, syncLines } from '../flows/syncview.js';
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
-  const [agents, inbox, approvals, goals, done, lock, last, edits, sync] = await Promise.all([
+  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created] = await Promise.all([
     loadAgents(root, home.docs),
     loadInbox(root, home.docs),
     loadApprovals(root, home.docs),
@@ -20,6 +22,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
     lastCommitByKind(root, env.vars),
     pendingChanges(root, env.vars),
     syncView(home, env),
+    readLastTick(root),
+    readCreated(root),
   ]);
   await home.docs.save();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
@@ -34,7 +38,10 @@ export async function status(_args: Args, env: Env): Promise<void> {
     inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), failed: count('failed'), done },
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
     goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
-    last_tick: last.tick ?? null,
+    // The heartbeat's own record (idle ticks commit nothing); a clone without one falls back to git.
+    last_tick: lastTick?.time ?? last.tick ?? null,
+    last_tick_outcome: lastTick?.outcome ?? null,
+    heartbeat_warning: heartbeatWarning(lastTick, created, env.now(), config.tick.interval_minutes) ?? null,
     last_dream: last.dream ?? null,
     lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
     uncommitted: edits.length,
@@ -55,7 +62,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     o.line('\nGoals');
     o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} gap ${Math.round(g.gap! * 100)}%`, g.deadline ?? '', g.status, paceText(g.pace)])));
   }
-  o.line(`\nLast tick: ${view.last_tick ?? 'never'}   last dream: ${view.last_dream ?? 'never'}`);
+  o.line(`\nLast tick: ${view.last_tick ?? 'never'}${view.last_tick_outcome ? ` (${view.last_tick_outcome})` : ''}   last dream: ${view.last_dream ?? 'never'}`);
   if (lock) {
     const h = lock.holder;
     const who = h ? `${h.command} (pid ${h.pid} on ${h.host}, since ${h.started})` : 'unreadable';
@@ -63,5 +70,6 @@ export async function status(_args: Args, env: Env): Promise<void> {
   } else o.line('Lock: free');
   for (const l of syncLines(sync)) o.line(l);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
+  if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
 }

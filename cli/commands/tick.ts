@@ -3,11 +3,14 @@ import { formatProblem } from '../errors.js';
 import { openHome, type Home } from '../home/home.js';
 import { acquireLock, inspectLock } from '../home/lock.js';
 import { notify } from '../home/notify.js';
+import { writeLastTick } from '../home/heartbeat.js';
+import { tickOutcome } from '../core/runs/heartbeat.js';
 import { planTick, tick as runTick, type TickPlan, type TickReport } from '../flows/tick.js';
 
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
   for (const n of r.recovered) lines.push(`recovered: ${n}`);
+  for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: the inbox takes only .md items (the file is kept there)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
   for (const run of r.runs) {
@@ -25,11 +28,12 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   if (lock) lines.push(lock);
   for (const r of p.recover) lines.push(`would recover: ${r}`);
   if (p.ownerEdits.length) lines.push(`would commit your hand edits (${p.ownerEdits.length} file${p.ownerEdits.length === 1 ? '' : 's'}): ${p.ownerEdits.join(', ')}`);
+  for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
   let n = 0;
   for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : `waiting    ${r.item}: ${r.wait}`);
-  if (!p.recover.length && !p.ownerEdits.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
   return lines;
 }
 
@@ -62,6 +66,8 @@ export async function tick(args: Args, env: Env): Promise<number> {
   if (!('lock' in got)) {
     const h = got.heldBy;
     const msg = h ? `another aos is working in this home (${h.command}, pid ${h.pid} on ${h.host} since ${h.started}); this tick does nothing` : 'the home is locked; this tick does nothing';
+    // Another aos working is still a heartbeat: cron started this tick.
+    await writeLastTick(home.root, { time: env.now().toISOString(), outcome: 'locked', runs: 0 });
     if (env.out.json) env.out.data({ skipped: msg });
     else env.out.line(msg);
     return 0;
@@ -71,10 +77,15 @@ export async function tick(args: Args, env: Env): Promise<number> {
     const took = got.lock.tookOver;
     report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000 });
     if (took) report.recovered.unshift(`took over a stale lock (${took.reason})`);
+  } catch (err) {
+    await writeLastTick(home.root, { time: env.now().toISOString(), outcome: 'error', runs: 0 });
+    throw err;
   } finally {
     await got.lock.release();
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
+  const did = report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
+  await writeLastTick(home.root, { time: env.now().toISOString(), outcome: tickOutcome({ attention, did }), runs: report.runs.length });
   const tell = [
     ...report.runs.flatMap((r) => r.messages.map((m) => `${r.agent}: ${m}`)),
     ...report.runs.filter((r) => r.attention).map((r) => `${r.agent} failed ${r.item}: ${r.text}`),

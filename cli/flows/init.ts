@@ -11,6 +11,7 @@ import type { Env } from '../env.js';
 import { ownerIdentity } from '../core/docs/commit.js';
 import { createExclusive, exists, listNames } from '../home/files.js';
 import { CONFIG_FILE } from '../home/find.js';
+import { writeCreated } from '../home/heartbeat.js';
 import { initRepo, commit } from '../git/git.js';
 import { deviceName } from '../core/runs/sync.js';
 
@@ -27,6 +28,10 @@ export const HOME_GITIGNORE = `# Local only: the lock, caches, anything that can
 .aos/
 # aos's own atomic-write temp files (a write killed half-way leaves one; the next tick removes it).
 ${TEMP_IGNORE_LINE}
+# Editor leftovers (vim swap files, emacs locks and backups): never hand edits to commit.
+.*.swp
+.#*
+*~
 `;
 
 async function starterFiles(packageRoot: string): Promise<string[]> {
@@ -58,6 +63,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
   if (await exists(join(dir, CONFIG_FILE))) {
     throw new UserError(`${dir} is already a home (it holds ${CONFIG_FILE}); nothing was changed`);
   }
+  const createdAt = env.now();
   const sources = await starterFiles(env.packageRoot);
   const planned = new Map<string, string>();
   for (const f of sources) {
@@ -87,5 +93,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     trailers: { 'Aos-Kind': 'init', 'Aos-Device': deviceName(env.vars.AOS_DEVICE, env.hostname, config.devices) },
     paths: files,
   }, noSecretsYet);
+  // Schedule slots before this moment never fire (the first tick would file yesterday's brief).
+  await writeCreated(dir, createdAt);
   return { root: dir, files, commit: sha };
 }

@@ -141,7 +141,7 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
   const candidates: RunCandidate[] = [];
   for (const item of pending) {
     // approvalAnswer reports into a tick report; here its waiting reason becomes the item's.
-    const scratch: TickReport = { recovered: [], ownerEdits: [], scheduled: [], runs: [], waiting: [], problems };
+    const scratch: TickReport = { recovered: [], ownerEdits: [], unsupported: [], scheduled: [], runs: [], waiting: [], problems };
     const answer = item.front.status === 'waiting' && item.front.approval !== undefined ? await approvalAnswer(home, item, scratch) : undefined;
     const open = await openChildren(home.root, item, byId, folders);
     const blocked =

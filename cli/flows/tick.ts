@@ -10,6 +10,8 @@ import type { Home } from '../home/home.js';
 import { loadAgents, loadInbox, doneFolders, type Agent } from '../home/store.js';
 import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
+import { readCreated } from '../home/heartbeat.js';
+import { moveUnsupported, unsupportedInboxFiles } from '../home/items.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
 import type { RunReport } from './execute.js';
@@ -20,6 +22,8 @@ import { keepLastGoodConfig } from '../home/config.js';
 export interface TickReport {
   recovered: string[];
   ownerEdits: string[];
+  /** Files the inbox cannot take, moved to inbox/unsupported/ (then committed with the hand edits). */
+  unsupported: { from: string; to: string }[];
   scheduled: string[];
   runs: RunReport[];
   /** Items not run this tick, and why. */
@@ -31,13 +35,15 @@ export interface TickReport {
 }
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number }): Promise<TickReport> {
-  const report: TickReport = { recovered: [], ownerEdits: [], scheduled: [], runs: [], waiting: [], problems: [] };
+  const report: TickReport = { recovered: [], ownerEdits: [], unsupported: [], scheduled: [], runs: [], waiting: [], problems: [] };
   if (await needsRecovery(home, opts.tookOver)) {
     const { recover } = await import('./recover.js');
     const rec = await recover(home, env, { tookOver: opts.tookOver });
     report.recovered = rec.notes;
   }
   report.recovered.push(...(await removeStrayTempFiles(home, env)));
+  // Before the hand edits, so a dropped pdf is committed once, where it is kept.
+  report.unsupported = await moveUnsupported(home.root);
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
     report.ownerEdits = edits.files;
@@ -87,6 +93,8 @@ export interface TickPlan {
   recover: string[];
   /** The owner's hand edits the tick would commit. */
   ownerEdits: string[];
+  /** Files in inbox/ the tick would move to inbox/unsupported/. */
+  unsupported: string[];
   /** sync.auto: the tick would pull first and push at the end. */
   sync: boolean;
   scheduled: { id: string; agent: string; slot: string }[];
@@ -107,16 +115,17 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const agents = await loadAgents(home.root, home.docs);
   problems.push(...agents.problems);
   const schedules = scheduling(agents.agents).length
-    ? planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root) }, env.now())
+    ? planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, env.now())
     : { create: [], problems: [] };
   problems.push(...schedules.problems);
   const due: PlannedScheduleItem[] = [];
   for (const p of schedules.create) if (!(await exists(join(home.root, p.file)))) due.push(p);
   const inbox = await loadInbox(home.root, home.docs);
-  problems.push(...inbox.problems);
+  const unsupported = await unsupportedInboxFiles(home.root);
+  problems.push(...inbox.problems.filter((p) => !unsupported.includes(p.file)));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
   const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
-  return { recover, ownerEdits: edits?.files ?? [], sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+  return { recover, ownerEdits: edits?.files ?? [], unsupported, sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */
@@ -132,7 +141,7 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
   if (!scheduling(agents).length) return [];
   const tz = home.config.owner.timezone;
   const now = env.now();
-  const plan = planSchedules({ timeZone: tz, agents, itemNames: await itemNames(home.root) }, now);
+  const plan = planSchedules({ timeZone: tz, agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, now);
   problems.push(...plan.problems);
   if (!plan.create.length) return [];
   const { renderItem } = await import('../core/runs/inbox.js');

@@ -50,3 +50,9 @@ export async function tempFiles(root: string, vars: Vars): Promise<string[]> {
   const out = await gitRead(root, vars, ['ls-files', '-z', '--others', '--', ':(glob)**/.*.tmp']);
   return out.split('\0').filter((p) => p && isTempFile(p));
 }
+
+/** `git config user.name` as seen from `cwd` (global or the repository's), or undefined when unset. */
+export async function configuredUserName(cwd: string, vars: Vars): Promise<string | undefined> {
+  const name = (await gitRead(cwd, vars, ['config', '--get', 'user.name'], { exit1Empty: true })).trim();
+  return name || undefined;
+}

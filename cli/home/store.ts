@@ -25,14 +25,26 @@ function asItems(r: LoadResult<s.InboxFront>): InboxItem[] {
   return r.docs.map((d) => ({ ...d, id: d.front.id ?? d.name, subject: subjectOf(d.front, d.body) }));
 }
 
+/** Where the tick moves files the inbox cannot take (a pdf, an editor's x.md~): kept, never deleted. */
+export const UNSUPPORTED_FOLDER = 'inbox/unsupported';
+
+/**
+ * The folders aos itself makes inside a collection's folder: each is its own collection (or a
+ * keep-safe place), never "a folder where only .md files belong" (doctor and status never flag them).
+ */
+export const AOS_FOLDERS = {
+  inbox: ['approvals', 'done', 'claims', 'unsupported'],
+  approvals: ['done'],
+} as const;
+
 /** Pending items: inbox/*.md. A file with no front matter at all is a task from the owner. */
 export async function loadInbox(root: string, cache: DocCache): Promise<LoadResult<s.InboxFront> & { items: InboxItem[] }> {
-  const r = await loadFolder<s.InboxFront>(root, 'inbox', 'inbox', cache, ['approvals', 'done', 'claims']);
+  const r = await loadFolder<s.InboxFront>(root, 'inbox', 'inbox', cache, AOS_FOLDERS.inbox);
   return { ...r, items: asItems(r) };
 }
 
 export function loadApprovals(root: string, cache: DocCache) {
-  return loadFolder<s.ApprovalFront>(root, 'inbox/approvals', 'approval', cache);
+  return loadFolder<s.ApprovalFront>(root, 'inbox/approvals', 'approval', cache, AOS_FOLDERS.approvals);
 }
 
 export function loadGoals(root: string, cache: DocCache) {

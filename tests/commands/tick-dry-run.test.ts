@@ -29,12 +29,14 @@ function assertUnchanged(before: Map<string, string>, after: Map<string, string>
   assert.equal(changed, [], 'no file added, removed or changed');
 }
 
-/** A home with a daily schedule (due now: a new entry looks back a day), two owner items, and a hand edit. */
+/** A home made two days ago with a daily schedule (due now: a new entry looks back a day), two owner items, and a hand edit. */
 function busyHome(): { home: string; first: string; second: string } {
   const home = modelHome();
   write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "0 0 * * *"\n    task: Daily sweep.\n    missed: once\ncapabilities:'));
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'schedule']);
+  // The home was made two days ago, so last midnight's slot is one it missed (slots before aos init never fire).
+  write(home, '.aos/created', new Date(Date.now() - 2 * 86_400_000).toISOString() + '\n');
   const first = addItem(home, 'Find the opening hours of the library.');
   const second = addItem(home, 'Plan the week.', 'chief');
   write(home, 'notes/todo.md', 'a hand edit\n');

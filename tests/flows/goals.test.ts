@@ -395,7 +395,7 @@ test('brief without a model: due drills, pending work, yesterday, behind pace an
   }
   const out = join(tempDir(), 'notified.txt');
   const script = "require('fs').writeFileSync(process.argv[1], process.argv[2])";
-  write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/notify:\n  command:\n(    - .*\n)+/, `notify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`));
+  write(home, 'aos.yaml', read(home, 'aos.yaml') + `\nnotify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`);
   commitAll(home, 'setup');
   const r = aos(['brief', '--home', home]);
   assert.is(r.code, 0, r.stderr);

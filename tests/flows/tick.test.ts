@@ -289,6 +289,8 @@ test('without a model the tick does what needs none and says which items wait an
 test('schedules: a due slot becomes one inbox item, and a second tick does not repeat it', async () => {
   const home = modelHome('', 'provider: none');
   write(home, 'agents/researcher.md', RESEARCHER.replace('capabilities:', 'schedule:\n  - cron: "0 0 * * *"\n    task: Daily sweep.\n    missed: once\ncapabilities:'));
+  // The home was made two days ago, so last midnight's slot is due (slots before aos init never fire).
+  write(home, '.aos/created', new Date(Date.now() - 2 * 86_400_000).toISOString() + '\n');
   const r1 = await tick(home);
   assert.is(r1.code, 0, r1.stderr);
   const made = readdirSync(join(home, 'inbox')).filter((f) => /^\d{8}T000000-[a-z0-9]{6}\.md$/.test(f));
@@ -385,7 +387,7 @@ test('a message to the owner goes to the log and to the notify command', async (
     const out = join(tempDir(), 'notified.txt');
     write(home, 'agents/chief.md', CHIEF.replace('capabilities:', 'capabilities:\n  - "inbox:owner:write"'));
     const script = "require('fs').writeFileSync(process.argv[1], process.argv[2])";
-    write(home, 'aos.yaml', read(home, 'aos.yaml').replace(/notify:\n  command:\n(    - .*\n)+/, `notify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`));
+    write(home, 'aos.yaml', read(home, 'aos.yaml') + `\nnotify:\n  command: ${JSON.stringify([process.execPath, '-e', script, out])}\n`);
     addItem(home, 'When does my train leave?', 'chief');
     const r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);

@@ -1,5 +1,6 @@
 // The schemas of every file in a home. Custom messages here are phrased as "what was expected",
 // because validate.ts prints them as "expected <message>, found <value>".
+import { TICK_INTERVAL_MINUTES } from '../runs/heartbeat.js';
 import * as v from 'valibot';
 
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
@@ -60,6 +61,8 @@ export const ConfigSchema = v.strictObject({
     v.strictObject({
       budget_seconds: v.optional(positive, 240),
       lock_stale_minutes: v.optional(positive, LOCK_STALE_MINUTES),
+      /** How often cron or the timer starts a tick: `aos status` warns after 3 intervals without one. */
+      interval_minutes: v.optional(positive, TICK_INTERVAL_MINUTES),
       /** Failed or interrupted runs of one item before it is marked failed. */
       max_attempts: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 3),
     }),

@@ -407,10 +407,12 @@ export function dueSlots(
   timeZone: string,
   lastFired: Date | undefined,
   now: Date,
+  /** When the home was made: a slot before it was never missed, so it never fires. */
+  notBefore?: Date,
 ): { fire: Date[]; missed: number } {
   const c = compile(entry.cron, timeZone);
   const nowMs = now.getTime();
-  const from = lastFired ? lastFired.getTime() : nowMs - NEW_SCHEDULE_LOOKBACK_HOURS * HOUR;
+  const from = Math.max(lastFired ? lastFired.getTime() : nowMs - NEW_SCHEDULE_LOOKBACK_HOURS * HOUR, notBefore?.getTime() ?? -Infinity);
   const afterMs = Math.max(from, nowMs - MAX_SCAN_DAYS * DAY);
   if (!(nowMs > afterMs)) return { fire: [], missed: 0 };
   const keep = entry.missed === 'all' ? CATCH_UP_MAX : 1;

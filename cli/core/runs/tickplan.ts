@@ -24,6 +24,8 @@ export interface ScheduleState {
   agents: readonly SchedulingAgent[];
   /** File names of the items pending and handled (inbox/ and its done folders): they say when each entry last fired. */
   itemNames: readonly string[];
+  /** When aos init made the home: earlier slots never fire. */
+  created?: Date;
 }
 
 export interface PlannedScheduleItem {
@@ -65,7 +67,7 @@ export function planSchedules(state: ScheduleState, now: Date): { create: Planne
         continue;
       }
       const key = scheduleKey(agent.id, entry);
-      const { fire, missed } = dueSlots(entry, tz, lastFiredOf(state.itemNames, key), now);
+      const { fire, missed } = dueSlots(entry, tz, lastFiredOf(state.itemNames, key), now, state.created);
       for (const slot of fire) {
         const id = `${stamp(slot)}-${key}`;
         const slotIso = localTime(slot, tz).iso;
