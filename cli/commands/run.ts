@@ -11,7 +11,8 @@ import { createItem } from '../home/items.js';
 import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { agentProvider } from '../model/brains.js';
-import { executeRun, spentToday } from '../flows/execute.js';
+import { executeRun, spentToday, type RunReport } from '../flows/execute.js';
+import { runRecordPath } from '../core/runs/runrecord.js';
 import { overBudget } from '../flows/serve.js';
 import { recover } from '../flows/recover.js';
 
@@ -33,8 +34,12 @@ export async function run(args: Args, env: Env): Promise<number> {
   const over = overBudget(agent, await spentToday(home, env, id));
   if (over) throw new UserError(`cannot run ${id} now: ${over} (budget in ${agent.file})`);
 
+  const stop = env.catchStop?.();
   const got = await acquireLock(home.root, env, { command: 'run', staleMinutes: home.config.tick.lock_stale_minutes });
-  if (!('lock' in got)) throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
+  if (!('lock' in got)) {
+    stop?.dispose();
+    throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
+  }
   try {
     await recover(home, env, { tookOver: Boolean(got.lock.tookOver) });
     await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
@@ -68,8 +73,15 @@ export async function run(args: Args, env: Env): Promise<number> {
           }
         : undefined,
       onRetry: (m) => env.out.warn(m),
+      ...(stop ? { stop: stop.signal } : {}),
     });
     await home.docs.save();
+    if (report.outcome === 'cancelled') {
+      if (streamed) env.out.line('');
+      if (env.out.json) env.out.data(report);
+      env.out.warn(cancelledLine(report));
+      return stop?.exitCode() ?? 130;
+    }
     if (env.out.json) {
       env.out.data(report);
     } else {
@@ -80,5 +92,12 @@ export async function run(args: Args, env: Env): Promise<number> {
     return report.outcome === 'failed' ? 1 : 0;
   } finally {
     await got.lock.release();
+    stop?.dispose();
   }
+}
+
+/** The one line a stopped run prints: what was kept, and how to run it again. */
+function cancelledLine(r: RunReport): string {
+  const committed = r.commit ? `committed ${r.commit.slice(0, 7)}` : 'not committed';
+  return `aos: ${r.text}: the run is cancelled and kept (${runRecordPath(r.run)}, ${committed}); ${r.itemFile} waits with status cancelled: set it back to new to run it again`;
 }

@@ -57,21 +57,29 @@ export async function tick(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);
   if (args['dry-run']) return dryRun(home, env);
   const start = env.now().getTime();
+  const stop = env.catchStop?.();
   const got = await acquireLock(home.root, env, { command: 'tick', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) {
     const h = got.heldBy;
     const msg = h ? `another aos is working in this home (${h.command}, pid ${h.pid} on ${h.host} since ${h.started}); this tick does nothing` : 'the home is locked; this tick does nothing';
     if (env.out.json) env.out.data({ skipped: msg });
     else env.out.line(msg);
+    stop?.dispose();
     return 0;
   }
   let report: TickReport;
   try {
     const took = got.lock.tookOver;
-    report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000 });
+    report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000, ...(stop ? { stop: stop.signal } : {}) });
     if (took) report.recovered.unshift(`took over a stale lock (${took.reason})`);
   } finally {
     await got.lock.release();
+    stop?.dispose();
+  }
+  const stopped = stop?.exitCode();
+  if (stopped !== undefined) {
+    const kept = report.runs.map((r) => `${r.run} (${r.outcome})`);
+    env.out.warn(`aos: tick stopped by ${String(stop!.signal.reason)}: ${kept.length ? `kept and committed ${kept.join(', ')}` : 'no run was under way'}; the lock is released and the rest waits for the next tick`);
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
   const tell = [
@@ -89,5 +97,5 @@ export async function tick(args: Args, env: Env): Promise<number> {
     for (const p of report.problems) env.out.warn(`skipped ${formatProblem(p)}`);
     for (const r of report.runs.filter((x) => x.attention)) env.out.warn(`failed: ${r.item} (${r.agent}, ${r.run}): ${r.text}`);
   }
-  return attention ? 1 : 0;
+  return stopped ?? (attention ? 1 : 0);
 }

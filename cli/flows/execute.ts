@@ -49,6 +49,8 @@ export interface RunSpec {
   resume?: { run?: string; entries?: RecordEntry[]; note?: string; approval?: AnsweredApproval };
   onText?: (delta: string) => void;
   onRetry?: (message: string) => void;
+  /** The owner's stop (Ctrl-C, SIGTERM): the run ends as cancelled, recorded and committed. */
+  stop?: AbortSignal;
   /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
   replay?: { run: string };
 }
@@ -220,6 +222,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
       deadline: spec.deadline,
       maxRetries: home.config.model.max_retries,
+      ...(spec.stop ? { stop: spec.stop } : {}),
       budgetLeft: (usage) => budgetSpent(agent.id, budget, { tokens: spec.spent.tokens + tokensOf(usage), usd: spec.spent.usd + (costOf(spec.provider.model, usage, prices) ?? 0) }),
     },
     clock: { now: () => env.now().getTime(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
@@ -246,6 +249,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     item: { id: item.id, name: item.name, subject: item.subject, attempts: item.front.attempts, children: item.front.children },
     delegated: ctx.children,
     maxAttempts: home.config.tick.max_attempts,
+    via: spec.kind,
     ended: { date: localTime(ended, tz).date, iso: endIso },
   });
   const itemFile = await applyItemChange(home, item.file, plan.item, async (file) => {

@@ -44,7 +44,7 @@ function rosterOf(agents: Agent[], problems: Problem[]): { roster: RosterEntry[]
   return { roster, ready };
 }
 
-export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync): Promise<void> {
+export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync, stop?: AbortSignal): Promise<void> {
   const { roster, ready } = rosterOf(agents, report.problems);
 
   const seen = new Set<string>();
@@ -76,6 +76,10 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const next = workOrder(candidates)[0];
     if (!next) break;
     seen.add(`${next.id}:${next.front.status}`);
+    if (stop?.aborted) {
+      report.stoppedEarly = `stopped by ${String(stop.reason)}; the rest waits for the next tick`;
+      break;
+    }
     if (env.now().getTime() >= deadline) {
       report.stoppedEarly = "the tick's time budget ran out; the rest waits for the next tick";
       break;
@@ -124,6 +128,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         deadline,
         spent,
         resume,
+        ...(stop ? { stop } : {}),
       }),
     );
     await claims?.release(next, r.agent);

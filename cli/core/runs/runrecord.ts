@@ -59,8 +59,8 @@ import { parseFrontMatter } from '../docs/frontmatter.js';
 import { validate } from '../docs/validate.js';
 import type { AssistantBlock, Message, Usage, TextBlock, ToolResultBlock, ToolUseBlock } from './transcript.js';
 
-export type Outcome = 'running' | 'done' | 'waiting' | 'checkpoint' | 'failed';
-export const OUTCOMES = ['running', 'done', 'waiting', 'checkpoint', 'failed'] as const satisfies readonly Outcome[];
+export type Outcome = 'running' | 'done' | 'waiting' | 'checkpoint' | 'failed' | 'cancelled';
+export const OUTCOMES = ['running', 'done', 'waiting', 'checkpoint', 'failed', 'cancelled'] as const satisfies readonly Outcome[];
 
 export interface RunFront {
   run: string;
