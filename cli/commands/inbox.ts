@@ -4,7 +4,7 @@ import { localTime } from '../core/docs/time.js';
 import { quoteSubject } from '../core/docs/commit.js';
 import { openHome } from '../home/home.js';
 import { createItem } from '../home/items.js';
-import { itemView } from '../core/runs/inbox.js';
+import { itemTooLarge, itemView } from '../core/runs/inbox.js';
 import { loadInbox, loadDone, loadAgents, } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
@@ -15,6 +15,8 @@ export async function add(args: Args, env: Env): Promise<void> {
   const words = (args.text as string[] | undefined) ?? [];
   const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
   if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
+  const tooLarge = itemTooLarge(words.length ? 'the text' : 'the text on stdin', text, home.config.inbox.max_item_kb);
+  if (tooLarge) throw new UserError(formatProblem(tooLarge));
   const to = args.to as string | undefined;
   if (to) {
     const { agents } = await loadAgents(home.root, home.docs);

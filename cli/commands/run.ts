@@ -1,7 +1,8 @@
 // `aos run <agent> "task"`: one run now, in the foreground, streaming the answer. The task becomes
 // an inbox item like any other, so it is recorded, logged and committed exactly like a tick's run.
 import type { Args, Env } from '../env.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError, UserError, formatProblem } from '../errors.js';
+import { itemTooLarge } from '../core/runs/inbox.js';
 import { parseCapabilities } from '../core/agents/capabilities.js';
 import { localTime } from '../core/docs/time.js';
 import { quoteSubject } from '../core/docs/commit.js';
@@ -22,6 +23,8 @@ export async function run(args: Args, env: Env): Promise<number> {
   const words = (args.task as string[] | undefined) ?? [];
   const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
   if (!text) throw new UsageError('nothing to do: give the task as an argument or on stdin');
+  const tooLarge = itemTooLarge(words.length ? 'the task' : 'the task on stdin', text, home.config.inbox.max_item_kb);
+  if (tooLarge) throw new UserError(formatProblem(tooLarge));
   const { agents } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === id);
   if (!agent) throw new UsageError(`no agent "${id}": expected one of ${agents.map((a) => a.id).join(', ')}`);

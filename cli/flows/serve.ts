@@ -6,6 +6,7 @@ import { parseCapabilities, type Capability } from '../core/agents/capabilities.
 import { route, workOrder, type RosterEntry } from '../core/agents/route.js';
 import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/runs/tickplan.js';
 import { parseRunRecord, runRecordPath } from '../core/runs/runrecord.js';
+import { itemTooLarge } from '../core/runs/inbox.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
@@ -60,6 +61,11 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       if (seen.has(`${item.id}:${item.front.status}`)) continue;
       const s = item.front.status;
       if (s !== 'new' && s !== 'waiting') continue;
+      const tooLarge = itemTooLarge(item.file, item.body, home.config.inbox.max_item_kb);
+      if (tooLarge) {
+        reportOnce(report.problems, [tooLarge]);
+        continue;
+      }
       let answer: AnsweredApproval | undefined;
       if (s === 'waiting' && item.front.approval !== undefined) {
         answer = await approvalAnswer(home, item, report);

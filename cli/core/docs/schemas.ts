@@ -65,6 +65,8 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /** The largest item (its text) a run sends to the model, in KB; a larger one is refused, the file kept. */
+  inbox: v.optional(v.strictObject({ max_item_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 200) }), {}),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
   policy: v.optional(
     v.strictObject({
