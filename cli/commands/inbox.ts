@@ -7,7 +7,7 @@ import { createItem } from '../home/items.js';
 import { itemTooLarge, itemView } from '../core/runs/inbox.js';
 import { loadInbox, loadDone, loadAgents, } from '../home/store.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 export async function add(args: Args, env: Env): Promise<void> {
@@ -23,6 +23,7 @@ export async function add(args: Args, env: Env): Promise<void> {
     if (!agents.some((a) => a.id === to)) throw new UsageError(`--to ${to}: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found no agents/${to}.md`);
   }
 
+  await commitHandEditsFirst(home, env, 'inbox add');
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);
   const { id, file } = await createItem(home.root, env, { text, created: iso, to, priority: args.priority as 'normal' }, at);

@@ -16,6 +16,7 @@ import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
+import { commitOwnerEdits } from '../git/git.js';
 import { executeRun, spentToday, type RunSpec } from './execute.js';
 import { budgetSpent, type Spend } from '../core/runs/outcome.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
@@ -52,6 +53,15 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
   const waitingReported = new Set<string>();
   let providerChoice: Awaited<ReturnType<typeof chooseProvider>> | undefined;
   for (let runs = 0; runs < MAX_RUNS_PER_TICK; ) {
+    // What the owner added or edited while the last run worked (aos inbox add leaves it to the
+    // tick) is committed as the owner's before an agent takes it up, never inside an agent's commit.
+    if (runs > 0) {
+      const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+      if (edits) {
+        report.ownerEdits.push(...edits.files);
+        reportOnce(report.problems, edits.held);
+      }
+    }
     const inbox = await loadInbox(home.root, home.docs);
     const folders = await doneFolders(home.root);
     const pending = new Map(inbox.items.map((i) => [i.id, i]));
