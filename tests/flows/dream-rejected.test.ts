@@ -3,33 +3,14 @@
 // tool call is forced (tool_choice); the dreamer's instructions and the validator cite one way.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, aosAsync, git, read, write, type Result } from '../helpers.js';
+import { ROOT, aosAsync, git, read, type Result } from '../helpers.js';
 import { type FakeServer } from '../fake-anthropic.js';
-import { envFor, withModel } from '../model-helpers.js';
+import { envFor, note, withModel } from '../model-helpers.js';
 import { CITATION_FORMAT, PROPOSE_TOOL } from '../../cli/core/memory/dream.js';
 import { renderPrompt } from '../../cli/model/command.js';
 
-function logFile(): string {
-  const d = new Date().toISOString().slice(0, 10);
-  return `logs/${d.slice(0, 4)}/${d.slice(5, 7)}/${d}.md`;
-}
-
-/** Appends a note to today's log as an agent would, commits it, and returns its citation. */
-function note(home: string, text: string): string {
-  const file = logFile();
-  if (!existsSync(join(home, file))) write(home, file, `# ${file.slice(-13, -3)}\n`);
-  appendFileSync(join(home, file), `\n## ${new Date().toISOString().slice(11, 19)} · note · chief · r-20261121T000000-aaaa\n${text}\n`);
-  const lines = read(home, file).split('\n');
-  let line = 0;
-  lines.forEach((l, i) => {
-    if (l.startsWith('## ')) line = i + 1;
-  });
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'note']);
-  return `${file}#L${line}`;
-}
 
 const dream = (home: string, server: FakeServer): Promise<Result> => aosAsync(['dream', '--home', home], { env: envFor(server) });
 const propose = (operations: unknown[]) => ({ tools: [{ name: 'propose_operations', input: { operations } }] });
