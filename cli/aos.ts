@@ -2,7 +2,7 @@
 // The entry point: parse, dispatch, the one catch, the exit codes. Each command's module is imported
 // only when that command is chosen, and yargs only when a command line needs its help or its errors,
 // so cron's frequent runs stay cheap (yargs alone costs more than node's own startup).
-import { UserError, UsageError, ValidationError } from './errors.js';
+import { UserError, UsageError, ValidationError, describeFsFailure } from './errors.js';
 import { fastParse } from './fastargs.js';
 import { dispatch } from './dispatch.js';
 
@@ -30,6 +30,9 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else if (err instanceof UserError) {
       process.stderr.write(`aos: ${err.message}\n`);
+      process.exitCode = 1;
+    } else if (describeFsFailure(err)) {
+      process.stderr.write(`aos: ${describeFsFailure(err)}\n`);
       process.exitCode = 1;
     } else {
       process.stderr.write(`aos: internal error\n${(err as Error)?.stack ?? String(err)}\n`);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { makeOutput } from './output.js';
 import { randomBytes } from './home/files.js';
 import type { CommandSpec } from './table.js';
-import type { Args, Env } from './env.js';
+import type { Args, Env, StopSignals } from './env.js';
 
 function packageRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
@@ -21,6 +21,21 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+function catchStop(): StopSignals {
+  const ctl = new AbortController();
+  let code: number | undefined;
+  const on = (name: keyof typeof SIGNAL_CODES) => {
+    if (code !== undefined) process.exit(code); // the second stop: the owner means now
+    code = SIGNAL_CODES[name];
+    ctl.abort(name);
+  };
+  const handlers = (Object.keys(SIGNAL_CODES) as (keyof typeof SIGNAL_CODES)[]).map((name) => [name, () => on(name)] as const);
+  for (const [name, h] of handlers) process.on(name, h);
+  return { signal: ctl.signal, exitCode: () => code, dispose: () => handlers.forEach(([name, h]) => process.off(name, h)) };
 }
 
 type Handler = (args: Args, env: Env) => Promise<number | void>;
@@ -38,6 +53,7 @@ function makeEnv(args: Args): Env {
     execPath: process.execPath,
     isTTY: Boolean(process.stdout.isTTY),
     readStdin,
+    catchStop,
     out: makeOutput(Boolean(args.json), process.stdout, process.stderr),
   };
 }

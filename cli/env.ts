@@ -34,4 +34,17 @@ export interface Env {
   isTTY: boolean;
   readStdin(): Promise<string>;
   out: Output;
+  /**
+   * From now on, Ctrl-C (SIGINT) and SIGTERM abort `signal` (its reason is the signal's name)
+   * instead of killing aos, so a run can end as cancelled and be committed; a second one quits at
+   * once. For the commands that run agents; `dispose` restores the default.
+   */
+  catchStop?(): StopSignals;
+}
+
+export interface StopSignals {
+  signal: AbortSignal;
+  /** The exit code a stop asks for (130 for SIGINT, 143 for SIGTERM), once one arrived. */
+  exitCode(): number | undefined;
+  dispose(): void;
 }

@@ -57,3 +57,30 @@ export class ValidationError extends UserError {
 export function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
 }
+
+/** What each file-system failure means for the owner, and what to do about it. */
+const FS_FAILURES: Record<string, { what: string; todo: string }> = {
+  EACCES: { what: 'permission denied', todo: 'give the user running aos write access to it (ls -ld shows the owner; chown or chmod), or run aos as that user' },
+  EPERM: { what: 'operation not permitted', todo: 'give the user running aos write access to it (ls -ld shows the owner; chown or chmod), or run aos as that user' },
+  EROFS: { what: 'the file system is read-only', todo: 'put the home on a writable disk, or mount this one read-write' },
+  ENOSPC: { what: 'no space left on the device', todo: 'free some space (df -h shows how much is left), then run the command again' },
+  EDQUOT: { what: 'the disk quota is used up', todo: 'free some space within your quota, then run the command again' },
+  ENAMETOOLONG: { what: 'the name is too long for the file system', todo: 'use a shorter file name or a shallower folder' },
+  ENOTDIR: { what: 'a part of the path is a file, not a folder', todo: 'move that file out of the way' },
+};
+
+/**
+ * A failed system call that the owner can fix (a folder aos may not write, a full or read-only
+ * disk, a name too long), told as one line naming the path; undefined for anything else, which is
+ * a bug and keeps its stack. Only errors that carry their path qualify: without it the owner
+ * could not act. Temporary names (.x.md.<pid>.<hex>.tmp) are shown as the file they were for.
+ */
+export function describeFsFailure(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || typeof e.code !== 'string' || typeof e.path !== 'string') return undefined;
+  const known = FS_FAILURES[e.code];
+  if (!known) return undefined;
+  const path = e.path.replace(/\/\.([^/]+)\.\d+\.[0-9a-f]{8}\.tmp$/, '/$1');
+  const verb = ['scandir', 'stat', 'lstat', 'read', 'opendir'].includes(e.syscall ?? '') ? 'read' : 'write';
+  return `cannot ${verb} ${path}: ${known.what} (${e.code}); ${known.todo}`;
+}

@@ -1,5 +1,5 @@
 // Homes wired to a model (the fake Messages API, or a command brain), shared by the tick and dream suites.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, bareEnv, git, newHome, read, write, type Result } from './helpers.js';
 import { startFakeAnthropic, type FakeReply, type FakeServer } from './fake-anthropic.js';
@@ -112,4 +112,29 @@ export async function withModel<T>(setup: ModelSetup, fn: (m: ModelFixture) => P
   } finally {
     await server.close();
   }
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function logFile(): string {
+  const d = today();
+  return `logs/${d.slice(0, 4)}/${d.slice(5, 7)}/${d}.md`;
+}
+
+/** Appends a note to today's log as an agent would, commits it, and returns its citation. */
+export function note(home: string, text: string): string {
+  const file = logFile();
+  if (!existsSync(join(home, file))) write(home, file, `# ${today()}\n`);
+  const time = new Date().toISOString().slice(11, 19);
+  appendFileSync(join(home, file), `\n## ${time} · note · chief · r-20261121T000000-aaaa\n${text}\n`);
+  const lines = read(home, file).split('\n');
+  let line = 0;
+  lines.forEach((l, i) => {
+    if (l.startsWith('## ')) line = i + 1;
+  });
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'note']);
+  return `${file}#L${line}`;
 }

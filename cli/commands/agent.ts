@@ -8,7 +8,7 @@ import { agentTemplate } from '../core/agents/agents.js';
 import { openHome, type Home } from '../home/home.js';
 import { createExclusive, isErrno, writeAtomic } from '../home/files.js';
 import { loadAgents, type Agent } from '../home/store.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 function view(a: Agent) {
@@ -57,6 +57,7 @@ export async function create(args: Args, env: Env): Promise<void> {
   const id = String(args.id);
   if (!AGENT_ID.test(id)) throw new UsageError(`agent id "${id}": expected lowercase letters, digits and dashes (up to 40)`);
   const file = `agents/${id}.md`;
+  await commitHandEditsFirst(home, env, 'agent new');
   const handles = ((args.handles as string[] | undefined) ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
   try {
     await createExclusive(join(home.root, file), agentTemplate(id, args.role as string | undefined, handles));
@@ -81,6 +82,7 @@ async function setStatus(args: Args, env: Env, status: 'active' | 'paused'): Pro
     return env.out.line(`${agent.id} is already ${status}.`);
   }
   const path = join(home.root, agent.file);
+  await commitHandEditsFirst(home, env, `agent ${status === 'paused' ? 'pause' : 'resume'}`);
   await writeAtomic(path, setFrontMatterFields(agent.file, await fs.readFile(path, 'utf8'), { status }));
   const verb = status === 'paused' ? 'pause' : 'resume';
   const sha = await commitAsOwner(home, env, `agent ${verb}`, {

@@ -8,7 +8,7 @@ import { openHome, type Home } from '../home/home.js';
 import { loadApprovals } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { writeAtomic } from '../home/files.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ async function answer(args: Args, env: Env, status: 'approved' | 'denied'): Prom
   if (matches.length > 1) throw new UsageError(`"${id}" names ${matches.length} approvals: ${matches.map((m) => m.front.id).join(', ')}`);
   const doc = matches[0]!;
   if (doc.front.status !== 'pending') throw new UserError(`${doc.front.id} is already ${doc.front.status}`);
+  await commitHandEditsFirst(home, env, status === 'approved' ? 'approve' : 'deny');
   const at = env.now();
   const tz = home.config.owner.timezone;
   const raw = await fs.readFile(join(home.root, doc.file), 'utf8');

@@ -8,7 +8,7 @@ import { applyDream, describeOp, gather, lastDream, notDue, planDream, DREAMER, 
 
 function report(plan: DreamPlan): string[] {
   return [
-    `gathered ${plan.gathered} log entries${plan.consolidated ? '' : plan.gathered ? ' (no model: left for a dream with one)' : ''}`,
+    `gathered ${plan.gathered} log entries${plan.consolidated ? '' : plan.rejected ? ` (${plan.rejected}: not counted as a dream, they are offered to the next one)` : plan.gathered ? ' (no model: left for a dream with one)' : ''}`,
     ...plan.applied.map((op) => `applied  ${describeOp(op)}`),
     ...plan.refused.map((r) => `refused  ${JSON.stringify(r.op).slice(0, 100)}: ${r.reason}`),
     ...plan.pruned.map((p) => `pruned   ${p}`),
@@ -42,7 +42,7 @@ export async function dream(args: Args, env: Env): Promise<number> {
     const provider = 'provider' in choice ? choice.provider : undefined;
     const plan = await planDream(home, env, entries, provider, env.isTTY && !env.out.json ? (t) => env.out.warn(t) : undefined);
     await home.docs.save();
-    const nothing = !plan.writes.size && !(plan.consolidated && plan.gathered) && !plan.refusedAll;
+    const nothing = !plan.writes.size && !(plan.consolidated && plan.gathered) && !plan.refusedAll && !plan.rejected;
     let sha: string | undefined;
     if (!nothing && !args['dry-run']) sha = await applyDream(home, env, plan);
     if (env.out.json) {

@@ -6,10 +6,10 @@ import { openHome, type Home } from '../home/home.js';
 import { runRecordPath } from '../core/runs/runrecord.js';
 import type { Problem } from '../errors.js';
 import { createItem } from '../home/items.js';
-import { itemView } from '../core/runs/inbox.js';
+import { itemTooLarge, itemView } from '../core/runs/inbox.js';
 import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
 
 export async function add(args: Args, env: Env): Promise<void> {
@@ -17,6 +17,8 @@ export async function add(args: Args, env: Env): Promise<void> {
   const words = (args.text as string[] | undefined) ?? [];
   const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
   if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
+  const tooLarge = itemTooLarge(words.length ? 'the text' : 'the text on stdin', text, home.config.inbox.max_item_kb);
+  if (tooLarge) throw new UserError(formatProblem(tooLarge));
   const to = args.to as string | undefined;
   if (to) {
     const { agents, problems } = await loadAgents(home.root, home.docs);
@@ -26,6 +28,13 @@ export async function add(args: Args, env: Env): Promise<void> {
     if (!agents.some((a) => a.id === to)) throw new UsageError(`--to ${to}: expected one of the agents (${agents.map((a) => a.id).join(', ')}), found no agents/${to}.md`);
   }
 
+  // The owner's words come first: when git cannot commit the earlier hand edits, the item is still
+  // saved (the commit below says what did not happen), never refused for a fault that is not its own.
+  const earlier = await commitHandEditsFirst(home, env, 'inbox add').then(() => undefined, (err: unknown) => {
+    if (err instanceof UserError) return err;
+    throw err;
+  });
+  if (earlier) env.out.warn(`aos: your earlier hand edits were not committed (${earlier.message.split('\n')[0]}); the next tick commits them`);
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);
   const { id, file } = await createItem(home.root, env, { text, created: iso, to, priority: args.priority as 'normal' }, at);

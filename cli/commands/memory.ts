@@ -19,7 +19,7 @@ import { readDoc } from '../home/documents.js';
 import { loadMemories } from '../home/store.js';
 import { createExclusive, isErrno, listNames, readIfExists, writeAtomic } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commitAsOwner, LEFT_FOR_TICK } from '../flows/ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 
 function readIndex(root: string): Promise<string | undefined> {
   return readIfExists(join(root, INDEX_FILE));
@@ -102,6 +102,7 @@ export async function add(args: Args, env: Env): Promise<void> {
     throw new UsageError(`--slug: expected a file name of lowercase letters, digits and dashes (up to 80), found "${slug}"`);
   }
 
+  await commitHandEditsFirst(home, env, 'memory add');
   const at = env.now();
   const { date } = localTime(at, home.config.owner.timezone);
   const file = topicFile(slug);

@@ -1,7 +1,8 @@
 // `aos run <agent> "task"`: one run now, in the foreground, streaming the answer. The task becomes
 // an inbox item like any other, so it is recorded, logged and committed exactly like a tick's run.
 import type { Args, Env } from '../env.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError, UserError, formatProblem } from '../errors.js';
+import { itemTooLarge } from '../core/runs/inbox.js';
 import { parseCapabilities } from '../core/agents/capabilities.js';
 import { localTime } from '../core/docs/time.js';
 import { quoteSubject } from '../core/docs/commit.js';
@@ -11,7 +12,8 @@ import { createItem } from '../home/items.js';
 import { loadAgents, loadInbox } from '../home/store.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { agentProvider } from '../model/brains.js';
-import { executeRun, spentToday } from '../flows/execute.js';
+import { executeRun, spentToday, type RunReport } from '../flows/execute.js';
+import { runRecordPath } from '../core/runs/runrecord.js';
 import { overBudget } from '../flows/serve.js';
 import { recover } from '../flows/recover.js';
 
@@ -21,6 +23,8 @@ export async function run(args: Args, env: Env): Promise<number> {
   const words = (args.task as string[] | undefined) ?? [];
   const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
   if (!text) throw new UsageError('nothing to do: give the task as an argument or on stdin');
+  const tooLarge = itemTooLarge(words.length ? 'the task' : 'the task on stdin', text, home.config.inbox.max_item_kb);
+  if (tooLarge) throw new UserError(formatProblem(tooLarge));
   const { agents } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === id);
   if (!agent) throw new UsageError(`no agent "${id}": expected one of ${agents.map((a) => a.id).join(', ')}`);
@@ -33,8 +37,12 @@ export async function run(args: Args, env: Env): Promise<number> {
   const over = overBudget(agent, await spentToday(home, env, id));
   if (over) throw new UserError(`cannot run ${id} now: ${over} (budget in ${agent.file})`);
 
+  const stop = env.catchStop?.();
   const got = await acquireLock(home.root, env, { command: 'run', staleMinutes: home.config.tick.lock_stale_minutes });
-  if (!('lock' in got)) throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
+  if (!('lock' in got)) {
+    stop?.dispose();
+    throw new UserError(`a tick is working in this home (pid ${got.heldBy?.pid ?? '?'}); try again in a moment, or add the task with aos inbox add`);
+  }
   try {
     await recover(home, env, { tookOver: Boolean(got.lock.tookOver) });
     await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
@@ -68,8 +76,15 @@ export async function run(args: Args, env: Env): Promise<number> {
           }
         : undefined,
       onRetry: (m) => env.out.warn(m),
+      ...(stop ? { stop: stop.signal } : {}),
     });
     await home.docs.save();
+    if (report.outcome === 'cancelled') {
+      if (streamed) env.out.line('');
+      if (env.out.json) env.out.data(report);
+      env.out.warn(cancelledLine(report));
+      return stop?.exitCode() ?? 130;
+    }
     if (env.out.json) {
       env.out.data(report);
     } else {
@@ -80,5 +95,12 @@ export async function run(args: Args, env: Env): Promise<number> {
     return report.outcome === 'failed' ? 1 : 0;
   } finally {
     await got.lock.release();
+    stop?.dispose();
   }
+}
+
+/** The one line a stopped run prints: what was kept, and how to run it again. */
+function cancelledLine(r: RunReport): string {
+  const committed = r.commit ? `committed ${r.commit.slice(0, 7)}` : 'not committed';
+  return `aos: ${r.text}: the run is cancelled and kept (${runRecordPath(r.run)}, ${committed}); ${r.itemFile} waits with status cancelled: set it back to new to run it again`;
 }

@@ -62,6 +62,7 @@ export async function tick(args: Args, env: Env): Promise<number> {
   const home = await openHome(env, { quiet: !args['dry-run'] });
   if (args['dry-run']) return dryRun(home, env);
   const start = env.now().getTime();
+  const stop = env.catchStop?.();
   const got = await acquireLock(home.root, env, { command: 'tick', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) {
     const h = got.heldBy;
@@ -70,18 +71,25 @@ export async function tick(args: Args, env: Env): Promise<number> {
     await writeLastTick(home.root, { time: env.now().toISOString(), outcome: 'locked', runs: 0 });
     if (env.out.json) env.out.data({ skipped: msg });
     else env.out.line(msg);
+    stop?.dispose();
     return 0;
   }
   let report: TickReport;
   try {
     const took = got.lock.tookOver;
-    report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000 });
+    report = await runTick(home, env, { tookOver: Boolean(took), deadline: start + home.config.tick.budget_seconds * 1000, ...(stop ? { stop: stop.signal } : {}) });
     if (took) report.recovered.unshift(`took over a stale lock (${took.reason})`);
   } catch (err) {
     await writeLastTick(home.root, { time: env.now().toISOString(), outcome: 'error', runs: 0 });
     throw err;
   } finally {
     await got.lock.release();
+    stop?.dispose();
+  }
+  const stopped = stop?.exitCode();
+  if (stopped !== undefined) {
+    const kept = report.runs.map((r) => `${r.run} (${r.outcome})`);
+    env.out.warn(`aos: tick stopped by ${String(stop!.signal.reason)}: ${kept.length ? `kept and committed ${kept.join(', ')}` : 'no run was under way'}; the lock is released and the rest waits for the next tick`);
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
   const did = report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
@@ -101,5 +109,5 @@ export async function tick(args: Args, env: Env): Promise<number> {
     for (const p of report.problems) env.out.warn(`skipped ${formatProblem(p)}`);
     for (const r of report.runs.filter((x) => x.attention)) env.out.warn(`failed: ${r.item} (${r.agent}, ${r.run}): ${r.text}`);
   }
-  return attention ? 1 : 0;
+  return stopped ?? (attention ? 1 : 0);
 }

@@ -13,7 +13,7 @@ import type { Home } from '../home/home.js';
 import { readGoals } from '../home/goals.js';
 import { loadAgents, loadApprovals, loadDone, loadInbox } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
-import { commitAsOwner } from './ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 import { notify } from '../home/notify.js';
 import { lockPath } from '../home/lock.js';
 import { askOnce } from './ask.js';
@@ -64,6 +64,7 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
 }
 
 export async function brief(home: Home, env: Env, opts: { printOnly?: boolean }): Promise<BriefResult> {
+  if (!opts.printOnly) await commitHandEditsFirst(home, env, 'brief');
   const facts = await gatherFacts(home, env);
   const ideas = suggestions(facts);
   const plain = briefText(facts, ideas);

@@ -4,7 +4,7 @@
 // made in memory first, checked against the quarter rule, then written and committed as the dreamer.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { chunkEntries, citation, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/memory/dream.js';
+import { chunkEntries, citation, CITATION_FORMAT, dropsTooMuch, lineFor, newEntries, planPrune, renderEntry, validateOps, PROPOSE_TOOL, type Op, type Refusal, type Topic } from '../core/memory/dream.js';
 import { frontMatterText, renderDocument, replaceBody, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { parseLog, type LogEntry } from '../core/docs/logfmt.js';
 import { removeEntries, upsertEntry } from '../core/memory/memindex.js';
@@ -89,6 +89,8 @@ export interface DreamPlan {
   applied: Op[];
   refused: Refusal[];
   pruned: string[];
+  /** Why the model's answer did not count as a dream: its entries are offered to the next dream. */
+  rejected?: string;
   /** Set when the dream was refused as a whole. */
   refusedAll?: string;
   /** path → new text */
@@ -137,12 +139,12 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
       onProgress?.(`consolidating chunk ${n + 1} of ${chunks.length} (${chunk.length} entries)`);
       for (const e of chunk) citations.add(citation(e));
       const listing = [...topics.values()].map((t) => `- ${t.slug} · ${t.type} · ${t.status} · ${t.title} — ${t.description}`).join('\n') || '(no topics yet)';
-      const user = `Memory topics (slug · type · status · title — description):\n${listing}\n\nLog entries since the last dream${chunks.length > 1 ? ` (part ${n + 1} of ${chunks.length})` : ''}:\n\n${chunk.map(renderEntry).join('\n\n')}\n\nCall propose_operations once with every operation these entries justify (an empty list if none).`;
+      const user = `Memory topics (slug · type · status · title — description):\n${listing}\n\nLog entries since the last dream${chunks.length > 1 ? ` (part ${n + 1} of ${chunks.length})` : ''}:\n\n${chunk.map(renderEntry).join('\n\n')}\n\nCall propose_operations once with every operation these entries justify (an empty list if none), citing each entry as ${CITATION_FORMAT}, the bracketed string before it.`;
       let proposed: unknown;
       try {
         const turn = await callWithRetry(
           provider,
-          { model: provider.model, system: { stable: `${instructions.trim()}\n\n# Memory index (memory/MEMORY.md)\n\n${index.trim()}`, dynamic: `Today: ${today}.` }, tools: [PROPOSE_TOOL], messages: [{ role: 'user', content: user }], maxTokens: home.config.model.max_tokens ?? 8192 },
+          { model: provider.model, system: { stable: `${instructions.trim()}\n\n# Memory index (memory/MEMORY.md)\n\n${index.trim()}`, dynamic: `Today: ${today}.` }, tools: [PROPOSE_TOOL], toolChoice: PROPOSE_TOOL.name, messages: [{ role: 'user', content: user }], maxTokens: home.config.model.max_tokens ?? 8192 },
           { deadline, ...retryClock(env), maxAttempts: home.config.model.max_retries + 1 },
         );
         plan.usage = addUsage(plan.usage, turn.usage);
@@ -155,6 +157,13 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
       }
       const checked = validateOps(proposed, topics, citations, today);
       plan.refused.push(...checked.refused);
+      // A dream counts only when the model did its part: applied something, or said (with an empty
+      // list) that nothing is worth remembering. Prose, or every operation refused, does not count,
+      // so these entries are offered to the next dream again.
+      if (!checked.valid.length && !(Array.isArray(proposed) && proposed.length === 0)) {
+        plan.consolidated = false;
+        plan.rejected = `the model's answer for chunk ${n + 1} of ${chunks.length} ${Array.isArray(proposed) ? 'had no operation that could be applied' : 'was not the propose_operations call'}`;
+      }
       for (const op of checked.valid) index = applyOp(op, checked.after, text, writes, index, today);
       plan.applied.push(...checked.valid);
       topics = checked.after;
@@ -254,7 +263,7 @@ export function describeOp(op: Op): string {
 export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise<string | undefined> {
   for (const [file, text] of plan.writes) await writeAtomic(join(home.root, file), text);
   const lines = [
-    `Gathered ${plan.gathered} log entr${plan.gathered === 1 ? 'y' : 'ies'}${plan.consolidated ? '' : plan.gathered ? ' (left for a dream with a model)' : ''}.`,
+    `Gathered ${plan.gathered} log entr${plan.gathered === 1 ? 'y' : 'ies'}${plan.consolidated ? '' : plan.rejected ? ` (${plan.rejected}: they are offered to the next dream)` : plan.gathered ? ' (left for a dream with a model)' : ''}.`,
     ...plan.applied.map((op) => `- ${describeOp(op)} (from ${op.sources.join(', ')})`),
     ...plan.refused.map((r) => `- refused ${JSON.stringify(r.op).slice(0, 120)}: ${r.reason}`),
     ...plan.pruned.map((p) => `- pruned: ${p}`),
@@ -267,7 +276,7 @@ export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise
     trailers: {
       'Aos-Kind': plan.consolidated ? 'dream' : 'dream-prune',
       'Aos-Agent': DREAMER,
-      'Aos-Usage': plan.consolidated ? usageTrailer(plan.usage, plan.cost) : undefined,
+      'Aos-Usage': plan.model ? usageTrailer(plan.usage, plan.cost) : undefined,
       'Aos-Device': home.device,
     },
     paths: [...plan.writes.keys(), log],

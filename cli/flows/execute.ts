@@ -7,7 +7,7 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/runs/outcome.js';
 import { assembleContext, taskMessage } from '../core/agents/prompt.js';
-import { parseRunRecord, renderRunRecord, runRecordPath, shortHash, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
+import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, shortHash, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/runs/transcript.js';
 import { checkSimple, type Capability } from '../core/agents/capabilities.js';
@@ -50,6 +50,8 @@ export interface RunSpec {
   resume?: { run?: string; entries?: RecordEntry[]; note?: string; approval?: AnsweredApproval };
   onText?: (delta: string) => void;
   onRetry?: (message: string) => void;
+  /** The owner's stop (Ctrl-C, SIGTERM): the run ends as cancelled, recorded and committed. */
+  stop?: AbortSignal;
   /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
   replay?: { run: string };
 }
@@ -185,8 +187,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     ...(spec.resume?.run && spec.resume.entries ? { resumes: spec.resume.run } : {}),
     prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
   };
-  const entries: RecordEntry[] = spec.resume?.entries ? [...spec.resume.entries] : [];
-  if (!entries.length) entries.push({ type: 'user', turn: 0, content: taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body }) });
+  const task = taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body });
+  // The record names a large item's text by its hash; the model always gets the text itself.
+  const withTask = (e: RecordEntry, f: (content: string) => string): RecordEntry => (e.type === 'user' && e.turn === 0 && typeof e.content === 'string' ? { ...e, content: f(e.content) } : e);
+  const entries: RecordEntry[] = (spec.resume?.entries ?? []).map((e) => withTask(e, (c) => taskFromRecord(c, task, item.body)));
+  if (!entries.length) entries.push({ type: 'user', turn: 0, content: task });
   let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
   if (spec.resume?.approval) {
     // The answer to the call that asked comes first: the model's last turn is still waiting for it.
@@ -194,7 +199,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     entries.push({ type: 'user', turn: turn++, content: [settled.result], toolNames: { [settled.result.tool_use_id]: settled.tool } });
   }
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
-  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), home.redact(renderRunRecord(front, entries, final)));
+  const forRecord = () => entries.map((e) => withTask(e, (c) => recordedTask(c, item.body)));
+  const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), home.redact(renderRunRecord(front, forRecord(), final)));
   await writeRecord();
 
   const prices = home.config.model.prices;
@@ -216,6 +222,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       maxTurns: budget.max_turns ?? DEFAULT_MAX_TURNS,
       deadline: spec.deadline,
       maxRetries: home.config.model.max_retries,
+      ...(spec.stop ? { stop: spec.stop } : {}),
       budgetLeft: (usage) => budgetSpent(agent.id, budget, { tokens: spec.spent.tokens + tokensOf(usage), usd: spec.spent.usd + (costOf(spec.provider.model, usage, prices) ?? 0) }),
     },
     clock: retryClock(env),
@@ -242,6 +249,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     item: { id: item.id, name: item.name, subject: item.subject, attempts: item.front.attempts, children: item.front.children },
     delegated: ctx.children,
     maxAttempts: home.config.tick.max_attempts,
+    via: spec.kind,
     ended: { date: localTime(ended, tz).date, iso: endIso },
   });
   const itemFile = await applyItemChange(home, item.file, plan.item, async (file) => {

@@ -5,7 +5,7 @@ import type { Identity } from '../core/docs/commit.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { recordProgress, type GoalLogInput, type GoalProgress } from '../home/goallog.js';
-import { commitAsOwner } from './ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 
 export interface GoalLogBy {
   /** Author and committer. */
@@ -24,6 +24,7 @@ export interface GoalLogResult extends GoalProgress {
 }
 
 export async function logProgress(home: Home, env: Env, input: GoalLogInput, by: GoalLogBy): Promise<GoalLogResult> {
+  if (by.commit !== false) await commitHandEditsFirst(home, env, 'goal log');
   const r = await recordProgress(home, env, input, by.actor);
   const sha = by.commit === false ? undefined : await commitAsOwner(home, env, 'goal log', {
     who: by.who,

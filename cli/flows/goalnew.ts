@@ -15,7 +15,7 @@ import { loadAgents } from '../home/store.js';
 import { createExclusive, isErrno } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { lockPath } from '../home/lock.js';
-import { commitAsOwner } from './ownercommit.js';
+import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 import { askOnce } from './ask.js';
 import { SLUG } from '../core/docs/ids.js';
 
@@ -47,6 +47,7 @@ export async function newGoal(home: Home, env: Env, opts: GoalNewOptions): Promi
   const slug = opts.slug ?? slugify(title);
   if (!SLUG.test(slug)) throw new UsageError(`--slug: expected lowercase letters, digits and dashes, found ${JSON.stringify(slug)}`);
   const file = `goals/${slug}.md`;
+  await commitHandEditsFirst(home, env, 'goal new');
   const ownerId = opts.owner ?? home.config.default_agent;
   const { agents } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === ownerId);

@@ -2,7 +2,7 @@
 // once when no tick is running; a running tick owns git's index and commits them as hand edits.
 import type { Env } from '../env.js';
 import type { CommitSpec } from '../core/docs/commit.js';
-import { commit } from '../git/git.js';
+import { commit, commitOwnerEdits } from '../git/git.js';
 import { acquireLock } from '../home/lock.js';
 import type { Home } from '../home/home.js';
 
@@ -19,3 +19,18 @@ export async function commitAsOwner(home: Home, env: Env, command: string, spec:
 }
 
 export const LEFT_FOR_TICK = 'a tick is running; it will commit this as your edit';
+
+/**
+ * The owner's hand edits committed as the owner's, before a command writes anything of its own, so
+ * no aos commit takes in a change the owner made by hand (a goal file rewritten, then `goal log`).
+ * Under a running tick nothing is done: the tick owns git's index and commits them itself.
+ */
+export async function commitHandEditsFirst(home: Home, env: Env, command: string): Promise<void> {
+  const result = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
+  if (!('lock' in result)) return;
+  try {
+    await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+  } finally {
+    await result.lock.release();
+  }
+}

@@ -6,6 +6,7 @@ import { parseCapabilities, type Capability } from '../core/agents/capabilities.
 import { route, workOrder, type RosterEntry } from '../core/agents/route.js';
 import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/runs/tickplan.js';
 import { parseRunRecord, runRecordPath } from '../core/runs/runrecord.js';
+import { itemTooLarge } from '../core/runs/inbox.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
@@ -15,6 +16,7 @@ import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
 import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
+import { commitOwnerEdits } from '../git/git.js';
 import { executeRun, spentToday, type RunSpec } from './execute.js';
 import { budgetSpent, type Spend } from '../core/runs/outcome.js';
 import { readAnswer, type AnsweredApproval } from './approve.js';
@@ -44,13 +46,22 @@ function rosterOf(agents: Agent[], problems: Problem[]): { roster: RosterEntry[]
   return { roster, ready };
 }
 
-export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync): Promise<void> {
+export async function serve(home: Home, env: Env, agents: Agent[], report: TickReport, deadline: number, claims?: TickSync, stop?: AbortSignal): Promise<void> {
   const { roster, ready } = rosterOf(agents, report.problems);
 
   const seen = new Set<string>();
   const waitingReported = new Set<string>();
   let providerChoice: Awaited<ReturnType<typeof chooseProvider>> | undefined;
   for (let runs = 0; runs < MAX_RUNS_PER_TICK; ) {
+    // What the owner added or edited while the last run worked (aos inbox add leaves it to the
+    // tick) is committed as the owner's before an agent takes it up, never inside an agent's commit.
+    if (runs > 0) {
+      const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+      if (edits) {
+        report.ownerEdits.push(...edits.files);
+        reportOnce(report.problems, edits.held);
+      }
+    }
     const inbox = await loadInbox(home.root, home.docs);
     const folders = await doneFolders(home.root);
     const pending = new Map(inbox.items.map((i) => [i.id, i]));
@@ -60,6 +71,11 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       if (seen.has(`${item.id}:${item.front.status}`)) continue;
       const s = item.front.status;
       if (s !== 'new' && s !== 'waiting') continue;
+      const tooLarge = itemTooLarge(item.file, item.body, home.config.inbox.max_item_kb);
+      if (tooLarge) {
+        reportOnce(report.problems, [tooLarge]);
+        continue;
+      }
       let answer: AnsweredApproval | undefined;
       if (s === 'waiting' && item.front.approval !== undefined) {
         answer = await approvalAnswer(home, item, report);
@@ -76,6 +92,10 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const next = workOrder(candidates)[0];
     if (!next) break;
     seen.add(`${next.id}:${next.front.status}`);
+    if (stop?.aborted) {
+      report.stoppedEarly = `stopped by ${String(stop.reason)}; the rest waits for the next tick`;
+      break;
+    }
     if (env.now().getTime() >= deadline) {
       report.stoppedEarly = "the tick's time budget ran out; the rest waits for the next tick";
       break;
@@ -124,6 +144,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         deadline,
         spent,
         resume,
+        ...(stop ? { stop } : {}),
       }),
     );
     await claims?.release(next, r.agent);

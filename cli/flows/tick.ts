@@ -34,7 +34,7 @@ export interface TickReport {
   stoppedEarly?: string;
 }
 
-export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number }): Promise<TickReport> {
+export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
   const report: TickReport = { recovered: [], ownerEdits: [], unsupported: [], scheduled: [], runs: [], waiting: [], problems: [] };
   if (await needsRecovery(home, opts.tookOver)) {
     const { recover } = await import('./recover.js');
@@ -64,9 +64,9 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
-  if (inbox.items.some((i) => i.front.status === 'new' || i.front.status === 'waiting')) {
+  if (inbox.items.some((i) => i.front.status === 'new' || i.front.status === 'waiting') && !opts.stop?.aborted) {
     const { serve } = await import('./serve.js');
-    await serve(home, env, agents.agents, report, opts.deadline, synced);
+    await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
   }
   await synced?.push();
   await home.docs.save();

@@ -115,6 +115,7 @@ export function buildParams(req: ModelRequest, fallbackModel: string): Params {
     max_tokens: req.maxTokens,
     ...(system.length ? { system } : {}),
     ...(tools.length ? { tools } : {}),
+    ...(req.toolChoice ? { tool_choice: { type: 'tool' as const, name: req.toolChoice } } : {}),
     messages: req.messages.map(toParam),
   };
 }

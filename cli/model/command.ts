@@ -54,6 +54,17 @@ const NO_TOOLS =
   'or call any tool the instructions mention. Answer from what is written here; if that is not ' +
   'enough, say what you would need.';
 
+/**
+ * What a forced tool call (tool_choice) becomes for a brain that cannot call tools: its answer is
+ * the call's input as one JSON object, which the caller reads like the tool's input.
+ */
+function forcedToolNote(tool: { name: string; description: string; input_schema: unknown }): string {
+  return (
+    `Your answer must be the input of the tool ${tool.name} and nothing else: one JSON object, no prose ` +
+    `before or after it, matching this JSON schema. What the tool does: ${tool.description}\n\n${JSON.stringify(tool.input_schema)}`
+  );
+}
+
 function section(title: string, body: string): string {
   return `## ${title}\n\n${body.trim() === '' ? '(empty)' : body.replace(/\s+$/, '')}`;
 }
@@ -68,6 +79,8 @@ export function renderPrompt(req: ModelRequest, toolsNote = NO_TOOLS): string {
   const system = [req.system.stable, req.system.dynamic].map((s) => s.trim()).filter(Boolean);
   parts.push(...system);
   parts.push(toolsNote);
+  const forced = req.toolChoice ? req.tools.find((t) => t.name === req.toolChoice) : undefined;
+  if (forced) parts.push(forcedToolNote(forced));
   parts.push('# Conversation');
   const names = new Map<string, string>();
   for (const m of req.messages) parts.push(...messageSections(m, names));

@@ -19,6 +19,8 @@ export interface LoopLimits {
   budgetLeft(usage: Usage): string | undefined;
   /** Retries of one call. */
   maxRetries: number;
+  /** The owner's stop (Ctrl-C, SIGTERM): ends the call in flight and the run, as cancelled. */
+  stop?: AbortSignal;
 }
 
 export interface LoopInput {
@@ -40,7 +42,8 @@ export type LoopEnd =
   | ({ outcome: 'done'; answer: string } & Spent)
   | ({ outcome: 'checkpoint'; reason: string } & Spent)
   | ({ outcome: 'ask'; approval: string; reason: string } & Spent)
-  | ({ outcome: 'failed'; reason: string; retry: boolean } & Spent);
+  | ({ outcome: 'failed'; reason: string; retry: boolean } & Spent)
+  | ({ outcome: 'cancelled'; reason: string } & Spent);
 
 /** Tool errors in a row (unknown tools, bad arguments) after which the run is given up. */
 export const MAX_TOOL_ERRORS = 3;
@@ -51,6 +54,12 @@ function answerText(turn: ModelTurn): string {
     .map((b) => (b as { text: string }).text)
     .join('\n')
     .trim();
+}
+
+/** The stop's reason when it says one (the signal's name), else a plain "stopped". */
+function stopReason(stop: AbortSignal | undefined): string {
+  const r: unknown = stop?.reason;
+  return typeof r === 'string' ? `stopped by ${r}` : 'stopped by the owner';
 }
 
 export async function runLoop(input: LoopInput): Promise<LoopEnd> {
@@ -65,7 +74,9 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
   type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns' | 'costUsd'> : never) : never;
   const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn, ...(reported !== undefined ? { costUsd: reported } : {}) }) as LoopEnd;
 
+  const stopped = () => end({ outcome: 'cancelled', reason: stopReason(limits.stop) });
   for (; ; turnNo++) {
+    if (limits.stop?.aborted) return stopped();
     if (turnNo - input.firstTurn >= limits.maxTurns) {
       return end({ outcome: 'failed', reason: `stopped after ${limits.maxTurns} model turns without an answer (budget.max_turns)`, retry: false });
     }
@@ -73,7 +84,7 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     const over = limits.budgetLeft(usage);
     if (over) return end({ outcome: 'checkpoint', reason: over });
 
-    const req = { ...input.request, messages };
+    const req = { ...input.request, messages, ...(limits.stop ? { signal: limits.stop } : {}) };
     const hash = input.requestHash(req);
     let turn: ModelTurn;
     try {
@@ -87,6 +98,7 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
         onRetry: input.onRetry,
       });
     } catch (err) {
+      if (limits.stop?.aborted) return stopped();
       if (!(err instanceof ModelError)) throw err;
       return end({ outcome: 'failed', reason: err.message, retry: true });
     }

@@ -18,6 +18,7 @@ function state(end: LoopResult, over: Partial<OutcomeState> = {}): OutcomeState 
     item: { id: 'i1', name: 'i1', subject: 'Find trains' },
     delegated: [],
     maxAttempts: 3,
+    via: 'tick',
     ended: { date: '2026-11-21', iso: '2026-11-21T10:05:00+00:00' },
     ...over,
   };

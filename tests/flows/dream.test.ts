@@ -2,36 +2,12 @@
 // operations. Knowledge updates, refused operations, the quarter rule, hand edits, --if-due.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, git, read, write, type Result } from '../helpers.js';
 import { type FakeServer } from '../fake-anthropic.js';
-import { modelHome, envFor, withModel } from '../model-helpers.js';
+import { modelHome, envFor, withModel, logFile, note } from '../model-helpers.js';
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-function logFile(): string {
-  const d = today();
-  return `logs/${d.slice(0, 4)}/${d.slice(5, 7)}/${d}.md`;
-}
-
-/** Appends a note to today's log as an agent would, commits it, and returns its citation. */
-function note(home: string, text: string): string {
-  const file = logFile();
-  if (!existsSync(join(home, file))) write(home, file, `# ${today()}\n`);
-  const time = new Date().toISOString().slice(11, 19);
-  appendFileSync(join(home, file), `\n## ${time} · note · chief · r-20261121T000000-aaaa\n${text}\n`);
-  const lines = read(home, file).split('\n');
-  let line = 0;
-  lines.forEach((l, i) => {
-    if (l.startsWith('## ')) line = i + 1;
-  });
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'note']);
-  return `${file}#L${line}`;
-}
 
 function dream(home: string, server?: FakeServer, extra: string[] = []): Promise<Result> {
   return aosAsync(['dream', '--home', home, ...extra], { env: envFor(server) });

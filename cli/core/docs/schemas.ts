@@ -68,6 +68,8 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /** The largest item (its text) a run sends to the model, in KB; a larger one is refused, the file kept. */
+  inbox: v.optional(v.strictObject({ max_item_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 200) }), {}),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
   policy: v.optional(
     v.strictObject({
@@ -174,7 +176,8 @@ export type GoalFront = v.InferOutput<typeof GoalSchema>;
 
 export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed'] as const;
+// cancelled: the owner stopped its `aos run` (Ctrl-C); it waits until the owner sets it back to new.
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled'] as const;
 export const InboxItemSchema = v.strictObject({
   id: v.optional(text),
   from: v.optional(text),

@@ -29,7 +29,13 @@ export interface Refusal {
   reason: string;
 }
 
-/** The citation of a log entry: the file and the line of its heading. */
+/**
+ * How an operation cites a log entry, as the dreamer's instructions (agents/dreamer.md), the tool's
+ * description and the validator all say it: the log file and the line of the entry's heading.
+ */
+export const CITATION_FORMAT = 'logs/YYYY/MM/YYYY-MM-DD.md#L<line>';
+
+/** The citation of a log entry: the file and the line of its heading (CITATION_FORMAT). */
 export function citation(e: Pick<LogEntry, 'file' | 'line'>): string {
   return `${e.file}#L${e.line}`;
 }
@@ -216,7 +222,7 @@ export function dropsTooMuch(before: string, after: string): string | undefined 
 export const PROPOSE_TOOL = {
   name: 'propose_operations',
   description:
-    'Propose memory operations for the log entries given. Each operation cites the entries it comes from in sources (the [file#Lline] strings exactly as given). Never delete: supersede.',
+    `Propose memory operations for the log entries given (an empty list when they hold nothing worth remembering). Each operation cites the entries it comes from in sources, as ${CITATION_FORMAT}: the strings in [brackets] before each entry, exactly as given. Never delete: supersede.`,
   input_schema: {
     type: 'object',
     properties: {

@@ -31,7 +31,9 @@ export type LoopResult =
   | { outcome: 'done'; answer: string }
   | { outcome: 'checkpoint'; reason: string }
   | { outcome: 'ask'; approval: string }
-  | { outcome: 'failed'; reason: string; retry: boolean };
+  | { outcome: 'failed'; reason: string; retry: boolean }
+  /** The owner stopped the run (SIGINT, SIGTERM). */
+  | { outcome: 'cancelled'; reason: string };
 
 export interface OutcomeState {
   end: LoopResult;
@@ -41,6 +43,11 @@ export interface OutcomeState {
   /** Items this run delegated (the tool calls' ids, in order). */
   delegated: readonly string[];
   maxAttempts: number;
+  /**
+   * Who started the run: a cancelled `aos run` is the owner's own stop, so its item waits until they
+   * set it back to new; a cancelled tick (a shutdown, a Ctrl-C on the heartbeat) leaves its item for the next tick.
+   */
+  via: 'tick' | 'run';
   /** When the run ended, in the owner's zone: the day (YYYY-MM-DD) and the full ISO time. */
   ended: { date: string; iso: string };
 }
@@ -126,6 +133,18 @@ export function planOutcome(s: OutcomeState): OutcomePlan {
         logBody: `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
         commitSubject: `${agent}: checkpointed ${q}`,
       };
+    case 'cancelled': {
+      const byOwner = s.via === 'run';
+      return {
+        outcome: 'cancelled',
+        text: end.reason,
+        attention: false,
+        item: { kind: 'update', fields: byOwner ? { status: 'cancelled', error: end.reason } : { status: 'new', error: undefined } },
+        recordError: end.reason,
+        logBody: `Cancelled ${item.id} (${q80}): ${end.reason}. ${byOwner ? 'It waits until you set its status back to new.' : 'It runs again next tick.'}`,
+        commitSubject: `${agent}: cancelled ${q}`,
+      };
+    }
     case 'failed': {
       const attempts = (item.attempts ?? 0) + 1;
       const final = !end.retry || attempts >= s.maxAttempts;

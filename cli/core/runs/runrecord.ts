@@ -59,8 +59,8 @@ import { parseFrontMatter } from '../docs/frontmatter.js';
 import { validate } from '../docs/validate.js';
 import type { AssistantBlock, Message, Usage, TextBlock, ToolResultBlock, ToolUseBlock } from './transcript.js';
 
-export type Outcome = 'running' | 'done' | 'waiting' | 'checkpoint' | 'failed';
-export const OUTCOMES = ['running', 'done', 'waiting', 'checkpoint', 'failed'] as const satisfies readonly Outcome[];
+export type Outcome = 'running' | 'done' | 'waiting' | 'checkpoint' | 'failed' | 'cancelled';
+export const OUTCOMES = ['running', 'done', 'waiting', 'checkpoint', 'failed', 'cancelled'] as const satisfies readonly Outcome[];
 
 export interface RunFront {
   run: string;
@@ -139,6 +139,27 @@ export function capResult(content: string): string {
   let head = content.slice(0, RESULT_CAP);
   if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
   return `${head}\n… capped: ${thousands(content.length)} characters in all, sha256 ${shortHash(content)}…`;
+}
+
+/** Above this many bytes an item's text is not copied into the run record, only named by its hash. */
+export const RECORD_BODY_LIMIT = 8 * 1024;
+
+/**
+ * The task message as the record keeps it: unchanged when the item's text is small; else the text
+ * is replaced by a line naming its size and its sha256, so a large item is in git once
+ * (its own file), not again in every record. A resumed run puts the text back (taskFromRecord).
+ */
+export function recordedTask(message: string, body: string): string {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  const text = body.trim();
+  if (bytes <= RECORD_BODY_LIMIT || !text || !message.endsWith(text)) return message;
+  const hash = createHash('sha256').update(body, 'utf8').digest('hex');
+  return `${message.slice(0, message.length - text.length)}[the item's text: ${thousands(bytes)} bytes, sha256 ${hash}; it is the item's own file]`;
+}
+
+/** The task message for the model from the record's: the item's text back in when its hash still matches. */
+export function taskFromRecord(recorded: string, message: string, body: string): string {
+  return recorded !== message && recordedTask(message, body) === recorded ? message : recorded;
 }
 
 // ---------------------------------------------------------------------------------------------

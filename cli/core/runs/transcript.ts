@@ -66,6 +66,8 @@ export interface ModelRequest {
    */
   system: { stable: string; dynamic: string };
   tools: ToolDef[];
+  /** The tool the model must call in this answer (one of `tools`): its answer is that call, never prose. */
+  toolChoice?: string;
   messages: Message[];
   maxTokens: number;
   /** Aborts the call (the tick's time budget, a timeout). */
