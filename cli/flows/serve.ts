@@ -50,30 +50,17 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
   const seen = new Set<string>();
   const waitingReported = new Set<string>();
   let providerChoice: Awaited<ReturnType<typeof chooseProvider>> | undefined;
+  // The inbox as last read, valid until this tick writes (a run, a claim). An item that only waits
+  // changes nothing on disk, so the next one is taken from the same reading: re-reading the whole
+  // inbox after each waiting item made a tick over n waiting items cost n² file reads.
+  let view: PendingView | undefined;
   for (let runs = 0; runs < MAX_RUNS_PER_TICK; ) {
-    const inbox = await loadInbox(home.root, home.docs);
-    const folders = await doneFolders(home.root);
-    const pending = new Map(inbox.items.map((i) => [i.id, i]));
-    const candidates: (InboxItem & { resuming: boolean; answer?: AnsweredApproval })[] = [];
-    for (const item of inbox.items) {
-      // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
-      if (seen.has(`${item.id}:${item.front.status}`)) continue;
-      const s = item.front.status;
-      if (s !== 'new' && s !== 'waiting') continue;
-      let answer: AnsweredApproval | undefined;
-      if (s === 'waiting' && item.front.approval !== undefined) {
-        answer = await approvalAnswer(home, item, report);
-        if (!answer) continue;
-      }
-      const open = await openChildren(home.root, item, pending, folders);
-      if (open.length) {
-        if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
-        waitingReported.add(item.id);
-        continue;
-      }
-      candidates.push({ ...item, answer, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer) });
-    }
-    const next = workOrder(candidates)[0];
+    if (view) for (const effect of view.repeated) effect(report);
+    else view = await readPending(home, report, seen, waitingReported);
+    const { pending, folders } = view;
+    // Only items taken from this reading join `seen` while it lasts, so a cursor finds the next one.
+    while (view.at < view.ordered.length && seen.has(`${view.ordered[view.at]!.id}:${view.ordered[view.at]!.front.status}`)) view.at++;
+    const next = view.ordered[view.at];
     if (!next) break;
     seen.add(`${next.id}:${next.front.status}`);
     if (env.now().getTime() >= deadline) {
@@ -102,6 +89,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
       continue;
     }
+    if (claims) view = undefined;
     const claim = await claims?.claim(next, r.agent);
     if (claim && !claim.ok) {
       report.waiting.push({ item: next.id, reason: claim.reason! });
@@ -111,6 +99,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     // An answer is only given to the run that asked: without its record there is no call to answer.
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
     runs++;
+    view = undefined;
     report.runs.push(
       await executeRun({
         home,
@@ -128,6 +117,58 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     );
     await claims?.release(next, r.agent);
   }
+}
+
+type Candidate = InboxItem & { resuming: boolean; answer?: AnsweredApproval };
+
+interface PendingView {
+  pending: Map<string, InboxItem>;
+  folders: string[];
+  /** The items that may run now, in work order; those taken this tick are skipped by `seen`. */
+  ordered: Candidate[];
+  /** Where in `ordered` the next item not yet taken is. */
+  at: number;
+  /**
+   * What reading reported that reading again would report again (an approval still pending or
+   * unreadable is named on every pass over the inbox): replayed when the reading is reused.
+   */
+  repeated: ((report: TickReport) => void)[];
+}
+
+async function readPending(home: Home, report: TickReport, seen: Set<string>, waitingReported: Set<string>): Promise<PendingView> {
+  const inbox = await loadInbox(home.root, home.docs);
+  const folders = await doneFolders(home.root);
+  const pending = new Map(inbox.items.map((i) => [i.id, i]));
+  const candidates: Candidate[] = [];
+  const repeated: PendingView['repeated'] = [];
+  for (const item of inbox.items) {
+    // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
+    if (seen.has(`${item.id}:${item.front.status}`)) continue;
+    const s = item.front.status;
+    if (s !== 'new' && s !== 'waiting') continue;
+    let answer: AnsweredApproval | undefined;
+    if (s === 'waiting' && item.front.approval !== undefined) {
+      const said: TickReport = { ...report, waiting: [], problems: [] };
+      answer = await approvalAnswer(home, item, said);
+      if (said.waiting.length || said.problems.length) {
+        const effect = (r: TickReport) => {
+          r.waiting.push(...said.waiting.map((w) => ({ ...w })));
+          r.problems.push(...said.problems.map((p) => ({ ...p })));
+        };
+        effect(report);
+        repeated.push(effect);
+      }
+      if (!answer) continue;
+    }
+    const open = await openChildren(home.root, item, pending, folders);
+    if (open.length) {
+      if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
+      waitingReported.add(item.id);
+      continue;
+    }
+    candidates.push({ ...item, answer, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer) });
+  }
+  return { pending, folders, ordered: workOrder(candidates), at: 0, repeated };
 }
 
 /**
