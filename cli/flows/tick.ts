@@ -12,6 +12,7 @@ import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
+import { homeUnchanged, recordUnchanged, forgetUnchanged } from '../home/idlestamp.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
 
@@ -35,7 +36,9 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const rec = await recover(home, env, { tookOver: opts.tookOver });
     report.recovered = rec.notes;
   }
-  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+  // Nothing changed since a tick that left the home clean: no hand edit to look for (home/idlestamp.ts).
+  const quiet = await homeUnchanged(home.root);
+  const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
     report.ownerEdits = edits.files;
     report.problems.push(...edits.held);
@@ -56,6 +59,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   }
   await synced?.push();
   await home.docs.save();
+  if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
   return report;
 }
 

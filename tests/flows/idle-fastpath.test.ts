@@ -3,7 +3,7 @@
 // the owner writes is committed as theirs. Real homes, the built CLI, real git.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, git, newHome, json } from '../helpers.js';
 
@@ -19,6 +19,9 @@ function tickJson(home: string): { ownerEdits: string[] } {
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   return json(r);
 }
+
+const STAMP = '.aos/cache/idle.json';
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 const edits: [string, (home: string) => string][] = [
   ['agents: a same-size edit of an agent', (home) => (sameSizeEdit(join(home, 'agents/chief.md')), 'agents/chief.md')],
@@ -46,14 +49,29 @@ test('an edit in each collection within the same second as the last tick is seen
   const home = newHome();
   tickJson(home);
   for (const [what, edit] of edits) {
-    // Twice idle first, so whatever an idle tick records about the home is in place.
+    // Idle ticks first, a second apart, so the stamp of an unchanged home is in place and the last one took the fast path.
     tickJson(home);
+    sleep(1100);
+    tickJson(home);
+    assert.ok(existsSync(join(home, STAMP)), `${what}: no stamp recorded by an idle tick`);
     tickJson(home);
     const file = edit(home);
     const report = tickJson(home);
     assert.ok(report.ownerEdits.includes(file), `${what}: ${file} not in ${JSON.stringify(report.ownerEdits)}`);
     assert.is(git(home, ['status', '--porcelain', '--', file]), '', `${what}: ${file} left uncommitted`);
   }
+});
+
+test('an edit held back (a conflict marker) is named by every tick, never taken for an idle home', () => {
+  const home = newHome();
+  tickJson(home);
+  writeFileSync(join(home, 'memory/held.md'), '---\ntitle: Held\n---\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other\n');
+  sleep(1100);
+  for (let i = 0; i < 3; i++) {
+    const r = aos(['tick'], { cwd: home });
+    assert.match(r.stderr, /memory\/held\.md/, `tick ${i + 1}: ${r.stderr}`);
+  }
+  assert.not.ok(existsSync(join(home, STAMP)));
 });
 
 test.run();

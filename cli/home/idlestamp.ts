@@ -1,0 +1,96 @@
+// The idle fast path (issue 24): a tick may skip `git status` (its hand-edit check) when nothing in
+// the home changed since a tick that left it clean. The facts are the lstat of every file and folder
+// outside .git/ and .aos/ (size, mtime and ctime in nanoseconds, inode) and of git's index, HEAD and
+// refs: an edit in place changes its file's facts (ctime even when the mtime is set back), an added,
+// removed or renamed file its folder's. A fact from within a second before the tick began, or later,
+// is unknown (file systems with coarse mtimes could hide a second edit in the same second): then no
+// stamp is kept, and the next tick takes the slow path and tries again.
+import { lstatSync, readdirSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno, writeAtomic, readIfExists } from './files.js';
+import { LOCK_FILE } from './lock.js';
+
+const STAMP_FILE = '.aos/cache/idle.json';
+const VERSION = 1;
+const SECOND_NS = 1_000_000_000n;
+
+/** Relative path → "size:mtimeNs:ctimeNs:ino"; '' is the home folder itself. */
+type Facts = Record<string, string>;
+
+function factOf(path: string): { fact: string; newest: bigint } | undefined {
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return { fact: `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`, newest: st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs };
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
+    throw err;
+  }
+}
+
+/** Git's own state that says whether a commit or a staging happened outside aos. */
+const GIT_FILES = ['.git/HEAD', '.git/index', '.git/packed-refs'];
+const GIT_FOLDERS = ['.git/refs/heads'];
+
+function collect(root: string): { facts: Facts; newest: bigint } {
+  const facts: Facts = {};
+  let newest = 0n;
+  const note = (rel: string): boolean => {
+    const f = factOf(rel ? join(root, rel) : root);
+    if (!f) return false;
+    facts[rel] = f.fact;
+    if (f.newest > newest) newest = f.newest;
+    return true;
+  };
+  const walk = (rel: string, skipTop: boolean): void => {
+    if (!note(rel)) return;
+    for (const e of readdirSync(rel ? join(root, rel) : root, { withFileTypes: true })) {
+      if (skipTop && (e.name === '.git' || e.name === '.aos')) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(child, false);
+      else note(child);
+    }
+  };
+  walk('', true);
+  for (const f of GIT_FILES) note(f);
+  for (const d of GIT_FOLDERS) if (factOf(join(root, d))) walk(d, false);
+  return { facts, newest };
+}
+
+/** True when every fact recorded by the last clean tick still holds: no hand edit can be pending. */
+export async function homeUnchanged(root: string): Promise<boolean> {
+  const raw = await readIfExists(join(root, STAMP_FILE));
+  if (raw === undefined) return false;
+  let stamp: { version?: number; facts?: Facts };
+  try {
+    stamp = JSON.parse(raw) as typeof stamp;
+  } catch (err) {
+    // A torn or corrupt stamp is only a lost shortcut.
+    if (err instanceof SyntaxError) return false;
+    throw err;
+  }
+  if (stamp.version !== VERSION || !stamp.facts || typeof stamp.facts !== 'object') return false;
+  const facts = Object.entries(stamp.facts);
+  // A home has at least its folder and aos.yaml; an empty record proves nothing.
+  if (facts.length < 2) return false;
+  for (const [rel, fact] of facts) if (factOf(rel ? join(root, rel) : root)?.fact !== fact) return false;
+  return true;
+}
+
+/**
+ * Called at the end of a tick whose hand-edit check left nothing behind: records the home's facts,
+ * unless one is as new as the tick's start (the lock file's mtime, the file system's own clock) less
+ * a second; then any old stamp goes.
+ */
+export async function recordUnchanged(root: string): Promise<void> {
+  const start = factOf(join(root, LOCK_FILE));
+  const { facts, newest } = start ? collect(root) : { facts: {}, newest: 0n };
+  const startNs = start ? BigInt(start.fact.split(':')[1]!) : 0n;
+  if (!start || newest >= startNs - SECOND_NS) return forgetUnchanged(root);
+  await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
+  await writeAtomic(join(root, STAMP_FILE), JSON.stringify({ version: VERSION, facts }));
+}
+
+export async function forgetUnchanged(root: string): Promise<void> {
+  await fs.rm(join(root, STAMP_FILE), { force: true });
+}
