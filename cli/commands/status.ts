@@ -3,6 +3,7 @@ import { bar, goalStart, paceText, summarize } from '../core/goals/goals.js';
 import { openHome } from '../home/home.js';
 import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
 import { inspectLock } from '../home/lock.js';
+import { homeUnchanged } from '../home/idlestamp.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
@@ -18,7 +19,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
     countDone(root),
     inspectLock(root, env, config.tick.lock_stale_minutes),
     lastCommitByKind(root, env.vars),
-    pendingChanges(root, env.vars),
+    // A home unchanged since a clean tick has nothing uncommitted: git status is not started.
+    homeUnchanged(root).then((quiet) => (quiet ? [] : pendingChanges(root, env.vars))),
     syncView(home, env),
   ]);
   await home.docs.save();
