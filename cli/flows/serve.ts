@@ -1,25 +1,21 @@
 // Serving the inbox: route each due item, run it within the budgets, and go on until nothing is
-// due, the tick's time is up, or the per-tick cap is reached. Loaded only when there is work.
+// due, the tick's time is up, or the per-tick cap is reached. Loaded only when there is work; the run's
+// own code (execute, run records, brains, approvals) loads only for an item that gets that far.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
 import { route, workOrder, type RosterEntry } from '../core/agents/route.js';
 import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/runs/tickplan.js';
-import { parseRunRecord, runRecordPath } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
-import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
+import { loadInbox, doneFolders, findDone, type Agent, type InboxItem } from '../home/store.js';
 import { isErrno } from '../home/files.js';
 import { UserError, type Problem } from '../errors.js';
-import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
-import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
-import { executeRun, spentToday, type RunSpec } from './execute.js';
+import type { RunSpec } from './execute.js';
 import { budgetSpent, type Spend } from '../core/runs/outcome.js';
-import { readAnswer, type AnsweredApproval } from './approve.js';
-import { parseDoc } from '../core/docs/parsedoc.js';
-import { APPROVAL_ID } from '../core/agents/approval.js';
+import type { AnsweredApproval } from './approve.js';
 import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
@@ -75,13 +71,14 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const target = ready.get(r.agent)!;
     providerChoice ??= await chooseProvider(home.config, env, home.root);
     const choice = target.agent.front.brain
-      ? await agentProvider(home, env, target.agent, lockPath(home.root))
+      ? await (await import('../model/brains.js')).agentProvider(home, env, target.agent, lockPath(home.root))
       : target.agent.front.model ? await chooseProvider(home.config, env, home.root, target.agent.front.model) : providerChoice;
     if ('missing' in choice) {
       report.noModel = choice.missing;
       report.waiting.push({ item: next.id, reason: `waits for a model (${r.agent})` });
       continue;
     }
+    const { executeRun, spentToday } = await import('./execute.js');
     const spent = await spentToday(home, env, r.agent);
     reportOnce(report.problems, spent.damaged);
     const over = overBudget(target.agent, spent);
@@ -195,6 +192,7 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
   }
   for (const p of scheduled) candidates.push({ id: p.id, subject: p.item.text, front: { from: 'schedule', kind: 'schedule', priority: 'normal', created: p.item.created, to: p.agent }, resuming: false });
   const spent: Record<string, string | undefined> = {};
+  const { spentToday } = await import('./execute.js');
   for (const a of agents) {
     const b = a.front.budget;
     if (b.tokens_per_day === undefined && b.usd_per_day === undefined) continue;
@@ -212,9 +210,11 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
 async function approvalAnswer(home: Home, item: InboxItem, report: TickReport): Promise<AnsweredApproval | undefined> {
   const id = item.front.approval!;
   const run = item.front.checkpoint;
+  const { APPROVAL_ID } = await import('../core/agents/approval.js');
   if (!APPROVAL_ID.test(id)) return { id, run };
-  const { file, raw } = await readAnswer(home, id);
+  const { file, raw } = await (await import('./approve.js')).readAnswer(home, id);
   if (!file || raw === undefined) return { id, run };
+  const { parseDoc } = await import('../core/docs/parsedoc.js');
   const parsed = parseDoc('approval', file, raw);
   if (!parsed.doc) {
     report.problems.push(...parsed.problems);
@@ -265,6 +265,7 @@ async function resumeFrom(home: Home, item: InboxItem, agent: string, pending: M
   let resume: Resume | undefined;
   const run = item.front.checkpoint;
   if (run) {
+    const { parseRunRecord, runRecordPath } = await import('../core/runs/runrecord.js');
     try {
       const file = runRecordPath(run);
       const rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
