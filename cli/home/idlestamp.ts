@@ -20,6 +20,8 @@ const SECOND_MS = 1000;
  * of CPU. Bigger homes keep asking git; the walk stops here.
  */
 const MAX_FACTS = 3000;
+/** The stamp of a home past MAX_FACTS: no facts, so never taken for unchanged. */
+const TOO_BIG = `{"version":${VERSION},"too_big":true}`;
 
 /** Relative path → "size:mtimeMs:ctimeMs:ino" (fractional milliseconds); '' is the home folder itself. */
 type Facts = Record<string, string>;
@@ -89,7 +91,14 @@ export async function homeUnchanged(root: string): Promise<boolean> {
  */
 export async function recordUnchanged(root: string): Promise<void> {
   const start = factOf(join(root, LOCK_FILE));
+  const path = join(root, STAMP_FILE);
+  // Homes grow: one found too big is not walked again on every tick.
+  if ((await readIfExists(path))?.startsWith(TOO_BIG)) return;
   const found = start ? collect(root) : undefined;
+  if (start && !found) {
+    await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
+    return writeAtomic(path, TOO_BIG);
+  }
   const startMs = start ? Number(start.fact.split(':')[1]) : 0;
   if (!found || found.newest >= startMs - SECOND_MS) return forgetUnchanged(root);
   await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
