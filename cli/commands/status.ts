@@ -5,6 +5,7 @@ import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../h
 import { inspectLock } from '../home/lock.js';
 import { readCreated, readLastTick } from '../home/heartbeat.js';
 import { heartbeatWarning } from '../core/runs/heartbeat.js';
+import { homeUnchanged } from '../home/idlestamp.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
@@ -20,7 +21,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
     countDone(root),
     inspectLock(root, env, config.tick.lock_stale_minutes),
     lastCommitByKind(root, env.vars),
-    pendingChanges(root, env.vars),
+    // A home unchanged since a clean tick has nothing uncommitted: git status is not started.
+    homeUnchanged(root).then((quiet) => (quiet ? [] : pendingChanges(root, env.vars))),
     syncView(home, env),
     readLastTick(root),
     readCreated(root),

@@ -1,27 +1,23 @@
 // Serving the inbox: route each due item, run it within the budgets, and go on until nothing is
-// due, the tick's time is up, or the per-tick cap is reached. Loaded only when there is work.
+// due, the tick's time is up, or the per-tick cap is reached. Loaded only when there is work; the run's
+// own code (execute, run records, brains, approvals) loads only for an item that gets that far.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
 import { route, workOrder, type RosterEntry } from '../core/agents/route.js';
 import { planRuns, type PlannedRun, type PlannedScheduleItem, type RunCandidate } from '../core/runs/tickplan.js';
-import { parseRunRecord, runRecordPath } from '../core/runs/runrecord.js';
 import { itemTooLarge } from '../core/runs/inbox.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
-import { loadInbox, doneFolders, type Agent, type InboxItem } from '../home/store.js';
+import { loadInbox, doneFolders, findDone, type Agent, type InboxItem } from '../home/store.js';
 import { isErrno } from '../home/files.js';
 import { UserError, type Problem } from '../errors.js';
-import { findDone } from '../home/items.js';
 import { chooseProvider } from '../model/provider.js';
-import { agentProvider } from '../model/brains.js';
 import { lockPath } from '../home/lock.js';
 import { commitOwnerEdits } from '../git/git.js';
-import { executeRun, spentToday, type RunSpec } from './execute.js';
+import type { RunSpec } from './execute.js';
 import { budgetSpent, type Spend } from '../core/runs/outcome.js';
-import { readAnswer, type AnsweredApproval } from './approve.js';
-import { parseDoc } from '../core/docs/parsedoc.js';
-import { APPROVAL_ID } from '../core/agents/approval.js';
+import type { AnsweredApproval } from './approve.js';
 import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
@@ -52,44 +48,26 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
   const seen = new Set<string>();
   const waitingReported = new Set<string>();
   let providerChoice: Awaited<ReturnType<typeof chooseProvider>> | undefined;
+  // The inbox as last read, valid until this tick writes (a run, a claim). An item that only waits
+  // changes nothing on disk, so the next one is taken from the same reading: re-reading the whole
+  // inbox after each waiting item made a tick over n waiting items cost n² file reads.
+  let view: PendingView | undefined;
   for (let runs = 0; runs < MAX_RUNS_PER_TICK; ) {
     // What the owner added or edited while the last run worked (aos inbox add leaves it to the
     // tick) is committed as the owner's before an agent takes it up, never inside an agent's commit.
-    if (runs > 0) {
+    if (runs > 0 && !view) {
       const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
       if (edits) {
         report.ownerEdits.push(...edits.files);
         reportOnce(report.problems, edits.held);
       }
     }
-    const inbox = await loadInbox(home.root, home.docs);
-    const folders = await doneFolders(home.root);
-    const pending = new Map(inbox.items.map((i) => [i.id, i]));
-    const candidates: (InboxItem & { resuming: boolean; answer?: AnsweredApproval })[] = [];
-    for (const item of inbox.items) {
-      // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
-      if (seen.has(`${item.id}:${item.front.status}`)) continue;
-      const s = item.front.status;
-      if (s !== 'new' && s !== 'waiting') continue;
-      const tooLarge = itemTooLarge(item.file, item.body, home.config.inbox.max_item_kb);
-      if (tooLarge) {
-        reportOnce(report.problems, [tooLarge]);
-        continue;
-      }
-      let answer: AnsweredApproval | undefined;
-      if (s === 'waiting' && item.front.approval !== undefined) {
-        answer = await approvalAnswer(home, item, report);
-        if (!answer) continue;
-      }
-      const open = await openChildren(home.root, item, pending, folders);
-      if (open.length) {
-        if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
-        waitingReported.add(item.id);
-        continue;
-      }
-      candidates.push({ ...item, answer, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer) });
-    }
-    const next = workOrder(candidates)[0];
+    if (view) for (const effect of view.repeated) effect(report);
+    else view = await readPending(home, report, seen, waitingReported);
+    const { pending, folders } = view;
+    // Only items taken from this reading join `seen` while it lasts, so a cursor finds the next one.
+    while (view.at < view.ordered.length && seen.has(`${view.ordered[view.at]!.id}:${view.ordered[view.at]!.front.status}`)) view.at++;
+    const next = view.ordered[view.at];
     if (!next) break;
     seen.add(`${next.id}:${next.front.status}`);
     if (stop?.aborted) {
@@ -108,13 +86,14 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     const target = ready.get(r.agent)!;
     providerChoice ??= await chooseProvider(home.config, env, home.root);
     const choice = target.agent.front.brain
-      ? await agentProvider(home, env, target.agent, lockPath(home.root))
+      ? await (await import('../model/brains.js')).agentProvider(home, env, target.agent, lockPath(home.root))
       : target.agent.front.model ? await chooseProvider(home.config, env, home.root, target.agent.front.model) : providerChoice;
     if ('missing' in choice) {
       report.noModel = choice.missing;
       report.waiting.push({ item: next.id, reason: `waits for a model (${r.agent})` });
       continue;
     }
+    const { executeRun, spentToday } = await import('./execute.js');
     const spent = await spentToday(home, env, r.agent);
     reportOnce(report.problems, spent.damaged);
     const over = overBudget(target.agent, spent);
@@ -122,6 +101,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: `${over}; it runs tomorrow` });
       continue;
     }
+    if (claims) view = undefined;
     const claim = await claims?.claim(next, r.agent);
     if (claim && !claim.ok) {
       report.waiting.push({ item: next.id, reason: claim.reason! });
@@ -131,6 +111,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     // An answer is only given to the run that asked: without its record there is no call to answer.
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
     runs++;
+    view = undefined;
     report.runs.push(
       await executeRun({
         home,
@@ -149,6 +130,63 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     );
     await claims?.release(next, r.agent);
   }
+}
+
+type Candidate = InboxItem & { resuming: boolean; answer?: AnsweredApproval };
+
+interface PendingView {
+  pending: Map<string, InboxItem>;
+  folders: string[];
+  /** The items that may run now, in work order; those taken this tick are skipped by `seen`. */
+  ordered: Candidate[];
+  /** Where in `ordered` the next item not yet taken is. */
+  at: number;
+  /**
+   * What reading reported that reading again would report again (an approval still pending or
+   * unreadable is named on every pass over the inbox): replayed when the reading is reused.
+   */
+  repeated: ((report: TickReport) => void)[];
+}
+
+async function readPending(home: Home, report: TickReport, seen: Set<string>, waitingReported: Set<string>): Promise<PendingView> {
+  const inbox = await loadInbox(home.root, home.docs);
+  const folders = await doneFolders(home.root);
+  const pending = new Map(inbox.items.map((i) => [i.id, i]));
+  const candidates: Candidate[] = [];
+  const repeated: PendingView['repeated'] = [];
+  for (const item of inbox.items) {
+    // Once per status: an item that failed or paused waits for the next tick; a parent whose children just finished goes on.
+    if (seen.has(`${item.id}:${item.front.status}`)) continue;
+    const s = item.front.status;
+    if (s !== 'new' && s !== 'waiting') continue;
+    const tooLarge = itemTooLarge(item.file, item.body, home.config.inbox.max_item_kb);
+    if (tooLarge) {
+      reportOnce(report.problems, [tooLarge]);
+      continue;
+    }
+    let answer: AnsweredApproval | undefined;
+    if (s === 'waiting' && item.front.approval !== undefined) {
+      const said: TickReport = { ...report, waiting: [], problems: [] };
+      answer = await approvalAnswer(home, item, said);
+      if (said.waiting.length || said.problems.length) {
+        const effect = (r: TickReport) => {
+          r.waiting.push(...said.waiting.map((w) => ({ ...w })));
+          r.problems.push(...said.problems.map((p) => ({ ...p })));
+        };
+        effect(report);
+        repeated.push(effect);
+      }
+      if (!answer) continue;
+    }
+    const open = await openChildren(home.root, item, pending, folders);
+    if (open.length) {
+      if (!waitingReported.has(item.id)) report.waiting.push({ item: item.id, reason: `waits for delegated work: ${open.join(', ')}` });
+      waitingReported.add(item.id);
+      continue;
+    }
+    candidates.push({ ...item, answer, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer) });
+  }
+  return { pending, folders, ordered: workOrder(candidates), at: 0, repeated };
 }
 
 /**
@@ -175,6 +213,7 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
   }
   for (const p of scheduled) candidates.push({ id: p.id, subject: p.item.text, front: { from: 'schedule', kind: 'schedule', priority: 'normal', created: p.item.created, to: p.agent }, resuming: false });
   const spent: Record<string, string | undefined> = {};
+  const { spentToday } = await import('./execute.js');
   for (const a of agents) {
     const b = a.front.budget;
     if (b.tokens_per_day === undefined && b.usd_per_day === undefined) continue;
@@ -192,9 +231,11 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
 async function approvalAnswer(home: Home, item: InboxItem, report: TickReport): Promise<AnsweredApproval | undefined> {
   const id = item.front.approval!;
   const run = item.front.checkpoint;
+  const { APPROVAL_ID } = await import('../core/agents/approval.js');
   if (!APPROVAL_ID.test(id)) return { id, run };
-  const { file, raw } = await readAnswer(home, id);
+  const { file, raw } = await (await import('./approve.js')).readAnswer(home, id);
   if (!file || raw === undefined) return { id, run };
+  const { parseDoc } = await import('../core/docs/parsedoc.js');
   const parsed = parseDoc('approval', file, raw);
   if (!parsed.doc) {
     report.problems.push(...parsed.problems);
@@ -245,6 +286,7 @@ async function resumeFrom(home: Home, item: InboxItem, agent: string, pending: M
   let resume: Resume | undefined;
   const run = item.front.checkpoint;
   if (run) {
+    const { parseRunRecord, runRecordPath } = await import('../core/runs/runrecord.js');
     try {
       const file = runRecordPath(run);
       const rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));

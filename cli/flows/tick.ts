@@ -14,6 +14,7 @@ import { readCreated } from '../home/heartbeat.js';
 import { moveUnsupported, unsupportedInboxFiles } from '../home/items.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { JOURNAL_FILE } from '../home/journal.js';
+import { homeUnchanged, recordUnchanged, forgetUnchanged } from '../home/idlestamp.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
 import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
@@ -41,10 +42,15 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const rec = await recover(home, env, { tookOver: opts.tookOver });
     report.recovered = rec.notes;
   }
-  report.recovered.push(...(await removeStrayTempFiles(home, env)));
-  // Before the hand edits, so a dropped pdf is committed once, where it is kept.
-  report.unsupported = await moveUnsupported(home.root);
-  const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+  // Nothing changed since a tick that left the home clean: no hand edit, stray temp file or unsupported
+  // file to look for (home/idlestamp.ts).
+  const quiet = await homeUnchanged(home.root);
+  if (!quiet) {
+    report.recovered.push(...(await removeStrayTempFiles(home, env)));
+    // Before the hand edits, so a dropped pdf is committed once, where it is kept.
+    report.unsupported = await moveUnsupported(home.root);
+  }
+  const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
     report.ownerEdits = edits.files;
     report.problems.push(...edits.held);
@@ -70,6 +76,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   }
   await synced?.push();
   await home.docs.save();
+  if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
   return report;
 }
 

@@ -12,7 +12,7 @@ import { BAD_CONFIG_HINT, CONFIG_FILE } from '../core/docs/configfile.js';
 import { gitRead, openRepo, type Repo } from './run.js';
 import { markerChecked, MARKER_GREP } from '../core/runs/sync.js';
 import { UserError, type Problem } from '../errors.js';
-import { findConflictMarker } from '../core/docs/frontmatter.js';
+import { findConflictMarker } from '../core/docs/markers.js';
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
   await (await openRepo(root, vars)).raw(['init', '-q', '-b', 'main']);

@@ -7,7 +7,7 @@ import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
 import { createExclusive, isErrno, listNames, writeAtomic } from './files.js';
-import { doneFolders, AOS_FOLDERS, UNSUPPORTED_FOLDER } from './store.js';
+import { AOS_FOLDERS, UNSUPPORTED_FOLDER } from './store.js';
 import type { HomeWriter } from './home.js';
 
 /** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
@@ -48,19 +48,8 @@ export async function finishItem(home: HomeWriter, file: string, target: string,
   await fs.rm(join(root, file), { force: true });
 }
 
-/** A finished item's file, searched in the done folders, newest month first. */
-export async function findDone(root: string, id: string, folders?: string[]): Promise<string | undefined> {
-  for (const folder of folders ?? (await doneFolders(root))) {
-    const file = `${folder}/${id}.md`;
-    try {
-      await fs.lstat(join(root, file));
-      return file;
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
-    }
-  }
-  return undefined;
-}
+// Kept in store.ts, which loads no YAML: serve looks up done children on every tick with work.
+export { findDone } from './store.js';
 
 /** The files directly in inbox/ that are not items (a pdf, a png, an editor's x.md~). */
 export async function unsupportedInboxFiles(root: string): Promise<string[]> {

@@ -7,7 +7,7 @@ import { AGENT_ID } from '../core/docs/ids.js';
 import type { Problem } from '../errors.js';
 import { loadFolder, type Loaded, type LoadResult } from './documents.js';
 import type { DocCache } from './doccache.js';
-import { monthFolders } from './files.js';
+import { isErrno, monthFolders } from './files.js';
 
 export type Agent = Loaded<s.AgentFront> & { id: string };
 export type InboxItem = Loaded<s.InboxFront> & { id: string; subject: string };
@@ -77,4 +77,18 @@ export async function loadDone(root: string, cache: DocCache): Promise<LoadResul
     all.problems.push(...r.problems);
   }
   return { ...all, items: asItems(all) };
+}
+
+/** A finished item's file, searched in the done folders, newest month first. */
+export async function findDone(root: string, id: string, folders?: string[]): Promise<string | undefined> {
+  for (const folder of folders ?? (await doneFolders(root))) {
+    const file = `${folder}/${id}.md`;
+    try {
+      await fs.lstat(join(root, file));
+      return file;
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  return undefined;
 }

@@ -5,6 +5,9 @@
 import { parseDocument, stringify, isMap, isScalar } from 'yaml';
 import { ValidationError, type Problem } from '../../errors.js';
 import { parseYaml, describe, type ParsedYaml } from './yaml.js';
+// In a module of their own so that the commit path (git/) checks for markers without loading YAML.
+import { findConflictMarker } from './markers.js';
+export { markerRefusal, findConflictMarker } from './markers.js';
 
 export interface TextStyle {
   bom: boolean;
@@ -21,7 +24,6 @@ export interface ParsedDoc {
   problems: Problem[];
 }
 
-const CONFLICT = /^(<{7}|>{7}|\|{7})(\s|$)/;
 const FENCE = /^---[ \t]*$/;
 
 /** The line index of the closing fence of front matter opened on line 0, or -1. */
@@ -40,30 +42,6 @@ export function normalizeText(raw: string): { text: string; style: TextStyle } {
 export function restoreStyle(text: string, style: TextStyle): string {
   const lines = style.crlf ? text.replace(/\r?\n/g, '\r\n') : text;
   return style.bom ? '\uFEFF' + lines : lines;
-}
-
-/**
- * Why aos will not write this text into a state file (undefined when it may): a line that starts
- * like a merge conflict marker would be refused by every commit, so it is refused before writing.
- */
-export function markerRefusal(what: string, text: string): string | undefined {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const i = lines.findIndex((l) => CONFLICT.test(l));
-  if (i < 0) return undefined;
-  return `${what}: line ${i + 1} starts with ${JSON.stringify(lines[i]!.slice(0, 7))}, which git and aos read as a merge conflict marker, and aos commits no state file holding one; indent that line by a space`;
-}
-
-export function findConflictMarker(file: string, text: string): Problem | undefined {
-  const lines = text.split('\n');
-  const i = lines.findIndex((l) => CONFLICT.test(l));
-  if (i < 0) return undefined;
-  return {
-    file,
-    line: i + 1,
-    expected: 'no merge conflict markers',
-    found: JSON.stringify(lines[i]!.slice(0, 20)),
-    hint: 'resolve the conflict, then remove the <<<<<<< ======= >>>>>>> lines',
-  };
 }
 
 export function parseFrontMatter(file: string, raw: string): ParsedDoc {

@@ -47,10 +47,8 @@ export function itemView(i: { id: string; file: string; subject: string; front: 
   };
 }
 
-/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
-export function donePath(name: string, finishedDate: string): string {
-  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
-}
+// In outcome.ts, which loads no YAML: serve needs it (through budgetSpent) on every tick with work.
+export { donePath } from './outcome.js';
 
 /** An item's text in bytes as a run would send it (UTF-8). */
 export function itemBytes(body: string): number {

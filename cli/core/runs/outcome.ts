@@ -1,7 +1,6 @@
 // What the end of a run means: the run's outcome, where its item goes, what the log and the commit
 // say. Pure: executeRun gathers the state, planOutcome decides, and one applier in flows/ writes.
 import { quoteSubject } from '../docs/commit.js';
-import { donePath } from './inbox.js';
 import type { Outcome } from './runrecord.js';
 import type { Usage } from './transcript.js';
 
@@ -13,6 +12,11 @@ export interface Spend {
 export interface DailyBudget {
   tokens_per_day?: number;
   usd_per_day?: number;
+}
+
+/** Where a finished item goes: inbox/done/YYYY/MM/<name>.md, by the date it finished. */
+export function donePath(name: string, finishedDate: string): string {
+  return `inbox/done/${finishedDate.slice(0, 4)}/${finishedDate.slice(5, 7)}/${name}.md`;
 }
 
 export function tokensOf(u: Usage): number {
