@@ -251,5 +251,12 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'mcp',
   },
   { path: ['sync'], describe: 'commit, pull with rebase, push; stops cleanly on a conflict and names the files', load: () => import('./commands/sync.js'), handler: 'sync' },
+  {
+    path: ['completion'],
+    describe: 'print a shell completion script: source <(aos completion bash)',
+    positionals: [{ name: 'shell', describe: 'bash, zsh or fish', required: true }],
+    load: () => import('./completion.js'),
+    handler: 'completion',
+  },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];
