@@ -46,7 +46,7 @@ export const searchMemoryTool = defineTool({
 export const readMemoryTool = defineTool({
   name: 'read_memory',
   description: 'Read one memory topic in full (front matter and text), e.g. one search_memory brought up; without a slug, the memory index (memory/MEMORY.md).',
-  input: v.strictObject({ slug: v.optional(v.pipe(v.string(), v.regex(TOPIC_SLUG, 'a topic name such as prefers-trains (lowercase letters, digits, dashes)'))) }),
+  input: v.strictObject({ slug: v.optional(v.pipe(v.string(), v.regex(TOPIC_SLUG, 'a topic name such as prefers-trains (lowercase letters, digits, dashes)'), v.description('the topic, e.g. prefers-trains; omit it for the index'))) }),
   offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
   async run({ slug }, ctx) {
     if (!checkSimple(ctx.agent.caps, 'memory', '*', 'read').allowed) throw new ToolError('refused: no memory:*:read capability');
