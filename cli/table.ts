@@ -2,6 +2,8 @@
 // own parseArgs (no cost at startup) and hands everything else — help, mistakes, odd forms — to
 // yargs built from this same table, so both always agree on what exists.
 
+import { INIT_MODEL_CHOICES } from './core/agents/startermodel.js';
+
 export interface OptionSpec {
   type: 'string' | 'boolean';
   describe: string;
@@ -57,6 +59,11 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       owner: { type: 'string', describe: "the owner's name" },
       timezone: { type: 'string', describe: "IANA time zone, e.g. Europe/Lisbon (default: this machine's)" },
+      model: {
+        type: 'string',
+        describe: "the home's model: auto takes what this machine has (ANTHROPIC_API_KEY, claude, codex, ollama); default auto on a terminal, else none",
+        choices: INIT_MODEL_CHOICES,
+      },
     },
     load: () => import('./commands/init.js'),
     handler: 'init',
@@ -251,5 +258,12 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'mcp',
   },
   { path: ['sync'], describe: 'commit, pull with rebase, push; stops cleanly on a conflict and names the files', load: () => import('./commands/sync.js'), handler: 'sync' },
+  {
+    path: ['completion'],
+    describe: 'print a shell completion script: source <(aos completion bash)',
+    positionals: [{ name: 'shell', describe: 'bash, zsh or fish', required: true }],
+    load: () => import('./completion.js'),
+    handler: 'completion',
+  },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

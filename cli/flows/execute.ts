@@ -8,6 +8,7 @@ import { agentIdentity } from '../core/docs/commit.js';
 import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/runs/outcome.js';
 import { assembleContext, taskMessage } from '../core/agents/prompt.js';
 import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, shortHash, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
+import { requestHash } from '../core/runs/divergence.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/runs/transcript.js';
 import { checkSimple, type Capability } from '../core/agents/capabilities.js';
@@ -231,7 +232,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       front.usage = usage;
       await writeRecord();
     },
-    requestHash: (req) => shortHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
+    requestHash: (req) => requestHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 

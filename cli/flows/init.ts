@@ -14,6 +14,7 @@ import { CONFIG_FILE } from '../home/find.js';
 import { writeCreated } from '../home/heartbeat.js';
 import { initRepo, commit } from '../git/git.js';
 import { deviceName } from '../core/runs/sync.js';
+import { withStarterModel } from './initmodel.js';
 
 const STARTER_FOLDERS = ['agents', 'memory', 'goals', 'systemd'];
 const STARTER_FILES = [CONFIG_FILE, 'crontab.example', 'inbox/welcome.md'];
@@ -59,7 +60,7 @@ export interface InitResult {
 /** A new home has no secrets loaded yet (nothing has opened it): its first commit is as written. */
 const noSecretsYet = (text: string): string => text;
 
-export async function initHome(env: Env, dir: string, opts: { owner?: string; timezone?: string }): Promise<InitResult> {
+export async function initHome(env: Env, dir: string, opts: { owner?: string; timezone?: string; model?: Record<string, unknown> }): Promise<InitResult> {
   if (await exists(join(dir, CONFIG_FILE))) {
     throw new UserError(`${dir} is already a home (it holds ${CONFIG_FILE}); nothing was changed`);
   }
@@ -70,6 +71,7 @@ export async function initHome(env: Env, dir: string, opts: { owner?: string; ti
     const text = await fs.readFile(join(env.packageRoot, f), 'utf8');
     planned.set(f, f === CONFIG_FILE ? personalise(text, opts.owner, opts.timezone) : text);
   }
+  if (opts.model) planned.set(CONFIG_FILE, withStarterModel(planned.get(CONFIG_FILE)!, opts.model));
   const { config, problems } = await parseConfig(planned.get(CONFIG_FILE)!);
   if (!config) throw new ValidationError(problems);
   const zone = timeZoneProblem(config.owner.timezone);

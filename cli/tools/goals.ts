@@ -6,6 +6,12 @@ import { UserError } from '../errors.js';
 import { defineTool } from './define.js';
 import { ToolError, touch } from './runctx.js';
 import { SLUG } from '../core/docs/ids.js';
+import { EDITABLE_SECTIONS } from '../core/goals/goaledit.js';
+import { ValidationError } from '../errors.js';
+import type { Capability } from '../core/agents/capabilities.js';
+
+/** Offered to an agent that may write some goal; each call checks the goal it names. */
+const goalWriter = (caps: readonly Capability[]): boolean => caps.some((c) => c.kind === 'goal' && c.actions.includes('write'));
 
 const id = v.pipe(v.string(), v.regex(SLUG, 'lowercase letters, digits and dashes'));
 
@@ -19,7 +25,7 @@ export const logProgressTool = defineTool({
     value: v.pipe(v.number(), v.finite('a finite number')),
     note: v.optional(v.pipe(v.string(), v.maxLength(300, 'at most 300 characters'), v.description('one line: the main weakness, or what went well'))),
   }),
-  offered: (caps) => caps.some((c) => c.kind === 'goal' && c.actions.includes('write')),
+  offered: goalWriter,
   async run(input, ctx) {
     const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
@@ -31,6 +37,36 @@ export const logProgressTool = defineTool({
       await touch(ctx, r.file, r.log);
       return `Recorded ${r.goal} · ${r.skill}: ${r.previous} → ${r.value} (${r.date}).`;
     } catch (err) {
+      if (err instanceof UserError) throw new ToolError(err.message);
+      throw err;
+    }
+  },
+});
+
+export const editGoalTool = defineTool({
+  name: 'edit_goal',
+  description:
+    'Rewrite or add to a goal\'s "## Plan" or "## Research notes" (e.g. what research found, with sources, and a changed drill to propose). ' +
+    'mode "append" adds below what is there; "replace" rewrites the section. The skill tree and the History are not edited here ' +
+    '(log_progress records results). The goal must stay valid, or nothing is written. The run commits it.',
+  input: v.strictObject({
+    goal: v.pipe(id, v.description('the goal file name without .md, e.g. ielts-writing')),
+    section: v.pipe(v.picklist(Object.keys(EDITABLE_SECTIONS) as (keyof typeof EDITABLE_SECTIONS)[]), v.description('plan or research_notes')),
+    text: v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(20000, 'at most 20000 characters'), v.description('markdown; ### sub-headings at most')),
+    mode: v.optional(v.picklist(['append', 'replace']), 'append'),
+  }),
+  offered: goalWriter,
+  async run(input, ctx) {
+    const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
+    if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+    await ctx.gate({ tool: 'edit_goal', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
+    const { editGoalSection } = await import('../home/goalsection.js');
+    try {
+      const r = await editGoalSection(ctx.home, ctx.env, input, ctx.agent.id);
+      await touch(ctx, r.file, r.log);
+      return `${input.mode === 'append' ? 'Added to' : 'Rewrote'} "## ${r.heading}" of ${r.file}.`;
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ToolError(`nothing was written: the goal would not be valid:\n${err.message}`);
       if (err instanceof UserError) throw new ToolError(err.message);
       throw err;
     }

@@ -7,10 +7,10 @@ import type { ToolDef } from '../core/runs/transcript.js';
 import { NeedsApproval, ToolError, type RunCtx } from './runctx.js';
 export { ToolError } from './runctx.js';
 import { readFileTool, listFilesTool, writeFileTool } from './files.js';
-import { noteTool, searchMemoryTool, delegateTool, sendMessageTool } from './work.js';
+import { noteTool, searchMemoryTool, readMemoryTool, delegateTool, sendMessageTool } from './work.js';
 import { shellTool } from './shell.js';
 import { fetchTool } from './http.js';
-import { logProgressTool } from './goals.js';
+import { logProgressTool, editGoalTool } from './goals.js';
 import { defineTool } from './define.js';
 
 export interface Tool<I = any> {
@@ -33,7 +33,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, noteTool, delegateTool, sendMessageTool, logProgressTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

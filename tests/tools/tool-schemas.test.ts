@@ -20,6 +20,9 @@ const BEFORE: Record<string, unknown> = {
   send_message: {"type":"object","properties":{"to":{"type":"string"},"text":{"type":"string"}},"required":["to","text"]},
   log_progress: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"skill":{"type":"string","description":"the skill id, or \"metric\""},"value":{"type":"number"},"note":{"type":"string","description":"one line: the main weakness, or what went well"}},"required":["goal","skill","value"]},
   finish: {"type":"object","properties":{"result":{"type":"string","description":"the answer, in markdown"}},"required":["result"]},
+  // Tools added after the schemas were derived (issue 15): what they show, pinned the same way.
+  read_memory: {"type":"object","properties":{"slug":{"type":"string","description":"the topic, e.g. prefers-trains; omit it for the index"}}},
+  edit_goal: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"section":{"type":"string","enum":["plan","research_notes"],"description":"plan or research_notes"},"text":{"type":"string","description":"markdown; ### sub-headings at most"},"mode":{"type":"string","enum":["append","replace"],"default":"append"}},"required":["goal","section","text"]},
 };
 
 test('every tool shows the model the schema it showed before deriving, byte for byte', () => {

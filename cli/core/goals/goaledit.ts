@@ -84,3 +84,44 @@ export function appendHistory(raw: string, line: string): string {
   const out = lines.join('\n');
   return restoreStyle(out.endsWith('\n') ? out : out + '\n', style);
 }
+
+/** The body sections of a goal that its owner agent may rewrite or add to (the History is log_progress's). */
+export const EDITABLE_SECTIONS = { plan: 'Plan', research_notes: 'Research notes' } as const;
+export type EditableSection = keyof typeof EDITABLE_SECTIONS;
+
+/** Why this text cannot go into a section, or undefined: a heading of level 1 or 2 would split the goal's sections. */
+export function sectionTextProblem(text: string): string | undefined {
+  const heading = text.split(/\r?\n/).find((l) => /^#{1,2}\s/.test(l));
+  return heading ? `the text may not contain a heading of level 1 or 2 (found ${JSON.stringify(heading.slice(0, 60))}); use ### for sub-headings` : undefined;
+}
+
+/**
+ * The goal file with one "## <heading>" section replaced by, or extended with, the text. A missing
+ * section is made before "## History" (or at the end), so the plan and notes stay above the history.
+ */
+export function setSection(raw: string, heading: string, body: string, mode: 'replace' | 'append'): string {
+  const { text, style } = normalizeText(raw);
+  const lines = text.split('\n');
+  const content = body.replace(/\r\n?/g, '\n').replace(/^\n+|\s+$/g, '');
+  const isHeading = (l: string) => /^#{1,2}\s/.test(l);
+  // The body starts after the front matter's closing ---.
+  const bodyStart = lines[0] === '---' ? lines.indexOf('---', 1) + 1 : 0;
+  const head = lines.findIndex((l, i) => i >= bodyStart && new RegExp(`^##\\s+${heading}\\s*$`, 'i').test(l));
+  if (head < 0) {
+    const history = lines.findIndex((l, i) => i >= bodyStart && /^##\s+History\s*$/i.test(l));
+    const at = history < 0 ? lines.length : history;
+    const before = lines.slice(0, at);
+    while (before.length > bodyStart && before[before.length - 1]!.trim() === '') before.pop();
+    const out = [...before, ...(before.length > bodyStart ? [''] : []), `## ${heading}`, content, ...(history < 0 ? [] : ['', ...lines.slice(history)])].join('\n');
+    return restoreStyle(out.endsWith('\n') ? out : out + '\n', style);
+  }
+  let end = lines.findIndex((l, i) => i > head && isHeading(l));
+  if (end < 0) end = lines.length;
+  let last = end - 1;
+  while (last > head && lines[last]!.trim() === '') last--;
+  const kept = mode === 'append' ? lines.slice(head + 1, last + 1) : [];
+  const section = [...kept, ...(kept.length ? [''] : []), content];
+  const tail = lines.slice(end);
+  const out = [...lines.slice(0, head + 1), ...section, ...(tail.length ? ['', ...tail] : [])].join('\n');
+  return restoreStyle(out.endsWith('\n') ? out : out + '\n', style);
+}

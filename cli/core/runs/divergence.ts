@@ -1,5 +1,5 @@
 // Where a replayed run stops matching its record. Pure.
-import type { RecordEntry } from './runrecord.js';
+import { shortHash, type RecordEntry } from './runrecord.js';
 import type { ToolResultBlock, ToolUseBlock } from './transcript.js';
 
 export interface Step {
@@ -19,6 +19,18 @@ function maskIds(text: string): string {
   return text.replace(/\b(r-)?\d{8}T\d{6}-[a-z0-9]{4,6}\b/g, '<id>');
 }
 
+/**
+ * The hash a run records of each request to the model, with the fresh ids masked as in the tool
+ * results: a delegation's or a message's child id is new in every execution, and would otherwise
+ * make every replay of such a run diverge. The "m" marks the masked form: records written before it
+ * hold unmasked hashes, which cannot be compared with a masked one.
+ */
+export function requestHash(requestJson: string): string {
+  return 'm' + shortHash(maskIds(requestJson));
+}
+
+const sameHashForm = (a: string, b: string): boolean => a.startsWith('m') === b.startsWith('m');
+
 function calls(e: RecordEntry): string {
   if (e.type !== 'model') return '';
   const uses = e.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
@@ -37,7 +49,7 @@ function compareStep(a: RecordEntry, b: RecordEntry, opts: { live: boolean; cap:
       const [x, y] = [calls(a), calls(b)];
       return x === y ? { turn, same: true, what: `model: ${x}` } : { turn, same: false, what: `model: recorded ${x}; now ${y}` };
     }
-    if (a.request && b.request && a.request !== b.request) {
+    if (a.request && b.request && sameHashForm(a.request, b.request) && a.request !== b.request) {
       return { turn, same: false, what: `the request to the model differs (recorded ${a.request}, now ${b.request}): the context or the conversation before this turn changed` };
     }
     return { turn, same: true, what: `model: ${calls(a)}` };
