@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { checkSimple } from '../core/agents/capabilities.js';
 import { UserError } from '../errors.js';
 import { defineTool } from './define.js';
-import { ToolError, touch } from './runctx.js';
+import { ToolError, touch, type RunCtx } from './runctx.js';
 import { SLUG } from '../core/docs/ids.js';
 import { EDITABLE_SECTIONS } from '../core/goals/goaledit.js';
 import { ValidationError } from '../errors.js';
@@ -27,9 +27,7 @@ export const logProgressTool = defineTool({
   }),
   offered: goalWriter,
   async run(input, ctx) {
-    const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
-    if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
-    await ctx.gate({ tool: 'log_progress', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
+    await mayWriteGoal(ctx, 'log_progress', input.goal, input);
     const { recordProgress } = await import('../home/goallog.js');
     try {
       // The file part only: the run's own commit takes the goal and the log.
@@ -42,6 +40,13 @@ export const logProgressTool = defineTool({
     }
   },
 });
+
+/** goal:<slug>:write, then the one gate (the policy, as a write of goals/<slug>.md): both goal tools ask the same. */
+async function mayWriteGoal(ctx: RunCtx, tool: string, goal: string, input: unknown): Promise<void> {
+  const verdict = checkSimple(ctx.agent.caps, 'goal', goal, 'write');
+  if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+  await ctx.gate({ tool, kind: 'file', resource: `goals/${goal}.md`, verb: 'write', input });
+}
 
 export const editGoalTool = defineTool({
   name: 'edit_goal',
@@ -57,9 +62,7 @@ export const editGoalTool = defineTool({
   }),
   offered: goalWriter,
   async run(input, ctx) {
-    const verdict = checkSimple(ctx.agent.caps, 'goal', input.goal, 'write');
-    if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
-    await ctx.gate({ tool: 'edit_goal', kind: 'file', resource: `goals/${input.goal}.md`, verb: 'write', input });
+    await mayWriteGoal(ctx, 'edit_goal', input.goal, input);
     const { editGoalSection } = await import('../home/goalsection.js');
     try {
       const r = await editGoalSection(ctx.home, ctx.env, input, ctx.agent.id);

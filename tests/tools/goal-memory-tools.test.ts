@@ -33,10 +33,10 @@ test('read_memory reads a topic in full; edit_goal adds research notes within go
     { text: 'Notes and plan updated.' },
   ] }, async ({ server, home, env }) => {
     write(home, 'agents/tutor.md', TUTOR);
-    const added = aos(['memory', 'add', 'Prefers mornings', '--type', 'preference', '--description', 'practises best before work', '--slug', 'prefers-mornings', '--home', home], { env, input: 'Tess practises best between 06:30 and 07:30, before work.\n' });
-    assert.is(added.code, 0, added.stderr);
     git(home, ['add', '-A']);
     git(home, ['commit', '-qm', 'tutor']);
+    const added = aos(['memory', 'add', 'Prefers mornings', '--type', 'preference', '--description', 'practises best before work', '--slug', 'prefers-mornings', '--home', home], { env, input: 'Tess practises best between 06:30 and 07:30, before work.\n' });
+    assert.is(added.code, 0, added.stderr);
     const id = addItem(home, 'Research what moves IELTS writing bands and update the goal.', 'tutor');
     const t = await tick(home, server);
     assert.is(t.code, 0, t.stderr + t.stdout);
