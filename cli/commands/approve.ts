@@ -24,6 +24,7 @@ async function listPending(home: Home, env: Env): Promise<void> {
   for (const p of problems) env.out.warn(formatProblem(p));
   if (!waiting.length) return env.out.line('No approvals waiting.');
   env.out.line(table([['ID', 'AGENT', 'ACTION', 'ARGUMENT'], ...waiting.map((d) => [d.front.id, d.front.agent, d.front.action, truncate(d.front.argument, 60)])]));
+  env.out.line('aos inbox show <id> shows an approval in full, with the change it would make.');
 }
 
 async function answer(args: Args, env: Env, status: 'approved' | 'denied'): Promise<void> {

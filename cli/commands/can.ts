@@ -10,6 +10,8 @@ import { openHome, type Home } from '../home/home.js';
 import { loadAgents } from '../home/store.js';
 import { ToolError } from '../tools/runctx.js';
 import { judgeAction } from '../tools/judge.js';
+import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
+import { INDEX_FILE } from '../core/docs/textchecks.js';
 
 export type CanVerdict = Outcome;
 
@@ -61,11 +63,21 @@ async function capabilitySide(home: Home, caps: Capability[], agent: string, too
   }
   if (tool === 'delegate') return { capability: checkDelegate(caps, argument, [agent], 0) };
   if (tool === 'message') return { capability: checkMessage(caps, argument) };
+  // As read_memory and aos mcp's memory_read judge it: memory:*:read, then the policy for the file read.
+  if (tool === 'memory-read') return (await import('../core/agents/mcpscope.js')).memoryRead(caps, memoryFile(argument));
   const [kind, action] = tool.split('-') as ['memory' | 'goal' | 'inbox', string];
   const v = checkSimple(caps, kind, argument, action);
   // log_progress (and aos mcp's goal_log) also ask the policy, as a write of the goal's file.
   if (tool === 'goal-write') return { capability: v, action: { kind: 'file', resource: `goals/${argument}.md`, verb: 'write' } };
   return { capability: v };
+}
+
+/** The file a memory read reads: a topic's by its slug (or its path), the index for "*" or MEMORY. */
+function memoryFile(argument: string): string {
+  if (argument === '*' || argument === 'MEMORY' || argument === INDEX_FILE) return INDEX_FILE;
+  const slug = argument.replace(/^memory\//, '').replace(/\.md$/, '');
+  if (!TOPIC_SLUG.test(slug)) throw new UsageError(`memory-read "${argument}": expected a topic such as prefers-trains (or memory/prefers-trains.md), or * for the index`);
+  return topicFile(slug);
 }
 
 /** The agent's capability for the action, then the one judge: the verdict the tools would reach. */

@@ -7,7 +7,7 @@ import { runRecordPath } from '../core/runs/runrecord.js';
 import type { Problem } from '../errors.js';
 import { createItem } from '../home/items.js';
 import { itemTooLarge, itemView } from '../core/runs/inbox.js';
-import { loadInbox, loadDone, loadAgents, type InboxItem } from '../home/store.js';
+import { loadInbox, loadDone, loadAgents, loadApprovals, type InboxItem } from '../home/store.js';
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
@@ -95,16 +95,24 @@ export async function show(args: Args, env: Env): Promise<void> {
     throw new UsageError(`"${wanted}" matches ${matches.length} items (${matches.slice(0, 3).map((m) => m.id).join(', ')} …): give more of the id`);
   }
   const item = matches.find((m) => m.id === wanted) ?? matches[0];
+  // An approval, or the one a waiting item asks: its file in full, the change it would make included.
+  const approvals = item?.front.approval || (!item && wanted.startsWith('ap-')) ? (await loadApprovals(home.root, home.docs)).docs : [];
+  const asked = approvals.find((d) => d.front.status === 'pending' && (item ? d.front.id === item.front.approval : d.front.id.startsWith(wanted)));
+  if (!item && asked) {
+    if (env.out.json) return env.out.data({ approval: asked.front.id, file: asked.file, front: asked.front, body: asked.body });
+    return env.out.line(`${asked.file}\n\n${asked.body.trimEnd()}`);
+  }
   if (!item) {
     const bad = [...pending.problems, ...done.problems].find((p) => p.file.includes(wanted));
     throw new UserError(bad ? `cannot show it: ${formatProblem(bad)}` : `no inbox item "${wanted}" (aos inbox list shows the ids)`);
   }
   const run = item.front.run;
   const record = run && /^r-\d{8}T\d{6}-[a-z0-9]+$/.test(run) ? runRecordPath(run) : undefined;
-  if (env.out.json) return env.out.data({ ...itemView(item), handled_by: item.front.handled_by ?? null, run: run ?? null, record: record ?? null, front: item.front, body: item.body });
+  if (env.out.json) return env.out.data({ ...itemView(item), handled_by: item.front.handled_by ?? null, run: run ?? null, record: record ?? null, front: item.front, body: item.body, ...(asked ? { approval: { id: asked.front.id, file: asked.file, body: asked.body } } : {}) });
   env.out.line(`${item.file}`);
   // Who handled it and where its run is written, so the owner can follow it without opening the front matter.
   const handled = item.front.handled_by ? `${item.front.status} by ${item.front.handled_by}` : `status ${item.front.status}${item.front.to ? `, for ${item.front.to}` : ''}`;
   env.out.line(`${handled}${run ? `, run ${run}${record ? ` (${record})` : ''}` : ''}\n`);
   env.out.line(item.body.trimEnd());
+  if (asked) env.out.line(`\nWaits for your answer to ${asked.front.id} (${asked.file}): aos approve ${asked.front.id}, or aos deny ${asked.front.id}.\n\n${asked.body.trimEnd()}`);
 }

@@ -32,7 +32,7 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
   let n = 0;
-  for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : `waiting    ${r.item}: ${r.wait}`);
+  for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
   if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
   return lines;
 }

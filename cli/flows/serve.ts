@@ -209,7 +209,9 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
         : open.length
           ? `waits for delegated work: ${open.join(', ')}`
           : undefined;
-    candidates.push({ id: item.id, subject: item.subject, front: item.front, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer), blocked });
+    const tooLarge = itemTooLarge(item.file, item.body, home.config.inbox.max_item_kb);
+    if (tooLarge) reportOnce(problems, [tooLarge]);
+    candidates.push({ id: item.id, subject: item.subject, front: item.front, resuming: Boolean(item.front.checkpoint) || Boolean(item.front.children?.length) || Boolean(answer), blocked, ...(tooLarge ? { refused: `${tooLarge.found}, over the cap of ${home.config.inbox.max_item_kb} KB (inbox.max_item_kb): never sent to the model, the file stays` } : {}) });
   }
   for (const p of scheduled) candidates.push({ id: p.id, subject: p.item.text, front: { from: 'schedule', kind: 'schedule', priority: 'normal', created: p.item.created, to: p.agent }, resuming: false });
   const spent: Record<string, string | undefined> = {};

@@ -11,6 +11,7 @@ import type { Home } from '../home/home.js';
 import { acquireLock, LOCK_FILE } from '../home/lock.js';
 import { readIfExists } from '../home/files.js';
 import { readJournal } from '../home/journal.js';
+import { commitOwnerEdits } from '../git/git.js';
 
 /** How long a standalone write waits for the home's lock before it is refused. */
 export const LOCK_WAIT_MS = 10_000;
@@ -51,6 +52,10 @@ async function withOwnLock<T>(home: Home, env: Env, waitMs: number, fn: () => Pr
     const got = await acquireLock(home.root, env, { command: 'mcp', staleMinutes: home.config.tick.lock_stale_minutes });
     if ('lock' in got) {
       try {
+        // The owner's hand edits become their own commit first, so this write's commit (a note in a
+        // log they edited, a goal they rewrote) takes none of them. Under a tick's lock (underParent)
+        // the tick does this before each run; a run's own files are not the owner's.
+        await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
         return await fn();
       } finally {
         await got.lock.release();

@@ -9,6 +9,7 @@ import { createApproval } from '../home/approvals.js';
 import { appendLog } from '../home/log.js';
 import { NeedsApproval, ToolError, touch, type Action, type RunCtx } from './runctx.js';
 import { judgeAction } from './judge.js';
+import { writeChangeSection } from './approvalchange.js';
 
 /** The approval a resumed run may spend: bound to the asking run's hash, good for one action. */
 export interface Approved {
@@ -65,6 +66,7 @@ export function makeGate(ctx: Omit<RunCtx, 'gate'>, spec: GateSpec): RunCtx['gat
         tool: action.tool,
         tool_use_id: toolUse,
         pattern: trustPattern(pa),
+        change: await writeChangeSection(ctx.home.root, action, ctx.run),
       },
       ctx.home.config.owner.timezone,
     );

@@ -52,6 +52,8 @@ export interface NewApproval {
   hash: string;
   created: string;
   rule: string;
+  /** What the action would change, shown under the question (a file write's diff). */
+  change?: string;
 }
 
 export function renderApproval(a: NewApproval): string {
@@ -72,6 +74,7 @@ export function renderApproval(a: NewApproval): string {
     `Asked because of the policy rule ${a.rule}.`,
     `Answer with \`aos approve ${a.id}\` or \`aos deny ${a.id}\`, or change \`status:\` above.`,
     'The next tick performs exactly this action, once; changing the argument here changes nothing.',
+    ...(a.change ? ['', a.change.trimEnd()] : []),
   ].join('\n');
   return renderDocument(front, body);
 }

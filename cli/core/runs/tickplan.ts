@@ -95,9 +95,11 @@ export interface RunCandidate {
   resuming: boolean;
   /** Why it cannot run now, found by reading other files (an approval pending, delegated work open). */
   blocked?: string;
+  /** Why the tick would refuse it outright until the owner acts (over inbox.max_item_kb). */
+  refused?: string;
 }
 
-export type PlannedRun = { item: string; agent: string; via: 'to' | 'handles' | 'default' } | { item: string; wait: string };
+export type PlannedRun = { item: string; agent: string; via: 'to' | 'handles' | 'default' } | { item: string; wait: string } | { item: string; refused: string };
 
 /**
  * The order the tick would take the pending items in and who would handle each, as far as can be
@@ -108,6 +110,10 @@ export function planRuns(items: readonly RunCandidate[], roster: readonly Roster
   const plan: PlannedRun[] = [];
   let runs = 0;
   for (const item of workOrder(items)) {
+    if (item.refused) {
+      plan.push({ item: item.id, refused: item.refused });
+      continue;
+    }
     if (item.blocked) {
       plan.push({ item: item.id, wait: item.blocked });
       continue;
