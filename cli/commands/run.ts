@@ -92,7 +92,7 @@ export async function run(args: Args, env: Env): Promise<number> {
       if (report.outcome !== 'done' || !streamed) env.out.line(report.outcome === 'done' ? report.text : `${report.outcome}: ${report.text}`);
       env.out.warn(`(${report.run}; ${report.itemFile})`);
     }
-    return report.outcome === 'failed' ? 1 : 0;
+    return report.outcome === 'failed' || report.outcome === 'unavailable' ? 1 : 0;
   } finally {
     await got.lock.release();
     stop?.dispose();

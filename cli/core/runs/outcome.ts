@@ -36,6 +36,8 @@ export type LoopResult =
   | { outcome: 'checkpoint'; reason: string }
   | { outcome: 'ask'; approval: string }
   | { outcome: 'failed'; reason: string; retry: boolean }
+  /** The provider failed, not the run (core/runs/outage.ts). */
+  | { outcome: 'unavailable'; reason: string }
   /** The owner stopped the run (SIGINT, SIGTERM). */
   | { outcome: 'cancelled'; reason: string };
 
@@ -136,6 +138,18 @@ export function planOutcome(s: OutcomeState): OutcomePlan {
         recordError: end.reason,
         logBody: `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
         commitSubject: `${agent}: checkpointed ${q}`,
+      };
+    case 'unavailable':
+      // Only a run that got somewhere before the provider failed is kept (executeRun drops one that
+      // did not): it is paused like a budget checkpoint, and no attempt of its item is counted.
+      return {
+        outcome: 'checkpoint',
+        text: end.reason,
+        attention: false,
+        item: { kind: 'update', fields: { status: 'new', checkpoint: run, error: undefined } },
+        recordError: `the model provider failed: ${end.reason}`,
+        logBody: `Paused ${item.id} (${q80}): the model provider failed (${end.reason}). It resumes from this run when the provider answers; no attempt is counted.`,
+        commitSubject: `${agent}: checkpointed ${q} (model provider unavailable)`,
       };
     case 'cancelled': {
       const byOwner = s.via === 'run';
