@@ -130,27 +130,22 @@ export function planOutcome(s: OutcomeState): OutcomePlan {
         commitSubject: `${agent}: waits for approval on ${q} (asks approval ${end.approval})`,
       };
     case 'checkpoint':
+    case 'unavailable': {
+      // A run that got somewhere before the provider failed is kept like a budget checkpoint (one that
+      // did not is dropped by executeRun): no attempt of its item is counted either way.
+      const provider = end.outcome === 'unavailable';
       return {
         outcome: 'checkpoint',
         text: end.reason,
         attention: false,
         item: { kind: 'update', fields: { status: 'new', checkpoint: run, error: undefined } },
-        recordError: end.reason,
-        logBody: `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
-        commitSubject: `${agent}: checkpointed ${q}`,
+        recordError: provider ? `the model provider failed: ${end.reason}` : end.reason,
+        logBody: provider
+          ? `Paused ${item.id} (${q80}): the model provider failed (${end.reason}). It resumes from this run when the provider answers; no attempt is counted.`
+          : `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
+        commitSubject: `${agent}: checkpointed ${q}${provider ? ' (model provider unavailable)' : ''}`,
       };
-    case 'unavailable':
-      // Only a run that got somewhere before the provider failed is kept (executeRun drops one that
-      // did not): it is paused like a budget checkpoint, and no attempt of its item is counted.
-      return {
-        outcome: 'checkpoint',
-        text: end.reason,
-        attention: false,
-        item: { kind: 'update', fields: { status: 'new', checkpoint: run, error: undefined } },
-        recordError: `the model provider failed: ${end.reason}`,
-        logBody: `Paused ${item.id} (${q80}): the model provider failed (${end.reason}). It resumes from this run when the provider answers; no attempt is counted.`,
-        commitSubject: `${agent}: checkpointed ${q} (model provider unavailable)`,
-      };
+    }
     case 'cancelled': {
       const byOwner = s.via === 'run';
       return {
