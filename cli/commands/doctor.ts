@@ -8,6 +8,8 @@ import { crossCheck } from '../core/docs/crosscheck.js';
 import { parseRunRecord } from '../core/runs/runrecord.js';
 import { listRecords } from '../home/records.js';
 import { readJournal } from '../home/journal.js';
+import { OUTAGE_FILE, readOutage } from '../home/outage.js';
+import { outageProblem } from '../core/runs/outage.js';
 import { timeZoneProblem } from '../core/docs/time.js';
 import { LOCK_STALE_MINUTES } from '../core/runs/lock.js';
 import { checkLogFile, checkLogHistory, INDEX_FILE } from '../core/docs/textchecks.js';
@@ -79,6 +81,8 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   for (const c of await loadClaims(root)) {
     if ('unreadable' in c) problems.push({ file: c.file, expected: 'a claim: front matter with item, device and claimed (an ISO time)', found: 'something else', hint: 'its item waits; delete the file to let a device claim it again' });
   }
+  const outage = await readOutage(root);
+  if (outage) problems.push(outageProblem(outage, OUTAGE_FILE));
   const journal = await readJournal(root);
   if (journal) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);
 

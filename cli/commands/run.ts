@@ -16,6 +16,7 @@ import { executeRun, spentToday, type RunReport } from '../flows/execute.js';
 import { runRecordPath } from '../core/runs/runrecord.js';
 import { overBudget } from '../flows/serve.js';
 import { recover } from '../flows/recover.js';
+import { clearOutage } from '../home/outage.js';
 
 export async function run(args: Args, env: Env): Promise<number> {
   const home = await openHome(env);
@@ -79,6 +80,8 @@ export async function run(args: Args, env: Env): Promise<number> {
       ...(stop ? { stop: stop.signal } : {}),
     });
     await home.docs.save();
+    // A model that answered ends an outage the ticks recorded (a new key tried by hand, say).
+    if (report.answered) await clearOutage(home.root);
     if (report.outcome === 'cancelled') {
       if (streamed) env.out.line('');
       if (env.out.json) env.out.data(report);
@@ -92,7 +95,7 @@ export async function run(args: Args, env: Env): Promise<number> {
       if (report.outcome !== 'done' || !streamed) env.out.line(report.outcome === 'done' ? report.text : `${report.outcome}: ${report.text}`);
       env.out.warn(`(${report.run}; ${report.itemFile})`);
     }
-    return report.outcome === 'failed' ? 1 : 0;
+    return report.outcome === 'failed' || report.outcome === 'unavailable' ? 1 : 0;
   } finally {
     await got.lock.release();
     stop?.dispose();

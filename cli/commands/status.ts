@@ -9,6 +9,8 @@ import { homeUnchanged } from '../home/idlestamp.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
+import { readOutage } from '../home/outage.js';
+import { outageLine } from '../core/runs/outage.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -28,6 +30,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     readCreated(root),
   ]);
   await home.docs.save();
+  const outage = await readOutage(root);
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   const count = (s: string) => pending.filter((i) => i.front.status === s).length;
   // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
@@ -48,6 +51,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
     uncommitted: edits.length,
     sync,
+    model_outage: outage ?? null,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -72,6 +76,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   } else o.line('Lock: free');
   for (const l of syncLines(sync)) o.line(l);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
+  if (outage) o.warn(`Model: ${outageLine(outage)}`);
   if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
 }

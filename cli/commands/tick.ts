@@ -5,6 +5,7 @@ import { acquireLock, inspectLock } from '../home/lock.js';
 import { notify } from '../home/notify.js';
 import { writeLastTick } from '../home/heartbeat.js';
 import { tickOutcome } from '../core/runs/heartbeat.js';
+import { outageLine } from '../core/runs/outage.js';
 import { planTick, tick as runTick, type TickPlan, type TickReport } from '../flows/tick.js';
 
 function summary(r: TickReport): string[] {
@@ -91,7 +92,7 @@ export async function tick(args: Args, env: Env): Promise<number> {
     const kept = report.runs.map((r) => `${r.run} (${r.outcome})`);
     env.out.warn(`aos: tick stopped by ${String(stop!.signal.reason)}: ${kept.length ? `kept and committed ${kept.join(', ')}` : 'no run was under way'}; the lock is released and the rest waits for the next tick`);
   }
-  const attention = report.runs.some((r) => r.attention) || report.problems.length > 0;
+  const attention = report.runs.some((r) => r.attention) || report.problems.length > 0 || Boolean(report.outage);
   const did = report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
   await writeLastTick(home.root, { time: env.now().toISOString(), outcome: tickOutcome({ attention, did }), runs: report.runs.length });
   const tell = [
@@ -108,6 +109,7 @@ export async function tick(args: Args, env: Env): Promise<number> {
     else if (env.isTTY) env.out.line('Nothing to do.');
     for (const p of report.problems) env.out.warn(`skipped ${formatProblem(p)}`);
     for (const r of report.runs.filter((x) => x.attention)) env.out.warn(`failed: ${r.item} (${r.agent}, ${r.run}): ${r.text}`);
+    if (report.outage) env.out.warn(`aos: ${outageLine(report.outage)}`);
   }
   return stopped ?? (attention ? 1 : 0);
 }

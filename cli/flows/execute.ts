@@ -28,6 +28,8 @@ import { retryClock } from '../model/retry.js';
 import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import { makeGate, type Approved } from '../tools/gate.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
+import { dropUnstartedRun, settleUnrecordedCalls } from './interrupted.js';
+import type { ProviderFault } from '../core/runs/outage.js';
 
 export type { Spend };
 
@@ -61,7 +63,12 @@ export interface RunReport {
   run: string;
   agent: string;
   item: string;
-  outcome: Outcome;
+  /** unavailable: the provider failed before the run got anywhere; nothing of it was kept. */
+  outcome: Outcome | 'unavailable';
+  /** Set when the model provider failed (core/runs/outage.ts): not the item's fault. */
+  unavailable?: { fault: ProviderFault; reason: string };
+  /** Model calls answered in this run. */
+  answered: number;
   /** The answer, or why it stopped. */
   text: string;
   usage: Usage;
@@ -152,6 +159,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     touched: [recordFile, item.file],
   };
   await writeJournal(home.root, journal);
+  const itemBefore = await fs.readFile(join(home.root, item.file), 'utf8');
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
   await updateItem(home, item.file, { status: 'running', run, handled_by: agent.id, approval: undefined });
@@ -193,6 +201,14 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const withTask = (e: RecordEntry, f: (content: string) => string): RecordEntry => (e.type === 'user' && e.turn === 0 && typeof e.content === 'string' ? { ...e, content: f(e.content) } : e);
   const entries: RecordEntry[] = (spec.resume?.entries ?? []).map((e) => withTask(e, (c) => taskFromRecord(c, task, item.body)));
   if (!entries.length) entries.push({ type: 'user', turn: 0, content: task });
+  const entriesBefore = entries.length;
+  // Resumed after a crash: the calls of the last turn whose results were never recorded. (A run
+  // resumed with the owner's answer lacks the asking call's result by design: settleApproval gives it.)
+  const cutOff = spec.resume?.approval ? undefined : await settleUnrecordedCalls(entries, (name, input, callId) => {
+    currentCall = callId;
+    return runTool(tools, name, input, ctx);
+  });
+  if (cutOff) entries.push(cutOff);
   let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
   if (spec.resume?.approval) {
     // The answer to the call that asked comes first: the model's last turn is still waiting for it.
@@ -236,6 +252,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
+  if (end.outcome === 'unavailable' && entries.length === entriesBefore && !spec.replay) {
+    await dropUnstartedRun(home, item.file, itemBefore, recordFile);
+    const unavailable = { fault: end.fault, reason: end.reason };
+    return { run, agent: agent.id, item: item.id, outcome: 'unavailable', unavailable, answered: 0, text: end.reason, usage: end.usage, itemFile: item.file, attention: false, messages: [] };
+  }
   const ended = env.now();
   const endIso = localTime(ended, tz).iso;
   // What the brain said it cost wins over a price table's estimate.
@@ -277,7 +298,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     paths: [...touched],
   });
   if (spec.replay) await clearJournal(home.root);
-  return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages };
+  const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
+  return { run, agent: agent.id, item: item.id, outcome: plan.outcome, ...unavailable, answered: end.answered, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages };
 }
 
 /**

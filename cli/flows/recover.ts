@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { agentIdentity } from '../core/docs/commit.js';
 import { localTime } from '../core/docs/time.js';
 import { parseRunRecord, renderRunRecord } from '../core/runs/runrecord.js';
+import { repeatableCall, unrecordedCalls } from '../core/runs/unrecorded.js';
 import type { Env } from '../env.js';
 import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';
@@ -126,30 +127,50 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('../home
     notes.push(note);
     return;
   }
-  await closeRecord(home, env, journal.record, 'failed', reason, notes);
+  // Turns already paid for are not paid again: the item resumes from the record (as after a checkpoint).
+  const resumable = await recordedTurns(home, journal.record);
+  await closeRecord(home, env, journal.record, resumable ? 'checkpoint' : 'failed', reason, notes);
   let final = false;
   if (journal.item && (await exists(join(home.root, journal.item)))) {
     const { items } = await loadInbox(home.root, home.docs);
     const item = items.find((i) => i.file === journal.item);
     const attempts = (item?.front.attempts ?? 0) + 1;
     final = attempts >= home.config.tick.max_attempts;
-    await updateItem(home, journal.item, { status: final ? 'failed' : 'new', attempts, error: reason });
+    await updateItem(home, journal.item, { status: final ? 'failed' : 'new', attempts, error: reason, ...(resumable && !final ? { checkpoint: journal.run } : {}) });
     if (final) failed.push(journal.itemId);
   }
-  const note = `Run ${journal.run} of ${journal.itemId} was ${reason}. ${final ? 'The item is marked failed.' : 'The item will run again.'}`;
+  const next = final ? 'The item is marked failed.' : resumable ? `The item resumes from its ${resumable.turns} recorded turn${resumable.turns === 1 ? '' : 's'}${resumable.cutOff.length ? `; the call${resumable.cutOff.length === 1 ? '' : 's'} cut off (${resumable.cutOff.join(', ')}) ${resumable.cutOff.length === 1 ? 'is' : 'are'} not repeated: the model is told to check first` : ''}.` : 'The item will run again.';
+  const note = `Run ${journal.run} of ${journal.itemId} was ${reason}. ${next}`;
   touched.add(await appendLog(home, tz, env.now(), { kind: 'recover', agent: journal.agent, ref: journal.run, body: note }));
   const existing = [...touched].filter(Boolean);
   await commitRun(home, env, { ...journal, touched: existing }, {
     who: agentIdentity(journal.agent === 'unknown' ? 'aos' : journal.agent),
     subject: `${journal.agent}: interrupted run of ${journal.itemId || 'an item'} recovered`,
-    trailers: { 'Aos-Run': journal.run, 'Aos-Agent': journal.agent, 'Aos-Kind': 'recover', 'Aos-Item': journal.itemId, 'Aos-Outcome': 'failed', 'Aos-Device': home.device },
+    trailers: { 'Aos-Run': journal.run, 'Aos-Agent': journal.agent, 'Aos-Kind': 'recover', 'Aos-Item': journal.itemId, 'Aos-Outcome': resumable ? 'checkpoint' : 'failed', 'Aos-Device': home.device },
     paths: existing,
   });
   notes.push(note);
 }
 
+/**
+ * The model turns a crashed run recorded, if any (a record that cannot be read gives none: the item
+ * starts afresh), and the side-effecting calls of its last turn whose results were never recorded.
+ */
+async function recordedTurns(home: Home, file: string): Promise<{ turns: number; cutOff: string[] } | undefined> {
+  if (!file || !(await exists(join(home.root, file)))) return undefined;
+  try {
+    const { entries } = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
+    const turns = entries.filter((e) => e.type === 'model').length;
+    if (!turns) return undefined;
+    return { turns, cutOff: unrecordedCalls(entries).filter((c) => !repeatableCall(c.name, c.input)).map((c) => c.name) };
+  } catch (err) {
+    if (err instanceof UserError) return undefined;
+    throw err;
+  }
+}
+
 /** Closes a run record left open by a crash, with the outcome recovery decided. */
-async function closeRecord(home: Home, env: Env, file: string, outcome: 'done' | 'failed', reason: string | undefined, notes: string[]): Promise<void> {
+async function closeRecord(home: Home, env: Env, file: string, outcome: 'done' | 'failed' | 'checkpoint', reason: string | undefined, notes: string[]): Promise<void> {
   if (!file || !(await exists(join(home.root, file)))) return;
   try {
     const rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));

@@ -21,6 +21,7 @@ import type { AnsweredApproval } from './approve.js';
 import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
+import { noteRun, providerDown } from './outage.js';
 
 interface Ready {
   agent: Agent;
@@ -93,6 +94,8 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: `waits for a model (${r.agent})` });
       continue;
     }
+    // One failed call to a provider that is down is enough for this tick (flows/outage.ts).
+    if (providerDown(report, choice.provider.name)) continue;
     const { executeRun, spentToday } = await import('./execute.js');
     const spent = await spentToday(home, env, r.agent);
     reportOnce(report.problems, spent.damaged);
@@ -112,7 +115,9 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
     runs++;
     view = undefined;
-    report.runs.push(
+    noteRun(
+      report,
+      choice.provider.name,
       await executeRun({
         home,
         env,

@@ -32,6 +32,8 @@ export interface TickReport {
   problems: Problem[];
   /** Set when items wait for a model. */
   noModel?: string;
+  /** The model provider failed this tick: its items wait, none counted an attempt (flows/outage.ts). */
+  outage?: import('./outage.js').OutageReport['outage'];
   stoppedEarly?: string;
 }
 
@@ -73,6 +75,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   if (inbox.items.some((i) => i.front.status === 'new' || i.front.status === 'waiting') && !opts.stop?.aborted) {
     const { serve } = await import('./serve.js');
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
+    await (await import('./outage.js')).settleOutage(home, env, report);
   }
   await synced?.push();
   await home.docs.save();

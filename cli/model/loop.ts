@@ -4,6 +4,7 @@
 import { ModelError, addUsage, type Message, type ModelRequest, type ModelTurn, type Provider, type ToolResultBlock, type ToolUseBlock, type Usage } from '../core/runs/transcript.js';
 import type { RecordEntry } from '../core/runs/runrecord.js';
 import { callWithRetry } from './retry.js';
+import { providerFault, type ProviderFault } from '../core/runs/outage.js';
 
 export interface ToolRunner {
   run(name: string, input: unknown, callId: string): Promise<{ content: string; is_error: boolean; kind?: string; approval?: { approval: string } }>;
@@ -37,12 +38,21 @@ export interface LoopInput {
   onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
 }
 
-type Spent = { usage: Usage; turns: number; /** Set when every call reported its own cost. */ costUsd?: number };
+type Spent = {
+  usage: Usage;
+  turns: number;
+  /** Model calls that were answered in this run: any at all means the provider is up. */
+  answered: number;
+  /** Set when every call reported its own cost. */
+  costUsd?: number;
+};
 export type LoopEnd =
   | ({ outcome: 'done'; answer: string } & Spent)
   | ({ outcome: 'checkpoint'; reason: string } & Spent)
   | ({ outcome: 'ask'; approval: string; reason: string } & Spent)
   | ({ outcome: 'failed'; reason: string; retry: boolean } & Spent)
+  /** The provider, not the run, failed (core/runs/outage.ts): no attempt of the item. */
+  | ({ outcome: 'unavailable'; reason: string; fault: ProviderFault } & Spent)
   | ({ outcome: 'cancelled'; reason: string } & Spent);
 
 /** Tool errors in a row (unknown tools, bad arguments) after which the run is given up. */
@@ -71,8 +81,8 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
   // Reported costs are summed only while every call reports one; a mix would undercount.
   let reported: number | undefined;
   let modelCalls = 0;
-  type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns' | 'costUsd'> : never) : never;
-  const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn, ...(reported !== undefined ? { costUsd: reported } : {}) }) as LoopEnd;
+  type Partial = LoopEnd extends infer E ? (E extends LoopEnd ? Omit<E, 'usage' | 'turns' | 'answered' | 'costUsd'> : never) : never;
+  const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn, answered: modelCalls, ...(reported !== undefined ? { costUsd: reported } : {}) }) as LoopEnd;
 
   const stopped = () => end({ outcome: 'cancelled', reason: stopReason(limits.stop) });
   for (; ; turnNo++) {
@@ -100,6 +110,8 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     } catch (err) {
       if (limits.stop?.aborted) return stopped();
       if (!(err instanceof ModelError)) throw err;
+      const fault = providerFault(err.kind);
+      if (fault) return end({ outcome: 'unavailable', reason: err.message, fault });
       return end({ outcome: 'failed', reason: err.message, retry: true });
     }
     usage = addUsage(usage, turn.usage);

@@ -36,6 +36,8 @@ export type LoopResult =
   | { outcome: 'checkpoint'; reason: string }
   | { outcome: 'ask'; approval: string }
   | { outcome: 'failed'; reason: string; retry: boolean }
+  /** The provider failed, not the run (core/runs/outage.ts). */
+  | { outcome: 'unavailable'; reason: string }
   /** The owner stopped the run (SIGINT, SIGTERM). */
   | { outcome: 'cancelled'; reason: string };
 
@@ -128,15 +130,22 @@ export function planOutcome(s: OutcomeState): OutcomePlan {
         commitSubject: `${agent}: waits for approval on ${q} (asks approval ${end.approval})`,
       };
     case 'checkpoint':
+    case 'unavailable': {
+      // A run that got somewhere before the provider failed is kept like a budget checkpoint (one that
+      // did not is dropped by executeRun): no attempt of its item is counted either way.
+      const provider = end.outcome === 'unavailable';
       return {
         outcome: 'checkpoint',
         text: end.reason,
         attention: false,
         item: { kind: 'update', fields: { status: 'new', checkpoint: run, error: undefined } },
-        recordError: end.reason,
-        logBody: `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
-        commitSubject: `${agent}: checkpointed ${q}`,
+        recordError: provider ? `the model provider failed: ${end.reason}` : end.reason,
+        logBody: provider
+          ? `Paused ${item.id} (${q80}): the model provider failed (${end.reason}). It resumes from this run when the provider answers; no attempt is counted.`
+          : `Paused ${item.id} (${q80}): ${end.reason}. It resumes from this run next tick.`,
+        commitSubject: `${agent}: checkpointed ${q}${provider ? ' (model provider unavailable)' : ''}`,
       };
+    }
     case 'cancelled': {
       const byOwner = s.via === 'run';
       return {
