@@ -124,6 +124,8 @@ export const AgentSchema = v.strictObject({
     {},
   ),
   status: v.optional(v.picklist(AGENT_STATUSES), 'active'),
+  /** An ephemeral agent spawned by `by` for one item (tools/spawn.ts): removed once that item is done. */
+  spawned: v.optional(v.strictObject({ by: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'an agent id')), item: v.pipe(v.string(), v.nonEmpty('an item id')) })),
 });
 export type AgentFront = v.InferOutput<typeof AgentSchema>;
 
