@@ -55,8 +55,10 @@ export async function runTool(tools: readonly Tool[], name: string, input: unkno
   const revoked = await ctx.beforeCall?.();
   ctx.lastRule = undefined;
   const tool = tools.find((t) => t.def.name === name);
-  const outcome = tool && name !== 'finish' && !tool.offered(ctx.agent.caps)
-    ? { content: `refused: no capability grants ${name} any more${revoked ? ` (${revoked})` : ''}`, is_error: true, kind: 'refused' as const }
+  // A tool of aos the run was not offered (a resumed run whose grant was removed since it asked) is a refusal, not an unknown name.
+  const known = tool ?? (TOOLS.some((t) => t.def.name === name) ? TOOLS.find((t) => t.def.name === name) : undefined);
+  const outcome = known && name !== 'finish' && (!tool || !known.offered(ctx.agent.caps))
+    ? { content: `refused: no capability grants ${name}${tool ? ' any more' : ''}${revoked ? ` (${revoked})` : ''}`, is_error: true, kind: 'refused' as const }
     : await callTool(tools, name, input, ctx);
   recordUse(ctx, name, input, outcome);
   return outcome;
