@@ -30,7 +30,8 @@ export async function outsideDecision(caps: readonly Capability[], homeRoot: str
   const norm = normalizeAbsolutePath(path) as { path: string };
   const homeReal = await fs.realpath(homeRoot).catch(() => homeRoot);
   if (inside(norm.path, homeRoot) || inside(norm.path, homeReal)) refuse(`${norm.path} is inside the home: name it relative to the home`);
-  if (action === 'write' && !WRITABLE_NAME.test(basename(norm.path))) refuse(`"${basename(norm.path)}" has characters aos does not write (use letters, digits, . _ - and spaces)`);
+  const base = basename(norm.path);
+  if (action === 'write' && (!WRITABLE_NAME.test(base) || base.startsWith('-') || base.endsWith(' ') || base.endsWith('.'))) refuse(`"${basename(norm.path)}" has characters aos does not write (use letters, digits, . _ - and spaces)`);
   // Resolved: the file itself for a read, its folder for a write (the file may not exist yet).
   let real: string;
   try {
