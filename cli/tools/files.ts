@@ -8,10 +8,9 @@ import { isErrno, writeAtomic } from '../home/files.js';
 import { markerRefusal } from '../core/docs/frontmatter.js';
 import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
-import { isOutsidePath, outsideDecision, readOutside, writeOutside } from './outside.js';
+import { isOutsidePath, outsideDecision, readCapped, readOutside, writeOutside } from './outside.js';
 import { ToolError, touch, type RunCtx } from './runctx.js';
 
-const READ_MAX_BYTES = 256 * 1024;
 const LIST_MAX = 500;
 
 /** Refuses a path any of whose existing components is a symbolic link. */
@@ -81,15 +80,7 @@ export const readFileTool = defineTool({
     const rel = await allowed(ctx, 'read_file', path, 'read', { path });
     const st = await fs.stat(join(ctx.home.root, rel));
     if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
-    const handle = await fs.open(join(ctx.home.root, rel), 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
-      await handle.read(buf, 0, buf.length, 0);
-      const text = buf.toString('utf8');
-      return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
-    } finally {
-      await handle.close();
-    }
+    return readCapped(await fs.open(join(ctx.home.root, rel), 'r'), st.size);
   },
 });
 

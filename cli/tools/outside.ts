@@ -75,12 +75,23 @@ async function openChecked(real: string, flags: number, action: 'read' | 'write'
 
 export async function readOutside(real: string): Promise<string> {
   const handle = await openChecked(real, constants.O_RDONLY, 'read');
+  let size: number;
   try {
-    const st = await handle.stat();
-    const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
+    size = (await handle.stat()).size;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return readCapped(handle, size);
+}
+
+/** The text of an open file, its first READ_MAX_BYTES when larger (saying so); closes the handle. */
+export async function readCapped(handle: Awaited<ReturnType<typeof fs.open>>, size: number): Promise<string> {
+  try {
+    const buf = Buffer.alloc(Math.min(size, READ_MAX_BYTES));
     await handle.read(buf, 0, buf.length, 0);
     const text = buf.toString('utf8');
-    return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
+    return size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${size} bytes)` : text;
   } finally {
     await handle.close();
   }
