@@ -162,11 +162,19 @@ export const COMMANDS: CommandSpec[] = [
     describe: 'would this agent be allowed this action? allowed, ask or refused, and why',
     positionals: [
       { name: 'agent', describe: 'the agent id', required: true },
-      { name: 'tool', describe: 'shell, file-read, file-write, http (or http-post, http-put ...), delegate, message, memory-read, memory-write', required: true },
+      { name: 'tool', describe: 'shell, file-read, file-write, http (or http-post, http-put ...), delegate, message, spawn, memory-read, memory-write', required: true },
       { name: 'argument', describe: 'the command (quoted as one argument), path, URL, or agent', required: true },
     ],
     load: () => import('./commands/can.js'),
     handler: 'can',
+  },
+  {
+    path: ['audit'],
+    describe: "every capability use of an agent from its run records: time, tool, argument, verdict, rule, run",
+    positionals: [{ name: 'agent', describe: 'the agent id', required: true }],
+    options: { since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' } },
+    load: () => import('./commands/audit.js'),
+    handler: 'audit',
   },
   {
     path: ['memory', 'search'],

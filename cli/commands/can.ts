@@ -26,7 +26,7 @@ export interface CanAnswer {
 
 const SIMPLE = ['memory-read', 'memory-write', 'goal-read', 'goal-write', 'inbox-read', 'inbox-write'] as const;
 const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
-export const CAN_TOOLS = ['shell', 'file-read', 'file-write', 'http', ...METHODS.map((m) => `http-${m}`), 'delegate', 'message', ...SIMPLE];
+export const CAN_TOOLS = ['shell', 'file-read', 'file-write', 'http', ...METHODS.map((m) => `http-${m}`), 'delegate', 'message', 'spawn', ...SIMPLE];
 
 /** The capability side, by the tools' own decision functions: granted (with the action the policy then classes) or refused, with why. */
 async function capabilitySide(home: Home, caps: Capability[], agent: string, tool: string, argument: string): Promise<Asked> {
@@ -65,6 +65,14 @@ async function capabilitySide(home: Home, caps: Capability[], agent: string, too
   if (tool === 'message') return { capability: checkMessage(caps, argument) };
   // As read_memory and aos mcp's memory_read judge it: memory:*:read, then the policy for the file read.
   if (tool === 'memory-read') return (await import('../core/agents/mcpscope.js')).memoryRead(caps, memoryFile(argument));
+  // spawn: may the agent spawn a helper holding this capability (the argument, as written)?
+  if (tool === 'spawn') {
+    const { checkSpawn, delegatedCapabilities } = await import('../core/agents/capsubset.js');
+    const may = checkSpawn(caps, 0);
+    if (!may.allowed) return { capability: may };
+    const sub = delegatedCapabilities([argument], caps);
+    return { capability: 'error' in sub ? { allowed: false, reason: sub.error } : { allowed: true, reason: `${may.reason}; "${argument}" is within the parent's` } };
+  }
   const [kind, action] = tool.split('-') as ['memory' | 'goal' | 'inbox', string];
   const v = checkSimple(caps, kind, argument, action);
   // log_progress (and aos mcp's goal_log) also ask the policy, as a write of the goal's file.
@@ -95,7 +103,7 @@ export async function judgeInRoster(home: Home, roster: Pick<Awaited<ReturnType<
     if (bad) return { ...base, verdict: 'refused', reason: `agents/${agentId}.md is invalid, so the agent is disabled: ${bad.expected}` };
     throw new UsageError(`no agent "${agentId}": expected one of ${agents.map((a) => a.id).join(', ')}`);
   }
-  const { caps, errors } = parseCapabilities(agent.front.capabilities);
+  const { caps, errors } = parseCapabilities(agent.front.capabilities, agent.file);
   if (errors.length) return { ...base, verdict: 'refused', reason: `the agent is disabled until its capabilities are fixed: ${errors[0]}` };
   const v = await judgeAction(home, await capabilitySide(home, caps, agentId, tool, argument));
   return { ...base, verdict: v.verdict, reason: v.reason };

@@ -27,6 +27,8 @@ import { runLoop } from '../model/loop.js';
 import { retryClock } from '../model/retry.js';
 import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import { makeGate, type Approved } from '../tools/gate.js';
+import { watchCapabilities } from '../tools/capuse.js';
+import { retireSpawned } from './spawned.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
 import { dropUnstartedRun, settleUnrecordedCalls } from './interrupted.js';
 import type { ProviderFault } from '../core/runs/outage.js';
@@ -196,6 +198,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     ...(spec.resume?.run && spec.resume.entries ? { resumes: spec.resume.run } : {}),
     prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
   };
+  watchCapabilities(ctx, front);
   const task = taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body });
   // The record names a large item's text by its hash; the model always gets the text itself.
   const withTask = (e: RecordEntry, f: (content: string) => string): RecordEntry => (e.type === 'user' && e.turn === 0 && typeof e.content === 'string' ? { ...e, content: f(e.content) } : e);
@@ -278,6 +281,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     touched.add(file);
     await saveTouched();
   });
+  if (plan.item.kind !== 'update' || ['failed', 'cancelled'].includes(String(plan.item.fields.status))) await retireSpawned(home, agent, item.id, (file) => touched.add(file));
   if (plan.message) ctx.messages.push(plan.message);
   front.outcome = plan.outcome;
   if (plan.recordError !== undefined) front.error = plan.recordError;

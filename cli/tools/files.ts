@@ -8,9 +8,9 @@ import { isErrno, writeAtomic } from '../home/files.js';
 import { markerRefusal } from '../core/docs/frontmatter.js';
 import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
+import { isOutsidePath, outsideDecision, readCapped, readOutside, writeOutside } from './outside.js';
 import { ToolError, touch, type RunCtx } from './runctx.js';
 
-const READ_MAX_BYTES = 256 * 1024;
 const LIST_MAX = 500;
 
 /** Refuses a path any of whose existing components is a symbolic link. */
@@ -35,6 +35,7 @@ const WRITABLE_NAME = /^[\p{L}\p{N}._\-/ ]+$/u;
  * Returns the canonical path, or throws ToolError with the reason.
  */
 export async function fileDecision(caps: readonly Capability[], root: string, path: string, action: 'read' | 'write'): Promise<{ path: string; reason: string }> {
+  if (isOutsidePath(caps, path)) return outsideDecision(caps, root, path, action);
   const verdict = checkFile(caps, path, action);
   if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
   const norm = normalizeHomePath(path);
@@ -53,9 +54,18 @@ export async function fileDecision(caps: readonly Capability[], root: string, pa
 }
 
 async function allowed(ctx: RunCtx, tool: string, path: string, action: 'read' | 'write', input: unknown): Promise<string> {
-  const { path: rel } = await fileDecision(ctx.agent.caps, ctx.home.root, path, action);
-  await ctx.gate({ tool, kind: 'file', resource: rel, verb: action, input });
+  const { path: rel, reason } = await fileDecision(ctx.agent.caps, ctx.home.root, path, action);
+  await ctx.gate({ tool, kind: 'file', resource: rel, verb: action, input, grant: reason });
   return rel;
+}
+
+/** A file outside the home, under an absolute grant (tools/outside.ts): judged, gated, then read or written. */
+async function outsideFile(ctx: RunCtx, tool: string, path: string, action: 'read' | 'write', input: unknown, content?: string): Promise<string> {
+  const d = await outsideDecision(ctx.agent.caps, ctx.home.root, path, action);
+  await ctx.gate({ tool, kind: 'file', resource: d.path, verb: action, input, grant: d.reason });
+  if (action === 'read') return readOutside(d.real);
+  await writeOutside(d.real, ctx.home.redact(content ?? ''));
+  return `Wrote ${d.path} (${Buffer.byteLength(content ?? '')} bytes), outside the home: not committed.`;
 }
 
 const hasGrant = (caps: readonly Capability[], action: string) => caps.some((c) => c.kind === 'file' && c.actions.includes(action));
@@ -66,18 +76,11 @@ export const readFileTool = defineTool({
   input: v.strictObject({ path: v.string() }),
   offered: (caps) => hasGrant(caps, 'read'),
   async run({ path }, ctx) {
+    if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'read_file', path, 'read', { path });
     const rel = await allowed(ctx, 'read_file', path, 'read', { path });
     const st = await fs.stat(join(ctx.home.root, rel));
     if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
-    const handle = await fs.open(join(ctx.home.root, rel), 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
-      await handle.read(buf, 0, buf.length, 0);
-      const text = buf.toString('utf8');
-      return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
-    } finally {
-      await handle.close();
-    }
+    return readCapped(await fs.open(join(ctx.home.root, rel), 'r'), st.size);
   },
 });
 
@@ -112,6 +115,7 @@ export const writeFileTool = defineTool({
   input: v.strictObject({ path: v.string(), content: v.pipe(v.string(), v.maxLength(1_000_000, 'at most 1,000,000 characters')) }),
   offered: (caps) => hasGrant(caps, 'write'),
   async run({ path, content }, ctx) {
+    if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'write_file', path, 'write', { path, content }, content);
     const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });
     const marker = markerChecked(rel) ? markerRefusal('content', content) : undefined;
     if (marker) throw new ToolError(`refused: ${marker}`);

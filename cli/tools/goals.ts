@@ -45,7 +45,7 @@ export const logProgressTool = defineTool({
 async function mayWriteGoal(ctx: RunCtx, tool: string, goal: string, input: unknown): Promise<void> {
   const verdict = checkSimple(ctx.agent.caps, 'goal', goal, 'write');
   if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
-  await ctx.gate({ tool, kind: 'file', resource: `goals/${goal}.md`, verb: 'write', input });
+  await ctx.gate({ tool, kind: 'file', resource: `goals/${goal}.md`, verb: 'write', input, grant: verdict.reason });
 }
 
 export const editGoalTool = defineTool({

@@ -322,7 +322,7 @@ export const fetchTool = defineTool({
     // Malformed requests are refused before the owner could be asked about them.
     modelHeaders(input.headers);
     checkBody(method, input.body);
-    await ctx.gate({ tool: 'fetch_url', kind: 'http', resource: d.url, verb: method, input });
+    await ctx.gate({ tool: 'fetch_url', kind: 'http', resource: d.url, verb: method, input, grant: d.reason });
     return formatResult(await performFetch(ctx.agent.caps, input, { secrets: (name) => ctx.home.secret(name) }));
   },
 });

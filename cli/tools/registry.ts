@@ -12,6 +12,8 @@ import { shellTool } from './shell.js';
 import { fetchTool } from './http.js';
 import { logProgressTool, editGoalTool } from './goals.js';
 import { defineTool } from './define.js';
+import { recordUse } from './capuse.js';
+import { spawnTool } from './spawn.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -33,7 +35,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));
@@ -44,8 +46,25 @@ export function offeredTools(caps: readonly Capability[]): Tool[] {
 
 export type ToolOutcome = { content: string; is_error: boolean; kind?: 'unknown' | 'invalid' | 'refused' | 'failed' | 'ask'; approval?: NeedsApproval };
 
-/** Runs one tool call. Refusals and bad input come back as error results, never as exceptions. */
+/**
+ * Runs one tool call. Refusals and bad input come back as error results, never as exceptions.
+ * The capabilities are read from the agent file first (a removed one is revoked now) and the call's
+ * verdict is kept for the audit (tools/capuse.ts).
+ */
 export async function runTool(tools: readonly Tool[], name: string, input: unknown, ctx: RunCtx): Promise<ToolOutcome> {
+  const revoked = await ctx.beforeCall?.();
+  ctx.lastRule = undefined;
+  const tool = tools.find((t) => t.def.name === name);
+  // A tool of aos the run was not offered (a resumed run whose grant was removed since it asked) is a refusal, not an unknown name.
+  const known = tool ?? (TOOLS.some((t) => t.def.name === name) ? TOOLS.find((t) => t.def.name === name) : undefined);
+  const outcome = known && name !== 'finish' && (!tool || !known.offered(ctx.agent.caps))
+    ? { content: `refused: no capability grants ${name}${tool ? ' any more' : ''}${revoked ? ` (${revoked})` : ''}`, is_error: true, kind: 'refused' as const }
+    : await callTool(tools, name, input, ctx);
+  recordUse(ctx, name, input, outcome);
+  return outcome;
+}
+
+async function callTool(tools: readonly Tool[], name: string, input: unknown, ctx: RunCtx): Promise<ToolOutcome> {
   const tool = tools.find((t) => t.def.name === name);
   if (!tool) return { content: `unknown tool "${name}"; the tools you have are: ${tools.map((t) => t.def.name).join(', ')}`, is_error: true, kind: 'unknown' };
   const parsed = v.safeParse(tool.input, input);

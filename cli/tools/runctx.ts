@@ -1,5 +1,6 @@
 // What a tool call can see and change during one run.
 import type { Capability } from '../core/agents/capabilities.js';
+import type { CapUse } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 
@@ -26,6 +27,12 @@ export interface RunCtx {
    * NeedsApproval (below) for an "ask" action, which ends the run until the owner answers.
    */
   gate(action: Action): Promise<void>;
+  /** The capability verdicts of this run's calls (tools/capuse.ts), kept in the run record. */
+  uses?: CapUse[];
+  /** The rule that granted the current call, set by the gate (or a tool that checks its own grant). */
+  lastRule?: string;
+  /** Before each call: read the agent's capabilities as its file says now (revocation). */
+  beforeCall?(): Promise<string | undefined>;
 }
 
 export async function touch(ctx: Pick<RunCtx, 'touched' | 'onTouch'>, ...paths: string[]): Promise<void> {
@@ -49,6 +56,8 @@ export interface Action {
   /** shell: the command's words as the parser read them (quotes removed), so quoting cannot dodge a rule. */
   argv?: readonly string[];
   input: unknown;
+  /** The capability check's reason ("granted by …"): names the capability whose {rate} counts and the audit's rule. */
+  grant?: string;
 }
 
 /** Thrown by the policy gate when the owner must answer first; the loop ends the run as waiting. */

@@ -205,7 +205,7 @@ export const shellTool = defineTool({
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root);
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
-    await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input });
+    await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input, grant: d.reason });
     return formatShellRun(input.command, d, await runShell(ctx, d));
   },
 });

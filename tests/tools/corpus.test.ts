@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, readdirSync, symlinkSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, aosAsync, bareEnv, git, newHome, read, write, type Result } from '../helpers.js';
@@ -39,8 +40,25 @@ function cases(): Case[] {
   for (const c of load('file.yaml')) out.push({ ...c, source: 'file' });
   for (const c of load('frontmatter.yaml')) out.push({ ...c, source: 'frontmatter' });
   for (const c of load('shell.yaml')) out.push({ caps: c.caps, tool: 'shell', arg: c.command, expect: c.expect, why: c.why, source: 'shell' });
+  // Issue 16: the seed's grammar, with @OUT@ standing for a folder outside the home.
+  for (const c of JSON.parse(JSON.stringify(load('grammar.yaml')).replaceAll('@OUT@', outsideFolder()))) out.push({ ...c, source: 'grammar' });
   for (const c of load('http.yaml')) out.push({ caps: c.caps, tool: c.method && c.method.toLowerCase() !== 'get' ? `http-${c.method.toLowerCase()}` : 'http', arg: c.url, expect: c.expect, why: c.why, source: 'http' });
   return out;
+}
+
+let outside: string | undefined;
+/** A folder outside the home for the absolute grants: a file, a hard link, a symlink to a file no grant names. */
+function outsideFolder(): string {
+  if (outside) return outside;
+  outside = realpathSync(mkdtempSync(join(tmpdir(), 'aos-outside-')));
+  mkdirSync(join(outside, 'data'));
+  mkdirSync(join(outside, 'other'));
+  writeFileSync(join(outside, 'data/a.csv'), 'a,b\n');
+  writeFileSync(join(outside, 'other/b.csv'), 'secret\n');
+  writeFileSync(join(outside, 'other/c.csv'), 'secret\n');
+  linkSync(join(outside, 'other/c.csv'), join(outside, 'data/hard.csv'));
+  symlinkSync(join(outside, 'other/b.csv'), join(outside, 'data/link-out'));
+  return outside;
 }
 
 const POLICY = 'policy:\n  ask: ["file:notes/drafts/**:write"]\n  never: ["file:notes/locked/**:write"]\n';

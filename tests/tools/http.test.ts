@@ -437,7 +437,8 @@ test('fetch_url: refused before the gate; the gate sees the normalized URL and m
   assert.is(seen.length, 0, 'nothing refused reaches the owner');
   const out = await fetchTool.run({ url: `HTTP://127.0.0.1:${A}/hello`, method: 'Get' }, ctxWith([local(A)], gate));
   assert.match(out, /hello from A$/);
-  assert.equal(seen, [{ tool: 'fetch_url', kind: 'http', resource: `http://127.0.0.1:${A}/hello`, verb: 'get', input: { url: `HTTP://127.0.0.1:${A}/hello`, method: 'Get' } }]);
+  // grant: the capability that granted it, for {rate} and the audit (issue 16).
+  assert.equal(seen, [{ tool: 'fetch_url', kind: 'http', resource: `http://127.0.0.1:${A}/hello`, verb: 'get', input: { url: `HTTP://127.0.0.1:${A}/hello`, method: 'Get' }, grant: `granted by "${local(A)}"` }]);
   const never = async () => {
     throw new ToolError('refused: policy never');
   };

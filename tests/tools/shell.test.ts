@@ -120,7 +120,7 @@ test('a granted command runs and its output comes back; the policy gate sees the
   const out = await shellTool.run({ command: "cat 'notes/seed.md'" }, ctx(c, undefined, actions));
   assert.match(out, /exit code 0/);
   assert.match(out, /--- stdout ---\nseed/);
-  assert.equal(actions, [{ tool: 'run_shell', kind: 'shell', resource: "cat 'notes/seed.md'", verb: 'execute', argv: ['cat', 'notes/seed.md'], input: { command: "cat 'notes/seed.md'" } }]);
+  assert.equal(actions, [{ tool: 'run_shell', kind: 'shell', resource: "cat 'notes/seed.md'", verb: 'execute', argv: ['cat', 'notes/seed.md'], input: { command: "cat 'notes/seed.md'" }, grant: 'granted by "shell:cat,ls:execute"' }]);
   assert.match(await sh(['shell:ls:execute'], 'ls no-such-file'), /exit code 2[\s\S]*--- stderr ---/);
   assert.ok(shellTool.offered(c));
   assert.not.ok(shellTool.offered(caps(['file:notes/**:read'])));

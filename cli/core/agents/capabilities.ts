@@ -2,12 +2,13 @@
 // agent. Matching is pure: state in, a verdict with its reason out. Nothing is allowed that no
 // capability grants.
 import picomatch from 'picomatch';
+import { URI_PREFIX, uriToShort } from './capuri.js';
 
 export const KIND_ACTIONS = {
   file: ['read', 'write'],
   shell: ['execute'],
   http: ['get', 'head', 'post', 'put', 'patch', 'delete'],
-  agent: ['delegate', 'message'],
+  agent: ['delegate', 'message', 'spawn'],
   memory: ['read', 'write'],
   goal: ['read', 'write'],
   inbox: ['read', 'write'],
@@ -52,7 +53,38 @@ function splitConstraints(body: string): [string, string][] | string {
   return out;
 }
 
-export function parseCapability(text: string): Parsed {
+/** Keys every kind accepts: rate is "N/sec|min|hour|day", counted per agent and capability. */
+const ANY_KIND_KEYS = ['rate'];
+
+/** "100/min" → 100 uses per 60 s, or why not. */
+export function parseRate(text: string): { count: number; windowMs: number; per: string } | { error: string } {
+  const m = /^(\d{1,6})\/(s|sec|second|m|min|minute|h|hour|d|day)$/.exec(text);
+  if (!m || Number(m[1]) < 1) return { error: `rate "${text}" is not like 100/min (a whole number per sec, min, hour or day)` };
+  const unit = m[2]![0] === 's' ? 1000 : m[2]![0] === 'm' ? 60_000 : m[2]![0] === 'h' ? 3_600_000 : 86_400_000;
+  return { count: Number(m[1]), windowMs: unit, per: m[2]! };
+}
+
+/** Folders whose files are the machine's live state (a process's environment, devices): never granted. */
+const PSEUDO_ROOTS = ['proc', 'sys', 'dev'];
+
+/** Why an absolute file grant is refused, if it is. */
+function absoluteGrantError(glob: string): string | undefined {
+  const segs = glob.slice(1).split('/');
+  if (segs.some((s) => s === '' || s === '.' || s === '..')) return `"${glob}": write an absolute path plainly (no empty, . or .. parts)`;
+  if (/[*?]/.test(segs[0]!)) return `"${glob}": an absolute grant names its first folder (not /* or /**)`;
+  if (PSEUDO_ROOTS.includes(segs[0]!.toLowerCase())) return `"${glob}": /${segs[0]} holds live process and device state and is never granted`;
+  return undefined;
+}
+
+export function parseCapability(written: string): Parsed {
+  if (written.startsWith(URI_PREFIX)) {
+    const short = uriToShort(written);
+    if ('error' in short) return { error: `capability "${written}": ${short.error}` };
+    const p = parseCapability(short.short);
+    // "Granted by" and errors name the capability as the owner wrote it.
+    return 'cap' in p ? { cap: { ...p.cap, text: written } } : { error: p.error.replace(`capability "${short.short}"`, `capability "${written}" (read as "${short.short}")`) };
+  }
+  const text = written;
   const fail = (why: string): Parsed => ({ error: `capability "${text}": ${why}` });
   if (/[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.test(text.replace(/\{[^}]*\}$/, ''))) {
     return fail('spaces, control or invisible characters are not allowed outside {…}');
@@ -68,8 +100,9 @@ export function parseCapability(text: string): Parsed {
   const [resource, actionText] = parts as [string, string];
   const resources = resource.split(',');
   if (resources.some((r) => !r)) return fail('an empty resource');
-  const actions = actionText.split(',');
   const known: readonly string[] = KIND_ACTIONS[kind];
+  // "*" is every action of the kind (http:api.example.com:* is any method).
+  const actions = actionText === '*' ? [...known] : actionText.split(',');
   const bad = actions.find((a) => !known.includes(a));
   if (bad !== undefined) return fail(`action "${bad}" is not one of ${known.join(', ')}`);
   const constraints: Record<string, string[]> = {};
@@ -77,14 +110,24 @@ export function parseCapability(text: string): Parsed {
     const pairs = splitConstraints(m[3]);
     if (typeof pairs === 'string') return fail(pairs);
     for (const [k, v] of pairs) {
-      if (!CONSTRAINT_KEYS[kind].includes(k)) return fail(`constraint "${k}" is not one of ${CONSTRAINT_KEYS[kind].join(', ') || '(none for this kind)'}`);
+      const keys = [...CONSTRAINT_KEYS[kind], ...ANY_KIND_KEYS];
+      if (!keys.includes(k)) return fail(`constraint "${k}" is not one of ${keys.join(', ')}`);
       if (k in constraints) return fail(`constraint "${k}" given twice`);
       constraints[k] = v.split(',').map((s) => s.trim()).filter(Boolean);
     }
   }
-  if (kind === 'file' && resources.some((r) => r.startsWith('/') || r.split('/').includes('..'))) return fail('file paths are relative to the home, without ..');
+  if (kind === 'file' && resources.some((r) => r.startsWith('~') || (!r.startsWith('/') && r.split('/').includes('..')))) return fail('file paths are relative to the home (or absolute, from /), without ..');
+  for (const r of kind === 'file' ? resources.filter((g) => g.startsWith('/')) : []) {
+    const why = absoluteGrantError(r);
+    if (why) return fail(why);
+  }
   // Only plain globs (* ** ? and literal names): negation and extglobs would grant more than they appear to.
   if (kind === 'file' && resources.some((r) => /[!()|@+[\]{}\\]/.test(r))) return fail('file globs may use only *, ** and ? (no !, brackets, braces or extglobs)');
+  if (constraints.rate) {
+    const r = constraints.rate.length === 1 ? parseRate(constraints.rate[0]!) : { error: 'one rate, like 100/min' };
+    if ('error' in r) return fail(r.error);
+  }
+  if (kind === 'agent' && actions.includes('spawn') && actions.length > 1) return fail('agent:spawn stands alone (write agent:delegate and agent:spawn as two capabilities)');
   for (const n of ['max', 'depth']) {
     const v = constraints[n];
     if (v && (v.length !== 1 || !/^\d{1,3}$/.test(v[0]!))) return fail(`${n} must be a whole number`);
@@ -92,14 +135,14 @@ export function parseCapability(text: string): Parsed {
   return { cap: { text, kind, resources, actions, constraints } };
 }
 
-/** Parses an agent's capabilities; any error disables the agent (the caller reports which). */
-export function parseCapabilities(texts: readonly string[]): { caps: Capability[]; errors: string[] } {
+/** Parses an agent's capabilities; any error disables the agent. Given its file, each error names it. */
+export function parseCapabilities(texts: readonly string[], file?: string): { caps: Capability[]; errors: string[] } {
   const caps: Capability[] = [];
   const errors: string[] = [];
   for (const t of texts) {
     const p = parseCapability(t);
     if ('cap' in p) caps.push(p.cap);
-    else errors.push(p.error);
+    else errors.push(file ? `${file}: ${p.error}` : p.error);
   }
   return { caps, errors };
 }
@@ -137,7 +180,39 @@ function isProtected(path: string): string | undefined {
   return undefined;
 }
 
+/** An absolute path an agent names (outside the home), made canonical, or why it is refused. */
+export function normalizeAbsolutePath(path: string): { path: string } | { error: string } {
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return { error: 'control characters and backslashes are not allowed in paths' };
+  const parts: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') return { error: '".." is not allowed in paths' };
+    parts.push(seg);
+  }
+  if (!parts.length) return { error: 'the root folder is never granted' };
+  if (PSEUDO_ROOTS.includes(parts[0]!.toLowerCase())) return { error: `/${parts[0]} holds live process and device state and is never readable` };
+  return { path: `/${parts.join('/')}` };
+}
+
+const GLOB_OPTIONS = { dot: false, nonegate: true, noextglob: true, nobrace: true, nobracket: true };
+
+/**
+ * A path outside the home, against the absolute grants only. The caller (tools/outside.ts) has made
+ * sure it is not inside the home and judges it again as resolved on disk.
+ */
+export function checkAbsoluteFile(caps: readonly Capability[], path: string, action: 'read' | 'write'): Verdict {
+  const norm = normalizeAbsolutePath(path);
+  if ('error' in norm) return deny(norm.error);
+  for (const cap of caps) {
+    if (cap.kind !== 'file' || !cap.actions.includes(action)) continue;
+    const globs = cap.resources.filter((g) => g.startsWith('/'));
+    if (globs.some((glob) => picomatch.isMatch(norm.path, glob, GLOB_OPTIONS) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3)))) return allow(cap);
+  }
+  return deny(`no capability grants file ${action} on ${norm.path}`);
+}
+
 export function checkFile(caps: readonly Capability[], path: string, action: 'read' | 'write'): Verdict {
+  if (typeof path === 'string' && path.startsWith('/') && caps.some((c) => c.kind === 'file' && c.resources.some((r) => r.startsWith('/')))) return checkAbsoluteFile(caps, path, action);
   const norm = normalizeHomePath(path);
   if ('error' in norm) return deny(norm.error);
   if (action === 'write') {
@@ -146,7 +221,7 @@ export function checkFile(caps: readonly Capability[], path: string, action: 're
   }
   for (const cap of caps) {
     if (cap.kind !== 'file' || !cap.actions.includes(action)) continue;
-    if (cap.resources.some((glob) => picomatch.isMatch(norm.path, glob, { dot: false, nonegate: true, noextglob: true, nobrace: true, nobracket: true }) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3)))) {
+    if (cap.resources.some((glob) => !glob.startsWith('/') && (picomatch.isMatch(norm.path, glob, GLOB_OPTIONS) || (glob.endsWith('/**') && norm.path === glob.slice(0, -3))))) {
       return allow(cap);
     }
   }

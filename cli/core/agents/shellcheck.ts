@@ -105,7 +105,7 @@ export function shellLimits(cap: Capability): ShellLimits | { error: string } {
   for (const s of c.syntax ?? []) if (!(SYNTAX_FEATURES as readonly string[]).includes(s)) return { error: `syntax "${s}" is not one of ${SYNTAX_FEATURES.join(', ')}` };
   for (const r of c.remotes ?? []) if (!PLAIN_REMOTE.test(r)) return { error: `remote "${r}" is not a plain remote name` };
   for (const s of c.subcommands ?? []) if (!PLAIN_NAME.test(s)) return { error: `subcommand "${s}" is not a plain word` };
-  for (const p of cap.resources) if (!PLAIN_NAME.test(p)) return { error: `program "${p}" is not a plain program name` };
+  for (const p of cap.resources) if (p !== '*' && !PLAIN_NAME.test(p)) return { error: `program "${p}" is not a plain program name` };
   return { timeoutMs, cwd, network: net === 'on', write };
 }
 
@@ -509,6 +509,12 @@ export function programNames(ast: ShellAst): string[] {
   return [...out];
 }
 
+/**
+ * Whether a shell capability names this program. "*" names any program found in SAFE_PATH; every
+ * other rule (shells and launchers, per-program argument rules, syntax, paths, the sandbox) still applies.
+ */
+export const grantsProgram = (cap: Capability, program: string): boolean => cap.resources.includes(program) || cap.resources.includes('*');
+
 export function checkShell(caps: readonly Capability[], command: string, ast: ShellAst | { error: string }, resolved: Readonly<Record<string, Resolution>>): ShellDecision {
   const shellCaps = caps.filter((c) => c.kind === 'shell' && c.actions.includes('execute'));
   let limits = DEFAULT_LIMITS;
@@ -556,7 +562,7 @@ export function checkShell(caps: readonly Capability[], command: string, ast: Sh
   const viaShell = needed.length > 0;
   let firstRefusal: string | undefined;
   for (const cap of shellCaps) {
-    if (!programs.every((p) => cap.resources.includes(p))) continue;
+    if (!programs.every((p) => grantsProgram(cap, p))) continue;
     const l = shellLimits(cap);
     const why = ((): string | undefined => {
       if ('error' in l) return `capability "${cap.text}": ${l.error}`;
@@ -593,7 +599,7 @@ export function checkShell(caps: readonly Capability[], command: string, ast: Sh
     };
   }
   if (firstRefusal) return refuse(firstRefusal);
-  const missing = programs.find((p) => !shellCaps.some((c) => c.resources.includes(p)))!;
+  const missing = programs.find((p) => !shellCaps.some((c) => grantsProgram(c, p)))!;
   if (missing) return refuse(`no capability grants shell program "${missing}"`);
   return refuse(`no single capability grants all of ${[...new Set(programs)].join(', ')}`);
 }

@@ -27,7 +27,8 @@ const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expres
 export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox'] as const;
 const capability = v.pipe(
   v.string(),
-  v.regex(new RegExp(`^(${CAPABILITY_KINDS.join('|')}):\\S`), `a capability "kind:resource:actions" with kind one of ${CAPABILITY_KINDS.join(', ')}`),
+  // The URI form (capability://kind/…) is read by the same parser (core/agents/capuri.ts), which judges the rest.
+  v.regex(new RegExp(`^(capability://)?(${CAPABILITY_KINDS.join('|')})[:/?]\\S`), `a capability "kind:resource:actions" (or capability://kind/resource?action=…) with kind one of ${CAPABILITY_KINDS.join(', ')}`),
 );
 
 export const ConfigSchema = v.strictObject({
@@ -124,6 +125,8 @@ export const AgentSchema = v.strictObject({
     {},
   ),
   status: v.optional(v.picklist(AGENT_STATUSES), 'active'),
+  /** An ephemeral agent spawned by `by` for one item (tools/spawn.ts): removed once that item is done. */
+  spawned: v.optional(v.strictObject({ by: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'an agent id')), item: v.pipe(v.string(), v.nonEmpty('an item id')) })),
 });
 export type AgentFront = v.InferOutput<typeof AgentSchema>;
 

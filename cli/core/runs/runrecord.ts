@@ -81,6 +81,17 @@ export interface RunFront {
   error?: string;
   /** Short sha256 prefixes (12 hex) of the stable system prompt, the dynamic one, and the tool list, to spot divergence in replay. */
   prompt?: { stable: string; dynamic: string; tools: string };
+  /** Every capability decision of the run's tool calls, for `aos audit` (absent when none). */
+  uses?: CapUse[];
+}
+
+/** One tool call's capability verdict: when, which tool on what, and the rule that decided. */
+export interface CapUse {
+  at: string;
+  tool: string;
+  argument: string;
+  verdict: 'allowed' | 'ask' | 'refused';
+  rule: string;
 }
 
 export type RecordEntry =
@@ -208,16 +219,19 @@ function usageLine(stop: string, u: Usage, request?: string): string {
   return parts.join(' · ');
 }
 
-const FRONT_ORDER = ['run', 'agent', 'item', 'trigger', 'provider', 'model', 'device', 'started', 'ended', 'outcome', 'usage', 'cost_usd', 'resumes', 'error', 'prompt'] as const;
+const FRONT_ORDER = ['run', 'agent', 'item', 'trigger', 'provider', 'model', 'device', 'started', 'ended', 'outcome', 'usage', 'cost_usd', 'resumes', 'error', 'prompt', 'uses'] as const;
 
 function frontText(front: RunFront): string {
   const ordered: Record<string, unknown> = {};
-  for (const key of FRONT_ORDER) if (front[key] !== undefined) ordered[key] = front[key];
+  for (const key of FRONT_ORDER) if (front[key] !== undefined && !(key === 'uses' && !front.uses?.length)) ordered[key] = front[key];
   const doc = new Document(ordered);
   for (const key of ['usage', 'prompt']) {
     const node = doc.get(key, true) as { flow?: boolean } | undefined;
     if (node) node.flow = true;
   }
+  // One line per use, so a record with many calls stays readable.
+  const uses = doc.get('uses', true) as { items?: { flow?: boolean }[] } | undefined;
+  for (const item of uses?.items ?? []) item.flow = true;
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -287,6 +301,7 @@ export const RunFrontSchema = v.strictObject({
   resumes: v.optional(v.string()),
   error: v.optional(v.string()),
   prompt: v.optional(v.strictObject({ stable: hash, dynamic: hash, tools: hash })),
+  uses: v.optional(v.array(v.strictObject({ at: dateTime, tool: v.string(), argument: v.string(), verdict: v.picklist(['allowed', 'ask', 'refused']), rule: v.string() }))),
 });
 
 const TOKEN = String.raw`(?:"(?:[^"\\]|\\.)*"|[A-Za-z0-9_.:@/+=-]+)`;
