@@ -54,7 +54,7 @@ export function runRecords(home: string): string[] {
 }
 
 export async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 1800 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
   if (!ok()) throw new Error(`timed out waiting for ${what}`);
 }
 

@@ -24,7 +24,8 @@ interface OwnRebase {
 
 /** Records the rebase aos is about to start (before git writes anything). */
 export async function markOwnRebase(root: string, git: Repo, ontoRef: string, target: string): Promise<void> {
-  const rec: OwnRebase = { orig: (await git.raw(['rev-parse', 'HEAD'])).trim(), onto: (await git.raw(['rev-parse', ontoRef])).trim(), target };
+  const [orig, onto] = (await git.raw(['rev-parse', 'HEAD', ontoRef])).trim().split('\n');
+  const rec: OwnRebase = { orig: orig!, onto: onto!, target };
   const file = join(root, OWN_REBASE_FILE);
   await fs.mkdir(dirname(file), { recursive: true });
   const tmp = join(root, `.aos/.rebase.json.${process.pid}.tmp`);
