@@ -87,6 +87,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   if (journal) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);
 
   if (isRepo(root)) {
+    problems.push(...(await (await import('../flows/syncfaults.js')).syncFaults(root, env, config)));
     problems.push(...checkLogHistory(await numstat(root, env.vars, 'logs')));
     // No file is the common case (no line either); one that cannot be read is its own problem.
     const attributes = await fs.readFile(join(root, '.gitattributes'), 'utf8').catch((err: unknown) => {

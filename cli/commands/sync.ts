@@ -16,6 +16,7 @@ export async function sync(_args: Args, env: Env): Promise<number> {
     const r = await syncHome(home, env);
     if (env.out.json) env.out.data({ ...r, held: r.held.map(formatProblem), device: home.device });
     else {
+      for (const n of r.recovered) env.out.line(`recovered: ${n}`);
       if (r.committed.length) env.out.line(`committed your hand edits (${r.committed.length} file${r.committed.length === 1 ? '' : 's'})`);
       env.out.line(`synced with ${r.remote}/${r.branch} as ${home.device}: ${r.pulled} commit(s) pulled, ${r.pushed} pushed${r.retries ? ` (${r.retries} push(es) refused first: another device pushed)` : ''}`);
     }

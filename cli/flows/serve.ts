@@ -110,6 +110,13 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.waiting.push({ item: next.id, reason: claim.reason! });
       continue;
     }
+    // A claim can outlast the tick's time (pushes refused while other devices push): a run begun now
+    // would only checkpoint, leaving a run record of nothing and the item to resume on any device.
+    if (claims && env.now().getTime() >= deadline) {
+      await claims.release(next, r.agent);
+      report.stoppedEarly = "the tick's time budget ran out while claiming; the rest waits for the next tick";
+      break;
+    }
     let resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
     // An answer is only given to the run that asked: without its record there is no call to answer.
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };

@@ -15,7 +15,8 @@ import { loadInbox, type InboxItem } from '../home/store.js';
 import { findDone } from '../home/items.js';
 import { commit, commitOwnerEdits } from '../git/git.js';
 import { gitRead } from '../git/run.js';
-import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
+import { finishOwnRebase } from '../git/ownrebase.js';
+import { SyncConflict, dropLastCommit, fetchRemote, pullRepo, refuseGitInProgress, refuseMarkersInHead, pushHead, reachedRemote, rebaseOnto, syncGit, syncRepo, syncTarget, type SyncResult, type SyncTarget } from '../git/sync.js';
 
 async function remember(home: Home, env: Env, t: SyncTarget | undefined, error?: unknown): Promise<void> {
   const prev = await readSyncState(home.root);
@@ -33,19 +34,20 @@ async function target(home: Home, env: Env): Promise<SyncTarget | undefined> {
 }
 
 /** `aos sync`: the owner's pending edits become their commit, then fetch, rebase, push. */
-export async function syncHome(home: Home, env: Env): Promise<SyncResult & { committed: string[]; held: Problem[] }> {
+export async function syncHome(home: Home, env: Env): Promise<SyncResult & { committed: string[]; held: Problem[]; recovered: string[] }> {
   const t = await target(home, env);
   if (!t) {
     throw new UserError(
       `this home has no git remote${home.config.sync.remote ? ` named "${home.config.sync.remote}" (sync.remote in aos.yaml)` : ' (origin)'}; add one with: git remote add origin <url>`,
     );
   }
+  const recovered = await finishOwnRebase(home.root, env.vars, home.owner);
   refuseGitInProgress(home.root);
   const edits = await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   try {
     const r = await syncRepo(home.root, env.vars, home.owner, t, home.config.sync.push_retries);
     await remember(home, env, t);
-    return { ...r, committed: edits?.files ?? [], held: edits?.held ?? [] };
+    return { ...r, committed: edits?.files ?? [], held: edits?.held ?? [], recovered };
   } catch (err) {
     await remember(home, env, t, err);
     throw err;
@@ -150,9 +152,13 @@ export class TickSync {
     const existing = await readClaim(home.root, file);
     const verdict = judgeClaim(existing, home.device, now, home.config.sync.claim_timeout_minutes, item.front.status === 'waiting' && item.front.approval !== undefined);
     if (!verdict.take) return { ok: false, reason: verdict.reason };
-    if (existing && existing !== 'unreadable' && existing.device === home.device) return { ok: true };
+    const own = existing && existing !== 'unreadable' && existing.device === home.device ? existing : undefined;
+    // A claim of this device that never reached the remote (a crash between its commit and its
+    // push) is seen by no other device: it is made again, through the remote, before the item runs.
+    if (own && (await reachedRemote(home.root, env.vars, this.t, file))) return { ok: true };
     const tz = home.config.owner.timezone;
-    await writeAtomic(join(home.root, file), renderClaim({ item: item.name, device: home.device, claimed: localTime(now, tz).iso, agent, ...(verdict.release ? { released: verdict.release } : {}) }));
+    const released = verdict.release ?? own?.released;
+    await writeAtomic(join(home.root, file), renderClaim({ item: item.name, device: home.device, claimed: localTime(now, tz).iso, agent, ...(released ? { released } : {}) }));
     const paths = [file];
     if (verdict.release) {
       const body = `Released ${verdict.release}'s claim on ${item.id} (older than ${home.config.sync.claim_timeout_minutes} min, never finished); it runs here once more.`;
@@ -160,7 +166,7 @@ export class TickSync {
     }
     await commit(home.root, env.vars, {
       who: agentIdentity(agent),
-      subject: verdict.release ? `${agent}: takes over ${item.id} from ${verdict.release} (stale claim)` : `${agent}: claims ${item.id} on ${home.device}`,
+      subject: verdict.release ? `${agent}: takes over ${item.id} from ${verdict.release} (stale claim)` : `${agent}: claims ${item.id} on ${home.device}${own ? ' (again: its last claim never reached the remote)' : ''}`,
       trailers: { 'Aos-Kind': 'claim', 'Aos-Agent': agent, 'Aos-Item': item.id, 'Aos-Device': home.device, 'Aos-Released': verdict.release },
       paths,
     }, home.redact);

@@ -13,6 +13,7 @@ import { appendLog } from '../home/log.js';
 import { readCreated } from '../home/heartbeat.js';
 import { moveUnsupported, unsupportedInboxFiles } from '../home/items.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
+import { finishOwnRebase } from '../git/ownrebase.js';
 import { JOURNAL_FILE } from '../home/journal.js';
 import { homeUnchanged, recordUnchanged, forgetUnchanged } from '../home/idlestamp.js';
 import type { RunReport } from './execute.js';
@@ -39,10 +40,12 @@ export interface TickReport {
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
   const report: TickReport = { recovered: [], ownerEdits: [], unsupported: [], scheduled: [], runs: [], waiting: [], problems: [] };
+  // Before anything commits: a sync's rebase a killed tick left half-done is aos's to end (issue 14).
+  report.recovered.push(...(await finishOwnRebase(home.root, env.vars, home.owner)));
   if (await needsRecovery(home, opts.tookOver)) {
     const { recover } = await import('./recover.js');
     const rec = await recover(home, env, { tookOver: opts.tookOver });
-    report.recovered = rec.notes;
+    report.recovered.push(...rec.notes);
   }
   // Nothing changed since a tick that left the home clean: no hand edit, stray temp file or unsupported
   // file to look for (home/idlestamp.ts).

@@ -11,6 +11,7 @@ import { GitError, UserError } from '../errors.js';
 import type { Vars } from '../env.js';
 import { gitRead, openRepo, type Repo } from './run.js';
 import { refuseConflictMarkers } from './git.js';
+import { clearOwnRebase, markOwnRebase } from './ownrebase.js';
 
 export interface SyncTarget {
   remote: string;
@@ -86,6 +87,13 @@ function firstLine(err: unknown): string {
 
 /** Replays local commits onto the fetched remote. Throws SyncConflict after aborting when git stops on a conflict. */
 export async function rebaseOnto(root: string, git: Repo, t: SyncTarget): Promise<void> {
+  // Known as aos's own from before git's first step, so a cut rebase is never taken for the owner's.
+  await markOwnRebase(root, git, t.ref, `${t.remote}/${t.branch}`);
+  await rebaseAndSettle(root, git, t);
+  await clearOwnRebase(root);
+}
+
+async function rebaseAndSettle(root: string, git: Repo, t: SyncTarget): Promise<void> {
   let resolved = false;
   for (;;) {
     try {
@@ -93,37 +101,49 @@ export async function rebaseOnto(root: string, git: Repo, t: SyncTarget): Promis
       return;
     } catch (err) {
       const stopped = existsSync(join(root, '.git/rebase-merge')) || existsSync(join(root, '.git/rebase-apply'));
-      if (!stopped) throw new UserError(`sync: cannot rebase onto ${t.remote}/${t.branch}: ${firstLine(err)}`);
+      if (!stopped) {
+        await clearOwnRebase(root);
+        throw new UserError(`sync: cannot rebase onto ${t.remote}/${t.branch}: ${firstLine(err)}`);
+      }
       const files = (await git.raw(['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
       const settled = files.length ? await settleAll(root, git, files) : undefined;
       if (settled) {
-        // During a rebase, stage 2 is the remote's side: its copy stays at the path.
-        await git.raw(['checkout', '--ours', '--', ...files]);
-        for (const extra of settled) await writeFile(join(root, extra.path), extra.text, { flag: 'wx' });
-        await git.raw(['add', '--', ...files, ...settled.map((e) => e.path)]);
+        // During a rebase, stage 2 is the remote's side: its copy stays at the path, and a file it deleted goes.
+        const kept = files.filter((f) => !settled.gone.includes(f));
+        if (kept.length) await git.raw(['checkout', '--ours', '--', ...kept]);
+        if (settled.gone.length) await git.raw(['rm', '-q', '--', ...settled.gone]);
+        for (const extra of settled.extra) await writeFile(join(root, extra.path), extra.text, { flag: 'wx' });
+        if (kept.length || settled.extra.length) await git.raw(['add', '--', ...kept, ...settled.extra.map((e) => e.path)]);
         resolved = true;
         continue;
       }
       await git.raw(['rebase', '--abort']);
+      await clearOwnRebase(root);
       throw new SyncConflict(files.length ? files : ['(files git did not name)'], t);
     }
   }
 }
 
-/** The extra files that settle every conflicted file, or undefined when any one is the owner's to resolve. */
-async function settleAll(root: string, git: Repo, files: string[]): Promise<{ path: string; text: string }[] | undefined> {
+/**
+ * How every conflicted file is settled: the extra files to write and the files the remote deleted,
+ * or undefined when any one is the owner's to resolve.
+ */
+async function settleAll(root: string, git: Repo, files: string[]): Promise<{ extra: { path: string; text: string }[]; gone: string[] } | undefined> {
   const extra: { path: string; text: string }[] = [];
+  const gone: string[] = [];
   for (const f of files) {
-    // A side with no stage is a deletion there (modify/delete): never settled here.
-    const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => '');
-    const how = settleClash(f, await side(2), await side(3));
+    // A side with no stage is a deletion there (modify/delete): settled only where the rule allows an empty side.
+    const side = (n: number) => git.raw(['show', `:${n}:${f}`]).catch(() => undefined);
+    const remote = await side(2);
+    const how = settleClash(f, remote ?? '', (await side(3)) ?? '');
     if (!how) return undefined;
+    if (remote === undefined) gone.push(f);
     if (how.alsoWrite) {
       if (existsSync(join(root, how.alsoWrite.path))) return undefined;
       extra.push(how.alsoWrite);
     }
   }
-  return extra;
+  return { extra, gone };
 }
 
 /** Pushes HEAD to the remote branch; false when the remote moved on first (another device pushed). */
@@ -192,6 +212,16 @@ export async function syncRepo(root: string, vars: Vars, committer: Identity, t:
 /** The last line of defence: whatever made them (plain git included), markers never leave this device. */
 export async function refuseMarkersInHead(root: string, vars: Vars): Promise<void> {
   await refuseConflictMarkers(root, vars, [':(exclude)logs', ':(exclude)inbox/done', '*.md', '*.yaml', '*.yml'], 'HEAD');
+}
+
+/**
+ * Does the remote (as last fetched) hold this file exactly as it is here? A claim counts only then:
+ * one committed (or only written) here and never pushed is seen by no other device.
+ */
+export async function reachedRemote(root: string, vars: Vars, t: SyncTarget, path: string): Promise<boolean> {
+  const there = (await gitRead(root, vars, ['rev-parse', '-q', '--verify', `${t.ref}:${path}`], { exit1Empty: true })).trim();
+  if (!there) return false;
+  return (await gitRead(root, vars, ['hash-object', '--', path])).trim() === there;
 }
 
 /** Only fetch and rebase (a tick's pull before it collects work). */

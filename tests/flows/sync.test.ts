@@ -6,57 +6,15 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AOS, ROOT, aos, aosAsync, bareEnv, git, json, read, tempDir, write, type Result } from '../helpers.js';
+import { AOS, aos, aosAsync, bareEnv, git, json, read, tempDir, write } from '../helpers.js';
 import { addItem, doneFile, modelHome } from '../model-helpers.js';
+import { MODEL, devices, runOn, runOnAsync, runRecords, type Device } from '../sync-helpers.js';
 
-const BRAIN = join(ROOT, 'tests/fixtures/brain-echo.mjs');
-const MODEL = `provider: command\n  command: ["${process.execPath}", "${BRAIN}", "padded"]\n  timeout_seconds: 20`;
-
-interface Device {
-  name: string;
-  home: string;
-  env: Record<string, string>;
-}
-
-/** A home with sync.auto on, pushed to a fresh bare remote, and cloned once per further device. */
-function devices(names: string[], syncYaml = ''): { remote: string; devs: Device[] } {
-  const first = modelHome('', MODEL);
-  write(first, 'aos.yaml', read(first, 'aos.yaml').replace('sync:\n  auto: false', `sync:\n  auto: true${syncYaml}`));
-  git(first, ['commit', '-qam', 'sync on']);
-  const remote = join(tempDir('aos-remote-'), 'remote.git');
-  git(ROOT, ['init', '-q', '--bare', '-b', 'main', remote]);
-  git(first, ['remote', 'add', 'origin', remote]);
-  git(first, ['push', '-q', 'origin', 'main']);
-  git(first, ['branch', '-q', '--set-upstream-to', 'origin/main']);
-  const devs = names.map((name, i) => {
-    let home = first;
-    if (i > 0) {
-      home = join(tempDir(), name);
-      git(ROOT, ['clone', '-q', remote, home]);
-    }
-    return { name, home, env: bareEnv({ AOS_DEVICE: name }) };
-  });
-  return { remote, devs };
-}
-
-const run = (d: Device, args: string[]): Result => aos([...args, '--home', d.home], { env: d.env });
-const runAsync = (d: Device, args: string[]): Promise<Result> => aosAsync([...args, '--home', d.home], { env: d.env });
+const run = runOn;
+const runAsync = runOnAsync;
 const head = (dir: string, ref = 'HEAD') => git(dir, ['rev-parse', ref]).trim();
 const today = () => new Date().toISOString().slice(0, 10);
 const logFile = (date = today()) => `logs/${date.slice(0, 4)}/${date.slice(5, 7)}/${date}.md`;
-
-function runRecords(home: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.md')) out.push(readFileSync(join(dir, e.name), 'utf8'));
-    }
-  };
-  walk(join(home, 'logs/runs'));
-  return out;
-}
 
 test('three devices ticking at the same time over 30 items run each item exactly once, and every log line survives', async () => {
   const { remote, devs } = devices(['laptop', 'desktop', 'server']);

@@ -137,11 +137,14 @@ export function sameGeneratedItem(path: string, ours: string, theirs: string): b
 
 /**
  * How a rebase may settle one conflicted file without the owner, or undefined when it is theirs to
- * resolve. The remote's copy always stays at the path. Two handled copies of one item (a device
+ * resolve. The remote's copy always stays at the path (for a claim the remote deleted: no file). Two handled copies of one item (a device
  * that finished after its stale claim was taken over, and the device that took it) are both
  * results of real runs: the local one is kept beside it, named by its run.
  */
 export function settleClash(path: string, remote: string, local: string): { keepRemote: true; alsoWrite?: { path: string; text: string } } | undefined {
+  // A claim counts only once the remote has it: whatever the remote holds for it (another device's
+  // claim, or none since it was released) beats a local claim that never got there.
+  if (/^inbox\/claims\/[^/]+\.md$/.test(path)) return { keepRemote: true };
   if (sameGeneratedItem(path, remote, local)) return { keepRemote: true };
   if (!/^inbox\/done\/\d{4}\/\d{2}\/[^/]+\.md$/.test(path) || !remote || !local) return undefined;
   const run = /^run:\s*["']?([A-Za-z0-9-]{1,60})/m.exec(local.split(/\r?\n---\s*(\r?\n|$)/)[0] ?? '')?.[1] ?? 'local';
