@@ -3,7 +3,7 @@
 // bubblewrap is installed, the sandbox's write and network limits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, symlinkSync, linkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
@@ -36,6 +36,11 @@ function makeHome(): string {
   write(home, 'aos.yaml', 'owner:\n  name: Tess\n');
   write(home, 'notes/seed.md', 'seed\n');
   write(home, 'memory/facts.md', 'facts\n');
+  // What the confinement cases name: a link out of the home, one to agents/, a hard link to aos.yaml.
+  write(home, 'agents/c0.md', 'agent\n');
+  symlinkSync('/etc/passwd', join(home, 'notes/evil.md'));
+  symlinkSync('../agents', join(home, 'notes/link'));
+  linkSync(join(home, 'aos.yaml'), join(home, 'notes/hard.md'));
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'home']);
   return home;

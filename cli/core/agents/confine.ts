@@ -66,7 +66,7 @@ export function pathUses(ast: ShellAst): PathUse[] {
           out.push({ program, word: next, action, sure: WRITE_OPTIONS.has(name) || pathLike(next) });
         } else if (/^-[A-Za-z][~./]/.test(w)) {
           // A short option with its value attached: -o/etc/x, -C../..
-          out.push({ program, word: w.slice(2), action, sure: true });
+          out.push({ program, word: w.slice(2), action: WRITE_OPTIONS.has(w.slice(0, 2)) ? 'write' : 'read', sure: true });
         }
         continue;
       }
@@ -84,7 +84,8 @@ export function pathUses(ast: ShellAst): PathUse[] {
     }
     positional.forEach((p, k) => {
       const action: PathAction = WRITE_ALL.has(program) || (WRITE_LAST.has(program) && k === positional.length - 1 && positional.length > 1) ? 'write' : 'read';
-      out.push({ program, word: p.word, action, sure: p.sure });
+      // What a command creates does not exist yet: a write is judged whatever the disk holds.
+      out.push({ program, word: p.word, action, sure: p.sure || action === 'write' });
     });
   }
   for (const r of ast.redirects ?? []) {
@@ -151,14 +152,17 @@ export function judgePath(caps: readonly Capability[], fact: PathFact, scratch?:
     return v.allowed ? undefined : say(`${fact.outside} is outside the home (${v.reason})`);
   }
   const rel = fact.inside;
+  const badName = nameProblem(rel);
+  if (badName) return say(badName);
   if (scratch && (rel === scratch || rel.startsWith(`${scratch}/`))) return undefined;
-  if (fact.hardLinked) return say(`${rel} is hard-linked elsewhere`);
   if (action === 'write' && ownerOnly(rel)) return say(OWNER_ONLY);
   if (rel === '.') {
-    return caps.some((c) => c.kind === 'file' && c.actions.includes(action) && c.resources.includes('**')) ? undefined : say(`the whole home, and no capability grants file ${action} on **`);
+    if (!caps.some((c) => c.kind === 'file' && c.actions.includes(action) && c.resources.includes('**'))) return say(`the whole home, and no capability grants file ${action} on **`);
+  } else {
+    const v = checkFile(caps, rel, action);
+    if (!v.allowed) return say(v.reason);
   }
-  const v = checkFile(caps, rel, action);
-  return v.allowed ? undefined : say(v.reason);
+  return fact.hardLinked ? say(`${rel} is hard-linked elsewhere`) : undefined;
 }
 
 /** The file grants a command has: the agent's, and the folders its shell capability lets it write. */
