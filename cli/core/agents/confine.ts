@@ -4,6 +4,7 @@
 // shell may run at all without a sandbox. The paths are judged by checkFile, the file tools' own check.
 import { checkFile, type Capability } from './capabilities.js';
 import { literal, type ShellAst, type ShWord } from './shellcheck.js';
+import type { Problem } from '../../errors.js';
 
 export type PathAction = 'read' | 'write';
 
@@ -198,4 +199,22 @@ export function sandboxRefusal(s: SandboxState): string | undefined {
   if (s.bwrap || s.chosenNone) return undefined;
   const where = s.platform === 'darwin' ? 'macOS has no sandbox aos uses (sandbox-exec is not implemented)' : 'bubblewrap (bwrap) is not on PATH';
   return `shell is refused: ${where}, and aos.yaml does not say "sandbox: none" (see docs/recovery.md#no-sandbox): ${INSTALL_SANDBOX}`;
+}
+
+/** What doctor says about the sandbox: a problem (exit 1) while shell is refused for want of one, a note once the owner chose none. */
+export function sandboxFinding(s: SandboxState, shellAgents: readonly string[]): { problem?: Problem; note?: string } {
+  const whose = shellAgents.length ? `shell commands of ${shellAgents.join(', ')}` : 'shell commands';
+  const macos = s.platform === 'darwin' ? 'this Mac is not sandboxed: aos has no macOS sandbox (sandbox-exec is not implemented); ' : '';
+  if (s.bwrap) return {};
+  if (s.chosenNone) return { note: `${macos}aos.yaml says "sandbox: none": ${whose} run unconfined (every check, but no read-only home, no network cut-off, no private /proc)` };
+  if (!shellAgents.length) return { note: `${macos}no sandbox (bubblewrap) on PATH: shell commands would be refused; ${INSTALL_SANDBOX}` };
+  return {
+    problem: {
+      file: 'aos.yaml',
+      field: 'sandbox',
+      expected: 'bubblewrap (bwrap) on PATH, or "sandbox: none" to run shell commands unconfined',
+      found: `${macos}no sandbox, so ${whose} are refused`,
+      hint: `${INSTALL_SANDBOX}; see docs/recovery.md#no-sandbox`,
+    },
+  };
 }
