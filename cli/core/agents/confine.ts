@@ -80,7 +80,8 @@ export function pathUses(ast: ShellAst): PathUse[] {
         continue;
       }
       // git's revisions (HEAD~1, origin/main) come before "--": judged when they exist or reach out.
-      const sure = program === 'git' && !afterDashes ? reachesOut(w) : pathLike(w);
+      // After "--" every word is a path.
+      const sure = afterDashes || (program === 'git' ? reachesOut(w) : pathLike(w));
       positional.push({ word: w, sure });
     }
     positional.forEach((p, k) => {
