@@ -8,7 +8,7 @@ import { dirname, join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/agents/shellcheck.js';
 import type { Capability } from '../core/agents/capabilities.js';
-import { judgePaths, pathUses, sandboxRefusal, type PathFact, type PathUse, type SandboxState } from '../core/agents/confine.js';
+import { judgePaths, ownerOnly, pathUses, sandboxRefusal, type PathFact, type PathUse, type SandboxState } from '../core/agents/confine.js';
 import { isErrno } from '../errors.js';
 import type { Vars } from '../env.js';
 import { pendingChanges } from '../git/read.js';
@@ -208,6 +208,8 @@ export interface ShellRun {
   stderr: string;
   /** Bytes of output beyond the cap, not kept. */
   cut: number;
+  /** What the command made that only the owner's approval writes (agents/, aos.yaml in another case): removed. */
+  undone?: string[];
   sandboxed: boolean;
 }
 
@@ -274,12 +276,20 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   const result = await child;
   clearTimeout(timer);
 
+  const undone: string[] = [];
   if (before) {
     const was = new Set(before);
     const now = await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? [] : Promise.reject(err)));
     const changed = now.filter((p) => !was.has(p) && d.limits.write.some((w) => w === '.' || p === w || p.startsWith(`${w}/`)));
+    // A new AGENTS/ or AOS.YAML (the sandbox keeps the existing ones read-only) would be agents/ or
+    // aos.yaml on a Mac or Windows device this home syncs to: removed, never committed.
+    for (const p of changed.filter((c) => ownerOnly(c))) {
+      await fs.rm(join(homeReal, p.replace(/\/$/, '')), { recursive: true, force: true });
+      undone.push(p);
+    }
     // The run's commit takes exactly the files it touched, and these are the command's.
-    if (changed.length) await touch(ctx, ...changed.filter((p) => !p.startsWith('.aos/')));
+    const kept = changed.filter((p) => !p.startsWith('.aos/') && !ownerOnly(p));
+    if (kept.length) await touch(ctx, ...kept);
   }
   return {
     ...(typeof result.exitCode === 'number' ? { exitCode: result.exitCode } : {}),
@@ -289,6 +299,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     stderr: Buffer.concat(kept.stderr).toString('utf8'),
     cut: total - size,
     sandboxed: Boolean(bwrap),
+    ...(undone.length ? { undone } : {}),
   };
 }
 
@@ -300,6 +311,7 @@ export function formatShellRun(command: string, d: ShellDecision, r: ShellRun): 
   else lines.push(`exit code ${r.exitCode}`);
   if (r.stdout) lines.push('--- stdout ---', r.stdout.replace(/\n$/, ''));
   if (r.stderr) lines.push('--- stderr ---', r.stderr.replace(/\n$/, ''));
+  if (r.undone) lines.push(`(refused and removed: ${r.undone.join(', ')}; agents/ and aos.yaml, in any letter case, are written only with the owner's approval)`);
   if (r.cut) lines.push(`(output cut: kept the first ${OUTPUT_CAP} bytes, ${r.cut} more not shown)`);
   if (!r.sandboxed) lines.push('(not sandboxed: aos.yaml says "sandbox: none", so the write and network limits were not enforced)');
   return lines.join('\n');

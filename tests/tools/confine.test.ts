@@ -3,11 +3,12 @@
 // owner's `sandbox: none`; doctor and `aos can` on the same three; the rlimits on real processes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, bareEnv, git, newHome, read, tempDir, write } from '../helpers.js';
 import { addItem, envFor, withModel } from '../model-helpers.js';
-import { runShell, sandboxAvailable } from '../../cli/tools/shell.js';
+import { runShell, sandboxAvailable, shellTool } from '../../cli/tools/shell.js';
+import { parseCapabilities } from '../../cli/core/agents/capabilities.js';
 import { DEFAULT_RLIMITS, type ShellDecision } from '../../cli/core/agents/shellcheck.js';
 import type { RunCtx } from '../../cli/tools/runctx.js';
 
@@ -133,10 +134,23 @@ test('doctor and aos can: exit 1 and how to install while shell is refused for w
   }
 });
 
+test('bubblewrap under write:. : a command that makes AOS.YAML or Agents/ (agents/ and aos.yaml on a Mac) has them removed, never committed', async () => {
+  const home = newHome();
+  const { caps } = parseCapabilities(['shell:touch,mkdir:execute{write:.;syntax:expand,chain}']);
+  const ctx = { ...shellCtx(home), agent: { id: 'coder', caps }, gate: async () => {} } as unknown as RunCtx;
+  // "$HOME" hides the paths from the path check: this is the sandbox's and the run's part.
+  const out = await shellTool.run({ command: 'mkdir "$HOME"/Agents && touch "$HOME"/AOS.YAML "$HOME"/Agents/x.md "$HOME"/ok.md' }, ctx);
+  assert.match(out, /exit code 0/);
+  assert.match(out, /refused and removed: .*AOS\.YAML/);
+  assert.not.ok(existsSync(join(home, 'AOS.YAML')) || existsSync(join(home, 'Agents/x.md')));
+  assert.ok(existsSync(join(home, 'ok.md')));
+  assert.equal([...ctx.touched], ['ok.md']);
+});
+
 // ---- rlimits, on real processes (the decision is made by hand: the check would refuse sh) ----
 
 function shellCtx(home: string): Pick<RunCtx, 'home' | 'env' | 'run' | 'touched' | 'onTouch'> {
-  return { home: { root: home, config: { owner: { name: 'T', timezone: 'UTC' } } } as any, env: { vars: { PATH: '/usr/bin:/bin' } } as any, run: 'r-20261121T000000-lim', touched: new Set(), onTouch: async () => {} };
+  return { home: { root: home, config: { owner: { name: 'T', timezone: 'UTC' } } } as any, env: { vars: bareEnv() } as any, run: 'r-20261121T000000-lim', touched: new Set(), onTouch: async () => {} };
 }
 
 function decision(script: string, limits: Partial<ShellDecision['limits']>): ShellDecision {
