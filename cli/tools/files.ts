@@ -95,6 +95,14 @@ async function openFolder(homeReal: string, segs: readonly string[], rel: string
   }
 }
 
+/** The file's text up to READ_MAX_BYTES, saying how much more there was. */
+async function readCapped(handle: FileHandle, size: number): Promise<string> {
+  const buf = Buffer.alloc(Math.min(size, READ_MAX_BYTES));
+  await handle.read(buf, 0, buf.length, 0);
+  const text = buf.toString('utf8');
+  return size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${size} bytes)` : text;
+}
+
 /** Reads a checked path through one verified descriptor: no link on the way, a regular file, one name. */
 async function readVerified(root: string, rel: string): Promise<string> {
   if (!existsSync(PROC_FD)) return readByName(root, rel);
@@ -115,10 +123,7 @@ async function readVerified(root: string, rel: string): Promise<string> {
     const st = await file.stat();
     if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
     if (st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
-    const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
-    await file.read(buf, 0, buf.length, 0);
-    const text = buf.toString('utf8');
-    return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
+    return await readCapped(file, st.size);
   } finally {
     await file.close();
   }
@@ -130,10 +135,7 @@ async function readByName(root: string, rel: string): Promise<string> {
   if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
   const handle = await fs.open(join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    const buf = Buffer.alloc(Math.min(st.size, READ_MAX_BYTES));
-    await handle.read(buf, 0, buf.length, 0);
-    const text = buf.toString('utf8');
-    return st.size > READ_MAX_BYTES ? `${text}\n… (first ${READ_MAX_BYTES} of ${st.size} bytes)` : text;
+    return await readCapped(handle, st.size);
   } finally {
     await handle.close();
   }
