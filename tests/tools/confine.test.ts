@@ -3,7 +3,7 @@
 // owner's `sandbox: none`; doctor and `aos can` on the same three; the rlimits on real processes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { aosAsync, bareEnv, git, newHome, read, tempDir, write } from '../helpers.js';
 import { addItem, envFor, withModel } from '../model-helpers.js';
@@ -132,6 +132,34 @@ test('doctor and aos can: exit 1 and how to install while shell is refused for w
     const outside = await aosAsync(['can', 'coder', 'shell', 'cat /etc/passwd', '--json', '--home', home], { env: hidden });
     assert.match(JSON.parse(outside.stdout).reason, /outside the home/);
   }
+});
+
+test('aos can processes: a 303-byte name is a clean refusal, not an internal error; AOS.YAML and Agents/x.md ask; CON and hard links refused', async () => {
+  const home = newHome();
+  write(home, 'agents/writer.md', '---\nname: W\nrole: writes\ncapabilities: ["file:**:read,write"]\n---\nx\n');
+  write(home, 'notes/seed.md', 'seed\n');
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'writer']);
+  linkSync(join(home, 'notes/seed.md'), join(home, 'notes/twin.md'));
+  const env = bareEnv();
+  const can = async (tool: string, arg: string) => {
+    const r = await aosAsync(['can', 'writer', tool, arg, '--json', '--home', home], { env });
+    assert.not.match(r.stderr, /internal error|at .*\.js:\d+/i, r.stderr);
+    return { code: r.code, ...(JSON.parse(r.stdout) as { verdict: string; reason: string }) };
+  };
+  const long = `notes/${'a'.repeat(300)}.md`;
+  for (const tool of ['file-read', 'file-write']) {
+    const r = await can(tool, long);
+    assert.equal([r.code, r.verdict], [1, 'refused']);
+    assert.match(r.reason, /longer than 255 bytes/);
+  }
+  for (const arg of ['AOS.YAML', 'Agents/x.md']) {
+    const r = await can('file-write', arg);
+    assert.equal([r.code, r.verdict], [1, 'ask'], r.reason);
+    assert.match(r.reason, /only the owner's approval writes them/);
+  }
+  assert.match((await can('file-write', 'notes/nul.txt')).reason, /reserved device name/);
+  assert.match((await can('file-read', 'notes/twin.md')).reason, /hard-linked elsewhere/);
 });
 
 test('bubblewrap under write:. : a command that makes AOS.YAML or Agents/ (agents/ and aos.yaml on a Mac) has them removed, never committed', async () => {
