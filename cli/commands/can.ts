@@ -2,7 +2,7 @@
 // or refused, and which capability or rule decided. The same checks the tools run, in the same order:
 // capability (and the tool's own rules, by the tools' own decision functions), then the one judge the
 // tool gate uses (tools/judge.ts): the owner's policy and the trust it has learned.
-import type { Args, Env } from '../env.js';
+import type { Args, Env, Vars } from '../env.js';
 import { UsageError } from '../errors.js';
 import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/agents/capabilities.js';
 import type { Asked, Outcome } from '../core/agents/verdict.js';
@@ -14,6 +14,9 @@ import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
 import { INDEX_FILE } from '../core/docs/textchecks.js';
 
 export type CanVerdict = Outcome;
+
+/** The system PATH, where the sandbox is looked for when the caller names no environment. */
+const DEFAULT_VARS: Vars = { PATH: '/usr/local/bin:/usr/bin:/bin' };
 
 export interface CanAnswer {
   agent: string;
@@ -29,14 +32,14 @@ const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
 export const CAN_TOOLS = ['shell', 'file-read', 'file-write', 'http', ...METHODS.map((m) => `http-${m}`), 'delegate', 'message', 'spawn', ...SIMPLE];
 
 /** The capability side, by the tools' own decision functions: granted (with the action the policy then classes) or refused, with why. */
-async function capabilitySide(home: Home, caps: Capability[], agent: string, tool: string, argument: string): Promise<Asked> {
+async function capabilitySide(home: Home, caps: Capability[], agent: string, tool: string, argument: string, vars: Vars): Promise<Asked> {
   const refusal = (err: unknown): Asked => {
     if (err instanceof ToolError) return { capability: { allowed: false, reason: err.message.replace(/^refused: /, '') } };
     throw err;
   };
   if (tool === 'shell') {
-    const { shellDecision, policyWords } = await import('../tools/shell.js');
-    const d = await shellDecision(caps, argument, home.root);
+    const { shellDecision, policyWords, sandboxState } = await import('../tools/shell.js');
+    const d = await shellDecision(caps, argument, home.root, { sandbox: sandboxState(home.config, vars) });
     const capability = { allowed: d.allowed, reason: d.reason };
     if (!d.allowed) return { capability };
     return { capability, action: { kind: 'shell', resource: argument, verb: 'execute', argv: policyWords(argument, d) } };
@@ -89,12 +92,12 @@ function memoryFile(argument: string): string {
 }
 
 /** The agent's capability for the action, then the one judge: the verdict the tools would reach. */
-export async function canAnswer(home: Home, agentId: string, tool: string, argument: string): Promise<CanAnswer> {
-  return judgeInRoster(home, await loadAgents(home.root, home.docs), agentId, tool, argument);
+export async function canAnswer(home: Home, agentId: string, tool: string, argument: string, vars: Vars = DEFAULT_VARS): Promise<CanAnswer> {
+  return judgeInRoster(home, await loadAgents(home.root, home.docs), agentId, tool, argument, vars);
 }
 
 /** canAnswer, with the home's agents already loaded: the corpus test judges hundreds of cases against one roster. */
-export async function judgeInRoster(home: Home, roster: Pick<Awaited<ReturnType<typeof loadAgents>>, 'agents' | 'problems'>, agentId: string, tool: string, argument: string): Promise<CanAnswer> {
+export async function judgeInRoster(home: Home, roster: Pick<Awaited<ReturnType<typeof loadAgents>>, 'agents' | 'problems'>, agentId: string, tool: string, argument: string, vars: Vars = DEFAULT_VARS): Promise<CanAnswer> {
   const base = { agent: agentId, tool, argument };
   const { agents, problems } = roster;
   const agent = agents.find((a) => a.id === agentId);
@@ -105,7 +108,7 @@ export async function judgeInRoster(home: Home, roster: Pick<Awaited<ReturnType<
   }
   const { caps, errors } = parseCapabilities(agent.front.capabilities, agent.file);
   if (errors.length) return { ...base, verdict: 'refused', reason: `the agent is disabled until its capabilities are fixed: ${errors[0]}` };
-  const v = await judgeAction(home, await capabilitySide(home, caps, agentId, tool, argument));
+  const v = await judgeAction(home, await capabilitySide(home, caps, agentId, tool, argument, vars));
   return { ...base, verdict: v.verdict, reason: v.reason };
 }
 
@@ -113,7 +116,7 @@ export async function can(args: Args, env: Env): Promise<number> {
   const tool = String(args.tool);
   if (!CAN_TOOLS.includes(tool)) throw new UsageError(`tool "${tool}": expected one of ${CAN_TOOLS.join(', ')}`);
   const home = await openHome(env);
-  const answer = await canAnswer(home, String(args.agent), tool, String(args.argument));
+  const answer = await canAnswer(home, String(args.agent), tool, String(args.argument), env.vars);
   if (env.out.json) env.out.data(answer);
   else env.out.line(`${answer.verdict}: ${answer.reason}`);
   return answer.verdict === 'allowed' ? 0 : 1;

@@ -1,6 +1,6 @@
 // Validates every file in one pass and changes nothing. Exit 1 when anything needs the owner.
 import { join } from 'node:path';
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import fg from 'fast-glob';
 import type { Args, Env } from '../env.js';
 import { formatProblem, ValidationError, type Problem } from '../errors.js';
@@ -14,6 +14,7 @@ import { timeZoneProblem } from '../core/docs/time.js';
 import { LOCK_STALE_MINUTES } from '../core/runs/lock.js';
 import { checkLogFile, checkLogHistory, INDEX_FILE } from '../core/docs/textchecks.js';
 import { lintMemory } from '../core/memory/memlint.js';
+import { sandboxFinding } from '../core/agents/confine.js';
 import { readLedger } from '../home/approvals.js';
 import { findHome } from '../home/find.js';
 import { readConfig } from '../home/config.js';
@@ -55,11 +56,10 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
       notes.push(`${a.file} is ${a.front.status}, but no run on this device asked for it: it is never acted on here (another device may have asked)`);
     }
   }
-  const sandbox = ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p));
-  if (!sandbox) {
-    const shellAgents = agents.agents.filter((a) => a.front.capabilities.some((c) => c.startsWith('shell:'))).map((a) => a.id);
-    notes.push(`bubblewrap (bwrap) is not installed: shell commands${shellAgents.length ? ` of ${shellAgents.join(', ')}` : ''} run with every check but without a sandbox (no read-only home, no network cut-off). Install it: apt-get install bubblewrap`);
-  }
+  const { sandboxState } = await import('../tools/shell.js');
+  const found = sandboxFinding(sandboxState(config, env.vars), agents.agents.filter((a) => a.front.capabilities.some((c) => c.startsWith('shell:'))).map((a) => a.id));
+  if (found.problem) problems.push(found.problem);
+  if (found.note) notes.push(found.note);
 
   // The same memory checks as aos memory lint (schema problems are already counted above).
   const index = await fs.readFile(join(root, INDEX_FILE), 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));

@@ -1,10 +1,14 @@
-// File tools: paths relative to the home, checked against the agent's grants, walked component by
-// component so no symbolic link leads anywhere the grant did not name.
+// File tools: paths relative to the home, checked against the agent's grants, then opened once, one
+// folder at a time, never through a symbolic link, and the opened descriptor's real path checked
+// before anything is read or written through it: swapping a folder for a link meanwhile reaches nothing.
 import * as v from 'valibot';
-import { promises as fs } from 'node:fs';
+import { constants, existsSync, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkFile, normalizeHomePath, type Capability } from '../core/agents/capabilities.js';
-import { isErrno, writeAtomic } from '../home/files.js';
+import { nameProblem } from '../core/agents/confine.js';
+import { tempName } from '../core/docs/tempfiles.js';
+import { isErrno, randomBytes, writeAtomic } from '../home/files.js';
 import { markerRefusal } from '../core/docs/frontmatter.js';
 import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
@@ -43,14 +47,127 @@ export async function fileDecision(caps: readonly Capability[], root: string, pa
   if (action === 'write' && (!WRITABLE_NAME.test(rel) || rel.split('/').some((s) => s.startsWith('-') || s.endsWith(' ') || s.endsWith('.')))) {
     throw new ToolError(`refused: "${rel}" has characters or a shape aos does not write (use letters, digits, . _ - and /)`);
   }
+  // After the write shape (its words stay for what it covers): what no device may name, read or write.
+  const badName = nameProblem(rel);
+  if (badName) throw new ToolError(`refused: ${badName}`);
   await noLinks(root, rel);
-  if (action === 'write') {
-    const st = await fs.lstat(join(root, rel)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
-    if (st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
-    // Writing a hard-linked file in place would change the other name too, wherever it is.
-    if (st && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
-  }
+  const st = await fs.lstat(join(root, rel)).catch((err: unknown) => (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR') ? undefined : Promise.reject(err)));
+  if (action === 'write' && st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
+  // A hard link's other name may be anywhere: reading it reads that file, writing it in place changes it.
+  if (st?.isFile() && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
   return { path: rel, reason: verdict.reason };
+}
+
+// ---- open once, verify what was opened ----
+
+const PROC_FD = '/proc/self/fd';
+/** Paths through /proc/self/fd/N name the opened folder itself, not whatever its name leads to now. */
+const viaFd = (h: FileHandle, name?: string) => `${PROC_FD}/${h.fd}${name === undefined ? '' : `/${name}`}`;
+
+/** The real path of what a descriptor holds must be exactly where the checked path leads. */
+async function verifyOpened(h: FileHandle, expected: string, rel: string): Promise<void> {
+  const real = await fs.readlink(viaFd(h));
+  if (real !== expected) throw new ToolError(`refused: ${rel} changed while it was opened (it led to ${real})`);
+}
+
+/** Opens the folders of `segs` one at a time from the real home, never following a link; creates missing ones when asked. */
+async function openFolder(homeReal: string, segs: readonly string[], rel: string, create: boolean): Promise<FileHandle> {
+  let h = await fs.open(homeReal, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    for (const seg of segs) {
+      const at = viaFd(h, seg);
+      const open = () => fs.open(at, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      const next = await open().catch(async (err: unknown) => {
+        if (isErrno(err, 'ENOENT') && create) {
+          await fs.mkdir(at).catch((e: unknown) => (isErrno(e, 'EEXIST') ? undefined : Promise.reject(e)));
+          return open();
+        }
+        return Promise.reject(err);
+      });
+      await h.close();
+      h = next;
+    }
+    await verifyOpened(h, join(homeReal, ...segs), rel);
+    return h;
+  } catch (err) {
+    await h.close();
+    if (isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR')) throw new ToolError(`refused: ${rel} goes through a symbolic link or a file`);
+    throw err;
+  }
+}
+
+/** Reads a checked path through one verified descriptor: no link on the way, a regular file, one name. */
+async function readVerified(root: string, rel: string): Promise<string> {
+  if (!existsSync(PROC_FD)) return readByName(root, rel);
+  const homeReal = await fs.realpath(root);
+  const segs = rel.split('/');
+  const dir = await openFolder(homeReal, segs.slice(0, -1), rel, false);
+  let file: FileHandle;
+  try {
+    file = await fs.open(viaFd(dir, segs.at(-1)!), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if (isErrno(err, 'ELOOP')) throw new ToolError(`refused: ${rel} goes through a symbolic link`);
+    throw err;
+  } finally {
+    await dir.close();
+  }
+  try {
+    await verifyOpened(file, join(homeReal, rel), rel);
+    const st = await file.stat();
+    if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
+    if (st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
+    return await readCapped(file, st.size);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Where /proc/self/fd is missing (macOS): the checks by name, then the read. */
+async function readByName(root: string, rel: string): Promise<string> {
+  const st = await fs.stat(join(root, rel));
+  if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
+  const handle = await fs.open(join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await readCapped(handle, st.size);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a checked path through its verified folder: a temp file made in that folder (by its
+ * descriptor), the folder verified again, then renamed within it. The rename replaces a link or a
+ * file by name and never follows one.
+ */
+async function writeVerified(root: string, rel: string, text: string): Promise<void> {
+  if (!existsSync(PROC_FD)) return writeAtomic(join(root, rel), text);
+  const homeReal = await fs.realpath(root);
+  const segs = rel.split('/');
+  const name = segs.at(-1)!;
+  const dir = await openFolder(homeReal, segs.slice(0, -1), rel, true);
+  try {
+    const st = await fs.lstat(viaFd(dir, name)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+    if (st && !st.isFile()) throw new ToolError(`refused: ${rel} exists and is not a regular file`);
+    if (st && st.nlink > 1) throw new ToolError(`refused: ${rel} is hard-linked elsewhere`);
+    // A long name's temp keeps under the 255-byte limit: its start is enough to know whose it is.
+    const tmp = tempName(name.length > 50 ? name.slice(0, 50) : name, process.pid, Buffer.from(randomBytes(4)).toString('hex'));
+    const file = await fs.open(viaFd(dir, tmp), constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o644);
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    try {
+      await verifyOpened(dir, join(homeReal, ...segs.slice(0, -1)), rel);
+      await fs.rename(viaFd(dir, tmp), viaFd(dir, name));
+    } catch (err) {
+      await fs.rm(viaFd(dir, tmp), { force: true });
+      throw err;
+    }
+  } finally {
+    await dir.close();
+  }
 }
 
 async function allowed(ctx: RunCtx, tool: string, path: string, action: 'read' | 'write', input: unknown): Promise<string> {
@@ -78,9 +195,7 @@ export const readFileTool = defineTool({
   async run({ path }, ctx) {
     if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'read_file', path, 'read', { path });
     const rel = await allowed(ctx, 'read_file', path, 'read', { path });
-    const st = await fs.stat(join(ctx.home.root, rel));
-    if (!st.isFile()) throw new ToolError(`${rel} is not a file`);
-    return readCapped(await fs.open(join(ctx.home.root, rel), 'r'), st.size);
+    return readVerified(ctx.home.root, rel);
   },
 });
 
@@ -120,7 +235,7 @@ export const writeFileTool = defineTool({
     const marker = markerChecked(rel) ? markerRefusal('content', content) : undefined;
     if (marker) throw new ToolError(`refused: ${marker}`);
     await touch(ctx, rel);
-    await writeAtomic(join(ctx.home.root, rel), ctx.home.redact(content));
+    await writeVerified(ctx.home.root, rel, ctx.home.redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
 });

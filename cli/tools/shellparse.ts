@@ -45,6 +45,9 @@ export async function parseShell(command: string): Promise<ShellAst | { error: s
   const words: ShWord[] = [];
   const calls: ShWord[][] = [];
   const constructs: ShConstruct[] = [];
+  // A redirection's target word, by position, with its operator: the confinement judges it as a path.
+  const redirectOps = new Map<string, string>();
+  const redirects: NonNullable<ShellAst['redirects']> = [];
   sh.walk(file, (n) => {
     if (!n) return true;
     const type = sh.type(n);
@@ -69,6 +72,8 @@ export async function parseShell(command: string): Promise<ShellAst | { error: s
       case 'Word': {
         const w: ShWord = { text: text(n), role: roles.get(key(n)) ?? 'other', parts: (n.Parts as ShNode[]).map(part) };
         words.push(w);
+        const op = redirectOps.get(key(n));
+        if (op) redirects.push({ op, word: w });
         const at = owner.get(key(n));
         if (at !== undefined && w.role !== 'other') calls[at]!.push(w);
         return true;
@@ -76,6 +81,7 @@ export async function parseShell(command: string): Promise<ShellAst | { error: s
       case 'Redirect': {
         const op = /^(?:&>>|&>|<<<|<<-|<<|>>|>\||>&|<&|<>|>|<)/.exec(bytes.subarray(n.OpPos.Offset()).toString('utf8'))?.[0] ?? '?';
         constructs.push({ type, text: text(n), op });
+        if (n.Word) redirectOps.set(key(n.Word as ShNode), op);
         if (n.Hdoc) roles.set(key(n.Hdoc as ShNode), 'heredoc');
         return true;
       }
@@ -89,5 +95,5 @@ export async function parseShell(command: string): Promise<ShellAst | { error: s
         return true;
     }
   });
-  return { calls, words, constructs };
+  return { calls, words, constructs, redirects };
 }

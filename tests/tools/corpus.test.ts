@@ -76,6 +76,7 @@ function corpusHome(all: Case[]): string {
   });
   write(home, 'notes/seed.md', 'seed\n');
   symlinkSync('../agents', join(home, 'notes/link'));
+  symlinkSync('/etc/passwd', join(home, 'notes/evil.md'));
   linkSync(join(home, 'aos.yaml'), join(home, 'notes/hard.md'));
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'corpus home']);

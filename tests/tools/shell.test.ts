@@ -3,10 +3,10 @@
 // bubblewrap is installed, the sandbox's write and network limits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, symlinkSync, linkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, tempDir, write, git } from '../helpers.js';
 import { parseCapabilities, type Capability } from '../../cli/core/agents/capabilities.js';
@@ -36,6 +36,11 @@ function makeHome(): string {
   write(home, 'aos.yaml', 'owner:\n  name: Tess\n');
   write(home, 'notes/seed.md', 'seed\n');
   write(home, 'memory/facts.md', 'facts\n');
+  // What the confinement cases name: a link out of the home, one to agents/, a hard link to aos.yaml.
+  write(home, 'agents/c0.md', 'agent\n');
+  symlinkSync('/etc/passwd', join(home, 'notes/evil.md'));
+  symlinkSync('../agents', join(home, 'notes/link'));
+  linkSync(join(home, 'aos.yaml'), join(home, 'notes/hard.md'));
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'home']);
   return home;
@@ -66,7 +71,7 @@ test('the decision: argv without a shell, /bin/sh only for granted syntax, limit
   assert.equal(d.argv, ['/usr/bin/git', 'log', '-n', '5']);
   assert.is(d.viaShell, false);
   assert.is(d.program, 'git');
-  assert.equal(d.limits, { timeoutMs: 120_000, cwd: 'scratch', network: true, write: ['notes', 'docs'] });
+  assert.equal(d.limits, { timeoutMs: 120_000, cwd: 'scratch', network: true, write: ['notes', 'docs'], cpuSeconds: 60, memoryBytes: 1024 ** 3, processes: 256 });
   const p = await shellDecision(caps(['shell:ls,wc:execute{syntax:pipe}']), 'ls | wc -l', home);
   assert.ok(p.viaShell);
   assert.equal(p.argv, ['/bin/sh', '-c', 'ls | wc -l']);
@@ -74,7 +79,7 @@ test('the decision: argv without a shell, /bin/sh only for granted syntax, limit
   // A plain command under a syntax grant still runs without a shell.
   assert.is((await shellDecision(caps(['shell:ls:execute{syntax:pipe}']), 'ls notes', home)).viaShell, false);
   // Defaults.
-  assert.equal((await shellDecision(caps(['shell:ls:execute']), 'ls', home)).limits, { timeoutMs: 30_000, cwd: 'home', network: false, write: [] });
+  assert.equal((await shellDecision(caps(['shell:ls:execute']), 'ls', home)).limits, { timeoutMs: 30_000, cwd: 'home', network: false, write: [], cpuSeconds: 60, memoryBytes: 1024 ** 3, processes: 256 });
   // The capability that names every program decides; one that names only some does not.
   const two = await shellDecision(caps(['shell:ls:execute{syntax:pipe}', 'shell:ls,wc:execute{syntax:pipe;timeout:5s}']), 'ls | wc', home);
   assert.ok(two.allowed && two.reason.includes('timeout:5s') && two.limits.timeoutMs === 5000, two.reason);
@@ -116,7 +121,7 @@ async function sh(capTexts: string[], command: string, run?: string): Promise<st
 
 test('a granted command runs and its output comes back; the policy gate sees the exact command', async () => {
   const actions: Action[] = [];
-  const c = caps(['shell:cat,ls:execute']);
+  const c = caps(['shell:cat,ls:execute', 'file:notes/**:read']);
   const out = await shellTool.run({ command: "cat 'notes/seed.md'" }, ctx(c, undefined, actions));
   assert.match(out, /exit code 0/);
   assert.match(out, /--- stdout ---\nseed/);
@@ -140,7 +145,7 @@ test('a refused command never reaches the gate or runs', async () => {
 });
 
 test('granted syntax runs through /bin/sh, and every program in it must still be granted', async () => {
-  assert.match(await sh(['shell:cat,wc:execute{syntax:pipe}'], 'cat notes/seed.md | wc -c'), /--- stdout ---\n5/);
+  assert.match(await sh(['shell:cat,wc:execute{syntax:pipe}', 'file:notes/**:read'], 'cat notes/seed.md | wc -c'), /--- stdout ---\n5/);
 });
 
 test('a timeout kills the process group and says so', async () => {
@@ -200,16 +205,19 @@ sandboxTest('bubblewrap: writes only inside the granted folders; .git and .aos s
   const ok = await sh(['shell:touch:execute{write:notes}'], 'touch notes/ok.md');
   assert.match(ok, /exit code 0/);
   assert.ok(existsSync(join(home, 'notes/ok.md')));
-  const no = await sh(['shell:touch:execute{write:notes}'], 'touch memory/x.md');
+  // A file grant passes the path check; the sandbox still lets the command write only notes/.
+  const no = await sh(['shell:touch:execute{write:notes}', 'file:memory/**:write'], 'touch memory/x.md');
   assert.match(no, /exit code 1[\s\S]*Read-only file system/);
   assert.not.ok(existsSync(join(home, 'memory/x.md')));
-  const all = await sh(['shell:touch:execute{write:.}'], 'touch .git/x');
+  // "$HOME" (the home) hides the path from the path check: the sandbox is what stops these.
+  const all = await sh(['shell:touch:execute{write:.;syntax:expand}'], 'touch "$HOME"/.git/x');
   assert.match(all, /Read-only file system/);
   assert.not.ok(existsSync(join(home, '.git/x')));
-  assert.match(await sh(['shell:touch:execute{write:.}'], 'touch .aos/x'), /Read-only file system/);
+  assert.match(await sh(['shell:touch:execute{write:.;syntax:expand}'], 'touch "$HOME"/.aos/x'), /Read-only file system/);
+  assert.match(await sh(['shell:touch:execute{write:.;syntax:expand}'], 'touch "$HOME"/aos.yaml'), /Read-only file system/);
   assert.match(await sh(['shell:touch:execute{write:.}'], 'touch top.md'), /exit code 0/);
   // Nothing outside the home is visible, let alone writable.
-  assert.match(await sh(['shell:ls:execute'], `ls ${tempDir()}`), /No such file or directory/);
+  assert.match(await sh(['shell:ls:execute{syntax:expand}'], `ls "$HOME"/'${relative(home, tempDir())}'`), /No such file or directory/);
 });
 
 sandboxTest('bubblewrap: the files a command wrote join the run\'s touched set', async () => {

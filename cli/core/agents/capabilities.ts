@@ -31,7 +31,8 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   // timeout: "30s"/"2m"; cwd: home | scratch; network: on | off; write: folders the command may
   // write (inside bubblewrap); syntax: shell features granted (pipe, chain, redirect, glob, expand,
   // substitution); subcommands: e.g. git's allowed subcommands; remotes: git remotes it may push/fetch.
-  shell: ['timeout', 'cwd', 'network', 'write', 'syntax', 'subcommands', 'remotes'],
+  // cpu, memory, processes: rlimits of each process the command starts (defaults in shellcheck.ts).
+  shell: ['timeout', 'cwd', 'network', 'write', 'syntax', 'subcommands', 'remotes', 'cpu', 'memory', 'processes'],
   // scheme: "http" also allows plain http; private: "allow" reaches private/loopback/link-local
   // addresses; ports: extra ports besides the scheme's default; auth: a secret's name sent as a bearer token.
   http: ['timeout', 'max_bytes', 'scheme', 'private', 'ports', 'auth'],

@@ -34,6 +34,8 @@ export interface ShellAst {
   calls: ShWord[][];
   words: ShWord[];
   constructs: ShConstruct[];
+  /** Each redirection's target word and operator (> >> < <> …), for the path confinement. */
+  redirects?: { op: string; word: ShWord }[];
 }
 
 /** Where the IO layer found a program in the fixed system PATH, or why it would not use it. */
@@ -50,6 +52,10 @@ export interface ShellLimits {
   network: boolean;
   /** Folders relative to the home the command may write (inside bubblewrap). */
   write: string[];
+  /** rlimits, per process: CPU seconds, address space in bytes, processes (prlimit, inside the sandbox). */
+  cpuSeconds: number;
+  memoryBytes: number;
+  processes: number;
 }
 
 export interface ShellDecision {
@@ -72,7 +78,37 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_TIMEOUT_MS = 10 * 60_000;
 export const SAFE_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_COMMAND = 4096;
-const DEFAULT_LIMITS: ShellLimits = { timeoutMs: DEFAULT_TIMEOUT_MS, cwd: 'home', network: false, write: [] };
+export const DEFAULT_RLIMITS = { cpuSeconds: 60, memoryBytes: 1024 ** 3, processes: 256 };
+const MAX_RLIMITS = { cpuSeconds: 3600, memoryBytes: 64 * 1024 ** 3, processes: 4096 };
+const DEFAULT_LIMITS: ShellLimits = { timeoutMs: DEFAULT_TIMEOUT_MS, cwd: 'home', network: false, write: [], ...DEFAULT_RLIMITS };
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** cpu:10s, memory:512MB, processes:64: each within its cap, or what is wrong. */
+function rlimits(one: (k: string) => string | undefined): typeof DEFAULT_RLIMITS | { error: string } {
+  const out = { ...DEFAULT_RLIMITS };
+  const cpu = one('cpu');
+  if (cpu !== undefined) {
+    const m = /^(\d{1,5})(s|m)$/.exec(cpu);
+    if (!m) return { error: `cpu "${cpu}" is not like 10s or 2m` };
+    out.cpuSeconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  }
+  const mem = one('memory');
+  if (mem !== undefined) {
+    const m = /^(\d{1,6})(B|KB|MB|GB)$/i.exec(mem);
+    if (!m) return { error: `memory "${mem}" is not like 512MB or 2GB` };
+    out.memoryBytes = Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!;
+  }
+  const procs = one('processes');
+  if (procs !== undefined) {
+    if (!/^\d{1,5}$/.test(procs)) return { error: `processes "${procs}" is not a whole number` };
+    out.processes = Number(procs);
+  }
+  for (const k of ['cpuSeconds', 'memoryBytes', 'processes'] as const) {
+    if (out[k] < 1 || out[k] > MAX_RLIMITS[k]) return { error: `${k === 'cpuSeconds' ? 'cpu' : k === 'memoryBytes' ? 'memory' : 'processes'} is outside 1…${MAX_RLIMITS[k]}${k === 'cpuSeconds' ? ' s' : k === 'memoryBytes' ? ' bytes' : ''}` };
+  }
+  if (out.memoryBytes < 16 * 1024 ** 2) return { error: 'memory under 16MB leaves no room for a program to start' };
+  return out;
+}
 
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const PLAIN_REMOTE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -81,7 +117,7 @@ const PLAIN_REMOTE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function shellLimits(cap: Capability): ShellLimits | { error: string } {
   const c = cap.constraints;
   const one = (k: string) => (c[k] && c[k]!.length !== 1 ? undefined : c[k]?.[0]);
-  for (const k of ['timeout', 'cwd', 'network']) if (c[k] && c[k]!.length !== 1) return { error: `${k} takes one value` };
+  for (const k of ['timeout', 'cwd', 'network', 'cpu', 'memory', 'processes']) if (c[k] && c[k]!.length !== 1) return { error: `${k} takes one value` };
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   const t = one('timeout');
   if (t !== undefined) {
@@ -100,13 +136,16 @@ export function shellLimits(cap: Capability): ShellLimits | { error: string } {
     if ('error' in n) return { error: `write "${w}": ${n.error}` };
     if (/[*?[\]{}]/.test(n.path)) return { error: `write "${w}": a folder, not a glob` };
     if (n.path.toLowerCase().split('/').some((s) => s === '.git') || n.path.toLowerCase().split('/')[0] === '.aos') return { error: `write "${w}": .git and .aos are never writable` };
+    if (['agents', 'aos.yaml'].includes(n.path.toLowerCase().split('/')[0]!)) return { error: `write "${w}": agents/ and aos.yaml are written only with the owner's approval, never by a command` };
     write.push(n.path);
   }
   for (const s of c.syntax ?? []) if (!(SYNTAX_FEATURES as readonly string[]).includes(s)) return { error: `syntax "${s}" is not one of ${SYNTAX_FEATURES.join(', ')}` };
   for (const r of c.remotes ?? []) if (!PLAIN_REMOTE.test(r)) return { error: `remote "${r}" is not a plain remote name` };
   for (const s of c.subcommands ?? []) if (!PLAIN_NAME.test(s)) return { error: `subcommand "${s}" is not a plain word` };
   for (const p of cap.resources) if (p !== '*' && !PLAIN_NAME.test(p)) return { error: `program "${p}" is not a plain program name` };
-  return { timeoutMs, cwd, network: net === 'on', write };
+  const r = rlimits(one);
+  if ('error' in r) return r;
+  return { timeoutMs, cwd, network: net === 'on', write, ...r };
 }
 
 // ---- characters ----
@@ -225,7 +264,7 @@ function wordFeatures(w: ShWord, out: Feature[]): void {
 }
 
 /** The word's value when the shell would pass it on unchanged (only plain text and quotes). */
-function literal(w: ShWord): string | undefined {
+export function literal(w: ShWord): string | undefined {
   const f: Feature[] = [];
   wordFeatures({ ...w, role: 'arg' }, f);
   if (f.length) return undefined;

@@ -5,6 +5,7 @@
 // these fields; none decides anything itself, so `aos can` says what the tools do by construction.
 import type { Verdict as Grant } from './capabilities.js';
 import { decide, type Policy, type PastAnswer, type PolicyAction } from './policy.js';
+import { ownerOnly, OWNER_ONLY } from './confine.js';
 
 export type Outcome = 'allowed' | 'ask' | 'refused';
 
@@ -54,6 +55,10 @@ export function actionVerdict(state: VerdictState): ActionVerdict {
   if (state.approved) return { verdict: 'allowed', by: 'approval', decided: APPROVED, reason: `${cap.reason}; ${APPROVED}` };
   const d = decide(state.policy.policy, state.action, state.history);
   if (d.class === 'never') return { verdict: 'refused', by: 'policy', decided: d.reason, reason: `${cap.reason}, but ${d.reason}` };
+  // Whatever the policy or learned trust says: an agent that wrote these unasked could grant itself anything.
+  if (state.action.kind === 'file' && state.action.verb === 'write' && ownerOnly(state.action.resource)) {
+    return { verdict: 'ask', by: 'policy', decided: OWNER_ONLY, reason: `${cap.reason}; ${OWNER_ONLY}: the owner is asked first` };
+  }
   if (d.class === 'ask') return { verdict: 'ask', by: 'policy', decided: d.reason, reason: `${cap.reason}; ${d.reason}: the owner is asked first` };
   return { verdict: 'allowed', by: d.trusted ? 'trust' : 'policy', decided: d.reason, reason: `${cap.reason}; ${d.reason}` };
 }

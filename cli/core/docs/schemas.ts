@@ -100,6 +100,8 @@ export const ConfigSchema = v.strictObject({
   notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
+  /** Shell commands run in bubblewrap; without it they are refused unless this says "none" (run unconfined). */
+  sandbox: v.optional(v.picklist(['bubblewrap', 'none'], 'sandbox: bubblewrap (the default) or none')),
 });
 export type Config = v.InferOutput<typeof ConfigSchema>;
 
