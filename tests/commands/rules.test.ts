@@ -162,7 +162,10 @@ test('without --repo the home is judged, with its aos.yaml rules; an unknown kin
   appendFileSync(join(home, 'aos.yaml'), '  disable: [zipp]\n');
   const bad = aos(['rules', 'check'], { cwd: home });
   assert.is(bad.code, 1);
-  assert.match(bad.stderr, /aos\.yaml: rules\.disable: no junk kind named "zipp"/);
+  assert.match(bad.stderr, /aos\.yaml: rules\.disable: expected the name of a kind in the rulebook, found "zipp"/);
+  const doctor = aos(['doctor'], { cwd: home });
+  assert.is(doctor.code, 1);
+  assert.match(doctor.stdout + doctor.stderr, /aos\.yaml: rules\.disable: expected the name of a kind in the rulebook, found "zipp"/);
 });
 
 test.run();

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_LIMITS, JUNK_FAMILIES, RULEBOOK } from '../../cli/core/rules/rulebook.js';
-import { judgeChange, judgePaths, junkKindOf, resolveRulebook, type ChangedPath } from '../../cli/core/rules/judge.js';
-import { UserError } from '../../cli/errors.js';
+import { judgeChange, judgePaths, junkKindOf, resolveRulebook, rulesProblems, type ChangedPath } from '../../cli/core/rules/judge.js';
+import { ValidationError } from '../../cli/errors.js';
 
 const book = resolveRulebook([]);
 
@@ -195,10 +195,12 @@ test('resolveRulebook: an unknown kind name is an error naming the file and the 
     resolveRulebook([{ settings: { disable: ['node-modulez'] }, file: '/h/aos.yaml' }]);
     assert.unreachable('should refuse');
   } catch (err) {
-    assert.instance(err, UserError);
-    assert.match((err as Error).message, /\/h\/aos\.yaml: rules\.disable: no junk kind named "node-modulez"/);
+    assert.instance(err, ValidationError);
+    assert.match((err as Error).message, /\/h\/aos\.yaml: rules\.disable: expected the name of a kind in the rulebook, found "node-modulez"/);
     assert.match((err as Error).message, /lockfiles/);
   }
+  assert.equal(rulesProblems([{ settings: { enable: ['vendor'] }, file: 'aos.yaml' }]), []);
+  assert.equal(rulesProblems([{ settings: { enable: ['vendr'] }, file: 'aos.yaml' }]).map((p) => [p.file, p.field, p.found]), [['aos.yaml', 'rules.enable', '"vendr"']]);
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // change (git, a tool's write) and passes paths with their status and size; the same judge serves
 // `aos rules check`, a mission's stages and a tool writing into a mission's worktree.
 import picomatch from 'picomatch';
-import { UserError } from '../../errors.js';
+import { ValidationError, type Problem } from '../../errors.js';
 import { DEFAULT_LIMITS, RULEBOOK, type JunkFamily, type JunkKind } from './rulebook.js';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed';
@@ -78,7 +78,7 @@ export function resolveRulebook(layers: readonly { settings: RulesSettings | und
     const known = (names: readonly string[] | undefined, field: string): string[] => {
       const unknown = (names ?? []).filter((n) => !all.has(n));
       if (unknown.length) {
-        throw new UserError(`${file}: rules.${field}: no junk kind named ${unknown.map((n) => `"${n}"`).join(', ')} (a name from the rulebook; its opt-in kinds: ${base.filter((x) => x.optIn).map((x) => x.name).join(', ')})`);
+        throw new ValidationError(unknown.map((n) => ({ file, field: `rules.${field}`, expected: 'the name of a kind in the rulebook', found: `"${n}"`, hint: `its opt-in kinds: ${base.filter((x) => x.optIn).map((x) => x.name).join(', ')}` })));
       }
       return [...(names ?? [])];
     };
@@ -88,6 +88,17 @@ export function resolveRulebook(layers: readonly { settings: RulesSettings | und
     if (settings.max_kb !== undefined) limits = { ...limits, maxBytes: settings.max_kb * 1024 };
   }
   return { kinds: [...all.values()].filter((kind) => on.has(kind.name)), limits };
+}
+
+/** What is wrong with these settings (for aos doctor): an unknown kind name, else nothing. */
+export function rulesProblems(layers: readonly { settings: RulesSettings | undefined; file: string }[]): Problem[] {
+  try {
+    resolveRulebook(layers);
+    return [];
+  } catch (err) {
+    if (err instanceof ValidationError) return err.problems;
+    throw err;
+  }
 }
 
 type Matcher = (segments: readonly string[]) => boolean;
