@@ -30,7 +30,7 @@ export async function check(args: Args, env: Env): Promise<number> {
     env.out.line(`OK: ${verdict.files} file${verdict.files === 1 ? '' : 's'} changed, ${formatBytes(verdict.bytes)}, within the rulebook (${book.kinds.length} kinds) and the limits (${book.limits.maxFiles} files, ${formatBytes(book.limits.maxBytes)}) in ${root}${range ? ` ${range}` : ''}`);
   } else {
     for (const v of verdict.violations) env.out.line(formatViolation(v));
-    env.out.line(`refused: ${verdict.violations.length} violation${verdict.violations.length === 1 ? '' : 's'} of the rulebook in ${root}${range ? ` ${range}` : ''}`);
+    env.out.line(`refused: ${verdict.violations.length} violation${verdict.violations.length === 1 ? '' : 's'} of the rulebook in ${root}${range ? ` ${range}` : ''} (see docs/recovery.md#rulebook-refused)`);
   }
   return verdict.ok ? 0 : 1;
 }

@@ -168,4 +168,18 @@ test('without --repo the home is judged, with its aos.yaml rules; an unknown kin
   assert.match(doctor.stdout + doctor.stderr, /aos\.yaml: rules\.disable: expected the name of a kind in the rulebook, found "zipp"/);
 });
 
+test('a repository without commits: every file is added and judged; --repo inside it judges the whole repository', () => {
+  const root = join(tempDir('aos-rules-'), 'fresh');
+  mkdirSync(root, { recursive: true });
+  git(root, ['init', '-q']);
+  put(root, 'src/a.js');
+  put(root, 'src/x/.DS_Store');
+  git(root, ['add', 'src/a.js']);
+  const r = check(join(root, 'src'));
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^src\/x\/\.DS_Store: ds-store \(editor-os\)/m);
+  assert.match(r.stdout, /see docs\/recovery\.md#rulebook-refused/);
+  assert.is(json(check(root, '--json')).files, 2);
+});
+
 test.run();
