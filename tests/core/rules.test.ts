@@ -32,6 +32,7 @@ const paths: [string, string | null][] = [
   ['a/node_modules/x', 'node-modules'],
   ['NODE_MODULES/x.js', 'node-modules'],
   ['node_modules', null], // a file of that name is not the folder
+  ['web/node_modules/', 'node-modules'], // the folder itself (git lists an untracked nested repository so)
   ['src/node_modules.ts', null],
   ['bower_components/jquery/jquery.js', 'bower-components'],
   ['.venv/bin/python', 'python-venv'],

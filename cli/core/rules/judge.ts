@@ -101,7 +101,8 @@ export function rulesProblems(layers: readonly { settings: RulesSettings | undef
   }
 }
 
-type Matcher = (segments: readonly string[]) => boolean;
+/** `isDir`: the path names a folder itself (git lists an untracked nested repository as `dir/`). */
+type Matcher = (segments: readonly string[], isDir: boolean) => boolean;
 
 /** One glob in the rulebook's .gitignore-like shape (see rulebook.ts), as a test on a path's segments. */
 function globMatcher(glob: string): Matcher {
@@ -111,9 +112,9 @@ function globMatcher(glob: string): Matcher {
   if (body.startsWith('**/')) body = body.slice(3);
   const parts = body.split('/').map((p) => picomatch(p, { nocase: true, dot: true, nobrace: true, noextglob: true, nonegate: true }));
   const matchAt = (segs: readonly string[], at: number): boolean => parts.every((m, i) => m(segs[at + i]!));
-  return (segs) => {
-    // A directory glob needs at least one segment after it (the file inside); a file glob ends the path.
-    const last = dir ? segs.length - parts.length - 1 : segs.length - parts.length;
+  return (segs, isDir) => {
+    // A directory glob needs a segment after it (the file inside) unless the path is that folder; a file glob ends the path.
+    const last = dir && !isDir ? segs.length - parts.length - 1 : segs.length - parts.length;
     if (last < 0) return false;
     if (!anyDepth) return matchAt(segs, 0) && (dir || last === 0);
     if (!dir) return matchAt(segs, last);
@@ -136,9 +137,10 @@ function segmentsOf(path: string): string[] {
 /** The first kind in force that `path` belongs to, or undefined for an ordinary file. */
 export function junkKindOf(path: string, book: Rulebook): JunkKind | undefined {
   const segs = segmentsOf(path);
+  const isDir = path.endsWith('/');
   return book.kinds.find((kind) => {
     const m = matchersOf(kind);
-    return m.match.some((t) => t(segs)) && !m.except.some((t) => t(segs));
+    return m.match.some((t) => t(segs, isDir)) && !m.except.some((t) => t(segs, isDir));
   });
 }
 
