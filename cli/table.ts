@@ -49,6 +49,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'agent', describe: 'the roster' },
   { name: 'memory', describe: 'search, read, add and check memory' },
   { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
+  { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -272,6 +273,16 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [{ name: 'shell', describe: 'bash, zsh or fish', required: true }],
     load: () => import('./completion.js'),
     handler: 'completion',
+  },
+  {
+    path: ['rules', 'check'],
+    describe: 'judge a change (uncommitted, or --range A..B) against the rulebook and the limits; exit 1 names each path and rule',
+    options: {
+      repo: { type: 'string', describe: 'the git repository (default: the home)' },
+      range: { type: 'string', describe: 'the commits A..B instead of the uncommitted changes' },
+    },
+    load: () => import('./commands/rules.js'),
+    handler: 'check',
   },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

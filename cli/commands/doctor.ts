@@ -26,7 +26,8 @@ import { DocCache } from '../home/doccache.js';
 import { exists, isErrno, listNames } from '../home/files.js';
 import { isRepo, numstat } from '../git/read.js';
 import { ignoresTempFiles, planTempCleanup, tempWriter, TEMP_IGNORE_LINE } from '../core/docs/tempfiles.js';
-import { BAD_CONFIG_HELP, LAST_GOOD_CONFIG } from '../core/docs/configfile.js';
+import { BAD_CONFIG_HELP, CONFIG_FILE, LAST_GOOD_CONFIG } from '../core/docs/configfile.js';
+import { rulesProblems } from '../core/rules/judge.js';
 
 export async function doctor(_args: Args, env: Env): Promise<number> {
   const root = findHome(env);
@@ -40,6 +41,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   if (zone) problems.push(zone);
   const notifyProblem = config && (await notifyProgramProblem(config, env.vars));
   if (notifyProblem) problems.push(notifyProblem);
+  if (config) problems.push(...rulesProblems([{ settings: config.rules, file: CONFIG_FILE }]));
 
   const [agents, inbox, approvals, goals, memories, done] = await Promise.all([
     loadAgents(root, cache),

@@ -18,9 +18,19 @@ export function findHome(env: Env): string {
     }
     return root;
   }
-  for (let dir = resolve(env.cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, CONFIG_FILE))) return dir;
-    if (dirname(dir) === dir) break;
-  }
+  const found = nearestHome(env.cwd);
+  if (found) return found;
   throw new UserError(`no home found: expected ${CONFIG_FILE} in ${env.cwd} or a parent folder (make one with "aos init DIR", or pass --home / set AOS_HOME)`);
+}
+
+/** The home when one is named (--home, AOS_HOME: it must exist) or found above the working folder; else undefined. */
+export function findHomeIfAny(env: Env): string | undefined {
+  return env.homeFlag ?? env.vars.AOS_HOME ? findHome(env) : nearestHome(env.cwd);
+}
+
+function nearestHome(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }

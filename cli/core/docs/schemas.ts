@@ -98,6 +98,17 @@ export const ConfigSchema = v.strictObject({
   /** This device's name by host name (aos.yaml is shared by every device); AOS_DEVICE overrides, the host name is the default. */
   devices: v.optional(v.record(v.string(), v.pipe(v.string(), v.regex(DEVICE_NAME, 'a device name of letters, digits, dots, dashes, underscores')))),
   notify: v.optional(v.strictObject({ command: v.optional(argv) }), {}),
+  /** The rulebook of changes (core/rules/): the limits per change, opt-in kinds turned on, kinds turned off, the home's own kinds. */
+  rules: v.optional(
+    v.strictObject({
+      max_files: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
+      max_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
+      enable: v.optional(texts),
+      disable: v.optional(texts),
+      kinds: v.optional(v.array(v.strictObject({ name: slug, globs: v.pipe(texts, v.minLength(1, 'at least one glob')), why: text, except: v.optional(texts) }))),
+    }),
+    {},
+  ),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
   /** Shell commands run in bubblewrap; without it they are refused unless this says "none" (run unconfined). */
