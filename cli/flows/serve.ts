@@ -21,6 +21,7 @@ import type { AnsweredApproval } from './approve.js';
 import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
+import { settleRun } from './held.js';
 
 interface Ready {
   agent: Agent;
@@ -113,7 +114,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     runs++;
     view = undefined;
     report.runs.push(
-      await executeRun({
+      ...await settleRun(executeRun({
         home,
         env,
         agent: target.agent,
@@ -126,7 +127,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         spent,
         resume,
         ...(stop ? { stop } : {}),
-      }),
+      }), report.problems),
     );
     await claims?.release(next, r.agent);
   }
