@@ -160,6 +160,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   await writeJournal(home.root, journal);
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
+  const itemBefore = await fs.readFile(join(home.root, item.file));
   await markRunning(home, item, { status: 'running', run, handled_by: agent.id, approval: undefined });
 
   const tools = offeredTools(spec.caps);
@@ -208,7 +209,16 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
   const forRecord = () => entries.map((e) => withTask(e, (c) => recordedTask(c, item.body)));
   const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), home.redact(renderRunRecord(front, forRecord(), final)));
-  await writeRecord();
+  try {
+    await writeRecord();
+  } catch (err) {
+    // logs/runs cannot be written (read-only, full, not ours): nothing was asked yet, so the item
+    // goes back as it was and no attempt is counted; the owner is told the path.
+    if (!fixableWriteFailure(err) || spec.replay) throw err;
+    await writeAtomic(join(home.root, item.file), itemBefore.toString('utf8'));
+    await clearJournal(home.root);
+    throw err;
+  }
 
   const prices = home.config.model.prices;
   const budget = agent.front.budget;

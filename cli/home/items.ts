@@ -6,7 +6,7 @@ import { renderItem, type NewItem } from '../core/runs/inbox.js';
 import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
-import { createExclusive, isErrno, listNames, writeAtomic } from './files.js';
+import { createExclusive, ensureFolder, isErrno, listNames, writeAtomic } from './files.js';
 import { AOS_FOLDERS, UNSUPPORTED_FOLDER } from './store.js';
 import type { HomeWriter } from './home.js';
 
@@ -44,10 +44,11 @@ export async function finishItem(home: HomeWriter, file: string, target: string,
   const eol = updated.includes('\r\n') ? '\r\n' : '\n';
   const body = updated.replace(/(\r?\n)*$/, '') + `${eol}${eol}## Result${eol}${eol}${result.trim().replace(/\r?\n/g, eol)}${eol}`;
   await refuseLinkedFolders(root, target);
-  await fs.mkdir(join(root, target, '..'), { recursive: true });
+  await ensureFolder(join(root, target, '..'));
   await writeAtomic(join(root, target), home.redact(body));
   try {
-    await fs.rm(join(root, file), { force: true });
+    // unlink, not rm: rm answers an immutable file's EPERM by trying rmdir, and reports ENOTDIR.
+    await fs.unlink(join(root, file)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
   } catch (err) {
     // The item cannot go (an immutable file, a folder aos may not write): take the copy back, so the
     // item is in one place, as it was, and the caller holds the answer.
