@@ -178,4 +178,26 @@ test("an item edited into invalid YAML while its run is in flight: the answer wa
   });
 });
 
+test('a UTF-16 agent, a goal, a memory topic and an approval holding NUL bytes: each named by the tick and doctor, the rest runs', async () => {
+  await withModel({ replies: [{ text: 'Noted.' }] }, async ({ home, server }) => {
+    clean(home);
+    const id = addItem(home, 'Note the meter reading', 'chief');
+    writeFileSync(join(home, 'agents/helper.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('---\r\nname: Helper\r\n---\r\nHelps.\r\n', 'utf16le')]));
+    write(home, 'goals/garden.md', '---\nowner: chief\n---\nGrow\0 tomatoes\n');
+    write(home, 'memory/meter.md', '---\ntitle: Meter\n---\nReading\0\n');
+    write(home, 'inbox/approvals/a-20261121-abcd.md', '---\nid: a-20261121-abcd\n\0\n---\n');
+    const r = await tick(home, server);
+    noCrash(r);
+    assert.is(r.code, 1, r.stdout + r.stderr);
+    assert.ok(doneFile(home, id), 'the item runs');
+    assert.match(r.stderr, /skipped agents\/helper\.md: expected UTF-8 text, found UTF-16/);
+    const d = aos(['doctor', '--home', home]);
+    assert.is(d.code, 1, d.stdout);
+    assert.match(d.stdout, /^agents\/helper\.md: expected UTF-8 text, found UTF-16/m);
+    assert.match(d.stdout, /^goals\/garden\.md:4: expected text without NUL bytes/m);
+    assert.match(d.stdout, /^memory\/meter\.md:4: expected text without NUL bytes/m);
+    assert.match(d.stdout, /^inbox\/approvals\/a-20261121-abcd\.md:3: expected text without NUL bytes/m);
+  });
+});
+
 test.run();
