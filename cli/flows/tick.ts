@@ -20,7 +20,6 @@ import { fileGoalItems } from './drills.js';
 import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
 import { keepLastGoodConfig } from '../home/config.js';
 import { writeHeldAnswers } from './held.js';
-import { noteBadFiles } from './problemlog.js';
 
 export interface TickReport {
   recovered: string[];
@@ -78,7 +77,6 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const { serve } = await import('./serve.js');
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
   }
-  await noteBadFiles(home, env, report.problems);
   await synced?.push();
   await home.docs.save();
   if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
