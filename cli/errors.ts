@@ -61,7 +61,7 @@ export function isErrno(err: unknown, code: string): boolean {
 /** What each file-system failure means for the owner, and what to do about it. */
 const FS_FAILURES: Record<string, { what: string; todo: string }> = {
   EACCES: { what: 'permission denied', todo: 'give the user running aos write access to it (ls -ld shows the owner; chown or chmod), or run aos as that user' },
-  EPERM: { what: 'operation not permitted', todo: 'give the user running aos write access to it (ls -ld shows the owner; chown or chmod), or run aos as that user' },
+  EPERM: { what: 'operation not permitted', todo: 'give the user running aos write access to it (ls -ld shows the owner; chown or chmod), or clear its immutable flag when lsattr shows "i" (chattr -i)' },
   EROFS: { what: 'the file system is read-only', todo: 'put the home on a writable disk, or mount this one read-write' },
   ENOSPC: { what: 'no space left on the device', todo: 'free some space (df -h shows how much is left), then run the command again' },
   EDQUOT: { what: 'the disk quota is used up', todo: 'free some space within your quota, then run the command again' },

@@ -23,6 +23,7 @@ import { inspectLock } from '../home/lock.js';
 import { notifyProgramProblem } from '../home/notify.js';
 import { loadClaims } from '../home/syncstate.js';
 import { DocCache } from '../home/doccache.js';
+import { writeProblems } from '../home/health.js';
 import { exists, isErrno, listNames } from '../home/files.js';
 import { isRepo, numstat } from '../git/read.js';
 import { ignoresTempFiles, planTempCleanup, tempWriter, TEMP_IGNORE_LINE } from '../core/docs/tempfiles.js';
@@ -53,6 +54,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   ]);
   for (const r of [agents, inbox, approvals, goals, memories, done]) problems.push(...r.problems);
   problems.push(...crossCheck({ config, agents: agents.agents, inbox: inbox.items, goals: goals.docs }));
+  problems.push(...(await writeProblems(root)));
   for (const a of approvals.docs) {
     if ((a.front.status === 'approved' || a.front.status === 'denied') && !(await readLedger(root, a.front.id))) {
       notes.push(`${a.file} is ${a.front.status}, but no run on this device asked for it: it is never acted on here (another device may have asked)`);

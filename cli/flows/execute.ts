@@ -32,6 +32,7 @@ import { retireSpawned } from './spawned.js';
 import { settleApproval, type AnsweredApproval } from './approve.js';
 import { dropUnstartedRun, settleUnrecordedCalls } from './interrupted.js';
 import type { ProviderFault } from '../core/runs/outage.js';
+import { fixableWriteFailure, heldAnswer, heldProblem, holdAnswer, ItemNotRunnable, type HeldAnswer } from '../home/held.js';
 
 export type { Spend };
 
@@ -81,6 +82,8 @@ export interface RunReport {
   attention: boolean;
   /** What the agent told the owner with send_message. */
   messages: string[];
+  /** The answer could not be written to the item: kept, and written by a later tick. */
+  held?: Problem;
 }
 
 const DEFAULT_MAX_TURNS = 20;
@@ -160,11 +163,14 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     phase: 'running',
     touched: [recordFile, item.file],
   };
+  // An answer already waits to be written to this item: asking again would pay for it twice.
+  const waiting = await heldAnswer(home.root, item.id);
+  if (waiting) throw new ItemNotRunnable(heldProblem(waiting));
   await writeJournal(home.root, journal);
   const itemBefore = await fs.readFile(join(home.root, item.file), 'utf8');
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
-  await updateItem(home, item.file, { status: 'running', run, handled_by: agent.id, approval: undefined });
+  await markRunning(home, item, { status: 'running', run, handled_by: agent.id, approval: undefined });
 
   const tools = offeredTools(spec.caps);
   const ctx: RunCtx = {
@@ -221,7 +227,16 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   if (spec.resume?.note) entries.push({ type: 'user', turn: turn++, content: spec.resume.note });
   const forRecord = () => entries.map((e) => withTask(e, (c) => recordedTask(c, item.body)));
   const writeRecord = (final?: string) => writeAtomic(join(home.root, recordFile), home.redact(renderRunRecord(front, forRecord(), final)));
-  await writeRecord();
+  try {
+    await writeRecord();
+  } catch (err) {
+    // logs/runs cannot be written (read-only, full, not ours): nothing was asked yet, so the item
+    // goes back as it was and no attempt is counted; the owner is told the path.
+    if (!fixableWriteFailure(err) || spec.replay) throw err;
+    await writeAtomic(join(home.root, item.file), itemBefore);
+    await clearJournal(home.root);
+    throw err;
+  }
 
   const prices = home.config.model.prices;
   const budget = agent.front.budget;
@@ -277,19 +292,33 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     via: spec.kind,
     ended: { date: localTime(ended, tz).date, iso: endIso },
   });
-  const itemFile = await applyItemChange(home, item.file, plan.item, async (file) => {
-    touched.add(file);
-    await saveTouched();
-  });
+  let itemFile = item.file;
+  let held: HeldAnswer | undefined;
+  try {
+    itemFile = await applyItemChange(home, item.file, plan.item, async (file) => {
+      touched.add(file);
+      await saveTouched();
+    });
+  } catch (err) {
+    const reason = fixableWriteFailure(err);
+    if (!reason || spec.replay) throw err;
+    // The answer is not lost and not asked for again: the record keeps it, .aos/held the change,
+    // and the commit takes the record and the log but not the item (nor a done copy taken back).
+    held = { run, agent: agent.id, kind: spec.kind, item: item.file, itemId: item.id, record: recordFile, outcome: plan.outcome, change: plan.item, reason };
+    await holdAnswer(home.root, held);
+    touched.delete(item.file);
+    if (plan.item.kind === 'finish') for (const f of [plan.item.to, plan.item.ifTaken]) touched.delete(f);
+  }
   if (plan.item.kind !== 'update' || ['failed', 'cancelled'].includes(String(plan.item.fields.status))) await retireSpawned(home, agent, item.id, (file) => touched.add(file));
   if (plan.message) ctx.messages.push(plan.message);
   front.outcome = plan.outcome;
   if (plan.recordError !== undefined) front.error = plan.recordError;
   await writeRecord(plan.text);
-  touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: plan.logBody }));
+  const logBody = held ? `${plan.logBody}\n\nThe answer could not be written to ${item.file}: ${held.reason}. It is kept in ${recordFile}; the next tick writes it once this is fixed.` : plan.logBody;
+  touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
   const sha = spec.replay ? undefined : await commitRun(home, env, { ...journal, touched: [...touched] }, {
     who: agentIdentity(agent.id),
-    subject: plan.commitSubject,
+    subject: held ? `${agent.id}: answer to ${item.id} held (its item cannot be written)` : plan.commitSubject,
     trailers: {
       'Aos-Run': run,
       'Aos-Agent': agent.id,
@@ -303,14 +332,26 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   });
   if (spec.replay) await clearJournal(home.root);
   const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
-  return { run, agent: agent.id, item: item.id, outcome: plan.outcome, ...unavailable, answered: end.answered, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages };
+  return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages, ...unavailable, answered: end.answered, ...(held ? { held: heldProblem(held) } : {}) };
+}
+
+/** Marks the item running; an item aos cannot write is skipped before the model is asked. */
+async function markRunning(home: Home, item: InboxItem, fields: Record<string, unknown>): Promise<void> {
+  try {
+    await updateItem(home, item.file, fields);
+  } catch (err) {
+    const reason = fixableWriteFailure(err);
+    if (!reason) throw err;
+    await clearJournal(home.root);
+    throw new ItemNotRunnable({ file: item.file, expected: 'an item aos can write (it marks the item running before asking the model)', found: reason, hint: 'it runs once this is fixed; see docs/recovery.md#bad-files' });
+  }
 }
 
 /**
  * Writes what the plan decided for the item and returns where the item is now. A finished item's
  * new file is announced (onNewFile) before it is written, so the journal names it if we crash.
  */
-async function applyItemChange(home: Home, file: string, change: ItemChange, onNewFile: (file: string) => Promise<void>): Promise<string> {
+export async function applyItemChange(home: Home, file: string, change: ItemChange, onNewFile: (file: string) => Promise<void>): Promise<string> {
   if (change.kind === 'update') {
     await updateItem(home, file, change.fields);
     return file;

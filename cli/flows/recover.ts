@@ -17,6 +17,7 @@ import { gitRead } from '../git/run.js';
 import { clearJournal, readJournal } from '../home/journal.js';
 import { commitRun } from './execute.js';
 import { loadInbox } from '../home/store.js';
+import { listHeld } from '../home/held.js';
 
 export interface Recovery {
   /** What was found and done, one line each, for the tick's report and log. */
@@ -96,7 +97,9 @@ export async function recover(home: Home, env: Env, opts: { tookOver: boolean })
   }
   // An item marked running with no journal behind it: its run died before it could record anything.
   const { items } = await loadInbox(home.root, home.docs);
-  for (const item of items.filter((i) => i.front.status === 'running')) {
+  // An item whose answer is held (home/held.ts) stays running until the tick writes that answer.
+  const held = new Set((await listHeld(home.root)).held.map((h) => h.item));
+  for (const item of items.filter((i) => i.front.status === 'running' && !held.has(i.file))) {
     const attempts = (item.front.attempts ?? 0) + 1;
     const final = attempts >= home.config.tick.max_attempts;
     await updateItem(home, item.file, { status: final ? 'failed' : 'new', attempts, error: 'its run was interrupted before it could be recorded' });

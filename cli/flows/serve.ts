@@ -22,6 +22,7 @@ import type { ApprovalFront } from '../core/docs/schemas.js';
 import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
 import { noteRun, providerDown } from './outage.js';
+import { settleRun } from './held.js';
 
 interface Ready {
   agent: Agent;
@@ -122,10 +123,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
     runs++;
     view = undefined;
-    noteRun(
-      report,
-      choice.provider.name,
-      await executeRun({
+    const settled = await settleRun(executeRun({
         home,
         env,
         agent: target.agent,
@@ -138,8 +136,8 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
         spent,
         resume,
         ...(stop ? { stop } : {}),
-      }),
-    );
+      }), report.problems);
+    for (const ran of settled) noteRun(report, choice.provider.name, ran);
     await claims?.release(next, r.agent);
   }
 }

@@ -20,6 +20,7 @@ import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
 import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
 import { keepLastGoodConfig } from '../home/config.js';
+import { writeHeldAnswers } from './held.js';
 
 export interface TickReport {
   recovered: string[];
@@ -68,6 +69,8 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   // sync.auto: pull before collecting work, claim each item before it runs, push at the end.
   const synced = home.config.sync.auto ? await (await import('./sync.js')).startTickSync(home, env, report.problems) : undefined;
 
+  // Answers held for an item aos could not write go out first: such an item is never asked again.
+  report.recovered.push(...(await writeHeldAnswers(home, env, report.problems)));
   const agents = await loadAgents(home.root, home.docs);
   report.problems.push(...agents.problems);
   report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);

@@ -1,7 +1,7 @@
 // Every git change goes through here (quick reads are in read.ts; both run git through run.ts).
 // Identity is always explicit, so commits work under cron's bare environment and on a machine with
 // no git config.
-import { existsSync, promises as fs } from 'node:fs';
+import { constants, existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { commitMessage, type CommitSpec, type Identity } from '../core/docs/commit.js';
 import type { Redact } from '../core/docs/redact.js';
@@ -74,8 +74,10 @@ export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOn
   // A write killed half-way leaves aos's temp file; it is never the owner's edit.
   const pending = changed.filter((p) => !isTempFile(p));
   if (!pending.length) return undefined;
-  const held: Problem[] = [];
-  for (const f of pending.filter(markerChecked)) {
+  // A file aos may not read (the owner's chmod 000, another user's file) would fail git add and with
+  // it every tick: held back and named, like a file with conflict markers.
+  const held: Problem[] = (await Promise.all(pending.map((f) => unreadableEdit(root, f)))).filter((p): p is Problem => Boolean(p));
+  for (const f of pending.filter((p) => markerChecked(p) && !held.some((h) => h.file === p))) {
     const text = await fs.readFile(join(root, f), 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'EISDIR') return '';
       throw err;
@@ -85,6 +87,17 @@ export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOn
   }
   if (pending.includes(CONFIG_FILE) && !held.some((h) => h.file === CONFIG_FILE)) held.push(...(await configProblems(root)));
   return { files: pending.filter((f) => !held.some((h) => h.file === f)), held, skippedTemp: pending.length < changed.length };
+}
+
+async function unreadableEdit(root: string, file: string): Promise<Problem | undefined> {
+  try {
+    await fs.access(join(root, file), constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return undefined;
+    return { file, expected: 'a file aos can read', found: `permission denied (${code})`, hint: 'give the user running aos read access (ls -l shows the owner; chown or chmod); aos commits it once it can read it; see docs/recovery.md#bad-files' };
+  }
 }
 
 /** An aos.yaml that does not validate (time zone included) is never committed as a hand edit. */

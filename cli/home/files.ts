@@ -22,16 +22,56 @@ function tempPath(path: string): string {
 }
 
 async function writeTemp(path: string, text: string): Promise<string> {
-  await fs.mkdir(dirname(path), { recursive: true });
+  await ensureFolder(dirname(path));
   const tmp = tempPath(path);
   const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();
-  } finally {
+  } catch (err) {
+    // A full disk: the half-written temp file goes, and the error names the file it was for.
     await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw withPath(err, path);
   }
+  await handle.close();
   return tmp;
+}
+
+/**
+ * A failed system call told with its path: a write through an open file (ENOSPC, EDQUOT, EIO)
+ * carries none, and without one the owner is shown a stack instead of the file to make room for.
+ */
+export function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e && typeof e.code === 'string' && e.path === undefined) e.path = path;
+  return err;
+}
+
+/**
+ * mkdir -p that names the real cause: node's recursive mkdir says EEXIST when a file stands where
+ * a folder must be, and ENOENT when a parent is read-only or forbidden (EROFS, EACCES). Then the
+ * path is made one folder at a time, so the failure is the kernel's own, on the path that caused it.
+ */
+export async function ensureFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    return;
+  } catch (err) {
+    if (!isErrno(err, 'EEXIST') && !isErrno(err, 'ENOENT')) throw err;
+  }
+  const parts = dir.split(/(?=\/)/);
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = parts.slice(0, i).join('');
+    try {
+      await fs.mkdir(folder);
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+      if (!(await fs.stat(folder)).isDirectory()) {
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', errno: -20, syscall: 'mkdir', path: folder });
+      }
+    }
+  }
 }
 
 /** Replaces a file whole: readers see the old text or the new, never half. */

@@ -6,7 +6,7 @@ import { renderItem, type NewItem } from '../core/runs/inbox.js';
 import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
-import { createExclusive, isErrno, listNames, writeAtomic } from './files.js';
+import { createExclusive, ensureFolder, isErrno, listNames, writeAtomic } from './files.js';
 import { AOS_FOLDERS, UNSUPPORTED_FOLDER } from './store.js';
 import type { HomeWriter } from './home.js';
 
@@ -43,9 +43,37 @@ export async function finishItem(home: HomeWriter, file: string, target: string,
   const updated = setFrontMatterFields(file, raw, fields);
   const eol = updated.includes('\r\n') ? '\r\n' : '\n';
   const body = updated.replace(/(\r?\n)*$/, '') + `${eol}${eol}## Result${eol}${eol}${result.trim().replace(/\r?\n/g, eol)}${eol}`;
-  await fs.mkdir(join(root, target, '..'), { recursive: true });
+  await refuseLinkedFolders(root, target);
+  await ensureFolder(join(root, target, '..'));
   await writeAtomic(join(root, target), home.redact(body));
-  await fs.rm(join(root, file), { force: true });
+  try {
+    // unlink, not rm: rm answers an immutable file's EPERM by trying rmdir, and reports ENOTDIR.
+    await fs.unlink(join(root, file)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+  } catch (err) {
+    // The item cannot go (an immutable file, a folder aos may not write): take the copy back, so the
+    // item is in one place, as it was, and the caller holds the answer.
+    await fs.rm(join(root, target), { force: true });
+    throw err;
+  }
+}
+
+/**
+ * aos writes nothing through a symbolic link on the way to a file (inbox/done linked elsewhere
+ * would put items outside the home, and git refuses paths beyond a link): refused, naming the link.
+ */
+async function refuseLinkedFolders(root: string, file: string): Promise<void> {
+  const parts = file.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    let st;
+    try {
+      st = await fs.lstat(join(root, folder));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    if (st.isSymbolicLink()) throw new UserError(`${folder} is a symbolic link: aos writes no file through a link (it could put files outside the home, and git refuses them); replace it with a folder (see docs/recovery.md#bad-files)`);
+  }
 }
 
 // Kept in store.ts, which loads no YAML: serve looks up done children on every tick with work.

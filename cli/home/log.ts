@@ -3,7 +3,7 @@ import { promises as fs, constants } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { formatEntry, logHeader, logPath, parseLog, type LogEntry } from '../core/docs/logfmt.js';
 import { localTime, datesBetween } from '../core/docs/time.js';
-import { isErrno, readIfExists } from './files.js';
+import { ensureFolder, isErrno, readIfExists, withPath } from './files.js';
 import type { HomeWriter } from './home.js';
 
 export interface NewEntry {
@@ -18,14 +18,14 @@ export async function appendLog(home: HomeWriter, timeZone: string, at: Date, en
   const { date, time } = localTime(at, timeZone);
   const rel = logPath(date);
   const path = join(home.root, rel);
-  await fs.mkdir(dirname(path), { recursive: true });
+  await ensureFolder(dirname(path));
   try {
     await fs.writeFile(path, logHeader(date), { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
   } catch (err) {
-    if (!isErrno(err, 'EEXIST')) throw err;
+    if (!isErrno(err, 'EEXIST')) throw withPath(err, path);
   }
   // O_APPEND: concurrent writers on one machine each land whole at the end.
-  await fs.appendFile(path, home.redact(formatEntry({ time, ...entry })));
+  await fs.appendFile(path, home.redact(formatEntry({ time, ...entry }))).catch((err: unknown) => Promise.reject(withPath(err, path)));
   return rel;
 }
 

@@ -24,7 +24,8 @@ export function agentIdentity(agentId: string): Identity {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').trim();
+  // git takes no NUL in a message (node refuses the argument): one would fail the commit for good.
+  return text.replace(/[\r\n]+/g, ' ').replace(/\0/g, '').trim();
 }
 
 export function commitMessage(subject: string, trailers: Record<string, string | undefined>, body?: string): string {

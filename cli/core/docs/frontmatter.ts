@@ -7,6 +7,7 @@ import { ValidationError, type Problem } from '../../errors.js';
 import { parseYaml, describe, type ParsedYaml } from './yaml.js';
 // In a module of their own so that the commit path (git/) checks for markers without loading YAML.
 import { findConflictMarker } from './markers.js';
+import { unreadableText } from './encoding.js';
 export { markerRefusal, findConflictMarker } from './markers.js';
 
 export interface TextStyle {
@@ -47,6 +48,8 @@ export function restoreStyle(text: string, style: TextStyle): string {
 export function parseFrontMatter(file: string, raw: string): ParsedDoc {
   const { text } = normalizeText(raw);
   const empty = { data: null, body: text, bodyLine: 1 };
+  const unreadable = unreadableText(file, raw);
+  if (unreadable) return { ...empty, problems: [unreadable] };
   const conflict = findConflictMarker(file, text);
   if (conflict) return { ...empty, problems: [conflict] };
 

@@ -4,6 +4,7 @@ import type * as v from 'valibot';
 import type { Problem } from '../../errors.js';
 import { parseFrontMatter, normalizeText, findConflictMarker } from './frontmatter.js';
 import { validate } from './validate.js';
+import { unreadableText } from './encoding.js';
 import { parseYaml, lineOf } from './yaml.js';
 import { timeZoneProblem } from './time.js';
 import * as s from './schemas.js';
@@ -39,6 +40,8 @@ export function parseDoc(kind: DocKind, file: string, raw: string): { doc?: DocP
 
 /** aos.yaml: plain YAML, no front matter. */
 function parseConfigText(file: string, raw: string): { doc?: DocParts; problems: Problem[] } {
+  const unreadable = unreadableText(file, raw);
+  if (unreadable) return { problems: [unreadable] };
   const { text } = normalizeText(raw);
   const conflict = findConflictMarker(file, text);
   if (conflict) return { problems: [conflict] };
