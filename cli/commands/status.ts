@@ -9,11 +9,12 @@ import { homeUnchanged } from '../home/idlestamp.js';
 import { lastCommitByKind, pendingChanges } from '../git/read.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
+import { recentFlags } from '../home/flags.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
-  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created] = await Promise.all([
+  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created, flagged] = await Promise.all([
     loadAgents(root, home.docs),
     loadInbox(root, home.docs),
     loadApprovals(root, home.docs),
@@ -26,6 +27,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     syncView(home, env),
     readLastTick(root),
     readCreated(root),
+    recentFlags(root, env.now().toISOString().slice(0, 10)),
   ]);
   await home.docs.save();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
@@ -48,6 +50,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     lock: lock ? { ...lock.holder, stale: lock.verdict.stale } : null,
     uncommitted: edits.length,
     sync,
+    flagged,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -73,5 +76,6 @@ export async function status(_args: Args, env: Env): Promise<void> {
   for (const l of syncLines(sync)) o.line(l);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
+  for (const f of flagged.slice(0, 5)) o.warn(`flagged ${f.item} (${f.when}): ${f.what}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
 }
