@@ -3,11 +3,17 @@
 // the agent's instructions, multiply past a tree's limits, pose as the owner, nor leak a secret.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, git, json, read, write } from '../helpers.js';
+import { parse } from 'yaml';
+import { ROOT, aosAsync, git, json, read, write } from '../helpers.js';
 import { addItem, doneFile, envFor, logFile, tick, withModel } from '../model-helpers.js';
 import type { FakeServer } from '../fake-anthropic.js';
+
+const corpus = parse(readFileSync(join(ROOT, 'tests/fixtures/corpus/laundering.yaml'), 'utf8')) as {
+  invisible: { name: string; text: string }[];
+  secret: { name: string; prefix: string; rest: string }[];
+};
 
 const INVISIBLE = /[\u{E0000}-\u{E007F}\u200B-\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069]/u;
 const tagged = (s: string) => [...s].map((c) => String.fromCodePoint(0xe0000 + c.codePointAt(0)!)).join('');
@@ -162,6 +168,37 @@ test('secret-looking values: a hand edit holding one is held back, named and kep
     // Named in aos status until the owner moves the value out.
     const status = await aosAsync(['status', '--json', '--home', home], { env });
     assert.is(json(status).uncommitted, 1);
+  });
+});
+
+test(`the laundering corpus: ${corpus.invisible.length} hidden-text items reach the model clean and are each flagged`, async () => {
+  await withModel({ whenEmpty: { text: 'Done.' } }, async ({ server, home, env }) => {
+    const ids = corpus.invisible.map((c) => addItem(home, c.text, 'chief'));
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, ids.length);
+    corpus.invisible.forEach((c, i) => assert.not.match(bodies(server)[i]!, INVISIBLE, c.name));
+    const flagged = json(await aosAsync(['status', '--json', '--home', home], { env })).flagged.map((f: { item: string }) => f.item);
+    assert.equal([...flagged].sort(), [...ids].sort(), 'every item is flagged');
+  });
+});
+
+test(`the laundering corpus: ${corpus.secret.length} key formats in aos inbox add reach neither git nor the model`, async () => {
+  await withModel({ whenEmpty: { text: 'Done.' } }, async ({ server, home, env }) => {
+    const values = corpus.secret.map((c) => c.prefix + c.rest);
+    for (const [i, v] of values.entries()) {
+      const add = await aosAsync(['inbox', 'add', `Use ${v} for the job`, '--to', 'chief', '--home', home], { env });
+      assert.is(add.code, 0, add.stderr);
+      assert.match(add.stderr, /redacted from the item before saving it/, corpus.secret[i]!.name);
+    }
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(server.requests.length, values.length);
+    const history = git(home, ['log', '--all', '-p']);
+    corpus.secret.forEach((c, i) => {
+      assert.not.ok(history.includes(values[i]!), `${c.name}: not in git`);
+      assert.not.ok(bodies(server).some((b) => b.includes(values[i]!)), `${c.name}: not sent to the model`);
+    });
   });
 });
 
