@@ -89,6 +89,8 @@ test('10×10 fan-out stops at the tree limit: ten delegations in the whole tree,
     assert.is(delegations.filter((t) => /^to: worker$/m.test(t)).length, 0, 'the helpers made none');
     for (const d of delegations) assert.match(d, new RegExp(`^root: ${root}$`, 'm'));
     assert.match(read(home, doneFile(home, root)!), /^tree_delegations: 10$/m);
+    // Every run of the tree (the boss twice, ten helpers) adds its tokens on the root.
+    assert.ok(Number(/^tree_tokens: (\d+)$/m.exec(read(home, doneFile(home, root)!))?.[1]) >= 11 * 15, 'the tree counts its tokens');
     assert.match(read(home, logFile()), /· refused · helper · r-[^\n]+\nStopped a delegation: the delegation tree of item \S+ already holds 10 delegations/);
     assert.ok(doneFile(home, root), 'the root finished with its ten results');
     assert.is(git(home, ['status', '--porcelain']), '');
