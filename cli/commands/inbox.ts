@@ -11,12 +11,16 @@ import { loadInbox, loadDone, loadAgents, loadApprovals, type InboxItem } from '
 import { appendLog } from '../home/log.js';
 import { commitAsOwner, commitHandEditsFirst, LEFT_FOR_TICK } from '../flows/ownercommit.js';
 import { table, truncate } from '../output.js';
+import { redactItemText } from '../core/docs/secretscan.js';
 
 export async function add(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const words = (args.text as string[] | undefined) ?? [];
-  const text = (words.length ? words.join(' ') : await env.readStdin()).trim();
-  if (!text) throw new UsageError('nothing to add: give the text as an argument or on stdin');
+  const typed = (words.length ? words.join(' ') : await env.readStdin()).trim();
+  if (!typed) throw new UsageError('nothing to add: give the text as an argument or on stdin');
+  // A secret typed into an item would be committed and sent to the model: it is replaced first.
+  const { text, redacted } = redactItemText(typed, home.redact);
+  if (redacted.length) env.out.warn(`aos: redacted from the item before saving it: ${redacted.join(', ')} (aos.yaml secrets: gives agents a secret without writing it down)`);
   const tooLarge = itemTooLarge(words.length ? 'the text' : 'the text on stdin', text, home.config.inbox.max_item_kb);
   if (tooLarge) throw new UserError(formatProblem(tooLarge));
   const to = args.to as string | undefined;

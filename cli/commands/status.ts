@@ -11,11 +11,12 @@ import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
 import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
+import { recentFlags } from '../home/flags.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
-  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created] = await Promise.all([
+  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created, flagged] = await Promise.all([
     loadAgents(root, home.docs),
     loadInbox(root, home.docs),
     loadApprovals(root, home.docs),
@@ -28,6 +29,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     syncView(home, env),
     readLastTick(root),
     readCreated(root),
+    recentFlags(root, env.now().toISOString().slice(0, 10)),
   ]);
   await home.docs.save();
   const outage = await readOutage(root);
@@ -52,6 +54,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     uncommitted: edits.length,
     sync,
     model_outage: outage ?? null,
+    flagged,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -78,5 +81,6 @@ export async function status(_args: Args, env: Env): Promise<void> {
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (outage) o.warn(`Model: ${outageLine(outage)}`);
   if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
+  for (const f of flagged.slice(0, 5)) o.warn(`flagged ${f.item} (${f.when}): ${f.what}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
 }

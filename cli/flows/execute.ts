@@ -33,6 +33,10 @@ import { settleApproval, type AnsweredApproval } from './approve.js';
 import { dropUnstartedRun, settleUnrecordedCalls } from './interrupted.js';
 import type { ProviderFault } from '../core/runs/outage.js';
 import { fixableWriteFailure, heldAnswer, heldProblem, holdAnswer, ItemNotRunnable, type HeldAnswer } from '../home/held.js';
+import { flagInvisible, verifySender } from './provenance.js';
+import { scrubSecrets } from './secretscrub.js';
+import { treeRoot } from '../core/agents/delegtree.js';
+import { addTreeTokens } from '../home/tree.js';
 
 export type { Spend };
 
@@ -139,6 +143,8 @@ async function topMemories(home: Home, query: string): Promise<{ file: string; t
 
 /** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
 export async function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
+  const redacted = await scrubSecrets(home.root, spec.paths ?? []);
+  if (redacted.length) env.out.warn(`aos: redacted secret-looking values before committing run ${journal.run}: ${redacted.join('; ')}`);
   await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
   const sha = await commit(home.root, env.vars, spec, home.redact);
   await clearJournal(home.root);
@@ -146,8 +152,10 @@ export async function commitRun(home: Home, env: Env, journal: Journal, spec: Co
 }
 
 export async function executeRun(spec: RunSpec): Promise<RunReport> {
-  const { home, env, agent, item } = spec;
+  const { home, env, agent } = spec;
   const tz = home.config.owner.timezone;
+  const checked = await verifySender(home, env, spec.item, agent.id);
+  const item = checked.item;
   const started = env.now();
   const run = spec.replay?.run ?? newRunId(env, started);
   const recordFile = runRecordPath(run);
@@ -161,7 +169,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     host: env.hostname,
     started: started.toISOString(),
     phase: 'running',
-    touched: [recordFile, item.file],
+    touched: [recordFile, item.file, ...checked.written],
   };
   // An answer already waits to be written to this item: asking again would pay for it twice.
   const waiting = await heldAnswer(home.root, item.id);
@@ -177,7 +185,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     home,
     env,
     agent: { id: agent.id, caps: spec.caps },
-    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [] },
+    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item) },
     run,
     touched,
     onTouch: saveTouched,
@@ -241,6 +249,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const prices = home.config.model.prices;
   const budget = agent.front.budget;
   const messages = entriesToMessages(entries);
+  let strippedInvisible = 0;
   const end = await runLoop({
     provider: spec.provider,
     request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
@@ -267,6 +276,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       await writeRecord();
     },
     requestHash: (req) => requestHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
+    onInvisible: (n) => (strippedInvisible = Math.max(strippedInvisible, n)),
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
@@ -282,6 +292,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   front.usage = end.usage;
   if (cost !== undefined) front.cost_usd = cost;
   front.ended = endIso;
+  for (const f of await afterRunChecks(home, env, { item, agent: agent.id, run, strippedInvisible, tokens: tokensOf(end.usage), delegated: ctx.children.length })) touched.add(f);
   const plan = planOutcome({
     end,
     agent: agent.id,
@@ -345,6 +356,19 @@ async function markRunning(home: Home, item: InboxItem, fields: Record<string, u
     await clearJournal(home.root);
     throw new ItemNotRunnable({ file: item.file, expected: 'an item aos can write (it marks the item running before asking the model)', found: reason, hint: 'it runs once this is fixed; see docs/recovery.md#bad-files' });
   }
+}
+
+/** After the model: the flag for invisible characters, and the run's tokens counted on its delegation tree. Returns the files written. */
+async function afterRunChecks(home: Home, env: Env, r: { item: InboxItem; agent: string; run: string; strippedInvisible: number; tokens: number; delegated: number }): Promise<string[]> {
+  const written: string[] = [];
+  const flag = await flagInvisible(home, env, r.item, r.agent, r.run, r.strippedInvisible);
+  if (flag) written.push(flag);
+  // Only items in a tree (or heading one) count: other items' front matter stays as it was.
+  if (r.item.front.root || r.item.front.tree_delegations || r.delegated) {
+    const root = await addTreeTokens(home, treeRoot(r.item), { id: r.item.id, file: r.item.file }, r.tokens);
+    if (root) written.push(root);
+  }
+  return written;
 }
 
 /**

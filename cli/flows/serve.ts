@@ -23,6 +23,7 @@ import type { TickReport } from './tick.js';
 import type { TickSync } from './sync.js';
 import { noteRun, providerDown } from './outage.js';
 import { settleRun } from './held.js';
+import { DATA_NOTE, dataBlock } from '../core/agents/datablock.js';
 
 interface Ready {
   agent: Agent;
@@ -323,12 +324,12 @@ async function resumeFrom(home: Home, item: InboxItem, agent: string, pending: M
       const text = await fs.readFile(join(home.root, done), 'utf8');
       const handler = /^handled_by:\s*(\S+)/m.exec(text)?.[1] ?? 'an agent';
       const result = text.split(/\r?\n## Result\r?\n/).slice(1).join('\n## Result\n').trim();
-      parts.push(`### ${child} (done by ${handler})\n\n${result || '(no result text)'}`);
+      parts.push(`### ${child} (done by ${handler})\n\n${dataBlock(`result of ${child}`, result || '(no result text)')}`);
     } else {
       const p = pending.get(child);
       parts.push(`### ${child} (${p ? 'failed' : 'missing'})\n\n${p?.front.error ?? 'no result and no reason recorded'}`);
     }
   }
   if (!parts.length) return resume;
-  return { ...resume, note: `The work you delegated has finished. Results:\n\n${parts.join('\n\n')}\n\nContinue with the original item and give your answer.` };
+  return { ...resume, note: `The work you delegated has finished. ${DATA_NOTE}\n\nResults:\n\n${parts.join('\n\n')}\n\nContinue with the original item and give your answer.` };
 }

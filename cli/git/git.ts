@@ -13,6 +13,7 @@ import { gitRead, openRepo, type Repo } from './run.js';
 import { markerChecked, MARKER_GREP } from '../core/runs/sync.js';
 import { UserError, type Problem } from '../errors.js';
 import { findConflictMarker } from '../core/docs/markers.js';
+import { secretProblem, secretsInDiff } from '../core/docs/secretscan.js';
 
 export async function initRepo(root: string, vars: Vars): Promise<void> {
   await (await openRepo(root, vars)).raw(['init', '-q', '-b', 'main']);
@@ -33,6 +34,7 @@ export async function commit(root: string, vars: Vars, spec: CommitSpec, redact:
   const staged = await git.raw(['diff', '--cached', '--name-only', '--', ...pathspec]);
   if (!staged.trim()) return undefined;
   await refuseConflictMarkers(root, vars, staged.split('\n').filter(markerChecked), 'staged');
+  await refuseSecrets(git, pathspec);
   // With paths, only they are committed, whatever else the owner has staged.
   await git.raw(['commit', '-q', '--no-edit', '-m', redact(commitMessage(spec.subject, spec.trailers, spec.body)), '--', ...paths]);
   return (await git.raw(['rev-parse', 'HEAD'])).trim();
@@ -51,6 +53,21 @@ export async function refuseConflictMarkers(root: string, vars: Vars, paths: str
   throw new UserError(
     `${hits.slice(0, 10).join(', ')}${hits.length > 10 ? ' …' : ''}: merge conflict markers (<<<<<<< / >>>>>>>); aos commits and pushes no state file holding them. ` +
       'Resolve the conflict in the file (keep the lines you want, delete the marker lines), then run aos sync or let the next tick commit it; see docs/recovery.md#conflict-markers.',
+  );
+}
+
+/**
+ * The last guard: nothing aos commits adds a secret-looking line (core/docs/secretscan.ts). The
+ * callers redact or hold such files first; reaching this is refused with the files named, and the
+ * files stay on disk as they are (staged, uncommitted).
+ */
+async function refuseSecrets(git: Repo, pathspec: string[]): Promise<void> {
+  const diff = await git.raw(['diff', '--cached', '-U0', '--no-color', '--no-ext-diff', '--', ...pathspec]);
+  const found = secretsInDiff(diff);
+  if (!found.length) return;
+  throw new UserError(
+    `${found.slice(0, 5).join('; ')}${found.length > 5 ? ' …' : ''}: secret-looking values; aos commits no file holding one. ` +
+      'Move the value out of the home (aos.yaml secrets: names it from the environment or a file outside the home), or replace it, then commit again; see docs/recovery.md#secret-in-a-file.',
   );
 }
 
@@ -77,13 +94,16 @@ export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOn
   // A file aos may not read (the owner's chmod 000, another user's file) would fail git add and with
   // it every tick: held back and named, like a file with conflict markers.
   const held: Problem[] = (await Promise.all(pending.map((f) => unreadableEdit(root, f)))).filter((p): p is Problem => Boolean(p));
-  for (const f of pending.filter((p) => markerChecked(p) && !held.some((h) => h.file === p))) {
-    const text = await fs.readFile(join(root, f), 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'EISDIR') return '';
-      throw err;
-    });
-    const marker = findConflictMarker(f, text);
+  for (const f of pending.filter((p) => !held.some((h) => h.file === p))) {
+    const text = await readPendingText(join(root, f));
+    if (text === undefined) continue;
+    const marker = markerChecked(f) ? findConflictMarker(f, text) : undefined;
     if (marker) held.push({ ...marker, hint: `${marker.hint}; aos commits the file once it is resolved; see docs/recovery.md#conflict-markers` });
+    else {
+      // Held, never rewritten: the owner's file keeps every byte until they move the value out.
+      const secret = secretProblem(f, text);
+      if (secret) held.push(secret);
+    }
   }
   if (pending.includes(CONFIG_FILE) && !held.some((h) => h.file === CONFIG_FILE)) held.push(...(await configProblems(root)));
   return { files: pending.filter((f) => !held.some((h) => h.file === f)), held, skippedTemp: pending.length < changed.length };
@@ -98,6 +118,25 @@ async function unreadableEdit(root: string, file: string): Promise<Problem | und
     if (code !== 'EACCES' && code !== 'EPERM') return undefined;
     return { file, expected: 'a file aos can read', found: `permission denied (${code})`, hint: 'give the user running aos read access (ls -l shows the owner; chown or chmod); aos commits it once it can read it; see docs/recovery.md#bad-files' };
   }
+}
+
+/** Larger files are data (images, exports), not hand edits to scan. */
+const SCAN_MAX_BYTES = 2 * 1024 * 1024;
+
+/** A pending file's text, or undefined when it is gone, a folder, too large or binary. */
+async function readPendingText(path: string): Promise<string | undefined> {
+  let buf: Buffer;
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile() || st.size > SCAN_MAX_BYTES) return undefined;
+    buf = await fs.readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+  if (buf.subarray(0, 8000).includes(0)) return undefined;
+  return buf.toString('utf8');
 }
 
 /** An aos.yaml that does not validate (time zone included) is never committed as a hand edit. */

@@ -56,3 +56,17 @@ export async function configuredUserName(cwd: string, vars: Vars): Promise<strin
   const name = (await gitRead(cwd, vars, ['config', '--get', 'user.name'], { exit1Empty: true })).trim();
   return name || undefined;
 }
+
+/**
+ * The trailers of the commit that last added `file` (undefined when no commit did: it is not
+ * committed yet): who wrote an item, whatever its front matter says. `agent` is set only for a
+ * write made inside an agent's run or by an agent through aos mcp (a run id or a client trailer);
+ * the tick's own schedule and drill commits name their target agent but are aos's own writes.
+ */
+export async function addedBy(root: string, vars: Vars, file: string): Promise<{ agent?: string } | undefined> {
+  const out = await gitRead(root, vars, ['log', '-n1', '--diff-filter=A', '--format=%x1e%(trailers:key=Aos-Agent,valueonly,separator=%x2c)%x1f%(trailers:key=Aos-Run,valueonly,separator=%x2c)%x1f%(trailers:key=Aos-Client,valueonly,separator=%x2c)', '--', file]);
+  const rec = out.split('\x1e')[1];
+  if (rec === undefined) return undefined;
+  const [agent, run, client] = rec.split('\x1f').map((s) => s.trim());
+  return agent && (run || client) ? { agent } : {};
+}

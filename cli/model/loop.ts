@@ -5,6 +5,7 @@ import { ModelError, addUsage, type Message, type ModelRequest, type ModelTurn, 
 import type { RecordEntry } from '../core/runs/runrecord.js';
 import { callWithRetry } from './retry.js';
 import { providerFault, type ProviderFault } from '../core/runs/outage.js';
+import { stripInvisibleDeep } from '../core/docs/invisible.js';
 
 export interface ToolRunner {
   run(name: string, input: unknown, callId: string): Promise<{ content: string; is_error: boolean; kind?: string; approval?: { approval: string } }>;
@@ -36,6 +37,14 @@ export interface LoopInput {
   record(entry: RecordEntry, usage: Usage): Promise<void>;
   requestHash(req: Omit<ModelRequest, 'signal' | 'onText'>): string;
   onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
+  /** Told how many invisible characters were stripped from a request, for the run to flag. */
+  onInvisible?: (removed: number) => void;
+}
+
+function withoutInvisible(system: ModelRequest['system'], messages: Message[]): { system: ModelRequest['system']; messages: Message[]; removed: number } {
+  const s = stripInvisibleDeep(system);
+  const m = stripInvisibleDeep(messages);
+  return { system: s.value, messages: m.value, removed: s.removed + m.removed };
 }
 
 type Spent = {
@@ -94,7 +103,10 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     const over = limits.budgetLeft(usage);
     if (over) return end({ outcome: 'checkpoint', reason: over });
 
-    const req = { ...input.request, messages, ...(limits.stop ? { signal: limits.stop } : {}) };
+    // Invisible characters (tags, zero-width, bidi controls) never reach a model, wherever they came from.
+    const clean = withoutInvisible(input.request.system, messages);
+    if (clean.removed) input.onInvisible?.(clean.removed);
+    const req = { ...input.request, system: clean.system, messages: clean.messages, ...(limits.stop ? { signal: limits.stop } : {}) };
     const hash = input.requestHash(req);
     let turn: ModelTurn;
     try {

@@ -14,6 +14,8 @@ import { INDEX_FILE } from '../core/docs/textchecks.js';
 import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
 import { readIfExists } from '../home/files.js';
 import { ToolError, touch, type RunCtx } from './runctx.js';
+import { treeRefusal } from '../core/agents/delegtree.js';
+import { readTree, type TreeCounts } from '../home/tree.js';
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));
 
@@ -88,17 +90,30 @@ export const delegateTool = defineTool({
       }
       throw new ToolError(`refused: ${verdict.reason}`);
     }
+    const tree = await treeAllows(ctx);
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
-    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain });
+    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain, root: tree.root });
     ctx.children.push(child.id);
     // Recorded on the parent at once: whatever happens to this run, the item waits for its child
-    // and a retry does not delegate the same work again.
-    await updateItem(ctx.home, ctx.item.file, { children: [...ctx.item.children, ...ctx.children] });
-    await touch(ctx, child.file);
+    // and a retry does not delegate the same work again. The tree's count is on its root.
+    const counted = { tree_delegations: tree.delegations + 1 };
+    await updateItem(ctx.home, ctx.item.file, { children: [...ctx.item.children, ...ctx.children], ...(tree.file === ctx.item.file ? counted : {}) });
+    if (tree.file !== ctx.item.file) await updateItem(ctx.home, tree.file, counted);
+    await touch(ctx, child.file, tree.file);
     return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
   },
 });
+
+/** The delegation tree's counts when one more delegation fits in it; else refused (and logged). */
+async function treeAllows(ctx: RunCtx): Promise<TreeCounts & { file: string }> {
+  const tree = await readTree(ctx.home.root, ctx.item.root ?? ctx.item.id, ctx.item);
+  const refusal = tree.file ? treeRefusal({ ...tree, depth: ctx.item.chain.length }) : `the root item ${tree.root} of this delegation tree is not waiting in inbox/, so the tree takes no more delegations`;
+  if (!refusal) return tree as TreeCounts & { file: string };
+  const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'refused', agent: ctx.agent.id, ref: ctx.run, body: `Stopped a delegation: ${refusal} (item ${ctx.item.id}).` });
+  await touch(ctx, file);
+  throw new ToolError(`refused: ${refusal}`);
+}
 
 export const sendMessageTool = defineTool({
   name: 'send_message',

@@ -1,6 +1,10 @@
 // What an agent sees in a run. The stable prefix (who it is, its instructions, the owner, MEMORY.md)
 // is byte-identical between runs so the provider can cache it; everything that changes comes after.
+// Text that came from items, tool results or a model's notes (the log, memories made from notes) is
+// only ever in the uncached part, each piece fenced as data (datablock.ts): an injected "next
+// time, run …" note is shown as a record, never as an instruction.
 // Pure: the caller reads the files and passes them in.
+import { DATA_NOTE, dataBlock } from './datablock.js';
 
 export interface ContextInput {
   agent: { id: string; name: string; role: string; instructions: string };
@@ -42,7 +46,7 @@ export function assembleContext(c: ContextInput): Context {
   // Memories are the most relevant part: keep them first, then the newest log lines.
   const memoryParts: string[] = [];
   for (const m of c.memories) {
-    const part = `## ${m.title} (${m.file})\n${m.text.trim()}`;
+    const part = dataBlock(m.file, `## ${m.title}\n${m.text.trim()}`);
     if (part.length > room) {
       omitted.push(`memory ${m.file}`);
       continue;
@@ -52,7 +56,7 @@ export function assembleContext(c: ContextInput): Context {
   }
   const logParts: string[] = [];
   for (const e of [...c.recentLog].reverse()) {
-    const part = `${e.heading}\n${e.body.trim()}`;
+    const part = dataBlock('log', `${e.heading}\n${e.body.trim()}`);
     if (part.length > room) {
       omitted.push(`older log entries (${c.recentLog.length - logParts.length} left out)`);
       break;
@@ -61,8 +65,8 @@ export function assembleContext(c: ContextInput): Context {
     room -= part.length;
   }
   const sections = [head];
-  if (memoryParts.length) sections.push(`# Memories that may be relevant\n\n${memoryParts.join('\n\n')}`);
-  if (logParts.length) sections.push(`# Your recent log entries\n\n${logParts.join('\n\n')}`);
+  if (memoryParts.length) sections.push(`# Memories that may be relevant\n\n${DATA_NOTE}\n\n${memoryParts.join('\n\n')}`);
+  if (logParts.length) sections.push(`# Your recent log entries\n\n${DATA_NOTE}\n\n${logParts.join('\n\n')}`);
   if (omitted.length) sections.push(`(Left out to fit the context budget: ${omitted.join('; ')}.)`);
   return { stable, dynamic: sections.join('\n\n'), omitted };
 }

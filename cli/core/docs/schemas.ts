@@ -213,6 +213,11 @@ export const InboxItemSchema = v.strictObject({
   chain: v.optional(v.array(agentId)),
   /** Items this one delegated and waits for. */
   children: v.optional(texts),
+  /** The item that began the tree of delegations this one belongs to (core/agents/delegtree.ts). */
+  root: v.optional(text),
+  /** On a tree's root: delegations made anywhere in the tree, and tokens its runs spent. */
+  tree_delegations: v.optional(positiveInt),
+  tree_tokens: v.optional(positiveInt),
   /** The approval this item waits for (its run asked the owner). */
   approval: v.optional(text),
   /** A run that stopped on a budget; the next run continues from its record. */

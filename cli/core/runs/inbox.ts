@@ -13,6 +13,8 @@ export interface NewItem {
   priority?: InboxFront['priority'];
   parent?: string;
   chain?: string[];
+  /** The root of the delegation tree this item joins (delegations only). */
+  root?: string;
   slot?: string;
 }
 
@@ -26,6 +28,7 @@ export function renderItem(item: NewItem): string {
     created: item.created,
     parent: item.parent,
     chain: item.chain?.length ? item.chain : undefined,
+    root: item.root,
     slot: item.slot,
     status: 'new',
   });
