@@ -1,6 +1,6 @@
 // Real processes, real git, real temp folders: the helpers every suite shares.
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,12 +46,29 @@ export function tempDir(prefix = 'aos-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A fresh home made by the real `aos init`. */
+/**
+ * A copy of a ready-made home (its files' timestamps kept). .aos/created holds when init made the
+ * home: the copy gets the time it was made, as `aos init` there and then would have written.
+ */
+export function copyHome(from: string, to = join(tempDir(), 'home')): string {
+  cpSync(from, to, { recursive: true, preserveTimestamps: true });
+  writeFileSync(join(to, '.aos/created'), new Date().toISOString() + '\n');
+  return to;
+}
+
+// One real `aos init` per test process, copied for each home: init is the same every time, and a copy
+// costs no process (the suite makes a few hundred homes).
+let initialised: string | undefined;
+
+/** A fresh home made by the real `aos init` (a copy of this process's first one). */
 export function newHome(): string {
-  const dir = join(tempDir(), 'home');
-  const r = aos(['init', dir, '--owner', 'Tess', '--timezone', 'UTC']);
-  if (r.code !== 0) throw new Error(`aos init failed: ${r.stderr}`);
-  return dir;
+  if (!initialised) {
+    const dir = join(tempDir('aos-template-'), 'home');
+    const r = aos(['init', dir, '--owner', 'Tess', '--timezone', 'UTC']);
+    if (r.code !== 0) throw new Error(`aos init failed: ${r.stderr}`);
+    initialised = dir;
+  }
+  return copyHome(initialised);
 }
 
 export function git(cwd: string, args: string[]): string {

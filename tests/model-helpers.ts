@@ -1,7 +1,7 @@
 // Homes wired to a model (the fake Messages API, or a command brain), shared by the tick and dream suites.
 import { appendFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, bareEnv, git, newHome, read, write, type Result } from './helpers.js';
+import { aosAsync, bareEnv, copyHome, git, newHome, read, write, type Result } from './helpers.js';
 import { startFakeAnthropic, type FakeReply, type FakeServer } from './fake-anthropic.js';
 
 export const CHIEF = `---
@@ -30,8 +30,18 @@ You are the researcher.
 /** The model section that points a home at the fake server (its address comes from envFor). */
 export const FAKE_MODEL = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5';
 
+// Each roster home is made once per test process and copied: the suite asks for a few hundred.
+const rosterHomes = new Map<string, string>();
+
 /** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
 export function modelHome(extraYaml = '', model = FAKE_MODEL): string {
+  const key = JSON.stringify([extraYaml, model]);
+  let made = rosterHomes.get(key);
+  if (!made) rosterHomes.set(key, (made = rosterHome(extraYaml, model)));
+  return copyHome(made);
+}
+
+function rosterHome(extraYaml: string, model: string): string {
   const home = newHome();
   for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
   rmSync(join(home, 'inbox/welcome.md'));

@@ -1,5 +1,5 @@
 // Devices syncing one home through a bare remote (real clones in temp folders), shared by the sync
-// suites; and a way to stop a real aos at an exact git step so a test can kill it there.
+// suites (sync, sync-claims, sync-conflicts, fault-claims, fault-rebase); and a way to stop a real aos at an exact git step so a test can kill it there.
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -36,8 +36,11 @@ export function devices(names: string[], syncYaml = '', model = MODEL): { remote
   return { remote, devs };
 }
 
-export const runOn = (d: Device, args: string[]): Result => aos([...args, '--home', d.home], { env: d.env });
-export const runOnAsync = (d: Device, args: string[]): Promise<Result> => aosAsync([...args, '--home', d.home], { env: d.env });
+export const run = (d: Device, args: string[]): Result => aos([...args, '--home', d.home], { env: d.env });
+export const runAsync = (d: Device, args: string[]): Promise<Result> => aosAsync([...args, '--home', d.home], { env: d.env });
+export const head = (dir: string, ref = 'HEAD') => git(dir, ['rev-parse', ref]).trim();
+export const today = () => new Date().toISOString().slice(0, 10);
+export const logFile = (date = today()) => `logs/${date.slice(0, 4)}/${date.slice(5, 7)}/${date}.md`;
 
 /** Every run record's text under logs/runs/. */
 export function runRecords(home: string): string[] {

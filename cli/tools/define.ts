@@ -1,6 +1,6 @@
 // A tool's input is written once, as a valibot schema: it checks what the model sends, and the JSON
 // Schema the model is shown is derived from it (@valibot/to-json-schema), so the two cannot drift.
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type { Capability } from '../core/agents/capabilities.js';
 import type { RunCtx } from './runctx.js';
@@ -59,3 +59,6 @@ export function defineTool<S extends v.GenericSchema>(t: {
     run: t.run,
   };
 }
+
+/** A free text the model writes: trimmed, not empty, at most max characters. */
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'a non-empty text'), v.maxLength(max, `at most ${max} characters`));

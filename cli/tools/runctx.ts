@@ -3,6 +3,7 @@ import type { Capability } from '../core/agents/capabilities.js';
 import type { CapUse } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
+import { loadAgents } from '../home/store.js';
 
 export interface RunCtx {
   home: Home;
@@ -75,4 +76,9 @@ export class NeedsApproval extends Error {
 /** A refusal or failure the model should see as an error result (and may recover from). */
 export class ToolError extends Error {
   override name = 'ToolError';
+}
+
+/** The agents a tool may hand work or a message to. */
+export async function agentIds(ctx: RunCtx): Promise<string[]> {
+  return (await loadAgents(ctx.home.root, ctx.home.docs)).agents.filter((a) => a.front.status === 'active').map((a) => a.id);
 }

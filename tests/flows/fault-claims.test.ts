@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { git, json, read, tempDir, write } from '../helpers.js';
 import { addItem, doneFile } from '../model-helpers.js';
-import { devices, pauseGitAfter, runOn, runOnAsync, runRecords, tickKilledAt, until, type Device } from '../sync-helpers.js';
+import { devices, pauseGitAfter, run, runAsync, runRecords, tickKilledAt, until, type Device } from '../sync-helpers.js';
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
@@ -51,7 +51,7 @@ process.stdin.on('end', () => {
   assert.not.match(git(remote, ['ls-tree', '-r', '--name-only', 'main']), 'inbox/claims/', 'and never pushed');
   assert.is(lines(started).length, 0, 'nothing ran');
 
-  const doctor = runOn(a, ['doctor', '--json']);
+  const doctor = run(a, ['doctor', '--json']);
   assert.is(doctor.code, 1);
   const named = json(doctor).problems.find((p: { file: string }) => p.file === claim);
   assert.ok(named, doctor.stdout);
@@ -60,18 +60,18 @@ process.stdin.on('end', () => {
 
   // The laptop comes back and takes up the first item; while it runs, the other two devices tick.
   writeFileSync(gate, '');
-  const laptop = runOnAsync(a, ['tick', '--json']);
+  const laptop = runAsync(a, ['tick', '--json']);
   await until('the laptop to start a run', () => lines(started).length >= 1);
-  const others = [runOnAsync(b, ['tick', '--json']), runOnAsync(c, ['tick', '--json'])];
+  const others = [runAsync(b, ['tick', '--json']), runAsync(c, ['tick', '--json'])];
   // Three runs at once (one item each, whichever device), then all may finish.
   await until('three runs to start', () => lines(started).length >= 3);
   rmSync(gate);
   for (const r of await Promise.all([laptop, ...others])) assert.is(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
   // Ticks until nothing is pending, then a last sync everywhere so each device has the whole history.
   for (let round = 0; round < 3 && git(remote, ['ls-tree', '--name-only', 'main', 'inbox/']).split('\n').some((f) => ids.some((id) => f === `inbox/${id}.md`)); round++) {
-    for (const r of await Promise.all(devs.map((d) => runOnAsync(d, ['tick', '--json'])))) assert.is(r.code, 0, r.stderr);
+    for (const r of await Promise.all(devs.map((d) => runAsync(d, ['tick', '--json'])))) assert.is(r.code, 0, r.stderr);
   }
-  for (const d of [...devs, a]) assert.is(runOn(d, ['sync']).code, 0);
+  for (const d of [...devs, a]) assert.is(run(d, ['sync']).code, 0);
 
   for (const d of devs) {
     assert.is(git(d.home, ['rev-parse', 'HEAD']).trim(), git(remote, ['rev-parse', 'main']).trim(), `${d.name} is at the remote's tip`);
@@ -88,7 +88,7 @@ process.stdin.on('end', () => {
   }
   const first = runRecords(a.home).find((r) => r.includes(`\nitem: ${ids[0]}\n`))!;
   assert.match(first, /\ndevice: laptop\n/, 'the laptop, whose claim reached the remote first, ran the first item');
-  assert.not.ok(json(runOn(a, ['doctor', '--json'])).problems.some((p: { file: string }) => p.file.startsWith('inbox/claims/')));
+  assert.not.ok(json(run(a, ['doctor', '--json'])).problems.some((p: { file: string }) => p.file.startsWith('inbox/claims/')));
 });
 
 // The "2 run records for one item" the three-device test once saw under load: a claim whose pushes
@@ -109,7 +109,7 @@ test("a claim that comes back after the tick's time is up starts no run: it is r
   writeFileSync(join(remote, 'hooks/pre-receive'), `#!/bin/sh\nwhile read old new ref; do\n  if [ -f '${gate}' ] && git log -1 --format=%B "$new" | grep -q '^Aos-Kind: claim$'; then touch '${holding}'; while [ -f '${gate}' ]; do sleep 0.1; done; fi\ndone\nexit 0\n`);
   chmodSync(join(remote, 'hooks/pre-receive'), 0o755);
   writeFileSync(gate, '');
-  const ticking = runOnAsync(a, ['tick', '--json']);
+  const ticking = runAsync(a, ['tick', '--json']);
   await until('the claim to be pushed', () => existsSync(holding));
   // The tick took its start before its lock: once past the lock's time plus the budget, its time is up.
   const started = Date.parse(JSON.parse(read(a.home, '.aos/lock')).started);
@@ -124,7 +124,7 @@ test("a claim that comes back after the tick's time is up starts no run: it is r
   assert.not.ok(existsSync(join(a.home, `inbox/claims/${id}.md`)), 'the claim was released');
   assert.match(read(a.home, `inbox/${id}.md`), /\nstatus: new\n/);
 
-  const again = await runOnAsync(a, ['tick', '--json']);
+  const again = await runAsync(a, ['tick', '--json']);
   assert.is(again.code, 0, again.stderr);
   assert.is(runRecords(a.home).filter((r) => r.includes(`\nitem: ${id}\n`)).length, 1);
   assert.ok(doneFile(a.home, id));

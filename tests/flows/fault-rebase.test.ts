@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, json, read, write } from '../helpers.js';
-import { devices, pauseGitAfter, runOn, runOnAsync, tickKilledAt } from '../sync-helpers.js';
+import { devices, pauseGitAfter, run, runAsync, tickKilledAt } from '../sync-helpers.js';
 
 test('a tick killed mid-rebase: doctor names it; the next tick aborts its own rebase and no owner file is lost', async () => {
   const { remote, devs } = devices(['laptop', 'desktop']);
@@ -31,7 +31,7 @@ test('a tick killed mid-rebase: doctor names it; the next tick aborts its own re
   await tickKilledAt(a, pause.stopped);
   assert.ok(existsSync(join(a.home, '.git/rebase-merge')), 'the kill left the rebase half-done');
 
-  const doctor = runOn(a, ['doctor', '--json']);
+  const doctor = run(a, ['doctor', '--json']);
   assert.is(doctor.code, 1);
   const named = json(doctor).problems.find((p: { file: string }) => p.file === '.git/rebase-merge');
   assert.ok(named, doctor.stdout);
@@ -45,7 +45,7 @@ test('a tick killed mid-rebase: doctor names it; the next tick aborts its own re
   const id = '20261121T120000-mid';
   write(a.home, `inbox/${id}.md`, `---\nid: ${id}\nfrom: owner\nto: chief\nkind: task\npriority: normal\ncreated: 2026-11-21T12:00:00+00:00\nstatus: new\n---\nAdded mid-rebase.\n`);
 
-  const t = await runOnAsync(a, ['tick']);
+  const t = await runAsync(a, ['tick']);
   assert.is(t.code, 0, t.stderr + t.stdout);
   assert.match(t.stdout, /rebase onto origin\/main was cut off/);
   assert.not.ok(existsSync(join(a.home, '.git/rebase-merge')), 'no rebase is left');
@@ -62,7 +62,7 @@ test('a tick killed mid-rebase: doctor names it; the next tick aborts its own re
   assert.is(git(a.home, ['status', '--porcelain']), '');
   assert.is(git(a.home, ['rev-parse', 'HEAD']).trim(), git(remote, ['rev-parse', 'main']).trim());
   assert.not.ok(existsSync(join(a.home, '.aos/rebase.json')), 'the record of the rebase is gone');
-  assert.not.ok(json(runOn(a, ['doctor', '--json'])).problems.some((p: { file: string }) => p.file.startsWith('.git/') || p.file.startsWith('.aos/')));
+  assert.not.ok(json(run(a, ['doctor', '--json'])).problems.some((p: { file: string }) => p.file.startsWith('.git/') || p.file.startsWith('.aos/')));
 });
 
 test.run();
