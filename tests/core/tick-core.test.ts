@@ -61,13 +61,16 @@ test('workOrder: owner items, then agent work and resumes, then schedules; prior
   assert.equal(order, ['0', '1', '2', '3', '4', '5']);
 });
 
-const goodCaps = ['memory:*:read', 'file:notes/**:read,write', 'shell:git,ls:execute{timeout:30s}', 'http:*.wikipedia.org:get', 'agent:delegate{to:coder,max:3}', 'agent:delegate{to:a,b;max:2;depth:1}', 'inbox:owner:write'];
+const goodCaps = ['memory:*:read', 'file:notes/**:read,write', 'shell:git,ls:execute{timeout:30s}', 'http:*.wikipedia.org:get', 'agent:delegate{to:coder,max:3}', 'agent:delegate{to:a,b;max:2;depth:1}', 'inbox:owner:write', 'file:/srv/data/*:read'];
 for (const c of goodCaps) test(`capability parses: ${c}`, () => assert.ok('cap' in parseCapability(c), JSON.stringify(parseCapability(c))));
 
 const badCaps: [string, RegExp][] = [
   ['root:*:all', /kind "root"/],
   ['file:notes/**:obliterate', /action "obliterate"/],
-  ['file:/etc/**:read', /relative to the home/],
+  // Absolute grants are the seed's grammar (file:/home/user/data/*:read), but never of /proc or all of /.
+  ['file:/proc/**:read', /never granted/],
+  ['file:/**:read', /names its first folder/],
+  ['file:~/notes/**:read', /relative to the home/],
   ['file:../x:read', /relative to the home/],
   ['file:notes/**:read:write', /exactly kind:resource:actions/],
   ['agent:delegate{to:coder;max:lots}', /max must be a whole number/],
