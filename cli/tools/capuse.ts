@@ -15,7 +15,7 @@ import type { CapUse } from '../core/runs/runrecord.js';
 import { readDoc } from '../home/documents.js';
 import { isErrno, writeAtomic } from '../home/files.js';
 import { localTime } from '../core/docs/time.js';
-import type { RunCtx } from './runctx.js';
+import { ToolError, type RunCtx } from './runctx.js';
 
 export type { CapUse };
 
@@ -76,6 +76,16 @@ export async function checkRate(ctx: Ctx, grant: string | undefined): Promise<{ 
       await writeAtomic(join(ctx.home.root, RATE_FILE), JSON.stringify(fresh));
     },
   };
+}
+
+/**
+ * For a tool that acts without the gate (delegate, send_message, search_memory): refused when the
+ * granting capability's {rate} is spent; else the spend, to call once the call went ahead.
+ */
+export async function rateOrRefuse(ctx: Ctx, grant: string): Promise<() => Promise<void>> {
+  const rate = await checkRate(ctx, grant);
+  if (rate.refused) throw new ToolError(`refused: ${rate.refused}`);
+  return rate.spend;
 }
 
 /** What a call names, for the audit: the path, command, URL, agent or goal it acts on. */

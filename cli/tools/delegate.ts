@@ -8,6 +8,7 @@ import { appendLog } from '../home/log.js';
 import { createItem, updateItem } from '../home/items.js';
 import { defineTool, text } from './define.js';
 import { ToolError, agentIds, touch, type RunCtx } from './runctx.js';
+import { rateOrRefuse } from './capuse.js';
 import { treeRefusal } from '../core/agents/delegtree.js';
 import { readTree, type TreeCounts } from '../home/tree.js';
 
@@ -36,6 +37,7 @@ export const delegateTool = defineTool({
       }
       throw new ToolError(`refused: ${verdict.reason}`);
     }
+    const spend = await rateOrRefuse(ctx, verdict.reason);
     const tree = await treeAllows(ctx);
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
@@ -47,6 +49,7 @@ export const delegateTool = defineTool({
     await updateItem(ctx.home, ctx.item.file, { children: [...ctx.item.children, ...ctx.children], ...(tree.file === ctx.item.file ? counted : {}) });
     if (tree.file !== ctx.item.file) await updateItem(ctx.home, tree.file, counted);
     await touch(ctx, child.file, tree.file);
+    await spend();
     return `Delegated to ${to} as inbox item ${child.id}. This item now waits; you will be resumed with the result.`;
   },
 });

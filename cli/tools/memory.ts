@@ -8,6 +8,7 @@ import { INDEX_FILE } from '../core/docs/textchecks.js';
 import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
 import { readIfExists } from '../home/files.js';
 import { ToolError } from './runctx.js';
+import { rateOrRefuse } from './capuse.js';
 
 export const searchMemoryTool = defineTool({
   name: 'search_memory',
@@ -15,8 +16,10 @@ export const searchMemoryTool = defineTool({
   input: v.strictObject({ query: text(500), type: v.optional(v.picklist(DOC_TYPES)), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))) }),
   offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
   async run({ query, limit, type }, ctx) {
+    const spend = await rateOrRefuse(ctx, checkSimple(ctx.agent.caps, 'memory', '*', 'read').reason);
     const { searchMemory } = await import('../home/searchindex.js');
     const hits = await searchMemory(ctx.home.root, query, { types: type ? [type] : undefined, limit: limit ?? 5 });
+    await spend();
     if (!hits.length) return `Nothing matches "${query}".`;
     return hits.map((h) => `${h.file}:${h.line} [${h.type} ${h.date}${h.status && h.status !== 'active' ? ` ${h.status}` : ''}] ${h.title}\n  ${h.snippet}`).join('\n');
   },
@@ -28,10 +31,11 @@ export const readMemoryTool = defineTool({
   input: v.strictObject({ slug: v.optional(v.pipe(v.string(), v.regex(TOPIC_SLUG, 'a topic name such as prefers-trains (lowercase letters, digits, dashes)'), v.description('the topic, e.g. prefers-trains; omit it for the index'))) }),
   offered: (caps) => checkSimple(caps, 'memory', '*', 'read').allowed,
   async run({ slug }, ctx) {
-    if (!checkSimple(ctx.agent.caps, 'memory', '*', 'read').allowed) throw new ToolError('refused: no memory:*:read capability');
+    const granted = checkSimple(ctx.agent.caps, 'memory', '*', 'read');
+    if (!granted.allowed) throw new ToolError('refused: no memory:*:read capability');
     const file = slug ? topicFile(slug) : INDEX_FILE;
     // The policy judges it as the file read it is, as aos mcp's memory_read does.
-    await ctx.gate({ tool: 'read_memory', kind: 'file', resource: file, verb: 'read', input: { slug } });
+    await ctx.gate({ tool: 'read_memory', kind: 'file', resource: file, verb: 'read', input: { slug }, grant: granted.reason });
     const text = await readIfExists(join(ctx.home.root, file));
     if (text === undefined) throw new ToolError(slug ? `no memory "${slug}": there is no ${file} (read_memory without a slug gives the index; search_memory finds topics)` : `${file}: there is no memory index yet`);
     return `${file}:\n${text}`;

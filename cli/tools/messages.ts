@@ -8,6 +8,7 @@ import { appendLog } from '../home/log.js';
 import { createItem } from '../home/items.js';
 import { defineTool, text } from './define.js';
 import { ToolError, agentIds, touch } from './runctx.js';
+import { rateOrRefuse } from './capuse.js';
 
 export const sendMessageTool = defineTool({
   name: 'send_message',
@@ -20,17 +21,20 @@ export const sendMessageTool = defineTool({
     if (marker) throw new ToolError(`refused: ${marker}`);
     const verdict = checkMessage(ctx.agent.caps, to);
     if (!verdict.allowed) throw new ToolError(`refused: ${verdict.reason}`);
+    const spend = await rateOrRefuse(ctx, verdict.reason);
     const now = ctx.env.now();
     if (to === 'owner') {
       const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, now, { kind: 'message', agent: ctx.agent.id, ref: ctx.run, body: text });
       await touch(ctx, file);
       ctx.messages.push(text);
+      await spend();
       return `Sent to the owner (${file}).`;
     }
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(now, ctx.home.config.owner.timezone).iso;
     const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id, chain: ctx.item.chain }, now);
     await touch(ctx, item.file);
+    await spend();
     return `Sent to ${to} as inbox item ${item.id}.`;
   },
 });

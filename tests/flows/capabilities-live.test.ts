@@ -166,4 +166,27 @@ test('{rate:2/hour}: the third use in the window is refused, counted across runs
   });
 });
 
+test('{rate} counts the tools that act without the gate too: send_message and search_memory over their limit are refused', async () => {
+  const calls = { tools: [
+    { name: 'send_message', input: { to: 'owner', text: 'first' } },
+    { name: 'send_message', input: { to: 'owner', text: 'second' } },
+    { name: 'search_memory', input: { query: 'anything' } },
+    { name: 'search_memory', input: { query: 'anything' } },
+  ] };
+  await withModel({ replies: [calls, { text: 'done' }] }, async ({ server, home }) => {
+    setChief(home, ['inbox:owner:write{rate:1/day}', 'memory:*:read{rate:1/min}']);
+    addItem(home, 'Tell me twice', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr);
+    const results = toolResults(server.requests[1]!.body);
+    assert.match(results[0]!.content, /^Sent to the owner/);
+    assert.match(results[1]!.content, /^refused: "inbox:owner:write\{rate:1\/day\}" was used 1 time/);
+    assert.not.match(results[2]!.content, /^refused/);
+    assert.match(results[3]!.content, /^refused: "memory:\*:read\{rate:1\/min\}" was used 1 time/);
+    const log = git(home, ['log', '-p', '--format=']);
+    assert.match(log, /first/);
+    assert.not.match(log, /\+second/, 'the refused message was never sent');
+  });
+});
+
 test.run();
