@@ -12,11 +12,12 @@ import { syncView, syncLines } from '../flows/syncview.js';
 import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
 import { recentFlags } from '../home/flags.js';
+import { heldProblem, listHeld } from '../home/held.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const { root, config } = home;
-  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created, flagged] = await Promise.all([
+  const [agents, inbox, approvals, goals, done, lock, last, edits, sync, lastTick, created, flagged, held] = await Promise.all([
     loadAgents(root, home.docs),
     loadInbox(root, home.docs),
     loadApprovals(root, home.docs),
@@ -30,11 +31,14 @@ export async function status(_args: Args, env: Env): Promise<void> {
     readLastTick(root),
     readCreated(root),
     recentFlags(root, env.now().toISOString().slice(0, 10)),
+    listHeld(root),
   ]);
   await home.docs.save();
   const outage = await readOutage(root);
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
-  const count = (s: string) => pending.filter((i) => i.front.status === s).length;
+  // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
+  const heldIds = new Set(held.held.map((h) => h.itemId));
+  const count = (s: string) => pending.filter((i) => i.front.status === s && !heldIds.has(i.id)).length;
   // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
   const today = env.now().toISOString().slice(0, 10);
   const view = {
@@ -42,7 +46,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
     owner: config.owner.name,
     model: config.model.provider === 'none' ? 'none' : `${config.model.provider}${config.model.model ? ' ' + config.model.model : ''}`,
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
-    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), failed: count('failed'), done },
+    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), done },
+    held_answers: held.held.map((h) => ({ item: h.item, run: h.run, reason: h.reason })),
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
     goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
     // The heartbeat's own record (idle ticks commit nothing); a clone without one falls back to git.
@@ -64,7 +69,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   o.line(`\nAgents (${view.agents.length})`);
   o.line(table(view.agents.map((a) => ['  ' + a.id, a.status, truncate(a.role, 64)])));
   const i = view.inbox;
-  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed), ${i.done} done; ${view.approvals} approval(s) waiting`);
+  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
   for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
   if (view.goals.length) {
@@ -80,6 +85,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   for (const l of syncLines(sync)) o.line(l);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (outage) o.warn(`Model: ${outageLine(outage)}`);
+  for (const h of held.held) { const p = heldProblem(h); o.warn(`${p.file}: ${p.found}${p.hint ? ` (${p.hint})` : ''}`); }
   if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
   for (const f of flagged.slice(0, 5)) o.warn(`flagged ${f.item} (${f.when}): ${f.what}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, read, write } from '../helpers.js';
+import { aos, git, json, read, write } from '../helpers.js';
 import { addItem, doneFile, logFile, tick, withModel } from '../model-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -144,6 +144,12 @@ test('a file where the month folder of inbox/done must be (ENOTDIR): the answer 
     const still = await tick(home, server);
     assert.is(still.code, 1);
     assert.is(server.requests.length, 1);
+    // aos status says the answer waits to be written, not that the item is still running.
+    const st = aos(['status', '--json', '--home', home]);
+    const inbox = json(st).inbox;
+    assert.equal([inbox.running, inbox.held], [0, 1], JSON.stringify(inbox));
+    assert.equal(json(st).held_answers.map((h: { item: string }) => h.item), [`inbox/${id}.md`]);
+    assert.match(aos(['status', '--home', home]).stdout, /1 answered but not yet written/);
     git(home, ['mv', month, `${month}.txt`]);
     git(home, ['commit', '-qm', 'moved away']);
     const fixed = await tick(home, server);
