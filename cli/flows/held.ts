@@ -7,8 +7,7 @@ import type { Env } from '../env.js';
 import type { Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { exists } from '../home/files.js';
-import { fixableWriteFailure, heldProblem, listHeld, releaseHeld, type HeldAnswer } from '../home/held.js';
-import { ItemNotRunnable } from '../home/held.js';
+import { fixableWriteFailure, heldProblem, ItemNotRunnable, listHeld, releaseHeld, type HeldAnswer } from '../home/held.js';
 import { clearJournal, writeJournal, type Journal } from '../home/journal.js';
 import type { RunReport } from './execute.js';
 

@@ -60,7 +60,7 @@ async function readCounter(root: string): Promise<Record<string, number[]>> {
  * The rate side of a granted action: refused when the granting capability's rate is used up; else
  * `spend` records this use (called once the action is allowed, so asked or refused ones do not count).
  */
-export async function checkRate(ctx: Ctx, grant: string | undefined): Promise<{ refused?: string; spend(): Promise<void> }> {
+async function checkRate(ctx: Ctx, grant: string | undefined): Promise<{ refused?: string; spend(): Promise<void> }> {
   const cap = grant ? grantingCapability(ctx.agent.caps, grant) : undefined;
   if (!cap?.constraints.rate) return { spend: async () => {} };
   const key = rateKey(ctx.agent.id, cap);
@@ -79,10 +79,10 @@ export async function checkRate(ctx: Ctx, grant: string | undefined): Promise<{ 
 }
 
 /**
- * For a tool that acts without the gate (delegate, send_message, search_memory): refused when the
- * granting capability's {rate} is spent; else the spend, to call once the call went ahead.
+ * Before a call (in the gate, and in the tools that act without it: delegate, send_message,
+ * search_memory): refused when the granting capability's {rate} is spent; else the spend, to call once the call went ahead.
  */
-export async function rateOrRefuse(ctx: Ctx, grant: string): Promise<() => Promise<void>> {
+export async function rateOrRefuse(ctx: Ctx, grant: string | undefined): Promise<() => Promise<void>> {
   const rate = await checkRate(ctx, grant);
   if (rate.refused) throw new ToolError(`refused: ${rate.refused}`);
   return rate.spend;

@@ -10,7 +10,7 @@ import { appendLog } from '../home/log.js';
 import { NeedsApproval, ToolError, touch, type Action, type RunCtx } from './runctx.js';
 import { judgeAction } from './judge.js';
 import { writeChangeSection } from './approvalchange.js';
-import { checkRate } from './capuse.js';
+import { rateOrRefuse } from './capuse.js';
 
 /** The approval a resumed run may spend: bound to the asking run's hash, good for one action. */
 export interface Approved {
@@ -40,13 +40,12 @@ export function makeGate(ctx: Omit<RunCtx, 'gate' | 'lastRule'> & Pick<RunCtx, '
     const pa = policyAction(action);
     const a = spec.approved.current;
     const approved = !!a && !a.used && actionHash(a.run, ctx.agent.id, action.tool, action.input) === a.hash;
-    const rate = await checkRate(ctx, action.grant);
-    if (rate.refused) throw new ToolError(`refused: ${rate.refused}`);
+    const spendRate = await rateOrRefuse(ctx, action.grant);
     const v = await judgeAction(ctx.home, { capability: CHECKED, action: pa, approved });
     if (v.verdict === 'refused') throw new ToolError(`refused: ${v.decided}`);
     ctx.lastRule = action.grant ? `${action.grant.replace(/^granted by /, '')}; ${v.decided}` : v.decided;
     if (v.verdict === 'allowed') {
-      await rate.spend();
+      await spendRate();
       if (v.by === 'approval') a!.used = true;
       if (v.by === 'trust') {
         const tz = ctx.home.config.owner.timezone;
