@@ -42,6 +42,7 @@ const inbox = () => import('./commands/inbox.js');
 const agent = () => import('./commands/agent.js');
 const memory = () => import('./commands/memory.js');
 const goal = () => import('./commands/goal.js');
+const skill = () => import('./commands/skill.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
@@ -50,6 +51,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'memory', describe: 'search, read, add and check memory' },
   { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
   { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
+  { name: 'skill', describe: 'gated skills: procedures that earned a track record' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -97,6 +99,10 @@ export const COMMANDS: CommandSpec[] = [
   },
   { path: ['agent', 'pause'], describe: 'stop giving it work', positionals: id('the agent id'), load: agent, handler: 'pause' },
   { path: ['agent', 'resume'], describe: 'give it work again', positionals: id('the agent id'), load: agent, handler: 'resume' },
+  { path: ['skill', 'list'], describe: 'every skill, its status and track record', load: skill, handler: 'list' },
+  { path: ['skill', 'show'], describe: 'one skill in full: record and procedure', positionals: id('the skill id'), load: skill, handler: 'show' },
+  { path: ['skill', 'enable'], describe: 'offer it to agents (needs skills.min_successes promoted missions)', positionals: id('the skill id'), load: skill, handler: 'enable' },
+  { path: ['skill', 'retire'], describe: 'stop offering it', positionals: id('the skill id'), load: skill, handler: 'retire' },
   {
     path: ['log'],
     describe: "read the daily log (today's by default)",

@@ -123,11 +123,28 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     memoryIndex,
     memories,
     recentLog,
+    skills: await skillsFor(home, env, `${item.subject}\n${item.body}`),
     now: `${now.date} ${now.time.slice(0, 5)}`,
     run,
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
   });
+}
+
+/**
+ * The enabled skills that match the task. An enabled skill whose last commit was an agent's run is
+ * left out (an agent cannot switch one on by writing `status: enabled`): git decides, not the file.
+ */
+async function skillsFor(home: Home, env: Env, task: string): Promise<{ id: string; name: string; text: string }[]> {
+  const { loadSkills } = await import('../home/skills.js');
+  const { skills } = await loadSkills(home.root, home.docs);
+  const { offeredSkills } = await import('../core/skills/skills.js');
+  const candidates = offeredSkills({ skills, agentChanged: new Set(), task });
+  if (!candidates.length) return [];
+  const { lastWriters } = await import('../git/read.js');
+  const writers = await lastWriters(home.root, env.vars, 'skills');
+  const agentChanged = new Set(skills.filter((s) => writers.get(s.file)?.agent).map((s) => s.id));
+  return offeredSkills({ skills, agentChanged, task }).map((s) => ({ id: s.id, name: s.front.name, text: s.body }));
 }
 
 /** The active memory topics that search ranks highest for the task, read whole. */

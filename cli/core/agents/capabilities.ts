@@ -12,6 +12,8 @@ export const KIND_ACTIONS = {
   memory: ['read', 'write'],
   goal: ['read', 'write'],
   inbox: ['read', 'write'],
+  // skill:*:propose lets an agent file a candidate skill (tools/skills.ts); only the owner enables one.
+  skill: ['propose'],
 } as const;
 export type Kind = keyof typeof KIND_ACTIONS;
 
@@ -40,6 +42,7 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   memory: [],
   goal: [],
   inbox: [],
+  skill: [],
 };
 
 function splitConstraints(body: string): [string, string][] | string {
@@ -229,7 +232,7 @@ export function checkFile(caps: readonly Capability[], path: string, action: 're
   return deny(`no capability grants file ${action} on ${norm.path}`);
 }
 
-export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal' | 'inbox', resource: string, action: string): Verdict {
+export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal' | 'inbox' | 'skill', resource: string, action: string): Verdict {
   for (const cap of caps) {
     if (cap.kind === kind && cap.actions.includes(action) && cap.resources.some((r) => r === '*' || r === resource)) return allow(cap);
   }

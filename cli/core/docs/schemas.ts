@@ -24,7 +24,7 @@ const timezone = v.pipe(v.string(), v.regex(/^(UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+
 const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
 // Cron is checked field by field when schedules run; here only its shape.
 const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
-export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox'] as const;
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'skill'] as const;
 const capability = v.pipe(
   v.string(),
   // The URI form (capability://kind/…) is read by the same parser (core/agents/capuri.ts), which judges the rest.
@@ -72,6 +72,8 @@ export const ConfigSchema = v.strictObject({
   /** The largest item (its text) a run sends to the model, in KB; a larger one is refused, the file kept. */
   inbox: v.optional(v.strictObject({ max_item_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 200) }), {}),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
+  // A skill is enabled only after this many promoted missions used it (core/skills/skills.ts).
+  skills: v.optional(v.strictObject({ min_successes: v.optional(positiveInt, 3) }), {}),
   policy: v.optional(
     v.strictObject({
       safe: v.optional(texts),
@@ -157,6 +159,27 @@ export const MemorySchema = v.strictObject({
   tags: v.optional(texts, []),
 });
 export type MemoryFront = v.InferOutput<typeof MemorySchema>;
+
+// A skill (skills/<id>.md): a procedure that earned a track record. Only `enabled` ones reach an
+// agent's context, and only the owner enables (core/skills/skills.ts).
+export const SKILL_STATUSES = ['candidate', 'enabled', 'retired'] as const;
+export const SKILL_OUTCOMES = ['promoted', 'failed', 'stopped'] as const;
+export const SkillSchema = v.strictObject({
+  name: text,
+  description: v.pipe(text, v.maxLength(200, 'a description of at most 200 characters')),
+  status: v.optional(v.picklist(SKILL_STATUSES), 'candidate'),
+  /** Words that make the skill relevant to a task (its name's words when absent). */
+  when: v.optional(texts, []),
+  proposed_by: v.optional(agentId),
+  from_mission: v.optional(text),
+  created: date,
+  enabled: v.optional(date),
+  record: v.optional(
+    v.array(v.strictObject({ mission: text, outcome: v.picklist(SKILL_OUTCOMES), date })),
+    [],
+  ),
+});
+export type SkillFront = v.InferOutput<typeof SkillSchema>;
 
 const cadence = v.pipe(
   v.string(),
