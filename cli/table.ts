@@ -104,6 +104,13 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['skill', 'enable'], describe: 'offer it to agents (needs skills.min_successes promoted missions)', positionals: id('the skill id'), load: skill, handler: 'enable' },
   { path: ['skill', 'retire'], describe: 'stop offering it', positionals: id('the skill id'), load: skill, handler: 'retire' },
   {
+    path: ['trace'],
+    describe: 'the tree of one piece of work: its items, delegations, messages and runs (agent, brain, outcome, tokens, time)',
+    positionals: [{ name: 'item', describe: 'any item of the work (id or its start)', required: true }],
+    load: () => import('./commands/trace.js'),
+    handler: 'trace',
+  },
+  {
     path: ['log'],
     describe: "read the daily log (today's by default)",
     options: {

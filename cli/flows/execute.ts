@@ -36,6 +36,7 @@ import { fixableWriteFailure, heldAnswer, heldProblem, holdAnswer, ItemNotRunnab
 import { flagInvisible, verifySender } from './provenance.js';
 import { scrubSecrets } from './secretscrub.js';
 import { treeRoot } from '../core/agents/delegtree.js';
+import { traceOf } from '../core/runs/trace.js';
 import { addTreeTokens } from '../home/tree.js';
 
 export type { Spend };
@@ -202,7 +203,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     home,
     env,
     agent: { id: agent.id, caps: spec.caps },
-    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item) },
+    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item), trace: traceOf(item) },
     run,
     touched,
     onTouch: saveTouched,

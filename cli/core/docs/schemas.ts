@@ -238,6 +238,11 @@ export const InboxItemSchema = v.strictObject({
   children: v.optional(texts),
   /** The item that began the tree of delegations this one belongs to (core/agents/delegtree.ts). */
   root: v.optional(text),
+  /**
+   * The item that began this whole piece of work, on every item a run created (delegations,
+   * messages, spawned work) however deep: \`aos trace\` and \`grep -r "trace: <id>"\` find it all.
+   */
+  trace: v.optional(text),
   /** On a tree's root: delegations made anywhere in the tree, and tokens its runs spent. */
   tree_delegations: v.optional(positiveInt),
   tree_tokens: v.optional(positiveInt),

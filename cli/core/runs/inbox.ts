@@ -15,6 +15,8 @@ export interface NewItem {
   chain?: string[];
   /** The root of the delegation tree this item joins (delegations only). */
   root?: string;
+  /** The item that began this work (every item a run creates carries it; see schemas.ts). */
+  trace?: string;
   slot?: string;
 }
 
@@ -29,6 +31,7 @@ export function renderItem(item: NewItem): string {
     parent: item.parent,
     chain: item.chain?.length ? item.chain : undefined,
     root: item.root,
+    trace: item.trace,
     slot: item.slot,
     status: 'new',
   });
