@@ -104,6 +104,16 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['skill', 'enable'], describe: 'offer it to agents (needs skills.min_successes promoted missions)', positionals: id('the skill id'), load: skill, handler: 'enable' },
   { path: ['skill', 'retire'], describe: 'stop offering it', positionals: id('the skill id'), load: skill, handler: 'retire' },
   {
+    path: ['review'],
+    describe: "the weekly self-review: the week's spend, failures, slow agents and routing misses, read once by the coordinator's model, with at most three proposals filed for you",
+    options: {
+      week: { type: 'string', describe: 'the ISO week to review, e.g. 2026-W49 (default: this week)' },
+      'print-only': { type: 'boolean', describe: 'print it; write, file and commit nothing' },
+    },
+    load: () => import('./commands/review.js'),
+    handler: 'review',
+  },
+  {
     path: ['trace'],
     describe: 'the tree of one piece of work: its items, delegations, messages and runs (agent, brain, outcome, tokens, time)',
     positionals: [{ name: 'item', describe: 'any item of the work (id or its start)', required: true }],

@@ -216,7 +216,8 @@ export type GoalFront = v.InferOutput<typeof GoalSchema>;
 export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 // cancelled: the owner stopped its `aos run` (Ctrl-C); it waits until the owner sets it back to new.
-export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled'] as const;
+// proposed: the weekly review suggested it (aos review); nothing runs it until the owner sets it to new.
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled', 'proposed'] as const;
 export const InboxItemSchema = v.strictObject({
   id: v.optional(text),
   from: v.optional(text),
