@@ -46,7 +46,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     owner: config.owner.name,
     model: config.model.provider === 'none' ? 'none' : `${config.model.provider}${config.model.model ? ' ' + config.model.model : ''}`,
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
-    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), done },
+    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), proposed: count('proposed'), done },
     held_answers: held.held.map((h) => ({ item: h.item, run: h.run, reason: h.reason })),
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
     goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
@@ -69,7 +69,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   o.line(`\nAgents (${view.agents.length})`);
   o.line(table(view.agents.map((a) => ['  ' + a.id, a.status, truncate(a.role, 64)])));
   const i = view.inbox;
-  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
+  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}${i.proposed ? `, ${i.proposed} proposed for you (aos review)` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
   for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
   if (view.goals.length) {

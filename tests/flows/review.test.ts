@@ -63,6 +63,9 @@ test('the week: facts from the files, one model call, three proposals filed as p
     assert.is(server.requests.length, calls);
     for (const p of out.proposals) assert.match(read(home, p.file), /^status: proposed$/m);
     assert.ok(doneFile(home, flaky));
+    const status = json(aos(['status', '--json', '--home', home]));
+    assert.is(status.inbox.proposed, 3);
+    assert.match(aos(['status', '--home', home]).stdout, '3 proposed for you (aos review)');
     // The review folder is not a stray folder in memory/.
     assert.is(aos(['memory', 'lint', '--home', home]).code, 0);
   });
