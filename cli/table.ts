@@ -52,6 +52,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
   { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
   { name: 'skill', describe: 'gated skills: procedures that earned a track record' },
+  { name: 'bench', describe: 'benchmark results, always with the configuration that made them' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -99,6 +100,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   { path: ['agent', 'pause'], describe: 'stop giving it work', positionals: id('the agent id'), load: agent, handler: 'pause' },
   { path: ['agent', 'resume'], describe: 'give it work again', positionals: id('the agent id'), load: agent, handler: 'resume' },
+  {
+    path: ['bench', 'show'],
+    describe: 'benchmark results with their mode and configuration; one without its configuration is refused',
+    positionals: [{ name: 'result', describe: 'a result (benchmarks/<date>-<suite>.md, or its suite name); default: all' }],
+    load: () => import('./commands/bench.js'),
+    handler: 'show',
+  },
   { path: ['skill', 'list'], describe: 'every skill, its status and track record', load: skill, handler: 'list' },
   { path: ['skill', 'show'], describe: 'one skill in full: record and procedure', positionals: id('the skill id'), load: skill, handler: 'show' },
   { path: ['skill', 'enable'], describe: 'offer it to agents (needs skills.min_successes promoted missions)', positionals: id('the skill id'), load: skill, handler: 'enable' },
