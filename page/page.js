@@ -41,7 +41,7 @@ function chartConfig(spec) {
   else scales.x = { stacked: !!spec.stacked };
   scales.y = { stacked: !!spec.stacked, beginAtZero: true, title: spec.yTitle ? { display: true, text: spec.yTitle } : undefined };
   if (spec.yNames) {
-    scales.y = { min: -0.5, max: spec.yNames.length - 0.5, ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? spec.yNames[v] ?? '' : '') } };
+    scales.y = { min: -1, max: spec.yNames.length, ticks: { stepSize: 1, callback: (v) => spec.yNames[v] ?? '' } };
   }
   return {
     type: spec.type,
