@@ -52,6 +52,7 @@ export function frame(o: FrameOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 ${o.live ? `<meta name="aos-token" content="${escapeHtml(o.live.token)}">\n` : ''}<title>aos · ${escapeHtml(o.title)}</title>
 <link rel="stylesheet" href="assets/style.css">
 <script src="assets/page.js" defer></script>
