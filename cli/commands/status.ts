@@ -16,6 +16,7 @@ import { heldProblem, listHeld } from '../home/held.js';
 import { readRuns, spendOfRun } from '../home/spends.js';
 import { spendOn } from '../core/report/usage.js';
 import { budgetText } from '../core/report/format.js';
+import { localTime } from '../core/docs/time.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -40,8 +41,11 @@ export async function status(_args: Args, env: Env): Promise<void> {
   const outage = await readOutage(root);
   // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
   const today = env.now().toISOString().slice(0, 10);
-  // Today's spend per agent against its budget: only today's records are read (newest first, the walk stops at yesterday).
-  const spent = spendOn((await readRuns(root, today)).runs.map(spendOfRun), today);
+  // Today's spend per agent against its budget, by the owner's day as the tick's budget check counts
+  // it (execute.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
+  // formatter is paid for only when there are any.
+  const recent = (await readRuns(root, new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10))).runs;
+  const spent = recent.length ? spendOn(recent.map(spendOfRun), localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
