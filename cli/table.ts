@@ -168,6 +168,33 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'runs',
   },
   {
+    path: ['usage'],
+    describe: 'tokens, USD, runs, failures and tool calls summed from the run records',
+    options: {
+      since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (default 30d)' },
+      by: { type: 'string', describe: 'group by', choices: ['agent', 'day', 'model'], default: 'agent' },
+    },
+    load: () => import('./commands/usage.js'),
+    handler: 'usage',
+  },
+  {
+    path: ['report'],
+    describe: 'a static report site from the home\'s files (offline, no CDN): overview, runs, spend, goals, memory, capabilities',
+    options: {
+      out: { type: 'string', describe: 'the folder to write it to (default .aos/report)' },
+      open: { type: 'boolean', describe: 'open it in the browser (xdg-open) once written' },
+    },
+    load: () => import('./commands/report.js'),
+    handler: 'report',
+  },
+  {
+    path: ['serve'],
+    describe: 'the report pages live on 127.0.0.1 (token in the URL), refreshed as files change, with approve/deny and the control API (docs/api.md)',
+    options: { port: { type: 'string', describe: 'the port (default 4747)' } },
+    load: () => import('./commands/pageserve.js'),
+    handler: 'serve',
+  },
+  {
     path: ['replay'],
     describe: 'replay a run against its recorded model turns and report where it diverges',
     positionals: [{ name: 'run', describe: 'the run id (or its start)', required: true }],

@@ -13,6 +13,10 @@ import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
 import { recentFlags } from '../home/flags.js';
 import { heldProblem, listHeld } from '../home/held.js';
+import { readRuns, spendOfRun } from '../home/spends.js';
+import { spendOn } from '../core/report/usage.js';
+import { budgetText } from '../core/report/format.js';
+import { localTime } from '../core/docs/time.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -35,12 +39,17 @@ export async function status(_args: Args, env: Env): Promise<void> {
   ]);
   await home.docs.save();
   const outage = await readOutage(root);
+  // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
+  const today = env.now().toISOString().slice(0, 10);
+  // Today's spend per agent against its budget, by the owner's day as the tick's budget check counts
+  // it (execute.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
+  // formatter is paid for only when there are any.
+  const recent = (await readRuns(root, new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10))).runs;
+  const spent = recent.length ? spendOn(recent.map(spendOfRun), localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
   const count = (s: string) => pending.filter((i) => i.front.status === s && !heldIds.has(i.id)).length;
-  // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
-  const today = env.now().toISOString().slice(0, 10);
   const view = {
     home: root,
     owner: config.owner.name,
@@ -48,6 +57,9 @@ export async function status(_args: Args, env: Env): Promise<void> {
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
     inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), proposed: count('proposed'), done },
     held_answers: held.held.map((h) => ({ item: h.item, run: h.run, reason: h.reason })),
+    spend_today: agents.agents
+      .map((a) => ({ agent: a.id, tokens: spent.get(a.id)?.tokens ?? 0, usd: spent.get(a.id)?.usd ?? 0, tokens_per_day: a.front.budget.tokens_per_day ?? null, usd_per_day: a.front.budget.usd_per_day ?? null }))
+      .filter((s) => s.tokens || s.usd || s.tokens_per_day !== null || s.usd_per_day !== null),
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
     goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
     // The heartbeat's own record (idle ticks commit nothing); a clone without one falls back to git.
@@ -72,6 +84,10 @@ export async function status(_args: Args, env: Env): Promise<void> {
   o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}${i.proposed ? `, ${i.proposed} proposed for you (aos review)` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
   for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
+  if (view.spend_today.length) {
+    o.line('\nSpend today (aos usage for more)');
+    o.line(table(view.spend_today.map((s) => ['  ' + s.agent, budgetText(s.tokens, s.tokens_per_day ?? undefined, 'tokens'), budgetText(s.usd, s.usd_per_day ?? undefined, 'usd')])));
+  }
   if (view.goals.length) {
     o.line('\nGoals');
     o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} gap ${Math.round(g.gap! * 100)}%`, g.deadline ?? '', g.status, paceText(g.pace)])));
