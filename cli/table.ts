@@ -172,7 +172,7 @@ export const COMMANDS: CommandSpec[] = [
     describe: 'tokens, USD, runs, failures and tool calls summed from the run records',
     options: {
       since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (default 30d)' },
-      by: { type: 'string', describe: 'group by', choices: ['agent', 'day', 'model'], default: 'agent' },
+      by: { type: 'string', describe: 'group by (route: how the items each agent handled came out)', choices: ['agent', 'day', 'model', 'route'], default: 'agent' },
     },
     load: () => import('./commands/usage.js'),
     handler: 'usage',

@@ -8,13 +8,13 @@ import { agentIdentity } from '../core/docs/commit.js';
 import { addDays, localTime } from '../core/docs/time.js';
 import { costOf } from '../core/runs/prices.js';
 import { parseRunRecord } from '../core/runs/runrecord.js';
-import { routeVerdicts, type RouteItem } from '../core/runs/routeverdict.js';
+import { routeVerdicts, type RouteItem, type RouteRow } from '../core/runs/routeverdict.js';
 import { isoWeek, parseWeek, reviewDocument, reviewPrompt, splitProposals, weekFacts, type WeekFacts, type WeekRun } from '../core/runs/weekreview.js';
 import { renderItem } from '../core/runs/inbox.js';
 import { itemId } from '../core/docs/ids.js';
 import type { Usage } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError, UserError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { loadFolder } from '../home/documents.js';
 import { createExclusive, ensureFolder, monthFolders, writeAtomic } from '../home/files.js';
@@ -82,27 +82,40 @@ async function answeredApprovals(home: Home): Promise<ApprovalFront[]> {
   return out;
 }
 
+/**
+ * The routing verdicts of items finished between two local days (inclusive; no end: up to now).
+ * The re-addressing evidence looks at every item, so a later owner item still counts.
+ */
+export async function handledRoutes(home: Home, from: string | undefined, to?: string): Promise<{ rows: RouteRow[]; problems: Problem[] }> {
+  const tz = home.config.owner.timezone;
+  const [inbox, done, pending, answered] = await Promise.all([loadInbox(home.root, home.docs), loadDone(home.root, home.docs), loadApprovals(home.root, home.docs), answeredApprovals(home)]);
+  const approvals = [...pending.docs.map((d) => d.front), ...answered];
+  const denied = new Set(approvals.filter((a) => a.status === 'denied').flatMap((a) => (a.item ? [a.item] : [])));
+  const items = [...inbox.items, ...done.items].map(routeItem);
+  const within = (iso?: string) => {
+    if (!iso) return false;
+    const day = localTime(new Date(iso), tz).date;
+    return (!from || day >= from) && (!to || day <= to);
+  };
+  const finished = new Set(items.filter((i) => within(i.finished)).map((i) => i.id));
+  return { rows: routeVerdicts(items, denied).filter((r) => finished.has(r.item)), problems: [...inbox.problems, ...done.problems, ...pending.problems] };
+}
+
 export async function gatherWeek(home: Home, env: Env, weekName?: string): Promise<{ facts: WeekFacts; problems: string[] }> {
   const tz = home.config.owner.timezone;
   const today = localTime(env.now(), tz).date;
   const week = weekName === undefined ? isoWeek(today) : parseWeek(weekName);
   if (!week) throw new UsageError(`--week "${weekName}" is not a week: expected a name like ${isoWeek(today).week}`);
-  const [{ runs, problems }, inbox, done, pending, answered] = await Promise.all([
+  const [{ runs, problems }, routes, pending, answered] = await Promise.all([
     weekRuns(home, week.from),
-    loadInbox(home.root, home.docs),
-    loadDone(home.root, home.docs),
+    handledRoutes(home, week.from, week.to),
     loadApprovals(home.root, home.docs),
     answeredApprovals(home),
   ]);
-  const approvals = [...pending.docs.map((d) => d.front), ...answered];
   const inWeek = (iso?: string) => !!iso && localTime(new Date(iso), tz).date >= week.from && localTime(new Date(iso), tz).date <= week.to;
-  const denied = new Set(approvals.filter((a) => a.status === 'denied' || (a.status === 'refused' && a.answered && /denied/.test(a.reason ?? ''))).flatMap((a) => (a.item ? [a.item] : [])));
-  const items = [...inbox.items, ...done.items].map(routeItem);
-  const finishedInWeek = new Set(items.filter((i) => inWeek(i.finished)).map((i) => i.id));
-  const routes = routeVerdicts(items, denied).filter((r) => finishedInWeek.has(r.item));
-  const asked = approvals.filter((a) => inWeek(a.created));
-  const facts = weekFacts(week, runs, routes, { asked: asked.length, denied: asked.filter((a) => a.status === 'denied').length });
-  return { facts, problems: [...problems, ...[...inbox.problems, ...done.problems, ...pending.problems].map((p) => `${p.file}: ${p.expected ?? ''}`)] };
+  const asked = [...pending.docs.map((d) => d.front), ...answered].filter((a) => inWeek(a.created));
+  const facts = weekFacts(week, runs, routes.rows, { asked: asked.length, denied: asked.filter((a) => a.status === 'denied').length });
+  return { facts, problems: [...problems, ...routes.problems.map((p) => `${p.file}: ${p.expected ?? ''}`)] };
 }
 
 export async function review(home: Home, env: Env, opts: { week?: string; printOnly?: boolean }): Promise<ReviewResult & { problems: string[] }> {

@@ -66,6 +66,10 @@ test('the week: facts from the files, one model call, three proposals filed as p
     const status = json(aos(['status', '--json', '--home', home]));
     assert.is(status.inbox.proposed, 3);
     assert.match(aos(['status', '--home', home]).stdout, '3 proposed for you (aos review)');
+    // The same verdicts, by agent, in aos usage --by route.
+    const routes = json(aos(['usage', '--by', 'route', '--json', '--home', home]));
+    assert.equal(routes.rows.find((x: any) => x.agent === 'chief'), { agent: 'chief', items: 2, ok: 1, handed_on: 0, failed: 0, denied: 0, readdressed: 1, miss_rate: 0.5 });
+    assert.match(aos(['usage', '--by', 'route', '--home', home]).stdout, `${train}  chief  readdressed: the owner filed it again for researcher`);
     // The review folder is not a stray folder in memory/.
     assert.is(aos(['memory', 'lint', '--home', home]).code, 0);
   });
