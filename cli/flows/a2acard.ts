@@ -9,8 +9,7 @@ import { formatAmount, formatPrice } from '../core/economy/money.js';
 declare const AOS_VERSION: string | undefined;
 const VERSION = typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev';
 
-/** The extension a buyer reads prices from: params.skills maps a skill id to its price as decimal text, in params.currency. */
-export const PRICE_EXTENSION = 'urn:aos:a2a:pricing:v1';
+import { PRICE_EXTENSION } from '../core/economy/buying.js';
 
 export function agentCard(offer: Offer, owner: string, url: string): AgentCard {
   const prices = Object.fromEntries(offer.skills.map((s) => [s.id, formatAmount(s.price.micros)]));

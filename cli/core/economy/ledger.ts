@@ -60,7 +60,8 @@ export interface NewLedgerRecord {
  */
 export function ledgerFields(r: NewLedgerRecord): LedgerRecord {
   const earned = r.direction === 'sale' && r.outcome === 'done' ? r.priceMicros : 0;
-  const cost = r.direction === 'sale' ? r.costMicros : r.priceMicros;
+  // A buyer pays the price only for a job done (the seller earns nothing for a failed one).
+  const cost = r.direction === 'sale' ? r.costMicros : r.outcome === 'done' ? r.priceMicros : 0;
   const margin = earned - cost;
   return {
     job: r.job,
