@@ -13,6 +13,8 @@ import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
 import { recentFlags } from '../home/flags.js';
 import { heldProblem, listHeld } from '../home/held.js';
+import { monthNet } from '../home/ledger.js';
+import { usd } from '../core/economy/ledger.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -35,6 +37,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
   ]);
   await home.docs.save();
   const outage = await readOutage(root);
+  // Issue 21: what selling and buying over A2A came to this month (UTC month, like pace below).
+  const ledger = await monthNet(root, env.now().toISOString().slice(0, 7));
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
@@ -60,6 +64,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     sync,
     model_outage: outage ?? null,
     flagged,
+    ledger_this_month: ledger ?? null,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -83,6 +88,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     o.line(`Lock: held by ${who}${lock.verdict.stale ? ` — stale: ${lock.verdict.reason}` : ''}`);
   } else o.line('Lock: free');
   for (const l of syncLines(sync)) o.line(l);
+  if (ledger) o.line(`Ledger ${ledger.month}: earned ${usd(ledger.earned_micros)}, costs ${usd(ledger.cost_micros)}, net ${usd(ledger.net_micros)} (${ledger.jobs} job${ledger.jobs === 1 ? '' : 's'}; aos ledger)`);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (outage) o.warn(`Model: ${outageLine(outage)}`);
   for (const h of held.held) { const p = heldProblem(h); o.warn(`${p.file}: ${p.found}${p.hint ? ` (${p.hint})` : ''}`); }

@@ -6,10 +6,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { frontMatterText, parseFrontMatter, renderDocument } from '../core/docs/frontmatter.js';
-import { ledgerBody, ledgerFields, ledgerPath, LedgerSchema, type LedgerRecord, type NewLedgerRecord } from '../core/economy/ledger.js';
+import { ledgerBody, ledgerFields, ledgerPath, LedgerSchema, sumLedger, type LedgerRecord, type NewLedgerRecord } from '../core/economy/ledger.js';
 import type { Problem } from '../errors.js';
 import type { Vars } from '../env.js';
-import { createExclusive, ensureFolder, isErrno, monthFiles } from './files.js';
+import { createExclusive, ensureFolder, isErrno, listNames, monthFiles } from './files.js';
 import type { HomeWriter } from './home.js';
 
 /** Writes a job's record; returns its path. A record already there (a retried run) is kept as it is. */
@@ -26,10 +26,11 @@ export async function writeLedgerRecord(home: HomeWriter, rec: NewLedgerRecord):
 }
 
 /** Every record of the ledger, and the files that could not be read as one. */
-export async function readLedger(root: string): Promise<{ records: (LedgerRecord & { file: string })[]; problems: Problem[] }> {
+export async function readLedger(root: string, month?: string): Promise<{ records: (LedgerRecord & { file: string })[]; problems: Problem[] }> {
   const records: (LedgerRecord & { file: string })[] = [];
   const problems: Problem[] = [];
-  for (const file of await monthFiles(root, 'ledger', /\.md$/)) {
+  const files = month ? (await listNames(join(root, 'ledger', month.replace('-', '/')))).filter((e) => e.isFile && e.name.endsWith('.md')).map((e) => `ledger/${month.replace('-', '/')}/${e.name}`) : await monthFiles(root, 'ledger', /\.md$/);
+  for (const file of files) {
     let raw: string;
     try {
       raw = await fs.readFile(join(root, file), 'utf8');
@@ -58,4 +59,10 @@ export function settlementHook(root: string, argv: readonly string[] | undefined
       resolve(err ? `settlement command ${argv[0]} failed: ${String(stderr).trim() || err.message}` : undefined);
     });
   });
+}
+
+/** This month's earnings, costs and net (for `aos status`); undefined when the month has no job. */
+export async function monthNet(root: string, month: string): Promise<{ month: string; jobs: number; earned_micros: number; cost_micros: number; net_micros: number } | undefined> {
+  const { records } = await readLedger(root, month);
+  return sumLedger(records).months[0];
 }

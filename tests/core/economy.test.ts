@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { formatAmount, parseAmount, parsePrice, usdToMicros } from '../../cli/core/economy/money.js';
 import { inWindow, minuteOf, nextWindow, parseWindow, type Window } from '../../cli/core/economy/idle.js';
 import { decideAcceptance, ownerQueue } from '../../cli/core/economy/accept.js';
-import { jobActionRefusal, jobCapabilities, jobToolRefusal } from '../../cli/core/economy/jobprofile.js';
+import { jobActionRefusal, jobCapabilities, jobToolRefusal, type JobSkill } from '../../cli/core/economy/jobprofile.js';
 import { ledgerFields, ledgerPath, sumLedger } from '../../cli/core/economy/ledger.js';
 import { cardPrice, PRICE_EXTENSION, priceRefusal, remoteGrant } from '../../cli/core/economy/buying.js';
 import { parseCapabilities, parseCapability } from '../../cli/core/agents/capabilities.js';
@@ -68,8 +68,8 @@ test('acceptance: enabled, sold, in idle hours, and only when the owner comes fi
 });
 
 test('the job profile: scratch only, no shell, http and memory only as the skill declares', () => {
-  const plain = { id: 'summarization', http: [], needs: [] as ('memory' | 'goals')[] };
-  const rich = { id: 'research', http: ['api.example.com'], needs: ['memory' as const] };
+  const plain: JobSkill = { id: 'summarization', http: [], needs: [] };
+  const rich: JobSkill = { id: 'research', http: ['api.example.com'], needs: ['memory'] };
   assert.equal(jobCapabilities(plain, 'J1'), ['file:jobs/J1/**:read,write']);
   assert.equal(jobCapabilities(rich, 'J1'), ['file:jobs/J1/**:read,write', 'http:api.example.com:get,head', 'memory:*:read']);
   for (const c of jobCapabilities(rich, 'J1')) assert.ok('cap' in parseCapability(c), c);

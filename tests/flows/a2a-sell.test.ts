@@ -65,6 +65,8 @@ test('card, a job in idle hours answered by the model and recorded, refusals, an
     assert.is(ledger.code, 0, ledger.stderr);
     const sums = JSON.parse(ledger.stdout);
     assert.equal(sums.rows.map((r: any) => [r.skill, r.jobs, r.earned_micros, r.cost_micros, r.net_micros]), [['summarization', 1, 5000, 6000, -1000]]);
+    const status = aos(['status', '--home', home], { env: envFor(fake) });
+    assert.match(status.stdout, /Ledger \d{4}-\d{2}: earned \$0\.005, costs \$0\.006, net -\$0\.001 \(1 job; aos ledger\)/, "aos status shows this month's net");
 
     // An unsold skill: refused, nothing added.
     const unsold = await sendJob(client, 'tax_returns', 'Do my taxes');
