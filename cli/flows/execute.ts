@@ -279,7 +279,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const budget = agent.front.budget;
   const messages = entriesToMessages(entries);
   let strippedInvisible = 0;
-  const end = await runLoop({
+  let end = await runLoop({
     provider: spec.provider,
     request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
     messages,
@@ -306,6 +306,9 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
+  // A job's caps are per job: a run stopped by them ends the job (a checkpoint would resume it
+  // with a fresh cap, again and again).
+  if (job && end.outcome === 'checkpoint') end = { ...end, outcome: 'failed', reason: `the job's cap was reached (${end.reason})`, retry: false };
   if (end.outcome === 'unavailable' && entries.length === entriesBefore && !spec.replay) {
     await dropUnstartedRun(home, item.file, itemBefore, recordFile);
     const unavailable = { fault: end.fault, reason: end.reason };
@@ -351,7 +354,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   front.outcome = plan.outcome;
   if (plan.recordError !== undefined) front.error = plan.recordError;
   // A job that ended (done or failed for good) is recorded in the ledger by this run's own commit.
-  if (job && (plan.outcome === 'done' || (plan.outcome === 'failed' && plan.item.kind === 'finish'))) {
+  if (job && (plan.outcome === 'done' || (plan.outcome === 'failed' && plan.item.kind === 'update' && plan.item.fields.status === 'failed'))) {
     touched.add(await recordSale(home, item, { run, agent: agent.id, outcome: plan.outcome, usage: end.usage, costUsd: cost, date: endIso }));
   }
   await writeRecord(plan.text);

@@ -111,6 +111,36 @@ test('card, a job in idle hours answered by the model and recorded, refusals, an
   }
 });
 
+test('a job over its per-job token cap ends failed, not resumed: the client is told, the ledger keeps its cost', async () => {
+  const home = sellingHome();
+  const fake = await startFakeAnthropic();
+  const server = await serveA2A(home, envFor(fake, { ACME_KEY: KEY, AOS_NOW: '2026-12-07T23:30:00Z' }));
+  try {
+    const client = await a2aClient(server.url, KEY);
+    const task = await sendJob(client, 'summarization', 'Summarize the whole internet.');
+    await waitFor('the job item', () => (jobItems(home).length ? true : undefined));
+    // max_tokens_per_job is 20000: the first turn spends 25000.
+    fake.push({ tools: [{ name: 'list_files', input: {} }], usage: { input_tokens: 24_000, output_tokens: 1000 } }, { text: 'never asked' });
+    const t = await tick(home, fake);
+    assert.is(t.code, 1, 'a failed item needs the owner: the tick says so');
+    assert.match(t.stderr, /the job's cap was reached/);
+    assert.is(fake.requests.length, 1, 'no second model call past the cap');
+    const done = await finalTask(client, task.id);
+    assert.is(done.status!.state, TaskState.TASK_STATE_FAILED);
+    assert.match(textOfTask(done), /the job's cap was reached/);
+    const [rec] = Object.values(ledgerFiles(home));
+    assert.match(rec!, /outcome: failed/);
+    assert.match(rec!, /price_micros: 5000\n/);
+    assert.match(rec!, /margin_micros: -87000\n/, 'earned nothing, paid the model ($3 x 0.024 + $15 x 0.001)');
+    aos(['tick', '--home', home], { env: envFor(fake) });
+    assert.is(fake.requests.length, 1, 'the next tick does not resume it');
+    assert.is(jobItems(home).length, 0);
+  } finally {
+    await server.stop();
+    await fake.close();
+  }
+});
+
 test('outside idle hours: refused with the next window, nothing added', async () => {
   const home = sellingHome();
   // 15:00 in Lisbon: after 09:00-12:00, before 22:00.
