@@ -134,7 +134,8 @@ test('a job over its per-job token cap ends failed, not resumed: the client is t
     assert.match(rec!, /margin_micros: -87000\n/, 'earned nothing, paid the model ($3 x 0.024 + $15 x 0.001)');
     aos(['tick', '--home', home], { env: envFor(fake) });
     assert.is(fake.requests.length, 1, 'the next tick does not resume it');
-    assert.is(jobItems(home).length, 0);
+    const [left] = jobItems(home);
+    assert.match(read(home, `inbox/${left}`), /status: failed/, 'the failed job waits for the owner, like any failed item');
   } finally {
     await server.stop();
     await fake.close();
