@@ -7,7 +7,8 @@ import { jobActionRefusal, jobCapabilities, jobToolRefusal, type JobSkill } from
 import { parsePrice, usdToMicros } from '../core/economy/money.js';
 import type { Home } from '../home/home.js';
 import type { InboxItem } from '../home/store.js';
-import { writeLedgerRecord } from '../home/ledger.js';
+import { settlementHook, writeLedgerRecord } from '../home/ledger.js';
+import type { Env } from '../env.js';
 import type { Usage } from '../core/runs/transcript.js';
 import { tokensOf } from '../core/runs/outcome.js';
 import { MICROS } from '../core/economy/money.js';
@@ -51,4 +52,11 @@ export async function recordSale(home: Home, item: InboxItem, r: { run: string; 
     run: r.run,
     agent: r.agent,
   });
+}
+
+/** After the run's commit: the owner's settlement command, if aos.yaml names one, with the record's path. A failure is said, never fatal. */
+export async function afterSale(home: Home, env: Env, file: string): Promise<void> {
+  const argv = home.config.sell_to_network?.settlement?.command;
+  const failed = await settlementHook(home.root, argv, env.vars, file);
+  if (failed) env.out.warn(`aos: ${failed} (the job is recorded in ${file}; settle it by hand)`);
 }

@@ -37,7 +37,7 @@ import { flagInvisible, verifySender } from './provenance.js';
 import { scrubSecrets } from './secretscrub.js';
 import { treeRoot } from '../core/agents/delegtree.js';
 import { addTreeTokens } from '../home/tree.js';
-import { jobProfile, recordSale } from './a2ajob.js';
+import { afterSale, jobProfile, recordSale } from './a2ajob.js';
 import { ToolError } from '../tools/runctx.js';
 
 export type { Spend };
@@ -353,9 +353,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   if (plan.message) ctx.messages.push(plan.message);
   front.outcome = plan.outcome;
   if (plan.recordError !== undefined) front.error = plan.recordError;
+  let saleRecord: string | undefined;
   // A job that ended (done or failed for good) is recorded in the ledger by this run's own commit.
   if (job && (plan.outcome === 'done' || (plan.outcome === 'failed' && plan.item.kind === 'update' && plan.item.fields.status === 'failed'))) {
-    touched.add(await recordSale(home, item, { run, agent: agent.id, outcome: plan.outcome, usage: end.usage, costUsd: cost, date: endIso }));
+    saleRecord = await recordSale(home, item, { run, agent: agent.id, outcome: plan.outcome, usage: end.usage, costUsd: cost, date: endIso });
+    touched.add(saleRecord);
   }
   await writeRecord(plan.text);
   const logBody = held ? `${plan.logBody}\n\nThe answer could not be written to ${item.file}: ${held.reason}. It is kept in ${recordFile}; the next tick writes it once this is fixed.` : plan.logBody;
@@ -375,6 +377,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     paths: [...touched],
   });
   if (spec.replay) await clearJournal(home.root);
+  if (saleRecord && sha) await afterSale(home, env, saleRecord);
   const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
   return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages, ...unavailable, answered: end.answered, ...(held ? { held: heldProblem(held) } : {}) };
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TaskState } from '@a2a-js/sdk';
-import { aos, git, read, write } from '../helpers.js';
+import { aos, git, read, tempDir, write } from '../helpers.js';
 import { envFor, modelHome, tick } from '../model-helpers.js';
 import { startFakeAnthropic } from '../fake-anthropic.js';
 import { a2aClient, finalTask, jobItems, ledgerFiles, SELL_YAML, sendJob, serveA2A, textOfTask, waitFor } from '../a2a-helpers.js';
@@ -11,8 +11,8 @@ import { a2aClient, finalTask, jobItems, ledgerFiles, SELL_YAML, sendJob, serveA
 const KEY = 'k-acme-0123456789';
 const SECRET = 'TOPSECRET-owner-plan-42';
 
-function sellingHome(): string {
-  const home = modelHome(SELL_YAML());
+function sellingHome(extra = ''): string {
+  const home = modelHome(SELL_YAML(extra));
   write(home, 'memory/MEMORY.md', `# Memory\n\n- the owner's plan: ${SECRET}\n`);
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'memory']);
@@ -20,7 +20,8 @@ function sellingHome(): string {
 }
 
 test('card, a job in idle hours answered by the model and recorded, refusals, and the job profile', async () => {
-  const home = sellingHome();
+  const books = tempDir();
+  const home = sellingHome(`  settlement:\n    command: ["/bin/sh", "-c", "cp \\"$0\\" ${books}/settled.md"]\n`);
   const fake = await startFakeAnthropic();
   // 23:30 in Lisbon (UTC in December): inside 22:00-07:00.
   const server = await serveA2A(home, envFor(fake, { ACME_KEY: KEY, AOS_NOW: '2026-12-07T23:30:00Z' }));
@@ -61,6 +62,7 @@ test('card, a job in idle hours answered by the model and recorded, refusals, an
     assert.match(rec, /settlement: unpaid/);
     assert.match(rec, /outcome: done/);
     assert.match(git(home, ['log', '-1', '--name-only', '--format=%s']), new RegExp(path.replace(/\//g, '\\/')), "the record is in the run's own commit");
+    assert.is(read(books, 'settled.md'), rec, "the owner's settlement command got the record's path");
     const ledger = aos(['ledger', '--json', '--home', home], { env: envFor(fake) });
     assert.is(ledger.code, 0, ledger.stderr);
     const sums = JSON.parse(ledger.stdout);
