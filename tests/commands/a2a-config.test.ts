@@ -39,9 +39,13 @@ test('bad idle hours, an unknown key, a client whose key is not a secret, an unk
     [SELL_YAML().replace('max_usd_per_job: "0.05"', 'max_usd_per_job: lots'), /sell_to_network\.max_usd_per_job: expected a dollar amount/],
   ];
   for (const [yaml, expected] of cases) {
-    const r = run(withSell(yaml), ['a2a', 'card']);
+    const home = withSell(yaml);
+    const r = run(home, ['a2a', 'card']);
     assert.is(r.code, 1, r.stdout);
     assert.match(r.stderr, expected);
+    const d = run(home, ['doctor']);
+    assert.is(d.code, 1, 'aos doctor finds it too');
+    assert.match(d.stdout + d.stderr, expected);
   }
 });
 
