@@ -53,6 +53,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
   { name: 'skill', describe: 'gated skills: procedures that earned a track record' },
   { name: 'bench', describe: 'benchmark results, always with the configuration that made them' },
+  { name: 'a2a', describe: 'sell idle hours to other agents over A2A (issue 21)' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -313,6 +314,31 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'brief',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick and dream, lock, sync', load: () => import('./commands/status.js'), handler: 'status' },
+  {
+    path: ['a2a', 'card'],
+    describe: "print this home's A2A agent card (the skills aos.yaml sell_to_network sells)",
+    options: { url: { type: 'string', describe: 'the public URL the card names (default http://127.0.0.1:4141/)' } },
+    load: () => import('./commands/a2a.js'),
+    handler: 'card',
+  },
+  {
+    path: ['a2a', 'serve'],
+    describe: 'serve the agent card and take sold jobs over A2A JSON-RPC (foreground; 127.0.0.1 unless --host)',
+    options: {
+      port: { type: 'string', describe: 'the port (default 4141; 0 picks a free one)' },
+      host: { type: 'string', describe: 'the address to listen on (default 127.0.0.1; expose it through a TLS reverse proxy)' },
+      url: { type: 'string', describe: 'the public URL the card names, when behind a reverse proxy' },
+    },
+    load: () => import('./commands/a2a.js'),
+    handler: 'serve',
+  },
+  {
+    path: ['ledger'],
+    describe: 'earnings, costs and net of A2A jobs, per skill and per month',
+    options: { since: { type: 'string', describe: 'from this date (2026-11-01, yesterday, 30d)' } },
+    load: () => import('./commands/ledger.js'),
+    handler: 'ledger',
+  },
   {
     path: ['mcp'],
     describe: 'an MCP server over stdio: memory, inbox, log, goals, agents and runs for other agent tools (docs/mcp.md)',

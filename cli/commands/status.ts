@@ -17,6 +17,8 @@ import { readRuns, spendOfRun } from '../home/spends.js';
 import { spendOn } from '../core/report/usage.js';
 import { budgetText } from '../core/report/format.js';
 import { localTime } from '../core/docs/time.js';
+import { monthNet } from '../home/ledger.js';
+import { usd } from '../core/economy/ledger.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -46,6 +48,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
   // formatter is paid for only when there are any.
   const recent = (await readRuns(root, new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10))).runs;
   const spent = recent.length ? spendOn(recent.map(spendOfRun), localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
+  // Issue 21: what selling and buying over A2A came to this month (UTC month, like pace below).
+  const ledger = await monthNet(root, env.now().toISOString().slice(0, 7));
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
@@ -72,6 +76,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     sync,
     model_outage: outage ?? null,
     flagged,
+    ledger_this_month: ledger ?? null,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -99,6 +104,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     o.line(`Lock: held by ${who}${lock.verdict.stale ? ` — stale: ${lock.verdict.reason}` : ''}`);
   } else o.line('Lock: free');
   for (const l of syncLines(sync)) o.line(l);
+  if (ledger) o.line(`Ledger ${ledger.month}: earned ${usd(ledger.earned_micros)}, costs ${usd(ledger.cost_micros)}, net ${usd(ledger.net_micros)} (${ledger.jobs} job${ledger.jobs === 1 ? '' : 's'}; aos ledger)`);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (outage) o.warn(`Model: ${outageLine(outage)}`);
   for (const h of held.held) { const p = heldProblem(h); o.warn(`${p.file}: ${p.found}${p.hint ? ` (${p.hint})` : ''}`); }

@@ -25,6 +25,8 @@ const BEFORE: Record<string, unknown> = {
   edit_goal: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"section":{"type":"string","enum":["plan","research_notes"],"description":"plan or research_notes"},"text":{"type":"string","description":"markdown; ### sub-headings at most"},"mode":{"type":"string","enum":["append","replace"],"default":"append"}},"required":["goal","section","text"]},
   // Issue 16: agent:spawn's tool.
   spawn_agent: {"type":"object","properties":{"task":{"type":"string"},"capabilities":{"type":"array","items":{"type":"string"},"description":"a subset of your capabilities, written the same way, e.g. \"file:notes/**:read\""},"instructions":{"type":"string","description":"the helper's instructions; a plain default when omitted"}},"required":["task","capabilities"]},
+  // Issue 21: buying one job from a remote A2A agent.
+  delegate_remote: {"type":"object","properties":{"to":{"type":"string","description":"the remote agent, a2a:https://…"},"skill":{"type":"string","description":"a skill id from the remote agent's card"},"task":{"type":"string"}},"required":["to","skill","task"]},
 };
 
 test('every tool shows the model the schema it showed before deriving, byte for byte', () => {

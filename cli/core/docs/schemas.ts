@@ -9,6 +9,7 @@ import { AGENT_ID, SLUG } from './ids.js';
 import { LOCK_STALE_MINUTES } from '../runs/lock.js';
 import { BrainSchema } from '../agents/brains.js';
 import { DEVICE_NAME } from '../runs/sync.js';
+import { SellSchema } from '../economy/sellconfig.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
@@ -115,6 +116,8 @@ export const ConfigSchema = v.strictObject({
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
   /** Shell commands run in bubblewrap; without it they are refused unless this says "none" (run unconfined). */
   sandbox: v.optional(v.picklist(['bubblewrap', 'none'], 'sandbox: bubblewrap (the default) or none')),
+  /** Work sold to other agents over A2A (issue 21, core/economy/sellconfig.ts). */
+  sell_to_network: v.optional(SellSchema),
 });
 export type Config = v.InferOutput<typeof ConfigSchema>;
 
@@ -213,7 +216,8 @@ export const GoalSchema = v.strictObject({
 });
 export type GoalFront = v.InferOutput<typeof GoalSchema>;
 
-export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
+// job: work a remote client bought over A2A (issue 21): run under the job profile, recorded in ledger/.
+export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule', 'job'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 // cancelled: the owner stopped its `aos run` (Ctrl-C); it waits until the owner sets it back to new.
 // proposed: the weekly review suggested it (aos review); nothing runs it until the owner sets it to new.
@@ -254,6 +258,9 @@ export const InboxItemSchema = v.strictObject({
   /** The schedule slot that created this item. */
   slot: v.optional(dateTime),
   tags: v.optional(texts),
+  /** A job's sold skill and agreed price ("USD 0.005"), from aos.yaml sell_to_network when it was accepted. */
+  skill: v.optional(text),
+  price: v.optional(text),
 });
 export type InboxFront = v.InferOutput<typeof InboxItemSchema>;
 
