@@ -18,9 +18,9 @@ export const proposeSkillTool = defineTool({
   input: v.strictObject({
     name: v.pipe(text(80), v.description('a short name, e.g. "Fix a failing test first"')),
     description: v.pipe(text(200), v.description('one line: what it is for')),
-    when: v.optional(v.pipe(v.array(text(40)), v.maxLength(10)), []),
+    when: v.optional(v.pipe(v.array(text(40)), v.maxLength(10), v.description('words that make it relevant to a task (its name when omitted)')), []),
     procedure: v.pipe(text(8000), v.description('the steps, in markdown')),
-    mission: v.optional(text(80)),
+    mission: v.optional(v.pipe(text(80), v.description('the mission it worked in'))),
   }),
   offered: (caps) => checkSimple(caps, 'skill', '*', 'propose').allowed,
   async run(input, ctx) {
