@@ -14,6 +14,8 @@ import type { ReportData, StatusView } from '../core/report/pages.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, loadApprovals, loadGoals, loadMemories } from '../home/store.js';
 import { collectSpends } from './usage.js';
+import { readLedger } from '../home/ledger.js';
+import { sumLedger } from '../core/economy/ledger.js';
 import { status } from './status.js';
 
 /** How far back the report reads run records (the charts' span). */
@@ -40,8 +42,10 @@ export async function gatherReport(home: Home, env: Env): Promise<ReportData> {
     collectSpends(home, env, since),
     fs.readFile(join(root, 'memory/MEMORY.md'), 'utf8').catch(() => ''),
   ]);
+  const ledger = await readLedger(root);
+  const ledgerSums = ledger.records.length ? sumLedger(ledger.records) : undefined;
   await home.docs.save();
-  const problems = [...spent.problems, ...[...memories.problems, ...goals.problems].map(formatProblem)];
+  const problems = [...spent.problems, ...[...memories.problems, ...goals.problems, ...ledger.problems].map(formatProblem)];
   return {
     generated: now.iso,
     today: now.date,
@@ -58,6 +62,7 @@ export async function gatherReport(home: Home, env: Env): Promise<ReportData> {
     }),
     memories: memories.docs.map((m) => ({ slug: m.name, front: m.front, body: m.body })).sort((a, b) => a.slug.localeCompare(b.slug)),
     index: parseIndex(indexText),
+    ...(ledgerSums ? { ledger: ledgerSums } : {}),
     problems,
   };
 }

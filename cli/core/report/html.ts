@@ -31,6 +31,7 @@ export const PAGES: PageLink[] = [
   { file: 'goals.html', title: 'Goals' },
   { file: 'memory.html', title: 'Memory' },
   { file: 'capabilities.html', title: 'Capabilities' },
+  { file: 'ledger.html', title: 'Ledger' },
 ];
 
 export interface FrameOptions {

@@ -13,6 +13,7 @@ import { daysFrom, goalChart, spendChart, timelineChart, type ChartSpec } from '
 import { supersedeSvg } from './graph.js';
 import { canvas, escapeHtml, frame, htmlTable } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { usd as ledgerUsd, type LedgerRow } from '../economy/ledger.js';
 
 export interface ReportRun {
   file: string;
@@ -50,6 +51,8 @@ export interface ReportData {
   goals: { name: string; front: GoalFront; history: HistoryEntry[]; start?: string }[];
   memories: { slug: string; front: MemoryFront; body: string }[];
   index: IndexLine[];
+  /** The ledger's sums (aos ledger), when it holds any job. */
+  ledger?: { rows: LedgerRow[]; months: Omit<LedgerRow, 'skill'>[] };
   problems: string[];
   /** Set by aos serve: buttons and live refresh. */
   live?: { token: string };
@@ -201,6 +204,32 @@ function spendPage(d: ReportData): { main: string; charts: ChartSpec[] } {
 
 // ---------------------------------------------------------------------------------------------
 
+/** What selling and buying over A2A earned and cost (aos ledger), per month, with a chart of both and the net. */
+function ledgerPage(d: ReportData): { main: string; charts: ChartSpec[] } {
+  if (!d.ledger?.rows.length) return { main: '<p>No jobs in the ledger (ledger/YYYY/MM/): nothing sold or bought over A2A yet.</p>', charts: [] };
+  const months = [...d.ledger.months].sort((a, b) => a.month.localeCompare(b.month));
+  const dollars = (micros: number) => Math.round(micros) / 1e6;
+  const chart: ChartSpec = {
+    id: 'ledger-months',
+    title: 'Earned, costs and net per month (USD)',
+    type: 'bar',
+    labels: months.map((m) => m.month),
+    datasets: [
+      { label: 'earned', data: months.map((m) => dollars(m.earned_micros)), stack: 'earned', color: 0 },
+      { label: 'costs', data: months.map((m) => dollars(m.cost_micros)), stack: 'costs', color: 1 },
+      { label: 'net', type: 'line', data: months.map((m) => dollars(m.net_micros)), color: 2 },
+    ],
+  };
+  const table = htmlTable(
+    ['MONTH', 'SKILL', 'JOBS', 'EARNED', 'COSTS', 'NET'],
+    d.ledger.rows.map((r) => [r.month, r.skill, String(r.jobs), ledgerUsd(r.earned_micros), ledgerUsd(r.cost_micros), ledgerUsd(r.net_micros)]),
+    { id: 'ledger' },
+  );
+  return { main: [`<div class="charts">${canvas(chart.id, chart.title)}</div>`, section('Per month and skill', table)].join('\n'), charts: [chart] };
+}
+
+// ---------------------------------------------------------------------------------------------
+
 function goalsPage(d: ReportData): { main: string; charts: ChartSpec[] } {
   if (!d.goals.length) return { main: '<p>No goals yet (aos goal new).</p>', charts: [] };
   const charts: ChartSpec[] = [];
@@ -306,9 +335,10 @@ const RENDERERS: Record<string, (d: ReportData) => { main: string; charts: Chart
   'goals.html': goalsPage,
   'memory.html': memoryPage,
   'capabilities.html': capabilitiesPage,
+  'ledger.html': ledgerPage,
 };
 
-const TITLES: Record<string, string> = { 'index.html': 'Overview', 'runs.html': 'Runs', 'spend.html': 'Spend', 'goals.html': 'Goals', 'memory.html': 'Memory', 'capabilities.html': 'Capabilities' };
+const TITLES: Record<string, string> = { 'index.html': 'Overview', 'runs.html': 'Runs', 'spend.html': 'Spend', 'goals.html': 'Goals', 'memory.html': 'Memory', 'capabilities.html': 'Capabilities', 'ledger.html': 'Ledger' };
 
 export function renderPage(d: ReportData, page: string): string | undefined {
   const render = RENDERERS[page];
