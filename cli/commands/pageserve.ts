@@ -118,7 +118,7 @@ export async function serve(args: Args, env: Env): Promise<number> {
     const headerToken = bearer(req);
     const authorized = sameToken(fromQuery, token) || sameToken(headerToken, token) || sameToken(cookieToken(req, cookieName()), token);
     if (!authorized) return sendJson(res, 401, { error: 'the access token is missing or wrong: open the URL aos serve printed' });
-    if (req.method === 'GET' && fromQuery !== undefined) {
+    if (req.method === 'GET' && fromQuery !== undefined && !url.pathname.startsWith('/api/') && url.pathname !== '/events') {
       // The token leaves the address bar (history, screenshots); the cookie carries it from here.
       url.searchParams.delete('token');
       res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store' });

@@ -62,6 +62,20 @@ test('aos serve: 401 without the token; one approve click answers once, the tick
       const cliStatus = json(await aosAsync(['status', '--home', home, '--json'], { env: envFor(undefined) }));
       assert.equal(Object.keys(apiStatus).sort(), Object.keys(cliStatus).sort());
       assert.is(apiStatus.approvals, 1);
+      const apiUsage = await (await fetch(`${s.base}/api/usage?by=model&token=${s.token}`)).json();
+      assert.equal(apiUsage, json(await aosAsync(['usage', '--home', home, '--json', '--by', 'model'], { env: envFor(undefined) })));
+      // POST /api/inbox adds an item as aos inbox add does; the cookie alone may not change anything.
+      const added = await fetch(`${s.base}/api/inbox`, { method: 'POST', headers: auth, body: JSON.stringify({ text: 'Book the train', to: 'researcher' }) });
+      assert.is(added.status, 201);
+      const item = await added.json();
+      assert.match(read(home, item.file), /to: researcher[\s\S]*Book the train/);
+      assert.match(git(home, ['log', '-1', '--format=%s']), /inbox: add "Book the train"/);
+      const port = new URL(s.base).port;
+      const cookieOnly = await fetch(`${s.base}/api/inbox`, { method: 'POST', headers: { cookie: `aos_token_${port}=${s.token}` }, body: JSON.stringify({ text: 'forged' }) });
+      assert.is(cookieOnly.status, 403);
+      const bad = await fetch(`${s.base}/api/inbox`, { method: 'POST', headers: auth, body: '{"text":' });
+      assert.is(bad.status, 400);
+      assert.match((await bad.json()).error, /must be JSON/);
       // A change with the token but from another origin is refused.
       const cross = await fetch(`${s.base}/api/approvals/${id}/approve`, { method: 'POST', headers: { ...auth, origin: 'http://evil.example' } });
       assert.is(cross.status, 403);
@@ -95,7 +109,7 @@ test('aos serve: 401 without the token; one approve click answers once, the tick
       const before = await page.textContent('#inbox-counts');
       write(home, 'inbox/20261121T120000-byhand.md', '---\nfrom: owner\nkind: task\npriority: normal\ncreated: 2026-11-21T12:00:00+00:00\nstatus: new\n---\nAdded by hand\n');
       await page.waitForFunction((before) => document.querySelector('#inbox-counts')?.textContent !== before, before, { timeout: 10_000 });
-      assert.match((await page.textContent('#inbox-counts'))!, /1 new/);
+      assert.match((await page.textContent('#inbox-counts'))!, /2 new/);
       assert.is(await page.evaluate(() => (window as any).__sameDocument), 'yes', 'the page was not reloaded');
       // The deliberate second answer above is the one failed request the console may show.
       assert.equal(errors.filter((e) => !/status of 409 \(Conflict\)/.test(e)), []);
