@@ -4,29 +4,12 @@
 import type { Problem } from '../../errors.js';
 import type { NewItem } from './inbox.js';
 import { route, workOrder, type RosterEntry } from '../agents/route.js';
-import { cronProblem, dueSlots, scheduleKey, type ScheduleEntry } from './schedule.js';
+import { cronProblem, dueSlots, nextSlot } from './schedule.js';
+import { lastFiredOf, scheduleKey, scheduling, type ScheduleState } from './schedulekeys.js';
 import type { InboxFront } from '../docs/schemas.js';
 import { localTime, stamp } from '../docs/time.js';
 
-export interface SchedulingAgent {
-  id: string;
-  file: string;
-  front: { status: string; schedule: readonly ScheduleEntry[] };
-}
-
-/** The agents whose schedules the tick serves: active ones with at least one entry. */
-export function scheduling<A extends SchedulingAgent>(agents: readonly A[]): A[] {
-  return agents.filter((a) => a.front.status === 'active' && a.front.schedule.length);
-}
-
-export interface ScheduleState {
-  timeZone: string;
-  agents: readonly SchedulingAgent[];
-  /** File names of the items pending and handled (inbox/ and its done folders): they say when each entry last fired. */
-  itemNames: readonly string[];
-  /** When aos init made the home: earlier slots never fire. */
-  created?: Date;
-}
+export { scheduling, type SchedulingAgent, type ScheduleState } from './schedulekeys.js';
 
 export interface PlannedScheduleItem {
   id: string;
@@ -38,16 +21,6 @@ export interface PlannedScheduleItem {
   item: NewItem;
   logBody: string;
   commitSubject: string;
-}
-
-/** The item file names carry their slot's UTC stamp first: YYYYMMDDTHHMMSS-<key>.md. */
-function lastFiredOf(names: readonly string[], key: string): Date | undefined {
-  const last = names
-    .filter((n) => n.endsWith(`-${key}.md`))
-    .map((n) => n.slice(0, 15))
-    .sort()
-    .pop();
-  return last ? new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(9, 11)}:${last.slice(11, 13)}:${last.slice(13, 15)}Z`) : undefined;
 }
 
 /**
@@ -86,6 +59,21 @@ export function planSchedules(state: ScheduleState, now: Date): { create: Planne
     }
   }
   return { create, problems };
+}
+
+/**
+ * The first slot of any scheduling entry after `now`, in epoch ms (undefined when none comes): with
+ * a plan that created nothing, no tick before it can have a slot due (schedulekeys.ts says why).
+ */
+export function nextScheduleDue(state: ScheduleState, now: Date): number | undefined {
+  let next: number | undefined;
+  for (const agent of scheduling(state.agents)) {
+    for (const entry of agent.front.schedule) {
+      const t = nextSlot(entry.cron, state.timeZone, now)?.getTime();
+      if (t !== undefined && (next === undefined || t < next)) next = t;
+    }
+  }
+  return next;
 }
 
 export interface RunCandidate {
