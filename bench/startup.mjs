@@ -8,7 +8,7 @@
 //     (36.5k log entries + 2,000 topics, within 3 s).
 // Sizes come from the environment so a quick run is possible, e.g.
 //   BENCH_RUNS=5 BENCH_DAYS=60 BENCH_DONE=1000 BENCH_RECORDS=200 BENCH_TOPICS=300 BENCH_WAITING=200,400 node bench/startup.mjs
-// BENCH_ONLY=startup,year,waiting,search picks parts.
+// BENCH_ONLY=startup,year,waiting,search picks parts; BENCH_CPU=1 adds CPU-time ratios (perf task-clock).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, renameSync, rmSync, appendFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,12 +40,18 @@ const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-benc
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pad = (n, w = 2) => String(n).padStart(w, '0');
+// BENCH_CPU=1: also the CPU time of each process and its children (perf's task-clock), which a
+// machine shared with other work disturbs far less than the wall clock; printed beside the wall ratios.
+const CPU = process.env.BENCH_CPU === '1' && spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', 'true'], { encoding: 'utf8' }).status === 0;
 function run(args, cwd, check = true) {
   const t0 = process.hrtime.bigint();
-  const out = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = CPU
+    ? spawnSync('perf', ['stat', '-x,', '--log-fd', '3', '-e', 'task-clock', process.execPath, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+    : spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (check && out.status !== 0) throw new Error(`${args.join(' ')} failed (${out.status}): ${out.stderr}`);
-  return { ms, out };
+  const cpu = CPU ? parseFloat(String(out.output[3] ?? '').trim().split('\n').filter((l) => l.includes('task-clock')).at(-1) ?? 'NaN') : undefined;
+  return { ms, out, cpu };
 }
 function newHome(prefix) {
   const home = join(mkdtempSync(join(tmpdir(), `aos-bench-${prefix}-`)), 'home');
@@ -76,7 +82,17 @@ function settle(home) {
 /** Interleaved timings, so drift in machine load hits every command alike; medians in ms. */
 function interleaved(commands, n) {
   const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (let r = 0; r < n; r++) for (const [name, [args, cwd]] of Object.entries(commands)) times[name].push(run(args, cwd).ms);
+  const cpus = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let r = 0; r < n; r++)
+    for (const [name, [args, cwd]] of Object.entries(commands)) {
+      const { ms, cpu } = run(args, cwd);
+      times[name].push(ms);
+      cpus[name].push(cpu);
+    }
+  if (CPU) {
+    const base = median(cpus['node -e 0']);
+    console.log(`CPU time (task-clock), median of ${n}: ${Object.keys(cpus).map((k) => `${k} ${median(cpus[k]).toFixed(1)} ms ${(median(cpus[k]) / base).toFixed(2)}x`).join('; ')}`);
+  }
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 const goals = [];

@@ -6,7 +6,8 @@ import { inspectLock } from '../home/lock.js';
 import { readCreated, readLastTick } from '../home/heartbeat.js';
 import { heartbeatWarning } from '../core/runs/heartbeat.js';
 import { homeUnchanged } from '../home/idlestamp.js';
-import { lastCommitByKind, pendingChanges } from '../git/read.js';
+import { pendingChanges } from '../git/read.js';
+import { lastCommitByKindCached } from '../git/lastcommits.js';
 import { table, truncate } from '../output.js';
 import { syncView, syncLines } from '../flows/syncview.js';
 import { readOutage } from '../home/outage.js';
@@ -30,7 +31,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     loadGoals(root, home.docs),
     countDone(root),
     inspectLock(root, env, config.tick.lock_stale_minutes),
-    lastCommitByKind(root, env.vars),
+    lastCommitByKindCached(root, env.vars),
     // A home unchanged since a clean tick has nothing uncommitted: git status is not started.
     homeUnchanged(root).then((quiet) => (quiet ? [] : pendingChanges(root, env.vars))),
     syncView(home, env),

@@ -4,7 +4,7 @@
 // name, so neither a second tick nor a second device files the same one twice.
 import { join } from 'node:path';
 import { cadenceDays, daysBetween, plateau, type Plateau } from '../core/goals/goals.js';
-import { cadenceProblems, dueSkills, type Due } from '../core/goals/goaldue.js';
+import type { Due } from '../core/goals/goaldue.js';
 import { localTime } from '../core/docs/time.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import type { Problem } from '../errors.js';
@@ -50,6 +50,8 @@ export async function fileGoalItems(home: Home, env: Env, agents: Agent[], probl
   const owners = new Set(thinking.map((a) => a.id));
   const active = goals.filter((g) => g.front.status === 'active' && owners.has(g.front.owner));
   if (!active.length) return [];
+  // Cron cadences need croner (42 KB): loaded only when a goal can be drilled, not on every tick.
+  const { cadenceProblems, dueSkills } = await import('../core/goals/goaldue.js');
   problems.push(...cadenceProblems(active));
   const tz = home.config.owner.timezone;
   const now = env.now();

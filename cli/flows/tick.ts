@@ -2,7 +2,9 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import { planSchedules, scheduling, type PlannedRun, type PlannedScheduleItem } from '../core/runs/tickplan.js';
+import type { PlannedRun, PlannedScheduleItem } from '../core/runs/tickplan.js';
+import { scheduling } from '../core/runs/schedulekeys.js';
+import { dueSchedules } from './dueschedules.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../env.js';
@@ -11,7 +13,7 @@ import { loadAgents, loadInbox, doneFolders, type Agent } from '../home/store.js
 import { createExclusive, exists, isErrno, listNames } from '../home/files.js';
 import { appendLog } from '../home/log.js';
 import { readCreated } from '../home/heartbeat.js';
-import { moveUnsupported, unsupportedInboxFiles } from '../home/items.js';
+import { moveUnsupported, unsupportedInboxFiles } from '../home/unsupported.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { finishOwnRebase } from '../git/ownrebase.js';
 import { JOURNAL_FILE } from '../home/journal.js';
@@ -131,7 +133,7 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const agents = await loadAgents(home.root, home.docs);
   problems.push(...agents.problems);
   const schedules = scheduling(agents.agents).length
-    ? planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, env.now())
+    ? (await import('../core/runs/tickplan.js')).planSchedules({ timeZone: home.config.owner.timezone, agents: agents.agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, env.now())
     : { create: [], problems: [] };
   problems.push(...schedules.problems);
   const due: PlannedScheduleItem[] = [];
@@ -157,7 +159,7 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
   if (!scheduling(agents).length) return [];
   const tz = home.config.owner.timezone;
   const now = env.now();
-  const plan = planSchedules({ timeZone: tz, agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, now);
+  const plan = await dueSchedules(home.root, { timeZone: tz, agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, now);
   problems.push(...plan.problems);
   if (!plan.create.length) return [];
   const { renderItem } = await import('../core/runs/inbox.js');

@@ -17,14 +17,29 @@ export function randomBytes(n: number): Uint8Array {
 }
 
 // The name is one core/docs/tempfiles.ts recognises: ignored by git, never committed, cleaned by the tick.
+// The suffix needs only to differ from other temp files of this process (the pid tells processes
+// apart) and the exclusive create below refuses a clash, so Math.random serves: node:crypto cost
+// ~5 ms of CPU to load on every tick, for its one write (issue 24).
 function tempPath(path: string): string {
-  return join(dirname(path), tempName(basename(path), process.pid, Buffer.from(randomBytes(4)).toString('hex')));
+  const suffix = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return join(dirname(path), tempName(basename(path), process.pid, suffix));
+}
+
+/** Opens a new temp file beside `path`, exclusively; a name already taken (a clash of suffixes) gets another. */
+async function openTemp(path: string): Promise<{ tmp: string; handle: fs.FileHandle }> {
+  for (let attempt = 0; ; attempt++) {
+    const tmp = tempPath(path);
+    try {
+      return { tmp, handle: await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644) };
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;
+    }
+  }
 }
 
 async function writeTemp(path: string, text: string): Promise<string> {
   await ensureFolder(dirname(path));
-  const tmp = tempPath(path);
-  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+  const { tmp, handle } = await openTemp(path);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

@@ -6,8 +6,7 @@ import { renderItem, type NewItem } from '../core/runs/inbox.js';
 import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { UserError } from '../errors.js';
 import type { Env } from '../env.js';
-import { createExclusive, ensureFolder, isErrno, listNames, writeAtomic } from './files.js';
-import { AOS_FOLDERS, UNSUPPORTED_FOLDER } from './store.js';
+import { createExclusive, ensureFolder, isErrno, writeAtomic } from './files.js';
 import type { HomeWriter } from './home.js';
 
 /** Writes a new item under a fresh id; the exclusive create means a clash can never overwrite. */
@@ -79,35 +78,5 @@ async function refuseLinkedFolders(root: string, file: string): Promise<void> {
 // Kept in store.ts, which loads no YAML: serve looks up done children on every tick with work.
 export { findDone } from './store.js';
 
-/** The files directly in inbox/ that are not items (a pdf, a png, an editor's x.md~). */
-export async function unsupportedInboxFiles(root: string): Promise<string[]> {
-  return (await listNames(join(root, 'inbox')))
-    .filter((e) => e.isFile && !e.name.endsWith('.md') && !(AOS_FOLDERS.inbox as readonly string[]).includes(e.name))
-    .map((e) => `inbox/${e.name}`);
-}
-
-/**
- * Moves the files the inbox cannot take to inbox/unsupported/, keeping each (a name already there
- * gets a number, never an overwrite), so they are reported once and stop failing every tick.
- */
-export async function moveUnsupported(root: string): Promise<{ from: string; to: string }[]> {
-  const moved: { from: string; to: string }[] = [];
-  for (const from of await unsupportedInboxFiles(root)) {
-    const name = from.slice('inbox/'.length);
-    await fs.mkdir(join(root, UNSUPPORTED_FOLDER), { recursive: true });
-    for (let n = 1; ; n++) {
-      const to = `${UNSUPPORTED_FOLDER}/${n === 1 ? name : `${n}-${name}`}`;
-      try {
-        // link + unlink: a rename would silently replace a file of the same name.
-        await fs.link(join(root, from), join(root, to));
-      } catch (err) {
-        if (isErrno(err, 'EEXIST') && n < 100) continue;
-        throw err;
-      }
-      await fs.rm(join(root, from));
-      moved.push({ from, to });
-      break;
-    }
-  }
-  return moved;
-}
+// In their own module, which loads no YAML: every tick that is not quiet looks for them (issue 24).
+export { unsupportedInboxFiles, moveUnsupported } from './unsupported.js';

@@ -1,7 +1,6 @@
 // Inbox items as plain files: what a new one looks like, and how to name what an item asks.
 import { renderDocument, frontMatterText } from '../docs/frontmatter.js';
 import type { InboxFront } from '../docs/schemas.js';
-import type { Problem } from '../../errors.js';
 
 export interface NewItem {
   id: string;
@@ -56,22 +55,5 @@ export function itemView(i: { id: string; file: string; subject: string; front: 
 // In outcome.ts, which loads no YAML: serve needs it (through budgetSpent) on every tick with work.
 export { donePath } from './outcome.js';
 
-/** An item's text in bytes as a run would send it (UTF-8). */
-export function itemBytes(body: string): number {
-  return Buffer.byteLength(body, 'utf8');
-}
-
-/**
- * Why an item is too large to send to the model (inbox.max_item_kb), as a problem naming its file;
- * undefined when it fits. The file is never touched: the owner shortens it or raises the cap.
- */
-export function itemTooLarge(file: string, body: string, maxKb: number): Problem | undefined {
-  const bytes = itemBytes(body);
-  if (bytes <= maxKb * 1024) return undefined;
-  return {
-    file,
-    expected: `an item of at most ${maxKb} KB (inbox.max_item_kb in aos.yaml)`,
-    found: `${Math.ceil(bytes / 1024)} KB`,
-    hint: 'not sent to the model; the file stays: shorten it, put the large part in a file the agent may read, or raise inbox.max_item_kb',
-  };
-}
+// In itemsize.ts, which loads no YAML: serve checks every waiting item on every tick (issue 24).
+export { itemBytes, itemTooLarge } from './itemsize.js';

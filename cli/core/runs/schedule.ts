@@ -194,16 +194,8 @@ export function cronProblem(expr: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/** A short stable key for one schedule entry of one agent: 6 chars of [a-z0-9]. */
-export function scheduleKey(agentId: string, entry: Pick<ScheduleEntry, 'cron' | 'task'>): string {
-  const bytes = new TextEncoder().encode(`${agentId}\n${entry.cron.trim()}\n${entry.task.trim()}`);
-  let h = 0x811c9dc5;
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193);
-  }
-  return ((h >>> 0) % 36 ** 6).toString(36).padStart(6, '0');
-}
+// In schedulekeys.ts, which loads no croner: the tick's quiet check needs the keys on every tick.
+export { scheduleKey } from './schedulekeys.js';
 
 // ---------------------------------------------------------------------------------------------
 // Compiled schedules

@@ -3,30 +3,11 @@
 // Pure: the clock, the names of items on disk and the roster come in as data.
 import type { Problem } from '../../errors.js';
 import type { NewItem } from './inbox.js';
-import { route, workOrder, type RosterEntry } from '../agents/route.js';
-import { cronProblem, dueSlots, scheduleKey, type ScheduleEntry } from './schedule.js';
-import type { InboxFront } from '../docs/schemas.js';
+import { cronProblem, dueSlots, nextSlot } from './schedule.js';
+import { lastFiredOf, scheduleKey, scheduling, type ScheduleState } from './schedulekeys.js';
 import { localTime, stamp } from '../docs/time.js';
 
-export interface SchedulingAgent {
-  id: string;
-  file: string;
-  front: { status: string; schedule: readonly ScheduleEntry[] };
-}
-
-/** The agents whose schedules the tick serves: active ones with at least one entry. */
-export function scheduling<A extends SchedulingAgent>(agents: readonly A[]): A[] {
-  return agents.filter((a) => a.front.status === 'active' && a.front.schedule.length);
-}
-
-export interface ScheduleState {
-  timeZone: string;
-  agents: readonly SchedulingAgent[];
-  /** File names of the items pending and handled (inbox/ and its done folders): they say when each entry last fired. */
-  itemNames: readonly string[];
-  /** When aos init made the home: earlier slots never fire. */
-  created?: Date;
-}
+export { scheduling, type SchedulingAgent, type ScheduleState } from './schedulekeys.js';
 
 export interface PlannedScheduleItem {
   id: string;
@@ -38,16 +19,6 @@ export interface PlannedScheduleItem {
   item: NewItem;
   logBody: string;
   commitSubject: string;
-}
-
-/** The item file names carry their slot's UTC stamp first: YYYYMMDDTHHMMSS-<key>.md. */
-function lastFiredOf(names: readonly string[], key: string): Date | undefined {
-  const last = names
-    .filter((n) => n.endsWith(`-${key}.md`))
-    .map((n) => n.slice(0, 15))
-    .sort()
-    .pop();
-  return last ? new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(9, 11)}:${last.slice(11, 13)}:${last.slice(13, 15)}Z`) : undefined;
 }
 
 /**
@@ -88,44 +59,20 @@ export function planSchedules(state: ScheduleState, now: Date): { create: Planne
   return { create, problems };
 }
 
-export interface RunCandidate {
-  id: string;
-  subject: string;
-  front: Pick<InboxFront, 'from' | 'kind' | 'priority' | 'created' | 'to'>;
-  resuming: boolean;
-  /** Why it cannot run now, found by reading other files (an approval pending, delegated work open). */
-  blocked?: string;
-  /** Why the tick would refuse it outright until the owner acts (over inbox.max_item_kb). */
-  refused?: string;
-}
-
-export type PlannedRun = { item: string; agent: string; via: 'to' | 'handles' | 'default' } | { item: string; wait: string } | { item: string; refused: string };
-
 /**
- * The order the tick would take the pending items in and who would handle each, as far as can be
- * known before any of them runs (a run may delegate, which adds items a real tick also serves).
- * `spent` holds, per agent, why its daily budget stops it, if it does.
+ * The first slot of any scheduling entry after `now`, in epoch ms (undefined when none comes): with
+ * a plan that created nothing, no tick before it can have a slot due (schedulekeys.ts says why).
  */
-export function planRuns(items: readonly RunCandidate[], roster: readonly RosterEntry[], defaultAgent: string, spent: Readonly<Record<string, string | undefined>>, max: number): PlannedRun[] {
-  const plan: PlannedRun[] = [];
-  let runs = 0;
-  for (const item of workOrder(items)) {
-    if (item.refused) {
-      plan.push({ item: item.id, refused: item.refused });
-      continue;
-    }
-    if (item.blocked) {
-      plan.push({ item: item.id, wait: item.blocked });
-      continue;
-    }
-    const r = route({ to: item.front.to, subject: item.subject }, roster, defaultAgent);
-    if ('wait' in r) plan.push({ item: item.id, wait: r.wait });
-    else if (spent[r.agent]) plan.push({ item: item.id, wait: `${spent[r.agent]}; it runs tomorrow` });
-    else if (runs >= max) plan.push({ item: item.id, wait: `the tick runs at most ${max} items; it waits for the next tick` });
-    else {
-      runs++;
-      plan.push({ item: item.id, agent: r.agent, via: r.via });
+export function nextScheduleDue(state: ScheduleState, now: Date): number | undefined {
+  let next: number | undefined;
+  for (const agent of scheduling(state.agents)) {
+    for (const entry of agent.front.schedule) {
+      const t = nextSlot(entry.cron, state.timeZone, now)?.getTime();
+      if (t !== undefined && (next === undefined || t < next)) next = t;
     }
   }
-  return plan;
+  return next;
 }
+
+// In runplan.ts, which loads no croner: serve plans the runs of every tick with work (issue 24).
+export { planRuns, type PlannedRun, type RunCandidate } from './runplan.js';
