@@ -11,7 +11,8 @@ import { planTick, tick as runTick, type TickPlan, type TickReport } from '../fl
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
   for (const n of r.recovered) lines.push(`recovered: ${n}`);
-  for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: the inbox takes only .md items (the file is kept there)`);
+  for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: ${u.why ? `not sent to the model: ${u.why}` : 'the inbox takes only .md items'} (the file is kept there)`);
+  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
   for (const run of r.runs) {
@@ -93,7 +94,7 @@ export async function tick(args: Args, env: Env): Promise<number> {
     env.out.warn(`aos: tick stopped by ${String(stop!.signal.reason)}: ${kept.length ? `kept and committed ${kept.join(', ')}` : 'no run was under way'}; the lock is released and the rest waits for the next tick`);
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0 || Boolean(report.outage);
-  const did = report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
+  const did = (report.filed?.length ?? 0) + report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
   await writeLastTick(home.root, { time: env.now().toISOString(), outcome: tickOutcome({ attention, did }), runs: report.runs.length });
   const tell = [
     ...report.runs.flatMap((r) => r.messages.map((m) => `${r.agent}: ${m}`)),

@@ -25,8 +25,10 @@ import { writeHeldAnswers } from './held.js';
 export interface TickReport {
   recovered: string[];
   ownerEdits: string[];
-  /** Files the inbox cannot take, moved to inbox/unsupported/ (then committed with the hand edits). */
-  unsupported: { from: string; to: string }[];
+  /** Files the inbox cannot take, moved to inbox/unsupported/ (then committed with the hand edits), and why. */
+  unsupported: { from: string; to: string; why?: string }[];
+  /** Files that became items (dropped in inbox/, or new in a watched folder), or were refused once (issue 20). */
+  filed?: import('./watch.js').Filed[];
   scheduled: string[];
   runs: RunReport[];
   /** Items not run this tick, and why. */
@@ -53,8 +55,11 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   const quiet = await homeUnchanged(home.root);
   if (!quiet) {
     report.recovered.push(...(await removeStrayTempFiles(home, env)));
-    // Before the hand edits, so a dropped pdf is committed once, where it is kept.
-    report.unsupported = await moveUnsupported(home.root);
+    // Before the hand edits, so a dropped file is committed once, where it is kept: as an item's
+    // attachment when the model can take it (issue 20), else in inbox/unsupported/.
+    const dropped = (await unsupportedInboxFiles(home.root)).length ? await (await import('./watch.js')).takeInboxFiles(home, env) : undefined;
+    if (dropped?.filed.length) report.filed = dropped.filed;
+    report.unsupported = (await moveUnsupported(home.root)).map((u) => ({ ...u, ...(dropped?.refused.get(u.from) ? { why: dropped.refused.get(u.from) } : {}) }));
   }
   const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
@@ -75,6 +80,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   report.problems.push(...agents.problems);
   report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);
   report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
+  if (home.config.watch.folders.length) (report.filed ??= []).push(...(await (await import('./watch.js')).fileWatchedItems(home, env, agents.agents, report.problems)));
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.

@@ -16,6 +16,11 @@ export interface NewItem {
   /** The root of the delegation tree this item joins (delegations only). */
   root?: string;
   slot?: string;
+  /** Issue 20: what the item asks in one line (a dropped file's name, for handles: hints). */
+  subject?: string;
+  /** Issue 20: the file the item carries (inbox/files/<id>/<name>) and where it came from. */
+  attachment?: string;
+  source?: string;
 }
 
 export function renderItem(item: NewItem): string {
@@ -30,6 +35,9 @@ export function renderItem(item: NewItem): string {
     chain: item.chain?.length ? item.chain : undefined,
     root: item.root,
     slot: item.slot,
+    subject: item.subject,
+    attachment: item.attachment,
+    source: item.source,
     status: 'new',
   });
   return renderDocument(front, item.text.trim() + '\n');
