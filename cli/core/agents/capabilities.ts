@@ -12,6 +12,8 @@ export const KIND_ACTIONS = {
   memory: ['read', 'write'],
   goal: ['read', 'write'],
   inbox: ['read', 'write'],
+  // Issue 20: browse_page may run a page's JavaScript in headless Chromium ("browser:render").
+  browser: ['render'],
 } as const;
 export type Kind = keyof typeof KIND_ACTIONS;
 
@@ -40,6 +42,7 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   memory: [],
   goal: [],
   inbox: [],
+  browser: [],
 };
 
 function splitConstraints(body: string): [string, string][] | string {

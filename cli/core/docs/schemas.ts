@@ -24,7 +24,7 @@ const timezone = v.pipe(v.string(), v.regex(/^(UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+
 const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
 // Cron is checked field by field when schedules run; here only its shape.
 const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
-export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox'] as const;
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'browser'] as const;
 const capability = v.pipe(
   v.string(),
   // The URI form (capability://kind/…) is read by the same parser (core/agents/capuri.ts), which judges the rest.
