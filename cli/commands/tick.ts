@@ -30,12 +30,13 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   if (lock) lines.push(lock);
   for (const r of p.recover) lines.push(`would recover: ${r}`);
   if (p.ownerEdits.length) lines.push(`would commit your hand edits (${p.ownerEdits.length} file${p.ownerEdits.length === 1 ? '' : 's'}): ${p.ownerEdits.join(', ')}`);
+  for (const f of p.files ?? []) lines.push(`would file ${f} as an item carrying it (inbox/files/)`);
   for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
   let n = 0;
   for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
-  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
   return lines;
 }
 

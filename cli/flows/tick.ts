@@ -117,6 +117,8 @@ export interface TickPlan {
   ownerEdits: string[];
   /** Files in inbox/ the tick would move to inbox/unsupported/. */
   unsupported: string[];
+  /** Files in inbox/ the tick would file as items carrying them (issue 20). */
+  files?: string[];
   /** sync.auto: the tick would pull first and push at the end. */
   sync: boolean;
   scheduled: { id: string; agent: string; slot: string }[];
@@ -143,11 +145,14 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const due: PlannedScheduleItem[] = [];
   for (const p of schedules.create) if (!(await exists(join(home.root, p.file)))) due.push(p);
   const inbox = await loadInbox(home.root, home.docs);
-  const unsupported = await unsupportedInboxFiles(home.root);
-  problems.push(...inbox.problems.filter((p) => !unsupported.includes(p.file)));
+  const dropped = await unsupportedInboxFiles(home.root);
+  problems.push(...inbox.problems.filter((p) => !dropped.includes(p.file)));
+  // Issue 20: a dropped file the model can take would become an item; only the rest would be moved.
+  const files = dropped.length ? await (await import('../home/attachments.js')).attachable(home.root, home.config, dropped) : [];
+  const unsupported = dropped.filter((f) => !files.includes(f));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
   const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
-  return { recover, ownerEdits: edits?.files ?? [], unsupported, sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+  return { recover, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

@@ -151,6 +151,20 @@ export async function takeDroppedFiles(root: string, env: Env, config: Config, c
   return out;
 }
 
+/** Of the given inbox/<name> files, those the tick would file as items (for `aos tick --dry-run`); reads, writes nothing. */
+export async function attachable(root: string, config: Config, files: readonly string[]): Promise<string[]> {
+  const caps = capsOf(config);
+  const dropped = new Set(await droppedFiles(root));
+  const out: string[] = [];
+  for (const f of files) {
+    const name = f.slice('inbox/'.length);
+    if (!dropped.has(name)) continue;
+    const judged = await judge(join(root, f), name, caps).catch(() => undefined);
+    if (judged && judged.kind.kind !== 'unsupported') out.push(f);
+  }
+  return out;
+}
+
 /** A home-relative attachment path from front matter (data, not trusted): only under inbox/files/, without "..". */
 export function attachmentPath(value: string): string | undefined {
   const parts = value.split('/');

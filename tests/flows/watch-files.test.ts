@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aos, aosAsync, git, read, tempDir, write } from '../helpers.js';
+import { aos, aosAsync, git, read, ROOT, tempDir, write } from '../helpers.js';
 import { envFor, withModel, type ModelFixture } from '../model-helpers.js';
 
 // A real 1×1 PNG and a small complete PDF: the bytes the Messages API would take.
@@ -141,10 +141,13 @@ test('a .csv dropped in the inbox is read as text into its item; a .exe is repor
     const log = read(m.home, `logs/${today.slice(0, 4)}/${today.slice(5, 7)}/${today}.md`);
     assert.match(log, /inbox\/setup\.exe is not sent to the model/);
     assert.match(log, /inbox\/sales\.csv became item/);
-    // Reported once.
+    // Reported once by the tick; aos status keeps showing what is kept.
     const r2 = await aosAsync(['tick', '--home', m.home], { env: m.env });
     assert.is(r2.code, 0, r2.stderr);
     assert.not.match(r2.stdout + r2.stderr, /setup\.exe|sales\.csv/);
+    const status = aos(['status', '--home', m.home], { env: m.env });
+    assert.match(status.stdout, /1 file kept, not sent to the model \(inbox\/unsupported\/; the daily log says why\): setup\.exe/);
+    assert.equal(JSON.parse(aos(['status', '--home', m.home, '--json'], { env: m.env }).stdout).kept_files, ['inbox/unsupported/setup.exe']);
   });
 });
 
@@ -166,6 +169,25 @@ test('an image or PDF dropped in the inbox is attached; a broken one and one ove
     const att = /^attachment: (\S+)$/m.exec(read(m.home, done))![1]!;
     assert.equal(readFileSync(join(m.home, att)), PNG);
     assert.ok(statSync(join(m.home, att)).isFile());
+  });
+});
+
+test('aos tick --dry-run says which dropped files would become items; a command brain is given the file path, not the bytes', async () => {
+  const brain = join(ROOT, 'tests/fixtures/brain-echo.mjs');
+  await withModel({ model: `provider: command\n  command: ["${process.execPath}", "${brain}"]\n  timeout_seconds: 20` }, async (m) => {
+    writeFileSync(join(m.home, 'inbox/slide.png'), PNG);
+    writeFileSync(join(m.home, 'inbox/tool.exe'), 'MZ');
+    const plan = aos(['tick', '--dry-run', '--home', m.home], { env: m.env });
+    assert.match(plan.stdout, /would file inbox\/slide\.png as an item carrying it/);
+    assert.match(plan.stdout, /would move inbox\/tool\.exe to inbox\/unsupported\//);
+    assert.ok(existsSync(join(m.home, 'inbox/slide.png')), 'a dry run moves nothing');
+    const r = await aosAsync(['tick', '--home', m.home], { env: m.env });
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    const done = pendingAndDone(m.home).find((f) => f.includes('/done/'))!;
+    const text = read(m.home, done);
+    const att = /^attachment: (\S+)$/m.exec(text)![1]!;
+    assert.match(text, new RegExp(`\\(Attached file: ${att.replace(/[.]/g, '\\.')} \\(image/png\\)\\. Read it from the home folder`));
+    assert.not.match(text, new RegExp(PNG.toString('base64').slice(0, 24).replace(/[+/]/g, '.')), 'no bytes in the prompt');
   });
 });
 
