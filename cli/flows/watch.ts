@@ -14,6 +14,7 @@ import { expandFolder, isNew, matches, readRefusal, toHash, watchKey } from '../
 import { capsOf, fileItemFor, judge, listWatched, readWatchState, sha256Of, takeDroppedFiles, writeWatchState } from '../home/attachments.js';
 import { commit, type CommitSpec } from '../git/git.js';
 import { UserError } from '../errors.js';
+import { isErrno } from '../home/files.js';
 
 export interface Filed {
   /** Where the file came from: inbox/<name>, or its path in a watched folder. */
@@ -96,7 +97,17 @@ export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], pr
     for (const f of toHash(wanted, (p) => state[watchKey(entry, p)])) {
       const key = watchKey(entry, f.path);
       const seen = state[key];
-      const sha256 = await sha256Of(f.path);
+      let sha256: string;
+      try {
+        sha256 = await sha256Of(f.path);
+      } catch (err) {
+        // Gone since the listing (a download renamed, a file deleted): nothing to file. Unreadable:
+        // said, and tried again next tick; the other files go on.
+        if (isErrno(err, 'ENOENT')) continue;
+        if (!isErrno(err, 'EACCES') && !isErrno(err, 'EPERM') && !isErrno(err, 'EISDIR')) throw err;
+        problems.push({ file: f.path, expected: 'a watched file aos can read', found: (err as Error).message, hint: `watch.folders.${n} in aos.yaml; it is tried again each tick` });
+        continue;
+      }
       if (!isNew(sha256, seen)) {
         state[key] = { ...seen!, size: f.size, mtimeMs: f.mtimeMs };
         continue;
@@ -117,12 +128,19 @@ export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], pr
         await commitOrHold(home, env, problems, log, { who: agentIdentity(entry.agent), subject: `${entry.agent}: watched file ${f.name} not filed`, trailers: { 'Aos-Kind': 'watch', 'Aos-Agent': entry.agent, 'Aos-Device': home.device }, paths: [log] });
         continue;
       }
-      const made = await fileItemFor(
-        home.root,
-        env,
-        { path: f.path, name: f.name, size: f.size, kind: judged.kind, how: 'copy', task: entry.task, from: 'watch', to: entry.agent, priority: entry.priority, source, ignored: !cfg.commit_files },
-        localTime(now, tz).iso,
-      );
+      let made;
+      try {
+        made = await fileItemFor(
+          home.root,
+          env,
+          { path: f.path, name: f.name, size: f.size, kind: judged.kind, how: 'copy', task: entry.task, from: 'watch', to: entry.agent, priority: entry.priority, source, ignored: !cfg.commit_files },
+          localTime(now, tz).iso,
+        );
+      } catch (err) {
+        // Deleted between reading and copying: not filed, and not remembered (if it comes back, it is new).
+        if (isErrno(err, 'ENOENT')) continue;
+        throw err;
+      }
       state[key] = { size: f.size, mtimeMs: f.mtimeMs, sha256, item: made.id };
       out.push({ source, item: made.id });
       const log = await appendLog(home, tz, now, { kind: 'watch', agent: entry.agent, ref: made.id, body: `${source} ${seen ? 'changed' : 'appeared'}: filed as ${made.id} for ${entry.agent} (copy at ${made.attachment}${cfg.commit_files ? '' : ', not committed'}).` });
