@@ -42,6 +42,7 @@ const inbox = () => import('./commands/inbox.js');
 const agent = () => import('./commands/agent.js');
 const memory = () => import('./commands/memory.js');
 const goal = () => import('./commands/goal.js');
+const skill = () => import('./commands/skill.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
@@ -50,6 +51,9 @@ export const GROUPS: GroupSpec[] = [
   { name: 'memory', describe: 'search, read, add and check memory' },
   { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
   { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
+  { name: 'skill', describe: 'gated skills: procedures that earned a track record' },
+  { name: 'bench', describe: 'benchmark results, always with the configuration that made them' },
+  { name: 'a2a', describe: 'sell idle hours to other agents over A2A (issue 21)' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -98,6 +102,34 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['agent', 'pause'], describe: 'stop giving it work', positionals: id('the agent id'), load: agent, handler: 'pause' },
   { path: ['agent', 'resume'], describe: 'give it work again', positionals: id('the agent id'), load: agent, handler: 'resume' },
   {
+    path: ['bench', 'show'],
+    describe: 'benchmark results with their mode and configuration; one without its configuration is refused',
+    positionals: [{ name: 'result', describe: 'a result (benchmarks/<date>-<suite>.md, or its suite name); default: all' }],
+    load: () => import('./commands/bench.js'),
+    handler: 'show',
+  },
+  { path: ['skill', 'list'], describe: 'every skill, its status and track record', load: skill, handler: 'list' },
+  { path: ['skill', 'show'], describe: 'one skill in full: record and procedure', positionals: id('the skill id'), load: skill, handler: 'show' },
+  { path: ['skill', 'enable'], describe: 'offer it to agents (needs skills.min_successes promoted missions)', positionals: id('the skill id'), load: skill, handler: 'enable' },
+  { path: ['skill', 'retire'], describe: 'stop offering it', positionals: id('the skill id'), load: skill, handler: 'retire' },
+  {
+    path: ['review'],
+    describe: "the weekly self-review: the week's spend, failures, slow agents and routing misses, read once by the coordinator's model, with at most three proposals filed for you",
+    options: {
+      week: { type: 'string', describe: 'the ISO week to review, e.g. 2026-W49 (default: this week)' },
+      'print-only': { type: 'boolean', describe: 'print it; write, file and commit nothing' },
+    },
+    load: () => import('./commands/review.js'),
+    handler: 'review',
+  },
+  {
+    path: ['trace'],
+    describe: 'the tree of one piece of work: its items, delegations, messages and runs (agent, brain, outcome, tokens, time)',
+    positionals: [{ name: 'item', describe: 'any item of the work (id or its start)', required: true }],
+    load: () => import('./commands/trace.js'),
+    handler: 'trace',
+  },
+  {
     path: ['log'],
     describe: "read the daily log (today's by default)",
     options: {
@@ -135,6 +167,33 @@ export const COMMANDS: CommandSpec[] = [
     },
     load: () => import('./commands/runs.js'),
     handler: 'runs',
+  },
+  {
+    path: ['usage'],
+    describe: 'tokens, USD, runs, failures and tool calls summed from the run records',
+    options: {
+      since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (default 30d)' },
+      by: { type: 'string', describe: 'group by (route: how the items each agent handled came out)', choices: ['agent', 'day', 'model', 'route'], default: 'agent' },
+    },
+    load: () => import('./commands/usage.js'),
+    handler: 'usage',
+  },
+  {
+    path: ['report'],
+    describe: 'a static report site from the home\'s files (offline, no CDN): overview, runs, spend, goals, memory, capabilities',
+    options: {
+      out: { type: 'string', describe: 'the folder to write it to (default .aos/report)' },
+      open: { type: 'boolean', describe: 'open it in the browser (xdg-open) once written' },
+    },
+    load: () => import('./commands/report.js'),
+    handler: 'report',
+  },
+  {
+    path: ['serve'],
+    describe: 'the report pages live on 127.0.0.1 (token in the URL), refreshed as files change, with approve/deny and the control API (docs/api.md)',
+    options: { port: { type: 'string', describe: 'the port (default 4747)' } },
+    load: () => import('./commands/pageserve.js'),
+    handler: 'serve',
   },
   {
     path: ['replay'],
@@ -262,6 +321,31 @@ export const COMMANDS: CommandSpec[] = [
     handler: 'route',
   },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick and dream, lock, sync', load: () => import('./commands/status.js'), handler: 'status' },
+  {
+    path: ['a2a', 'card'],
+    describe: "print this home's A2A agent card (the skills aos.yaml sell_to_network sells)",
+    options: { url: { type: 'string', describe: 'the public URL the card names (default http://127.0.0.1:4141/)' } },
+    load: () => import('./commands/a2a.js'),
+    handler: 'card',
+  },
+  {
+    path: ['a2a', 'serve'],
+    describe: 'serve the agent card and take sold jobs over A2A JSON-RPC (foreground; 127.0.0.1 unless --host)',
+    options: {
+      port: { type: 'string', describe: 'the port (default 4141; 0 picks a free one)' },
+      host: { type: 'string', describe: 'the address to listen on (default 127.0.0.1; expose it through a TLS reverse proxy)' },
+      url: { type: 'string', describe: 'the public URL the card names, when behind a reverse proxy' },
+    },
+    load: () => import('./commands/a2a.js'),
+    handler: 'serve',
+  },
+  {
+    path: ['ledger'],
+    describe: 'earnings, costs and net of A2A jobs, per skill and per month',
+    options: { since: { type: 'string', describe: 'from this date (2026-11-01, yesterday, 30d)' } },
+    load: () => import('./commands/ledger.js'),
+    handler: 'ledger',
+  },
   {
     path: ['mcp'],
     describe: 'an MCP server over stdio: memory, inbox, log, goals, agents and runs for other agent tools (docs/mcp.md)',

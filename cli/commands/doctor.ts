@@ -29,6 +29,7 @@ import { isRepo, numstat } from '../git/read.js';
 import { ignoresTempFiles, planTempCleanup, tempWriter, TEMP_IGNORE_LINE } from '../core/docs/tempfiles.js';
 import { BAD_CONFIG_HELP, CONFIG_FILE, LAST_GOOD_CONFIG } from '../core/docs/configfile.js';
 import { rulesProblems } from '../core/rules/judge.js';
+import { offerOf, offerProblems } from '../core/economy/sellconfig.js';
 
 export async function doctor(_args: Args, env: Env): Promise<number> {
   const root = findHome(env);
@@ -54,6 +55,9 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   ]);
   for (const r of [agents, inbox, approvals, goals, memories, done]) problems.push(...r.problems);
   problems.push(...crossCheck({ config, agents: agents.agents, inbox: inbox.items, goals: goals.docs }));
+  // Issue 21: what aos.yaml sells names agents and secrets that exist.
+  const offer = config && offerOf(config.sell_to_network, config.default_agent);
+  if (offer) problems.push(...offerProblems(offer, { secrets: Object.keys(config.secrets ?? {}), agents: agents.agents.map((a) => a.id) }));
   problems.push(...(await writeProblems(root)));
   for (const a of approvals.docs) {
     if ((a.front.status === 'approved' || a.front.status === 'denied') && !(await readLedger(root, a.front.id))) {

@@ -3,7 +3,8 @@ import { localTime } from '../core/docs/time.js';
 import { parseLimit, parseSince } from '../core/docs/listopts.js';
 import { openHome } from '../home/home.js';
 import { recentRuns } from '../home/records.js';
-import { table, truncate } from '../output.js';
+import { table } from '../output.js';
+import { RUN_HEADER, runCells } from '../core/report/format.js';
 
 export async function runs(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -14,18 +15,6 @@ export async function runs(args: Args, env: Env): Promise<void> {
   if (env.out.json) return env.out.data({ runs: rows, problems });
   for (const p of problems) env.out.warn(`skipped ${p}`);
   if (!rows.length) return env.out.line('No runs yet.');
-  env.out.line(
-    table([
-      ['RUN', 'AGENT', 'OUTCOME', 'TURNS', 'TOKENS', 'USD', 'ITEM'],
-      ...rows.map((r) => [
-        r.run,
-        r.agent,
-        r.outcome,
-        String(r.turns),
-        String(r.usage.input + r.usage.output + r.usage.cache_read + r.usage.cache_write),
-        r.cost_usd === null ? '-' : r.cost_usd.toFixed(4),
-        truncate(r.item ?? '-', 30),
-      ]),
-    ]),
-  );
+  // The same cells as the report's runs table (core/report/format.ts).
+  env.out.line(table([[...RUN_HEADER], ...rows.map(runCells)]));
 }

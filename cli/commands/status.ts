@@ -15,6 +15,12 @@ import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
 import { recentFlags } from '../home/flags.js';
 import { heldProblem, listHeld } from '../home/held.js';
+import { readRuns, spendOfRun } from '../home/spends.js';
+import { spendOn } from '../core/report/usage.js';
+import { budgetText } from '../core/report/format.js';
+import { localTime } from '../core/docs/time.js';
+import { monthNet } from '../home/ledger.js';
+import { usd } from '../core/economy/ledger.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
@@ -39,20 +45,30 @@ export async function status(_args: Args, env: Env): Promise<void> {
   const kept = (await listNames(join(root, UNSUPPORTED_FOLDER))).filter((e) => e.isFile).map((e) => `${UNSUPPORTED_FOLDER}/${e.name}`);
   await home.docs.save();
   const outage = await readOutage(root);
+  // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
+  const today = env.now().toISOString().slice(0, 10);
+  // Today's spend per agent against its budget, by the owner's day as the tick's budget check counts
+  // it (execute.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
+  // formatter is paid for only when there are any.
+  const recent = (await readRuns(root, new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10))).runs;
+  const spent = recent.length ? spendOn(recent.map(spendOfRun), localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
+  // Issue 21: what selling and buying over A2A came to this month (UTC month, like pace below).
+  const ledger = await monthNet(root, env.now().toISOString().slice(0, 7));
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
   const count = (s: string) => pending.filter((i) => i.front.status === s && !heldIds.has(i.id)).length;
-  // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
-  const today = env.now().toISOString().slice(0, 10);
   const view = {
     home: root,
     owner: config.owner.name,
     model: config.model.provider === 'none' ? 'none' : `${config.model.provider}${config.model.model ? ' ' + config.model.model : ''}`,
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
-    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), done },
+    inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), proposed: count('proposed'), done },
     kept_files: kept,
     held_answers: held.held.map((h) => ({ item: h.item, run: h.run, reason: h.reason })),
+    spend_today: agents.agents
+      .map((a) => ({ agent: a.id, tokens: spent.get(a.id)?.tokens ?? 0, usd: spent.get(a.id)?.usd ?? 0, tokens_per_day: a.front.budget.tokens_per_day ?? null, usd_per_day: a.front.budget.usd_per_day ?? null }))
+      .filter((s) => s.tokens || s.usd || s.tokens_per_day !== null || s.usd_per_day !== null),
     approvals: approvals.docs.filter((a) => a.front.status === 'pending').length,
     goals: goals.docs.map((g) => summarize(g.name, g.front, goalStart(g.front.created, g.body), today)),
     // The heartbeat's own record (idle ticks commit nothing); a clone without one falls back to git.
@@ -65,6 +81,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     sync,
     model_outage: outage ?? null,
     flagged,
+    ledger_this_month: ledger ?? null,
     invalid_files: [...agents.problems, ...inbox.problems, ...approvals.problems, ...goals.problems].map((p) => p.file).filter((f, i, all) => all.indexOf(f) === i),
   };
   if (env.out.json) return env.out.data(view);
@@ -74,10 +91,14 @@ export async function status(_args: Args, env: Env): Promise<void> {
   o.line(`\nAgents (${view.agents.length})`);
   o.line(table(view.agents.map((a) => ['  ' + a.id, a.status, truncate(a.role, 64)])));
   const i = view.inbox;
-  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
+  o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}${i.proposed ? `, ${i.proposed} proposed for you (aos review)` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
   for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
   if (kept.length) o.line(`  ${kept.length} file${kept.length === 1 ? '' : 's'} kept, not sent to the model (${UNSUPPORTED_FOLDER}/; the daily log says why): ${kept.slice(0, 3).map((f) => f.slice(UNSUPPORTED_FOLDER.length + 1)).join(', ')}${kept.length > 3 ? ' …' : ''}`);
+  if (view.spend_today.length) {
+    o.line('\nSpend today (aos usage for more)');
+    o.line(table(view.spend_today.map((s) => ['  ' + s.agent, budgetText(s.tokens, s.tokens_per_day ?? undefined, 'tokens'), budgetText(s.usd, s.usd_per_day ?? undefined, 'usd')])));
+  }
   if (view.goals.length) {
     o.line('\nGoals');
     o.line(table(view.goals.map((g) => ['  ' + g.goal, g.progress === null ? '-' : `${bar(g.progress)} gap ${Math.round(g.gap! * 100)}%`, g.deadline ?? '', g.status, paceText(g.pace)])));
@@ -89,6 +110,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     o.line(`Lock: held by ${who}${lock.verdict.stale ? ` — stale: ${lock.verdict.reason}` : ''}`);
   } else o.line('Lock: free');
   for (const l of syncLines(sync)) o.line(l);
+  if (ledger) o.line(`Ledger ${ledger.month}: earned ${usd(ledger.earned_micros)}, costs ${usd(ledger.cost_micros)}, net ${usd(ledger.net_micros)} (${ledger.jobs} job${ledger.jobs === 1 ? '' : 's'}; aos ledger)`);
   if (view.uncommitted) o.line(`Uncommitted hand edits: ${view.uncommitted} file(s) (the next tick commits them as yours)`);
   if (outage) o.warn(`Model: ${outageLine(outage)}`);
   for (const h of held.held) { const p = heldProblem(h); o.warn(`${p.file}: ${p.found}${p.hint ? ` (${p.hint})` : ''}`); }

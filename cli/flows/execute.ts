@@ -36,7 +36,10 @@ import { fixableWriteFailure, heldAnswer, heldProblem, holdAnswer, ItemNotRunnab
 import { flagInvisible, verifySender } from './provenance.js';
 import { scrubSecrets } from './secretscrub.js';
 import { treeRoot } from '../core/agents/delegtree.js';
+import { traceOf } from '../core/runs/trace.js';
 import { addTreeTokens } from '../home/tree.js';
+import { afterSale, jobProfile, recordSale } from './a2ajob.js';
+import { ToolError } from '../tools/runctx.js';
 
 export type { Spend };
 
@@ -105,7 +108,7 @@ async function readText(path: string): Promise<string> {
   return (await readIfExists(path)) ?? '';
 }
 
-async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
+async function buildContext(spec: RunSpec, run: string, toolNames: string[], job: boolean) {
   const { home, env, agent, item } = spec;
   const tz = home.config.owner.timezone;
   const now = localTime(env.now(), tz);
@@ -113,21 +116,39 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
   const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
   const memories = canReadMemory ? await topMemories(home, `${item.subject}\n${item.body}`.slice(0, 1000)) : [];
   const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
-  const recentLog = (await readLog(home.root, from, now.date))
+  // A sold job sees nothing of the owner's days: no log, no profile (the client is not the owner).
+  const recentLog = job ? [] : (await readLog(home.root, from, now.date))
     .filter((e) => e.agent === agent.id)
     .slice(-20)
     .map((e) => ({ heading: `${e.date} ${e.time} · ${e.kind}${e.ref ? ` · ${e.ref}` : ''}`, body: e.body }));
   return assembleContext({
     agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
-    owner: { name: home.config.owner.name, timezone: tz, profile: home.config.owner.profile },
+    owner: { name: home.config.owner.name, timezone: tz, profile: job ? undefined : home.config.owner.profile },
     memoryIndex,
     memories,
     recentLog,
+    skills: await skillsFor(home, env, `${item.subject}\n${item.body}`),
     now: `${now.date} ${now.time.slice(0, 5)}`,
     run,
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
   });
+}
+
+/**
+ * The enabled skills that match the task. An enabled skill whose last commit was an agent's run is
+ * left out (an agent cannot switch one on by writing `status: enabled`): git decides, not the file.
+ */
+async function skillsFor(home: Home, env: Env, task: string): Promise<{ id: string; name: string; text: string }[]> {
+  const { loadSkills } = await import('../home/skills.js');
+  const { skills } = await loadSkills(home.root, home.docs);
+  const { offeredSkills } = await import('../core/skills/skills.js');
+  const candidates = offeredSkills({ skills, agentChanged: new Set(), task });
+  if (!candidates.length) return [];
+  const { lastWriters } = await import('../git/read.js');
+  const writers = await lastWriters(home.root, env.vars, 'skills');
+  const agentChanged = new Set(skills.filter((s) => writers.get(s.file)?.agent).map((s) => s.id));
+  return offeredSkills({ skills, agentChanged, task }).map((s) => ({ id: s.id, name: s.front.name, text: s.body }));
 }
 
 /** The active memory topics that search ranks highest for the task, read whole. */
@@ -152,10 +173,15 @@ export async function commitRun(home: Home, env: Env, journal: Journal, spec: Co
 }
 
 export async function executeRun(spec: RunSpec): Promise<RunReport> {
-  const { home, env, agent } = spec;
+  const { home, env } = spec;
   const tz = home.config.owner.timezone;
-  const checked = await verifySender(home, env, spec.item, agent.id);
+  const checked = await verifySender(home, env, spec.item, spec.agent.id);
   const item = checked.item;
+  // A sold job (issue 21) runs under the job profile whoever started it: the job's capabilities,
+  // not its agent's, and its per-job caps as the budget (flows/a2ajob.ts).
+  const job = item.front.kind === 'job' ? jobProfile(home, item) : undefined;
+  if (job) spec = { ...spec, caps: job.caps, spent: { tokens: 0, usd: 0 }, agent: { ...spec.agent, front: { ...spec.agent.front, budget: { ...spec.agent.front.budget, ...job.budget } } } };
+  const { agent } = spec;
   const started = env.now();
   const run = spec.replay?.run ?? newRunId(env, started);
   const recordFile = runRecordPath(run);
@@ -185,7 +211,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     home,
     env,
     agent: { id: agent.id, caps: spec.caps },
-    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item) },
+    item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item), trace: traceOf(item) },
     run,
     touched,
     onTouch: saveTouched,
@@ -196,7 +222,16 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   let currentCall: string | undefined;
   const approved: { current?: Approved } = {};
   ctx.gate = makeGate(ctx, { subject: item.subject, currentCall: () => currentCall, approved });
-  const context = await buildContext(spec, run, tools.map((t) => t.def.name));
+  if (job) {
+    // The job profile's last wall: every action a tool takes, whatever capability let it through.
+    const policyGate = ctx.gate;
+    ctx.gate = async (action) => {
+      const refusal = job.actionRefusal(action);
+      if (refusal) throw new ToolError(refusal);
+      return policyGate(action);
+    };
+  }
+  const context = await buildContext(spec, run, tools.map((t) => t.def.name), Boolean(job));
   const toolDefs = tools.map((t) => t.def);
   const front: RunFront = {
     run,
@@ -213,6 +248,21 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
   };
   watchCapabilities(ctx, front);
+  if (job) {
+    // Revocation still counts (a paused agent serves no job), but the powers are the job's.
+    const refresh = ctx.beforeCall!;
+    ctx.beforeCall = async () => {
+      const revoked = await refresh();
+      ctx.agent.caps = revoked ? [] : job.caps;
+      return revoked;
+    };
+  }
+  const callTool = (name: string, input: unknown, callId: string) => {
+    currentCall = callId;
+    const refusal = job?.toolRefusal(name);
+    if (refusal) return Promise.resolve({ content: refusal, is_error: true, kind: 'refused' as const });
+    return runTool(tools, name, input, ctx);
+  };
   const task = taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body });
   // The record names a large item's text by its hash; the model always gets the text itself.
   const withTask = (e: RecordEntry, f: (content: string) => string): RecordEntry => (e.type === 'user' && e.turn === 0 && typeof e.content === 'string' ? { ...e, content: f(e.content) } : e);
@@ -221,10 +271,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const entriesBefore = entries.length;
   // Resumed after a crash: the calls of the last turn whose results were never recorded. (A run
   // resumed with the owner's answer lacks the asking call's result by design: settleApproval gives it.)
-  const cutOff = spec.resume?.approval ? undefined : await settleUnrecordedCalls(entries, (name, input, callId) => {
-    currentCall = callId;
-    return runTool(tools, name, input, ctx);
-  });
+  const cutOff = spec.resume?.approval ? undefined : await settleUnrecordedCalls(entries, callTool);
   if (cutOff) entries.push(cutOff);
   let turn = entries.reduce((n, e) => Math.max(n, e.turn), 0) + 1;
   if (spec.resume?.approval) {
@@ -256,16 +303,13 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     if (extra.length) first.content = [...extra, ...(typeof first.content === 'string' ? [{ type: 'text' as const, text: first.content }] : first.content)];
   }
   let strippedInvisible = 0;
-  const end = await runLoop({
+  let end = await runLoop({
     provider: spec.provider,
     request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
     messages,
     firstTurn: turn,
     tools: {
-      run: (name, input, callId) => {
-        currentCall = callId;
-        return runTool(tools, name, input, ctx);
-      },
+      run: callTool,
       finished: () => ctx.finished,
     },
     limits: {
@@ -286,6 +330,9 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
+  // A job's caps are per job: a run stopped by them ends the job (a checkpoint would resume it
+  // with a fresh cap, again and again).
+  if (job && end.outcome === 'checkpoint') end = { ...end, outcome: 'failed', reason: `the job's cap was reached (${end.reason})`, retry: false };
   if (end.outcome === 'unavailable' && entries.length === entriesBefore && !spec.replay) {
     await dropUnstartedRun(home, item.file, itemBefore, recordFile);
     const unavailable = { fault: end.fault, reason: end.reason };
@@ -330,6 +377,12 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   if (plan.message) ctx.messages.push(plan.message);
   front.outcome = plan.outcome;
   if (plan.recordError !== undefined) front.error = plan.recordError;
+  let saleRecord: string | undefined;
+  // A job that ended (done or failed for good) is recorded in the ledger by this run's own commit.
+  if (job && (plan.outcome === 'done' || (plan.outcome === 'failed' && plan.item.kind === 'update' && plan.item.fields.status === 'failed'))) {
+    saleRecord = await recordSale(home, item, { run, agent: agent.id, outcome: plan.outcome, usage: end.usage, costUsd: cost, date: endIso });
+    touched.add(saleRecord);
+  }
   await writeRecord(plan.text);
   const logBody = held ? `${plan.logBody}\n\nThe answer could not be written to ${item.file}: ${held.reason}. It is kept in ${recordFile}; the next tick writes it once this is fixed.` : plan.logBody;
   touched.add(await appendLog(home, tz, ended, { kind: spec.kind, agent: agent.id, ref: run, body: logBody }));
@@ -348,6 +401,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     paths: [...touched],
   });
   if (spec.replay) await clearJournal(home.root);
+  if (saleRecord && sha) await afterSale(home, env, saleRecord);
   const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
   return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages, ...unavailable, answered: end.answered, ...(held ? { held: heldProblem(held) } : {}) };
 }

@@ -70,3 +70,19 @@ export async function addedBy(root: string, vars: Vars, file: string): Promise<{
   const [agent, run, client] = rec.split('\x1f').map((s) => s.trim());
   return agent && (run || client) ? { agent } : {};
 }
+
+/**
+ * For each file under `folder`, who made its newest commit: `agent` is set when that commit was an
+ * agent's run (or an agent through aos mcp), as in addedBy. One git call for the whole folder.
+ */
+export async function lastWriters(root: string, vars: Vars, folder: string): Promise<Map<string, { agent?: string }>> {
+  const out = await gitRead(root, vars, ['log', '--no-renames', '--format=%x1e%(trailers:key=Aos-Agent,valueonly,separator=%x2c)%x1f%(trailers:key=Aos-Run,valueonly,separator=%x2c)%x1f%(trailers:key=Aos-Client,valueonly,separator=%x2c)%x1d', '--name-only', '--', folder]);
+  const writers = new Map<string, { agent?: string }>();
+  for (const rec of out.split('\x1e').slice(1)) {
+    const [head, files = ''] = rec.split('\x1d');
+    const [agent, run, client] = head!.split('\x1f').map((s) => s.trim());
+    const who = agent && (run || client) ? { agent } : {};
+    for (const f of files.split('\n').map((l) => l.trim()).filter(Boolean)) if (!writers.has(f)) writers.set(f, who);
+  }
+  return writers;
+}

@@ -30,6 +30,10 @@ import { readIfExists } from '../home/files.js';
 import { commit } from '../git/git.js';
 import { recentRuns } from '../home/records.js';
 import { itemView } from '../core/runs/inbox.js';
+import { traceOf } from '../core/runs/trace.js';
+import { redactItemText } from '../core/docs/secretscan.js';
+import { readJournal } from '../home/journal.js';
+import type { InboxFront } from '../core/docs/schemas.js';
 import { makeWriter } from './writes.js';
 
 declare const AOS_VERSION: string | undefined;
@@ -213,10 +217,14 @@ export function buildServer(env: Env, opts: McpOptions): McpServer {
         const tz = home.config.owner.timezone;
         const from = who(scope);
         const kind = scope.kind === 'agent' && to ? 'message' : 'task';
-        const { id, file } = await createItem(home.root, env, { text, created: localTime(at, tz).iso, from, to, kind, priority: priority ?? 'normal' }, at);
-        const log = await appendLog(home, tz, at, { kind: 'inbox', agent: from, ref: id, body: `Added ${quoteSubject(text, 100)}${to ? ` for ${to}` : ''} (through ${client()}).` });
-        const sha = await commitWrite(home, scope, `${scope.kind === 'agent' ? `${scope.id}: inbox add` : 'inbox: add'} ${quoteSubject(text)}`, 'inbox-add', [file, log], { 'Aos-Item': id });
-        return ok({ id, file, committed: sha ?? null });
+        // The same redaction as aos inbox add: a key pasted into an item never reaches the file.
+        const clean = redactItemText(text, home.redact);
+        // A brain's hand-off inside a run: the new item belongs to the run's work (aos trace).
+        const origin = scope.kind === 'agent' && opts.run ? await runOrigin(home, opts.run) : undefined;
+        const { id, file } = await createItem(home.root, env, { text: clean.text, created: localTime(at, tz).iso, from, to, kind, priority: priority ?? 'normal', ...origin }, at);
+        const log = await appendLog(home, tz, at, { kind: 'inbox', agent: from, ref: id, body: `Added ${quoteSubject(clean.text, 100)}${to ? ` for ${to}` : ''} (through ${client()}).` });
+        const sha = await commitWrite(home, scope, `${scope.kind === 'agent' ? `${scope.id}: inbox add` : 'inbox: add'} ${quoteSubject(clean.text)}`, 'inbox-add', [file, log], { 'Aos-Item': id });
+        return ok({ id, file, committed: sha ?? null, ...(clean.redacted.length ? { redacted: clean.redacted } : {}) });
       });
     }),
   );
@@ -342,4 +350,16 @@ export async function serveMcp(env: Env, opts: McpOptions): Promise<void> {
   await server.connect(transport);
   await closed;
   await server.close();
+}
+
+/**
+ * The item a run works on, as the parent and trace of what its brain files through aos mcp: the
+ * run's journal names the item while the run is on. Nothing when the journal is another run's.
+ */
+async function runOrigin(home: Home, run: string): Promise<{ parent: string; trace: string } | undefined> {
+  const j = await readJournal(home.root);
+  if (j?.run !== run) return undefined;
+  const { doc } = await readDoc<InboxFront>(home.root, j.item, 'inbox', home.docs);
+  const id = doc?.front.id ?? j.itemId;
+  return { parent: id, trace: doc ? traceOf({ id, front: doc.front }) : id };
 }

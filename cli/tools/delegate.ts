@@ -41,7 +41,7 @@ export const delegateTool = defineTool({
     const tree = await treeAllows(ctx);
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
-    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain, root: tree.root });
+    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain, root: tree.root, trace: ctx.item.trace });
     ctx.children.push(child.id);
     // Recorded on the parent at once: whatever happens to this run, the item waits for its child
     // and a retry does not delegate the same work again. The tree's count is on its root.

@@ -32,7 +32,7 @@ export const sendMessageTool = defineTool({
     }
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(now, ctx.home.config.owner.timezone).iso;
-    const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id, chain: ctx.item.chain }, now);
+    const item = await createItem(ctx.home.root, ctx.env, { text, created, from: ctx.agent.id, to, kind: 'message', parent: ctx.item.id, chain: ctx.item.chain, trace: ctx.item.trace }, now);
     await touch(ctx, item.file);
     await spend();
     return `Sent to ${to} as inbox item ${item.id}.`;

@@ -18,6 +18,8 @@ import { logProgressTool, editGoalTool } from './goals.js';
 import { defineTool } from './define.js';
 import { recordUse } from './capuse.js';
 import { spawnTool } from './spawn.js';
+import { proposeSkillTool } from './skills.js';
+import { delegateRemoteTool } from './a2adelegate.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -39,7 +41,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, browseTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, browseTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, delegateRemoteTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, proposeSkillTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

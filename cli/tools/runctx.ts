@@ -10,7 +10,16 @@ export interface RunCtx {
   env: Env;
   agent: { id: string; caps: Capability[] };
   /** chain: the agents this work passed through, this one last; children: delegations by earlier runs. */
-  item: { id: string; file: string; chain: string[]; children: string[]; /** The root of its delegation tree (its own id when it heads one). */ root?: string };
+  item: {
+    id: string;
+    file: string;
+    chain: string[];
+    children: string[];
+    /** The root of its delegation tree (its own id when it heads one). */
+    root?: string;
+    /** The item that began this work: what every item the run creates carries as \`trace:\`. */
+    trace?: string;
+  };
   run: string;
   /** Every file the run created or changed, relative to the home: the run's commit takes exactly these. */
   touched: Set<string>;

@@ -37,7 +37,7 @@ export const spawnTool = defineTool({
     ctx.lastRule = verdict.reason.replace(/^granted by /, '');
     const id = `${ctx.agent.id.slice(0, 28)}-sp-${suffix(ctx.env.randomBytes(6), 6)}`;
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
-    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to: id, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain });
+    const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to: id, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain, trace: ctx.item.trace });
     await touch(ctx, child.file);
     const file = `agents/${id}.md`;
     const front = frontMatterText({

@@ -27,6 +27,10 @@ const BEFORE: Record<string, unknown> = {
   browse_page: {"type":"object","properties":{"url":{"type":"string","description":"an absolute https:// URL"},"render":{"type":"boolean","description":"run the page's JavaScript first (needs a browser capability)"}},"required":["url"]},
   // Issue 16: agent:spawn's tool.
   spawn_agent: {"type":"object","properties":{"task":{"type":"string"},"capabilities":{"type":"array","items":{"type":"string"},"description":"a subset of your capabilities, written the same way, e.g. \"file:notes/**:read\""},"instructions":{"type":"string","description":"the helper's instructions; a plain default when omitted"}},"required":["task","capabilities"]},
+  // Issue 21: buying one job from a remote A2A agent.
+  delegate_remote: {"type":"object","properties":{"to":{"type":"string","description":"the remote agent, a2a:https://…"},"skill":{"type":"string","description":"a skill id from the remote agent's card"},"task":{"type":"string"}},"required":["to","skill","task"]},
+  // Issue 18: proposing a candidate skill.
+  propose_skill: {"type":"object","properties":{"name":{"type":"string","description":"a short name, e.g. \"Fix a failing test first\""},"description":{"type":"string","description":"one line: what it is for"},"when":{"type":"array","items":{"type":"string"},"description":"words that make it relevant to a task (its name when omitted)","default":[]},"procedure":{"type":"string","description":"the steps, in markdown"},"mission":{"type":"string","description":"the mission it worked in"}},"required":["name","description","procedure"]},
 };
 
 test('every tool shows the model the schema it showed before deriving, byte for byte', () => {

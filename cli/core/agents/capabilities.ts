@@ -12,6 +12,8 @@ export const KIND_ACTIONS = {
   memory: ['read', 'write'],
   goal: ['read', 'write'],
   inbox: ['read', 'write'],
+  // skill:*:propose lets an agent file a candidate skill (tools/skills.ts); only the owner enables one.
+  skill: ['propose'],
   // Issue 20: browse_page may run a page's JavaScript in headless Chromium ("browser:render").
   browser: ['render'],
 } as const;
@@ -38,10 +40,13 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   // scheme: "http" also allows plain http; private: "allow" reaches private/loopback/link-local
   // addresses; ports: extra ports besides the scheme's default; auth: a secret's name sent as a bearer token.
   http: ['timeout', 'max_bytes', 'scheme', 'private', 'ports', 'auth'],
-  agent: ['to', 'max', 'depth'],
+  // to: a2a:https://host/… is a remote A2A agent (issue 21): max_usd caps what one job may cost
+  // (required for a remote), auth names the secret sent as its client key.
+  agent: ['to', 'max', 'depth', 'max_usd', 'auth'],
   memory: [],
   goal: [],
   inbox: [],
+  skill: [],
   browser: [],
 };
 
@@ -136,7 +141,23 @@ export function parseCapability(written: string): Parsed {
     const v = constraints[n];
     if (v && (v.length !== 1 || !/^\d{1,3}$/.test(v[0]!))) return fail(`${n} must be a whole number`);
   }
+  if (kind === 'agent') {
+    const remote = remoteDelegationError(constraints);
+    if (remote) return fail(remote);
+  }
   return { cap: { text, kind, resources, actions, constraints } };
+}
+
+/** Why a delegation to a remote A2A agent is written wrong, if it is. */
+function remoteDelegationError(constraints: Record<string, string[]>): string | undefined {
+  const remotes = (constraints.to ?? []).filter((t) => t.startsWith('a2a:'));
+  const bad = remotes.find((t) => !/^a2a:https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(t));
+  if (bad) return `"${bad}" is not a2a:https://host/path (a remote agent's base URL)`;
+  const max = constraints.max_usd;
+  if (max && (max.length !== 1 || !/^\$?\d{1,6}(\.\d{1,6})?$/.test(max[0]!))) return 'max_usd must be a dollar amount like 0.10';
+  if (remotes.length && !max) return 'a delegation to a remote agent (a2a:…) names max_usd, the most one job may cost';
+  if ((constraints.auth ?? []).some((a) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(a)) || (constraints.auth?.length ?? 0) > 1) return 'auth names one secret, like auth:SELLER_KEY';
+  return undefined;
 }
 
 /** Parses an agent's capabilities; any error disables the agent. Given its file, each error names it. */
@@ -232,7 +253,7 @@ export function checkFile(caps: readonly Capability[], path: string, action: 're
   return deny(`no capability grants file ${action} on ${norm.path}`);
 }
 
-export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal' | 'inbox', resource: string, action: string): Verdict {
+export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal' | 'inbox' | 'skill', resource: string, action: string): Verdict {
   for (const cap of caps) {
     if (cap.kind === kind && cap.actions.includes(action) && cap.resources.some((r) => r === '*' || r === resource)) return allow(cap);
   }

@@ -132,13 +132,16 @@ export function nameProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** agents/ and aos.yaml, in any letter case: what an agent writes there changes what agents may do. */
+/**
+ * agents/, skills/ and aos.yaml, in any letter case: what an agent writes there changes what agents
+ * may do (a skill's text reaches every agent's context once enabled; tools/skills.ts proposes one).
+ */
 export function ownerOnly(path: string): boolean {
   const first = path.replace(/^\.\//, '').split('/')[0]!.toLowerCase();
-  return first === 'agents' || first === 'aos.yaml';
+  return first === 'agents' || first === 'skills' || first === 'aos.yaml';
 }
 
-export const OWNER_ONLY = "agents/ and aos.yaml (in any letter case) change what agents may do: only the owner's approval writes them";
+export const OWNER_ONLY = "agents/, skills/ and aos.yaml (in any letter case) change what agents may do: only the owner's approval writes them";
 
 /** Devices any command may read or write: nothing behind them belongs to anyone. */
 const DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom']);

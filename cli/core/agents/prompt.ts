@@ -12,6 +12,8 @@ export interface ContextInput {
   memoryIndex: string;
   /** Topic files that search found for this task, best first. */
   memories: { file: string; title: string; text: string }[];
+  /** Enabled skills relevant to this task (core/skills/skills.ts), best first: the owner's approved procedures. */
+  skills?: { id: string; name: string; text: string }[];
   /** This agent's recent log entries, oldest first. */
   recentLog: { heading: string; body: string }[];
   now: string;
@@ -43,6 +45,18 @@ export function assembleContext(c: ContextInput): Context {
   let room = c.budgetTokens * CHARS_PER_TOKEN;
   const head = `Now: ${c.now} (${c.owner.timezone}). Run: ${c.run}. Tools: ${c.toolNames.join(', ') || 'none'}.`;
   room -= head.length;
+  // Skills are procedures the owner enabled, so they read as guidance, not as fenced data. They come
+  // after the cache breakpoint: which ones apply depends on the task.
+  const skillParts: string[] = [];
+  for (const sk of c.skills ?? []) {
+    const part = `## ${sk.name} (skills/${sk.id}.md)\n${sk.text.trim()}`;
+    if (part.length > room) {
+      omitted.push(`skill ${sk.id}`);
+      continue;
+    }
+    skillParts.push(part);
+    room -= part.length;
+  }
   // Memories are the most relevant part: keep them first, then the newest log lines.
   const memoryParts: string[] = [];
   for (const m of c.memories) {
@@ -65,6 +79,7 @@ export function assembleContext(c: ContextInput): Context {
     room -= part.length;
   }
   const sections = [head];
+  if (skillParts.length) sections.push(`# Skills the owner enabled for work like this\n\n${skillParts.join('\n\n')}`);
   if (memoryParts.length) sections.push(`# Memories that may be relevant\n\n${DATA_NOTE}\n\n${memoryParts.join('\n\n')}`);
   if (logParts.length) sections.push(`# Your recent log entries\n\n${DATA_NOTE}\n\n${logParts.join('\n\n')}`);
   if (omitted.length) sections.push(`(Left out to fit the context budget: ${omitted.join('; ')}.)`);

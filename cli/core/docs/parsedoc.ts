@@ -16,6 +16,7 @@ export const SCHEMAS = {
   approval: s.ApprovalSchema,
   goal: s.GoalSchema,
   memory: s.MemorySchema,
+  skill: s.SkillSchema,
 } satisfies Record<string, v.GenericSchema>;
 export type DocKind = keyof typeof SCHEMAS;
 

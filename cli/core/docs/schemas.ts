@@ -9,6 +9,7 @@ import { AGENT_ID, SLUG } from './ids.js';
 import { LOCK_STALE_MINUTES } from '../runs/lock.js';
 import { BrainSchema } from '../agents/brains.js';
 import { DEVICE_NAME } from '../runs/sync.js';
+import { SellSchema } from '../economy/sellconfig.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
@@ -24,7 +25,7 @@ const timezone = v.pipe(v.string(), v.regex(/^(UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+
 const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
 // Cron is checked field by field when schedules run; here only its shape.
 const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
-export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'browser'] as const;
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'skill', 'browser'] as const;
 const capability = v.pipe(
   v.string(),
   // The URI form (capability://kind/…) is read by the same parser (core/agents/capuri.ts), which judges the rest.
@@ -107,6 +108,8 @@ export const ConfigSchema = v.strictObject({
   /** routing.classify: when no handles: hint matches, a cheap model picks among the active agents by role (once per subject, cached). */
   routing: v.optional(v.strictObject({ classify: v.optional(v.boolean(), false), model: v.optional(text) }), {}),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
+  // A skill is enabled only after this many promoted missions used it (core/skills/skills.ts).
+  skills: v.optional(v.strictObject({ min_successes: v.optional(positiveInt, 3) }), {}),
   policy: v.optional(
     v.strictObject({
       safe: v.optional(texts),
@@ -148,6 +151,8 @@ export const ConfigSchema = v.strictObject({
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
   /** Shell commands run in bubblewrap; without it they are refused unless this says "none" (run unconfined). */
   sandbox: v.optional(v.picklist(['bubblewrap', 'none'], 'sandbox: bubblewrap (the default) or none')),
+  /** Work sold to other agents over A2A (issue 21, core/economy/sellconfig.ts). */
+  sell_to_network: v.optional(SellSchema),
 });
 export type Config = v.InferOutput<typeof ConfigSchema>;
 
@@ -193,6 +198,27 @@ export const MemorySchema = v.strictObject({
 });
 export type MemoryFront = v.InferOutput<typeof MemorySchema>;
 
+// A skill (skills/<id>.md): a procedure that earned a track record. Only `enabled` ones reach an
+// agent's context, and only the owner enables (core/skills/skills.ts).
+export const SKILL_STATUSES = ['candidate', 'enabled', 'retired'] as const;
+export const SKILL_OUTCOMES = ['promoted', 'failed', 'stopped'] as const;
+export const SkillSchema = v.strictObject({
+  name: text,
+  description: v.pipe(text, v.maxLength(200, 'a description of at most 200 characters')),
+  status: v.optional(v.picklist(SKILL_STATUSES), 'candidate'),
+  /** Words that make the skill relevant to a task (its name's words when absent). */
+  when: v.optional(texts, []),
+  proposed_by: v.optional(agentId),
+  from_mission: v.optional(text),
+  created: date,
+  enabled: v.optional(date),
+  record: v.optional(
+    v.array(v.strictObject({ mission: text, outcome: v.picklist(SKILL_OUTCOMES), date })),
+    [],
+  ),
+});
+export type SkillFront = v.InferOutput<typeof SkillSchema>;
+
 const cadence = v.pipe(
   v.string(),
   v.regex(/^(daily|weekly|\d+\/week|(\S+\s+){4}\S+)$/, 'a cadence: daily, weekly, N/week or a cron expression'),
@@ -225,10 +251,12 @@ export const GoalSchema = v.strictObject({
 });
 export type GoalFront = v.InferOutput<typeof GoalSchema>;
 
-export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule'] as const;
+// job: work a remote client bought over A2A (issue 21): run under the job profile, recorded in ledger/.
+export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule', 'job'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 // cancelled: the owner stopped its `aos run` (Ctrl-C); it waits until the owner sets it back to new.
-export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled'] as const;
+// proposed: the weekly review suggested it (aos review); nothing runs it until the owner sets it to new.
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled', 'proposed'] as const;
 export const InboxItemSchema = v.strictObject({
   id: v.optional(text),
   from: v.optional(text),
@@ -250,6 +278,11 @@ export const InboxItemSchema = v.strictObject({
   children: v.optional(texts),
   /** The item that began the tree of delegations this one belongs to (core/agents/delegtree.ts). */
   root: v.optional(text),
+  /**
+   * The item that began this whole piece of work, on every item a run created (delegations,
+   * messages, spawned work) however deep: \`aos trace\` and \`grep -r "trace: <id>"\` find it all.
+   */
+  trace: v.optional(text),
   /** On a tree's root: delegations made anywhere in the tree, and tokens its runs spent. */
   tree_delegations: v.optional(positiveInt),
   tree_tokens: v.optional(positiveInt),
@@ -260,6 +293,9 @@ export const InboxItemSchema = v.strictObject({
   /** The schedule slot that created this item. */
   slot: v.optional(dateTime),
   tags: v.optional(texts),
+  /** A job's sold skill and agreed price ("USD 0.005"), from aos.yaml sell_to_network when it was accepted. */
+  skill: v.optional(text),
+  price: v.optional(text),
   /** A file this item carries for the model (issue 20): under inbox/files/<item>/, an image, a PDF or text. */
   attachment: v.optional(text),
   /** Where an attached file came from (a watched folder's path), for the owner. */

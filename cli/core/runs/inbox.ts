@@ -15,6 +15,8 @@ export interface NewItem {
   chain?: string[];
   /** The root of the delegation tree this item joins (delegations only). */
   root?: string;
+  /** The item that began this work (every item a run creates carries it; see schemas.ts). */
+  trace?: string;
   slot?: string;
   /** Issue 20: what the item asks in one line (a dropped file's name, for handles: hints). */
   subject?: string;
@@ -34,6 +36,7 @@ export function renderItem(item: NewItem): string {
     parent: item.parent,
     chain: item.chain?.length ? item.chain : undefined,
     root: item.root,
+    trace: item.trace,
     slot: item.slot,
     subject: item.subject,
     attachment: item.attachment,
