@@ -313,6 +313,13 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/brief.js'),
     handler: 'brief',
   },
+  {
+    path: ['route'],
+    describe: 'which agent would take this work and why (handles: hint, classifier, default), without running anything',
+    positionals: [{ name: 'text', describe: 'the work, as it would be written in the inbox', variadic: true }],
+    load: () => import('./commands/route.js'),
+    handler: 'route',
+  },
   { path: ['status'], describe: 'one screen: agents, inbox, goals, last tick and dream, lock, sync', load: () => import('./commands/status.js'), handler: 'status' },
   {
     path: ['a2a', 'card'],

@@ -1,7 +1,9 @@
 import type { Args, Env } from '../env.js';
 import { bar, goalStart, paceText, summarize } from '../core/goals/goals.js';
 import { openHome } from '../home/home.js';
-import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone } from '../home/store.js';
+import { loadAgents, loadInbox, loadApprovals, loadGoals, countDone, UNSUPPORTED_FOLDER } from '../home/store.js';
+import { listNames } from '../home/files.js';
+import { join } from 'node:path';
 import { inspectLock } from '../home/lock.js';
 import { readCreated, readLastTick } from '../home/heartbeat.js';
 import { heartbeatWarning } from '../core/runs/heartbeat.js';
@@ -40,6 +42,8 @@ export async function status(_args: Args, env: Env): Promise<void> {
     recentFlags(root, env.now().toISOString().slice(0, 10)),
     listHeld(root),
   ]);
+  // Issue 20: files the model cannot take, kept in inbox/unsupported/ (one readdir).
+  const kept = (await listNames(join(root, UNSUPPORTED_FOLDER))).filter((e) => e.isFile).map((e) => `${UNSUPPORTED_FOLDER}/${e.name}`);
   await home.docs.save();
   const outage = await readOutage(root);
   // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
@@ -61,6 +65,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
     model: config.model.provider === 'none' ? 'none' : `${config.model.provider}${config.model.model ? ' ' + config.model.model : ''}`,
     agents: agents.agents.map((a) => ({ id: a.id, status: a.front.status, role: a.front.role })),
     inbox: { pending: pending.length, new: count('new'), waiting: count('waiting'), running: count('running'), held: heldIds.size, failed: count('failed'), proposed: count('proposed'), done },
+    kept_files: kept,
     held_answers: held.held.map((h) => ({ item: h.item, run: h.run, reason: h.reason })),
     spend_today: agents.agents
       .map((a) => ({ agent: a.id, tokens: spent.get(a.id)?.tokens ?? 0, usd: spent.get(a.id)?.usd ?? 0, tokens_per_day: a.front.budget.tokens_per_day ?? null, usd_per_day: a.front.budget.usd_per_day ?? null }))
@@ -90,6 +95,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   o.line(`\nInbox: ${i.pending} pending (${i.new} new, ${i.waiting} waiting, ${i.running} running, ${i.failed} failed${i.held ? `, ${i.held} answered but not yet written` : ''}${i.proposed ? `, ${i.proposed} proposed for you (aos review)` : ''}), ${i.done} done; ${view.approvals} approval(s) waiting`);
   for (const item of pending.slice(0, 5)) o.line(`  ${item.id}  ${truncate(item.subject, 70)}`);
   if (pending.length > 5) o.line(`  … and ${pending.length - 5} more (aos inbox list)`);
+  if (kept.length) o.line(`  ${kept.length} file${kept.length === 1 ? '' : 's'} kept, not sent to the model (${UNSUPPORTED_FOLDER}/; the daily log says why): ${kept.slice(0, 3).map((f) => f.slice(UNSUPPORTED_FOLDER.length + 1)).join(', ')}${kept.length > 3 ? ' …' : ''}`);
   if (view.spend_today.length) {
     o.line('\nSpend today (aos usage for more)');
     o.line(table(view.spend_today.map((s) => ['  ' + s.agent, budgetText(s.tokens, s.tokens_per_day ?? undefined, 'tokens'), budgetText(s.usd, s.usd_per_day ?? undefined, 'usd')])));

@@ -11,7 +11,8 @@ import { planTick, tick as runTick, type TickPlan, type TickReport } from '../fl
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
   for (const n of r.recovered) lines.push(`recovered: ${n}`);
-  for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: the inbox takes only .md items (the file is kept there)`);
+  for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: ${u.why ? `not sent to the model: ${u.why}` : 'the inbox takes only .md items'} (the file is kept there)`);
+  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
   for (const run of r.runs) {
@@ -29,12 +30,13 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   if (lock) lines.push(lock);
   for (const r of p.recover) lines.push(`would recover: ${r}`);
   if (p.ownerEdits.length) lines.push(`would commit your hand edits (${p.ownerEdits.length} file${p.ownerEdits.length === 1 ? '' : 's'}): ${p.ownerEdits.join(', ')}`);
+  for (const f of p.files ?? []) lines.push(`would file ${f} as an item carrying it (inbox/files/)`);
   for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
   let n = 0;
   for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
-  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
   return lines;
 }
 
@@ -93,7 +95,7 @@ export async function tick(args: Args, env: Env): Promise<number> {
     env.out.warn(`aos: tick stopped by ${String(stop!.signal.reason)}: ${kept.length ? `kept and committed ${kept.join(', ')}` : 'no run was under way'}; the lock is released and the rest waits for the next tick`);
   }
   const attention = report.runs.some((r) => r.attention) || report.problems.length > 0 || Boolean(report.outage);
-  const did = report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
+  const did = (report.filed?.length ?? 0) + report.runs.length + report.scheduled.length + report.ownerEdits.length + report.recovered.length + report.unsupported.length;
   await writeLastTick(home.root, { time: env.now().toISOString(), outcome: tickOutcome({ attention, did }), runs: report.runs.length });
   const tell = [
     ...report.runs.flatMap((r) => r.messages.map((m) => `${r.agent}: ${m}`)),

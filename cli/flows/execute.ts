@@ -10,7 +10,7 @@ import { assembleContext, taskMessage } from '../core/agents/prompt.js';
 import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, shortHash, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
 import { requestHash } from '../core/runs/divergence.js';
 import { costOf } from '../core/runs/prices.js';
-import { NO_USAGE, type Message, type Provider, type Usage } from '../core/runs/transcript.js';
+import { NO_USAGE, type Message, type UserBlock, type Provider, type Usage } from '../core/runs/transcript.js';
 import { checkSimple, type Capability } from '../core/agents/capabilities.js';
 import type { Env } from '../env.js';
 import { ValidationError, type Problem } from '../errors.js';
@@ -296,6 +296,12 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const prices = home.config.model.prices;
   const budget = agent.front.budget;
   const messages = entriesToMessages(entries);
+  // An attached image or PDF (issue 20) goes with the task in each call of the run, read from its file.
+  if (item.front.attachment && messages[0]?.role === 'user') {
+    const extra = await (await import('../home/attachments.js')).attachmentBlocks(home.root, home.config, item.front.attachment);
+    const first = messages[0];
+    if (extra.length) first.content = [...extra, ...(typeof first.content === 'string' ? [{ type: 'text' as const, text: first.content }] : first.content)];
+  }
   let strippedInvisible = 0;
   let end = await runLoop({
     provider: spec.provider,
@@ -447,8 +453,8 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
     const prev = out[out.length - 1];
     if (e.type === 'model') out.push({ role: 'assistant', content: e.content });
     else if (prev?.role === 'user') {
-      const blocks = (c: typeof e.content) => (typeof c === 'string' ? [{ type: 'text' as const, text: c }] : c);
-      prev.content = [...blocks(prev.content), ...blocks(e.content)];
+      const blocks = (c: typeof e.content): UserBlock[] => (typeof c === 'string' ? [{ type: 'text' as const, text: c }] : c);
+      prev.content = [...(typeof prev.content === 'string' ? [{ type: 'text' as const, text: prev.content }] : prev.content), ...blocks(e.content)];
     } else out.push({ role: 'user', content: e.content });
   }
   return out;

@@ -82,10 +82,18 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
       report.stoppedEarly = "the tick's time budget ran out; the rest waits for the next tick";
       break;
     }
-    const r = route({ to: next.front.to, subject: next.subject }, roster, home.config.default_agent);
+    let r = route({ to: next.front.to, subject: next.subject }, roster, home.config.default_agent);
     if ('wait' in r) {
       report.waiting.push({ item: next.id, reason: r.wait });
       continue;
+    }
+    // routing.classify (issue 20): no hint matched, so a cheap model picks by role (once per subject).
+    let routedBy: Record<string, string> | undefined;
+    if (r.via === 'default' && home.config.routing.classify) {
+      const c = await (await import('./classify.js')).classifyItem(home, env, agents, (id) => !ready.has(id), next.subject, deadline);
+      r = { agent: c.agent, via: 'default' };
+      // A pick is kept as the item's to: (a resumed run stays with its agent); a failed ask is only noted.
+      routedBy = c.picked ? { to: c.agent, routed_by: c.routedBy } : { routed_by: c.routedBy };
     }
     const target = ready.get(r.agent)!;
     providerChoice ??= await chooseProvider(home.config, env, home.root);
@@ -123,6 +131,7 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     let resume = next.resuming ? await resumeFrom(home, next, r.agent, pending, folders, report) : undefined;
     // An answer is only given to the run that asked: without its record there is no call to answer.
     if (next.answer && resume?.entries) resume = { ...resume, approval: next.answer };
+    if (routedBy) await (await import('../home/items.js')).updateItem(home, next.file, routedBy);
     runs++;
     view = undefined;
     const settled = await settleRun(executeRun({

@@ -27,8 +27,10 @@ import { writeHeldAnswers } from './held.js';
 export interface TickReport {
   recovered: string[];
   ownerEdits: string[];
-  /** Files the inbox cannot take, moved to inbox/unsupported/ (then committed with the hand edits). */
-  unsupported: { from: string; to: string }[];
+  /** Files the inbox cannot take, moved to inbox/unsupported/ (then committed with the hand edits), and why. */
+  unsupported: { from: string; to: string; why?: string }[];
+  /** Files that became items (dropped in inbox/, or new in a watched folder), or were refused once (issue 20). */
+  filed?: import('./watch.js').Filed[];
   scheduled: string[];
   runs: RunReport[];
   /** Items not run this tick, and why. */
@@ -55,8 +57,11 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   const quiet = await homeUnchanged(home.root);
   if (!quiet) {
     report.recovered.push(...(await removeStrayTempFiles(home, env)));
-    // Before the hand edits, so a dropped pdf is committed once, where it is kept.
-    report.unsupported = await moveUnsupported(home.root);
+    // Before the hand edits, so a dropped file is committed once, where it is kept: as an item's
+    // attachment when the model can take it (issue 20), else in inbox/unsupported/.
+    const dropped = (await unsupportedInboxFiles(home.root)).length ? await (await import('./watch.js')).takeInboxFiles(home, env) : undefined;
+    if (dropped?.filed.length) report.filed = dropped.filed;
+    report.unsupported = (await moveUnsupported(home.root)).map((u) => ({ ...u, ...(dropped?.refused.get(u.from) ? { why: dropped.refused.get(u.from) } : {}) }));
   }
   const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
   if (edits) {
@@ -77,6 +82,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   report.problems.push(...agents.problems);
   report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);
   report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
+  if (home.config.watch.folders.length) (report.filed ??= []).push(...(await (await import('./watch.js')).fileWatchedItems(home, env, agents.agents, report.problems)));
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
@@ -113,6 +119,8 @@ export interface TickPlan {
   ownerEdits: string[];
   /** Files in inbox/ the tick would move to inbox/unsupported/. */
   unsupported: string[];
+  /** Files in inbox/ the tick would file as items carrying them (issue 20). */
+  files?: string[];
   /** sync.auto: the tick would pull first and push at the end. */
   sync: boolean;
   scheduled: { id: string; agent: string; slot: string }[];
@@ -139,11 +147,14 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const due: PlannedScheduleItem[] = [];
   for (const p of schedules.create) if (!(await exists(join(home.root, p.file)))) due.push(p);
   const inbox = await loadInbox(home.root, home.docs);
-  const unsupported = await unsupportedInboxFiles(home.root);
-  problems.push(...inbox.problems.filter((p) => !unsupported.includes(p.file)));
+  const dropped = await unsupportedInboxFiles(home.root);
+  problems.push(...inbox.problems.filter((p) => !dropped.includes(p.file)));
+  // Issue 20: a dropped file the model can take would become an item; only the rest would be moved.
+  const files = dropped.length ? await (await import('../home/attachments.js')).attachable(home.root, home.config, dropped) : [];
+  const unsupported = dropped.filter((f) => !files.includes(f));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
   const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
-  return { recover, ownerEdits: edits?.files ?? [], unsupported, sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+  return { recover, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

@@ -33,7 +33,7 @@ export const UNSUPPORTED_FOLDER = 'inbox/unsupported';
  * keep-safe place), never "a folder where only .md files belong" (doctor and status never flag them).
  */
 export const AOS_FOLDERS = {
-  inbox: ['approvals', 'done', 'claims', 'unsupported'],
+  inbox: ['approvals', 'done', 'claims', 'unsupported', 'files'],
   approvals: ['done'],
 } as const;
 

@@ -125,10 +125,14 @@ function toParam(m: Message): Anthropic.MessageParam {
     if (typeof m.content === 'string') return { role: 'user', content: m.content };
     return {
       role: 'user',
-      content: m.content.map((b): Anthropic.TextBlockParam | Anthropic.ToolResultBlockParam =>
+      content: m.content.map((b): Anthropic.ContentBlockParam =>
         b.type === 'text'
           ? { type: 'text', text: b.text }
-          : { type: 'tool_result', tool_use_id: b.tool_use_id, content: b.content, ...(b.is_error ? { is_error: true } : {}) },
+          : b.type === 'image'
+            ? { type: 'image', source: { type: 'base64', media_type: b.media_type as Anthropic.Base64ImageSource['media_type'], data: b.data } }
+            : b.type === 'document'
+              ? { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: b.data } }
+              : { type: 'tool_result', tool_use_id: b.tool_use_id, content: b.content, ...(b.is_error ? { is_error: true } : {}) },
       ),
     };
   }

@@ -93,6 +93,8 @@ function messageSections(m: Message, names: Map<string, string>): string[] {
     if (typeof m.content === 'string') return [section('Owner', m.content)];
     return m.content.map((b) => {
       if (b.type === 'text') return section('Owner', b.text);
+      // A CLI brain takes text only: it is told where the file is and reads it itself (cwd is the home).
+      if (b.type === 'image' || b.type === 'document') return section('Owner', `(Attached file: ${b.file} (${b.media_type}). Read it from the home folder: ${b.file})`);
       const name = names.get(b.tool_use_id) ?? 'a tool';
       return section(`Tool result: ${name} (${b.tool_use_id})${b.is_error ? ', an error' : ''}`, b.content);
     });

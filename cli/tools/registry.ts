@@ -13,6 +13,7 @@ import { delegateTool } from './delegate.js';
 import { sendMessageTool } from './messages.js';
 import { shellTool } from './shell.js';
 import { fetchTool } from './http.js';
+import { browseTool } from './browse.js';
 import { logProgressTool, editGoalTool } from './goals.js';
 import { defineTool } from './define.js';
 import { recordUse } from './capuse.js';
@@ -40,7 +41,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, delegateRemoteTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, proposeSkillTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, browseTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, delegateRemoteTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, proposeSkillTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

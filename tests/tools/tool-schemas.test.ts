@@ -23,6 +23,8 @@ const BEFORE: Record<string, unknown> = {
   // Tools added after the schemas were derived (issue 15): what they show, pinned the same way.
   read_memory: {"type":"object","properties":{"slug":{"type":"string","description":"the topic, e.g. prefers-trains; omit it for the index"}}},
   edit_goal: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"section":{"type":"string","enum":["plan","research_notes"],"description":"plan or research_notes"},"text":{"type":"string","description":"markdown; ### sub-headings at most"},"mode":{"type":"string","enum":["append","replace"],"default":"append"}},"required":["goal","section","text"]},
+  // Issue 20: the browser tool.
+  browse_page: {"type":"object","properties":{"url":{"type":"string","description":"an absolute https:// URL"},"render":{"type":"boolean","description":"run the page's JavaScript first (needs a browser capability)"}},"required":["url"]},
   // Issue 16: agent:spawn's tool.
   spawn_agent: {"type":"object","properties":{"task":{"type":"string"},"capabilities":{"type":"array","items":{"type":"string"},"description":"a subset of your capabilities, written the same way, e.g. \"file:notes/**:read\""},"instructions":{"type":"string","description":"the helper's instructions; a plain default when omitted"}},"required":["task","capabilities"]},
   // Issue 21: buying one job from a remote A2A agent.

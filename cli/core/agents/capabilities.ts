@@ -14,6 +14,8 @@ export const KIND_ACTIONS = {
   inbox: ['read', 'write'],
   // skill:*:propose lets an agent file a candidate skill (tools/skills.ts); only the owner enables one.
   skill: ['propose'],
+  // Issue 20: browse_page may run a page's JavaScript in headless Chromium ("browser:render").
+  browser: ['render'],
 } as const;
 export type Kind = keyof typeof KIND_ACTIONS;
 
@@ -45,6 +47,7 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   goal: [],
   inbox: [],
   skill: [],
+  browser: [],
 };
 
 function splitConstraints(body: string): [string, string][] | string {

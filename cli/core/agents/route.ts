@@ -90,13 +90,23 @@ export function workGroup(front: Pick<InboxFront, 'from' | 'kind'>, resuming: bo
   return !front.from || front.from === 'owner' ? 0 : 1;
 }
 
-export function workOrder<T extends { id: string; front: Pick<InboxFront, 'from' | 'kind' | 'priority' | 'created'>; resuming: boolean }>(items: readonly T[]): T[] {
+/** An item's due time as epoch ms; none (or unreadable) sorts after every due one. */
+function dueMs(front: { due?: string }): number {
+  const t = front.due ? Date.parse(front.due) : NaN;
+  return Number.isFinite(t) ? t : Number.POSITIVE_INFINITY;
+}
+
+export function workOrder<T extends { id: string; front: Pick<InboxFront, 'from' | 'kind' | 'priority' | 'created'> & { due?: string }; resuming: boolean }>(items: readonly T[]): T[] {
   const key = (i: T) => [workGroup(i.front, i.resuming), PRIORITY_RANK[i.front.priority ?? 'normal']] as const;
   return [...items].sort((a, b) => {
     const [ga, pa] = key(a);
     const [gb, pb] = key(b);
     if (ga !== gb) return ga - gb;
     if (pa !== pb) return pa - pb;
+    // Issue 20: within one priority, the work due soonest first (then the oldest, by id).
+    const da = dueMs(a.front);
+    const db = dueMs(b.front);
+    if (da !== db) return da < db ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
 }

@@ -25,11 +25,25 @@ const timezone = v.pipe(v.string(), v.regex(/^(UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+
 const argv = v.pipe(v.array(text), v.minLength(1, 'a command as a list, program first'));
 // Cron is checked field by field when schedules run; here only its shape.
 const cron = v.pipe(v.string(), v.regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression of five fields, like "0 9 * * 1"'));
-export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'skill'] as const;
+export const CAPABILITY_KINDS = ['file', 'shell', 'http', 'agent', 'memory', 'goal', 'inbox', 'skill', 'browser'] as const;
 const capability = v.pipe(
   v.string(),
   // The URI form (capability://kind/…) is read by the same parser (core/agents/capuri.ts), which judges the rest.
   v.regex(new RegExp(`^(capability://)?(${CAPABILITY_KINDS.join('|')})[:/?]\\S`), `a capability "kind:resource:actions" (or capability://kind/resource?action=…) with kind one of ${CAPABILITY_KINDS.join(', ')}`),
+);
+
+const WatchFolderSchema = v.pipe(
+  v.strictObject({
+    /** ~/Downloads or an absolute path: outside the home, read only (never moved or deleted). */
+    folder: v.pipe(v.string(), v.regex(/^(~|\/)(\/?[^\u0000-\u001f]*)$/, 'a folder outside the home: ~/Downloads or an absolute path')),
+    patterns: v.optional(v.pipe(texts, v.minLength(1, 'at least one pattern like "*.pdf"')), ['*']),
+    agent: v.optional(agentId),
+    /** A chain (chains/<name>.yaml) to start instead of one agent's item. */
+    chain: v.optional(slug),
+    task: text,
+    priority: v.optional(v.picklist(['low', 'normal', 'high', 'urgent']), 'normal'),
+  }),
+  v.check((w) => Boolean(w.agent || w.chain), 'an agent (or a chain) to hand each new file to'),
 );
 
 export const ConfigSchema = v.strictObject({
@@ -71,7 +85,28 @@ export const ConfigSchema = v.strictObject({
     {},
   ),
   /** The largest item (its text) a run sends to the model, in KB; a larger one is refused, the file kept. */
-  inbox: v.optional(v.strictObject({ max_item_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 200) }), {}),
+  inbox: v.optional(
+    v.strictObject({
+      max_item_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 200),
+      /** The largest image / PDF a run attaches for the model (issue 20); a larger one is kept, reported once, not sent. */
+      max_image_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 5 * 1024),
+      max_pdf_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 10 * 1024),
+    }),
+    {},
+  ),
+  /** Folders outside the home whose new files become items, checked by each tick (issue 20, flows/watch.ts). */
+  watch: v.optional(
+    v.strictObject({
+      /** Copies of watched files under inbox/files/ are committed (true) or git-ignored (false). */
+      commit_files: v.optional(v.boolean(), false),
+      /** A watched file larger than this is reported once and not copied. */
+      max_file_kb: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1')), 10 * 1024),
+      folders: v.optional(v.array(WatchFolderSchema), []),
+    }),
+    {},
+  ),
+  /** routing.classify: when no handles: hint matches, a cheap model picks among the active agents by role (once per subject, cached). */
+  routing: v.optional(v.strictObject({ classify: v.optional(v.boolean(), false), model: v.optional(text) }), {}),
   dream: v.optional(v.strictObject({ min_hours: v.optional(positive, 24), min_runs: v.optional(positiveInt, 5) }), {}),
   // A skill is enabled only after this many promoted missions used it (core/skills/skills.ts).
   skills: v.optional(v.strictObject({ min_successes: v.optional(positiveInt, 3) }), {}),
@@ -261,6 +296,14 @@ export const InboxItemSchema = v.strictObject({
   /** A job's sold skill and agreed price ("USD 0.005"), from aos.yaml sell_to_network when it was accepted. */
   skill: v.optional(text),
   price: v.optional(text),
+  /** A file this item carries for the model (issue 20): under inbox/files/<item>/, an image, a PDF or text. */
+  attachment: v.optional(text),
+  /** Where an attached file came from (a watched folder's path), for the owner. */
+  source: v.optional(text),
+  /** Why the router chose the agent that handles this item (routing.classify). */
+  routed_by: v.optional(text),
+  /** When the work is due: among items of one priority, the earlier due runs first. */
+  due: v.optional(dateTime),
 });
 export type InboxFront = v.InferOutput<typeof InboxItemSchema>;
 

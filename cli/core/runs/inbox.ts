@@ -17,6 +17,11 @@ export interface NewItem {
   /** The item that began this work (every item a run creates carries it; see schemas.ts). */
   trace?: string;
   slot?: string;
+  /** Issue 20: what the item asks in one line (a dropped file's name, for handles: hints). */
+  subject?: string;
+  /** Issue 20: the file the item carries (inbox/files/<id>/<name>) and where it came from. */
+  attachment?: string;
+  source?: string;
 }
 
 export function renderItem(item: NewItem): string {
@@ -32,6 +37,9 @@ export function renderItem(item: NewItem): string {
     root: item.root,
     trace: item.trace,
     slot: item.slot,
+    subject: item.subject,
+    attachment: item.attachment,
+    source: item.source,
     status: 'new',
   });
   return renderDocument(front, item.text.trim() + '\n');

@@ -22,8 +22,28 @@ export interface ToolResultBlock {
 
 export type AssistantBlock = TextBlock | ToolUseBlock;
 
+/**
+ * A file for the model (issue 20): an image or a PDF, base64. Only ever in the messages of one call,
+ * never in a run record (the item names the file); `file` is its path in the home, for a brain that
+ * cannot take blocks and reads the file itself.
+ */
+export interface AttachmentBlock {
+  type: 'image';
+  media_type: string;
+  data: string;
+  file: string;
+}
+export interface DocumentBlock {
+  type: 'document';
+  media_type: 'application/pdf';
+  data: string;
+  file: string;
+}
+
+export type UserBlock = TextBlock | ToolResultBlock | AttachmentBlock | DocumentBlock;
+
 export type Message =
-  | { role: 'user'; content: string | (TextBlock | ToolResultBlock)[] }
+  | { role: 'user'; content: string | UserBlock[] }
   | { role: 'assistant'; content: AssistantBlock[] };
 
 export interface Usage {

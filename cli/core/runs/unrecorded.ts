@@ -28,7 +28,8 @@ export function unrecordedCalls(entries: readonly RecordEntry[]): ToolUseBlock[]
  * delegation, a note or goal edit) may have happened already and is not run again on its own.
  */
 export function repeatableCall(name: string, input: unknown): boolean {
-  if (['read_file', 'list_files', 'search_memory', 'read_memory', 'finish'].includes(name)) return true;
+  // browse_page only reads (GET, and a rendered page's own GETs and HEADs).
+  if (['read_file', 'list_files', 'search_memory', 'read_memory', 'finish', 'browse_page'].includes(name)) return true;
   if (name === 'fetch_url') {
     const method = typeof input === 'object' && input !== null ? (input as { method?: unknown }).method : undefined;
     return method === undefined || (typeof method === 'string' && ['get', 'head'].includes(method.toLowerCase()));
