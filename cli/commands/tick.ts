@@ -19,6 +19,7 @@ function summary(r: TickReport): string[] {
     lines.push(`${run.outcome.padEnd(10)} ${run.item} by ${run.agent} (${run.run}): ${text}`);
   }
   for (const w of r.waiting) lines.push(`waiting    ${w.item}: ${w.reason}`);
+  for (const m of r.missions ?? []) lines.push(`mission    ${m.id}: ${m.note}`);
   if (r.noModel) lines.push(`No model: ${r.noModel}. Nothing is lost: the items stay in inbox/ until a model is configured.`);
   if (r.stoppedEarly) lines.push(r.stoppedEarly);
   return lines;

@@ -37,6 +37,8 @@ export interface TickReport {
   /** The model provider failed this tick: its items wait, none counted an attempt (flows/outage.ts). */
   outage?: import('./outage.js').OutageReport['outage'];
   stoppedEarly?: string;
+  /** Missions advanced this tick, one stage each (flows/mission.ts). */
+  missions?: import('./mission.js').MissionStep[];
 }
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
@@ -82,6 +84,10 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const { serve } = await import('./serve.js');
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
     await (await import('./outage.js')).settleOutage(home, env, report);
+  }
+  // Missions go one stage further each tick; the common case (no missions/ folder) loads nothing.
+  if (!opts.stop?.aborted && (await exists(join(home.root, 'missions')))) {
+    report.missions = await (await import('./mission.js')).advanceMissions(home, env, report, opts.deadline);
   }
   await synced?.push();
   await home.docs.save();
