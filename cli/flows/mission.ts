@@ -153,6 +153,10 @@ export async function advanceMissions(home: Home, env: Env, report: TickReport, 
 
 /** One stage of one mission. */
 export async function advanceMission(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
+  // The worktree is local to the device that made the mission (.aos/ is never synced).
+  if (m.front.stage !== 'done' && !(await exists(m.front.worktree))) {
+    throw new UserError(`${m.front.worktree} (the mission's worktree) is gone; see docs/recovery.md#missions to recreate it from ${m.front.mission_branch}, or aos mission stop ${m.front.id}`);
+  }
   switch (m.front.stage) {
     case 'plan':
     case 'implement':
