@@ -78,7 +78,9 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
     repair_rounds: o.repairRounds ?? cfg?.repair_rounds ?? 2,
     round: 0,
     promote: o.promote ?? cfg?.promote ?? 'ask',
-    merge: o.merge ?? cfg?.merge ?? 'ff',
+    // The home as its own target moves on with every commit aos makes (the stage commits too), so a
+    // fast-forward would never be possible there: a merge commit is its default.
+    merge: o.merge ?? cfg?.merge ?? (repo === (await repositoryRoot(home.root, env.vars)) ? 'merge' : 'ff'),
     ...(o.maxFiles !== undefined || o.maxKb !== undefined ? { limits: { ...(o.maxFiles !== undefined ? { max_files: o.maxFiles } : {}), ...(o.maxKb !== undefined ? { max_kb: o.maxKb } : {}) } } : {}),
     runs: [],
     created: iso(home, env),
