@@ -146,8 +146,8 @@ export async function advanceMissions(home: Home, env: Env, report: TickReport, 
     try {
       steps.push(await advanceMission(home, env, m, deadline));
     } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      report.problems.push({ file: m.file, expected: `mission ${m.front.id} to go on at ${m.front.stage}`, found: err.message });
+      // One mission's trouble is named and the others (and the rest of the tick) go on; the next tick tries again.
+      report.problems.push({ file: m.file, expected: `mission ${m.front.id} to go on at ${m.front.stage}`, found: err instanceof Error ? err.message : String(err) });
     }
   }
   return steps;
@@ -224,7 +224,7 @@ async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'imp
   }
   const ran = await runStageItem(home, env, m, stage, task, deadline, { root: m.front.worktree, refuse, scope: scopeToWorktree });
   if (ran.state === 'pending') return { id: m.front.id, stage, note: `${stage}: ${ran.note}` };
-  if (ran.outcome !== 'done') return settleStage(home, env, m, stage === 'plan' ? { stage: 'implement', ok: false, reason: `the plan run ${ran.run} ended ${ran.outcome}: ${ran.text.slice(0, 300)}` } : { stage: 'implement', ok: false, reason: `run ${ran.run} ended ${ran.outcome}: ${ran.text.slice(0, 300)}` }, []);
+  if (ran.outcome !== 'done') return settleStage(home, env, m, { stage, ok: false, reason: `run ${ran.run} ended ${ran.outcome}: ${ran.text.slice(0, 300)}` }, []);
   if (stage === 'plan') {
     const plan = await writeContract(home.root, m.front.id, 'plan.md', `# Plan\n\nWritten by ${m.front.agent} in run ${ran.run}.\n\n${ran.text.trim()}\n`);
     const risks = ran.text.split('\n').filter((l) => /risk/i.test(l));
@@ -279,8 +279,8 @@ async function afterImplement(home: Home, env: Env, m: Mission, book: Rulebook, 
 async function runStageItem(home: Home, env: Env, m: Mission, stage: Stage, task: string, deadline: number, workdir: NonNullable<RunSpec['workdir']>): Promise<AgentOutcome> {
   let file = m.front.item;
   if (!file) {
-    const n = m.front.runs.length + (stage === 'plan' ? 0 : 1);
-    const itemId = `${m.front.id}-${stage}-${n}`;
+    // A suffix of its own: a stage tried again (resumed after a refusal) gets a new item, never a finished one's name.
+    const itemId = `${m.front.id}-${stage}-${m.front.runs.length + (stage === 'plan' ? 0 : 1)}-${suffix(env.randomBytes(2))}`;
     file = `missions/${m.front.id}/items/${itemId}.md`;
     if (!(await exists(join(home.root, file)))) {
       await fs.mkdir(join(home.root, file, '..'), { recursive: true });
@@ -601,8 +601,16 @@ export async function setMissionStatus(home: Home, env: Env, id: string, to: 'st
   if (to === 'stopped' && m.front.status !== 'active') throw new UserError(`mission ${id} is ${m.front.status}, not active`);
   if (to === 'active' && m.front.status === 'active') throw new UserError(`mission ${id} is already active (at ${m.front.stage}); the next tick advances it`);
   const front: MissionFront = { ...m.front, status: to, reason: to === 'stopped' ? 'stopped by the owner' : undefined, updated: iso(home, env) };
-  // Resumed after a failed verify: one more round of repair; after a gone approval: ask again.
-  if (to === 'active' && m.front.status === 'failed' && m.front.stage === 'verify') front.repair_rounds = Math.max(m.front.repair_rounds, m.front.round + 1);
+  // Resumed after a failed verify: one more round of repair, told the failures; after a refused or
+  // failed implement: the stage again from the last commit (the refused change is dropped); after a
+  // gone approval: ask again.
+  if (to === 'active' && m.front.status === 'failed' && m.front.stage === 'verify') {
+    Object.assign(front, { stage: 'implement', round: m.front.round + 1, repair_rounds: Math.max(m.front.repair_rounds, m.front.round + 1) });
+  }
+  if (to === 'active' && m.front.stage === 'implement' && (m.front.status === 'refused' || m.front.status === 'failed') && (await exists(m.front.worktree))) {
+    await git(m.front.worktree, env, ['reset', '-q', '--hard', 'HEAD']);
+    await git(m.front.worktree, env, ['clean', '-q', '-fd']);
+  }
   if (to === 'active' && m.front.approval && !(await exists(join(home.root, `inbox/approvals/${m.front.approval}.md`)))) front.approval = undefined;
   const updated = { ...m, front };
   await writeMission(home.root, updated);

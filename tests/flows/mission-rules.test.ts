@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, read } from '../helpers.js';
+import { aos, git, read } from '../helpers.js';
 import { withModel } from '../model-helpers.js';
 import { BROKEN_ADD, FIXED_ADD, addCoder, newMission, show, targetRepo, tickOk } from '../mission-helpers.js';
 
@@ -57,6 +57,11 @@ test('a change of 81 files is refused at the implement commit, naming the limit 
     assert.is(git(repo, ['rev-parse', `aos/mission/${id}`]).trim(), front.base);
     assert.is(git(repo, ['show', 'main:add.js']), BROKEN_ADD);
     assert.is(git(home, ['status', '--porcelain']), '');
+    // Resumed, the stage starts again from the last commit: the refused files are dropped.
+    assert.ok(existsSync(join(front.worktree, 'src/part81.js')), 'the refused change is kept for the owner to look at');
+    assert.is(aos(['mission', 'resume', id, '--home', home]).code, 0);
+    assert.not.ok(existsSync(join(front.worktree, 'src')));
+    assert.is(show(home, id).stage, 'implement');
   });
 });
 

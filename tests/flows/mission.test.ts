@@ -120,6 +120,10 @@ test('a change that keeps breaking the tests goes back to implement with the fai
     r = await tickOk(home, server);
     assert.not.match(r.stdout, /mission /);
     assert.is(server.requests.length, asked);
+    // The owner may grant one more round: the mission goes back to implement, told the failures.
+    const resumed = json(aos(['mission', 'resume', id, '--home', home, '--json']));
+    assert.equal(resumed, { id, status: 'active', stage: 'implement' });
+    assert.is(show(home, id).round, 2);
   });
 });
 

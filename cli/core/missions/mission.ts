@@ -101,6 +101,7 @@ export function renderMission(m: { front: MissionFront; body: string }): string 
 /** What a stage came to, as the flow observed it. */
 export type StageResult =
   | { stage: 'plan'; ok: true }
+  | { stage: 'plan'; ok: false; reason: string }
   | { stage: 'implement'; ok: true; head: string; run: string }
   | { stage: 'implement'; ok: false; refused?: string; reason: string }
   | { stage: 'verify'; ok: boolean; reason?: string }
@@ -113,6 +114,7 @@ export function afterStage(m: MissionFront, r: StageResult): Pick<MissionFront, 
   const base = { stage: m.stage, status: m.status, round: m.round };
   switch (r.stage) {
     case 'plan':
+      if (!r.ok) return { ...base, status: 'failed', reason: r.reason, note: `plan failed: ${r.reason}` };
       return { ...base, stage: 'implement', note: 'plan written; next: implement' };
     case 'implement':
       if (r.ok) return { ...base, stage: 'verify', head: r.head, runs: [...m.runs, r.run], note: `change committed on ${m.mission_branch}; next: verify` };
