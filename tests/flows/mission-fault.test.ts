@@ -2,13 +2,15 @@
 // (the model's next answer in flight, the fix already written) and in the middle of verify (its check
 // running); each time the next tick goes on at the stage that was cut, and no finished stage runs
 // again: the plan is asked once, the change committed once, and the mission still gets promoted.
+// And the worst point of implement (the run done and paid for, its change not yet committed, here
+// by a git index lock left in the worktree): the next tick commits the change without asking again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AOS, git, read } from '../helpers.js';
-import { envFor, withModel } from '../model-helpers.js';
+import { envFor, tick, withModel } from '../model-helpers.js';
 import type { FakeServer } from '../fake-anthropic.js';
 import { BROKEN_ADD, FIXED_ADD, addCoder, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
 
@@ -80,6 +82,41 @@ test('kill -9 mid-implement and mid-verify: each resumes at its stage, nothing f
     assert.is(git(repo, ['rev-list', '--count', `${front.base}..main`]).trim(), '1', 'one implement commit reached main');
     assert.is(git(home, ['status', '--porcelain']), '');
     assert.not.equal(BROKEN_ADD, FIXED_ADD);
+  });
+});
+
+test("the worst point of implement: the run is done and paid for, its change not yet committed; the next tick commits it without asking again", async () => {
+  await withModel({
+    replies: [
+      { text: '1. Fix add.js.' },
+      { tools: [{ name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },
+      { text: 'add.js fixed' },
+    ],
+  }, async ({ server, home }) => {
+    addCoder(home);
+    const repo = targetRepo();
+    const { id, front } = newMission(home, server, repo);
+    await tickOk(home, server); // plan
+    // A git that died in the worktree left its index lock: the implement commit cannot be made.
+    const lock = join(repo, '.git/worktrees/worktree/index.lock');
+    writeFileSync(lock, '');
+    const r = await tick(home, server);
+    assert.is(r.code, 1, 'the tick names the mission it could not advance');
+    assert.match(r.stdout + r.stderr, new RegExp(`missions/${id}/mission.md`));
+    assert.match(r.stdout + r.stderr, /index\.lock/);
+    assert.is(server.requests.length, 3);
+    const m = show(home, id);
+    assert.equal([m.stage, m.status], ['implement', 'active']);
+    assert.is(read(front.worktree, 'add.js'), FIXED_ADD, 'the run wrote the fix; its item is done');
+    assert.is(git(repo, ['rev-parse', `aos/mission/${id}`]).trim(), front.base);
+
+    rmSync(lock);
+    const again = await tickOk(home, server);
+    assert.match(again.stdout, /implement: change committed/, again.stdout);
+    assert.is(server.requests.length, 3, 'the finished run was not asked again');
+    assert.is(git(repo, ['show', `aos/mission/${id}:add.js`]), FIXED_ADD);
+    assert.is(show(home, id).stage, 'verify');
+    assert.equal(stageCommits(home, id), ['new', 'plan', 'plan', 'implement', 'implement']);
   });
 });
 
