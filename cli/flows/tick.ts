@@ -122,6 +122,8 @@ export interface TickPlan {
   scheduled: { id: string; agent: string; slot: string }[];
   /** The pending items in the order the tick would take them, each with its agent or why it waits. */
   runs: PlannedRun[];
+  /** Active missions, each at the stage the tick would take it through. */
+  missions?: { id: string; stage: string }[];
   problems: Problem[];
 }
 
@@ -147,7 +149,13 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   problems.push(...inbox.problems.filter((p) => !unsupported.includes(p.file)));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
   const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
-  return { recover, ownerEdits: edits?.files ?? [], unsupported, sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+  let missions: TickPlan['missions'];
+  if (await exists(join(home.root, 'missions'))) {
+    const found = await (await import('../home/missions.js')).loadMissions(home.root);
+    problems.push(...found.problems);
+    missions = found.missions.filter((m) => m.front.status === 'active').map((m) => ({ id: m.front.id, stage: m.front.stage }));
+  }
+  return { recover, ownerEdits: edits?.files ?? [], unsupported, sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(missions ? { missions } : {}), problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

@@ -68,6 +68,9 @@ test('new, list, show, stop, resume with --json; the mission is committed with i
   assert.match(text.stdout, /\[ \] promote/);
   assert.match(read(h, `missions/${made.id}/progress.md`), /stopped by the owner at plan\n.*resumed by the owner at plan/);
   assert.match(read(h, `missions/${made.id}/architecture.md`), /- add\.test\.js/);
+  const plan = aos(['tick', '--dry-run', '--home', h]);
+  assert.match(plan.stdout, new RegExp(`would take mission ${made.id} through plan`));
+  assert.equal(json(aos(['tick', '--dry-run', '--home', h, '--json'])).missions, [{ id: made.id, stage: 'plan' }]);
 });
 
 test('a broken mission.md is named by show, list and the tick; the tick goes on with the rest', () => {
