@@ -13,7 +13,7 @@ test('plan -> implement -> verify -> replay -> promote: main gets the fix after 
   await withModel({
     replies: [
       { text: '1. Change add.js so add() adds.\n2. Run node --test.\nRisk: add() is used by its test only.' },
-      { tools: [{ name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },
+      { tools: [{ name: 'run_shell', input: { command: 'cat add.js' } }, { name: 'read_file', input: { path: 'add.test.js' } }, { name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },
       { text: 'add.js: add() now adds.' },
     ],
   }, async ({ server, home }) => {
@@ -38,6 +38,11 @@ test('plan -> implement -> verify -> replay -> promote: main gets the fix after 
     const branch = `aos/mission/${id}`;
     assert.is(git(repo, ['show', `${branch}:add.js`]), FIXED_ADD);
     assert.match(git(repo, ['log', '-1', '--format=%B', branch]), new RegExp(`Aos-Mission: ${id}\\nAos-Stage: implement`));
+    // The agent's shell ran in the worktree and its paths were the worktree's.
+    const results = JSON.stringify(server.requests[2]!.body.messages);
+    assert.match(results, /\$ cat add.js\\nexit code 0[^"]*a - b/);
+    assert.match(results, /test\('add adds'/);
+    assert.match(results, /Wrote add.js/);
 
     r = await tickOk(home, server);
     assert.match(r.stdout, /verify: every check passed/, r.stdout);
