@@ -89,11 +89,20 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
   const m: Mission = { file: missionFile(id), front, body: o.goal.trim() };
   await fs.mkdir(join(worktree, '..'), { recursive: true });
   await git(repo, env, ['worktree', 'add', '-q', '-b', missionBranch, worktree, base]);
-  await writeMission(home.root, m);
-  const files = [m.file];
-  files.push(await writeContract(home.root, id, 'progress.md', `# Progress of ${id}\n\n${m.front.goal}\n\n- ${front.created} new: mission made on ${missionBranch} from ${branch} at ${base.slice(0, 12)}; next: plan\n`));
-  files.push(await writeContract(home.root, id, 'architecture.md', await architectureOf(repo, env, base)));
-  await commitMission(home, env, m, 'new', `mission ${id}: new: ${m.front.goal}`, files, home.owner);
+  try {
+    await writeMission(home.root, m);
+    const files = [m.file];
+    files.push(await writeContract(home.root, id, 'progress.md', `# Progress of ${id}\n\n${m.front.goal}\n\n- ${front.created} new: mission made on ${missionBranch} from ${branch} at ${base.slice(0, 12)}; next: plan\n`));
+    files.push(await writeContract(home.root, id, 'architecture.md', await architectureOf(repo, env, base)));
+    await commitMission(home, env, m, 'new', `mission ${id}: new: ${m.front.goal}`, files, home.owner);
+  } catch (err) {
+    // Not committed, not made: no half mission for the tick to find, no stray branch in the target.
+    await fs.rm(join(home.root, 'missions', id), { recursive: true, force: true });
+    await git(home.root, env, ['reset', '-q', '--', `missions/${id}`]).catch(() => undefined);
+    await git(repo, env, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+    await git(repo, env, ['branch', '-D', missionBranch]).catch(() => undefined);
+    throw err;
+  }
   return m;
 }
 
@@ -104,8 +113,8 @@ async function architectureOf(repo: string, env: Env, base: string): Promise<str
   return [`# Architecture`, '', `The files of ${repo} at ${base.slice(0, 12)} (${files.length} files${files.length > shown.length ? `, the first ${shown.length} shown` : ''}).`, '', ...shown.map((f) => `- ${f}`), ''].join('\n');
 }
 
-async function commitMission(home: Home, env: Env, m: Mission, stage: string, subject: string, paths: string[], who = agentIdentity(m.front.agent), extra: Record<string, string> = {}): Promise<string | undefined> {
-  const spec: CommitSpec = { who, subject, trailers: { 'Aos-Mission': m.front.id, 'Aos-Stage': stage, 'Aos-Kind': 'mission', ...extra, 'Aos-Device': home.device }, paths };
+async function commitMission(home: Home, env: Env, m: Mission, stage: string, subject: string, paths: string[], who = agentIdentity(m.front.agent), extra: Record<string, string> = {}, body?: string): Promise<string | undefined> {
+  const spec: CommitSpec = { who, subject, ...(body ? { body } : {}), trailers: { 'Aos-Mission': m.front.id, 'Aos-Stage': stage, 'Aos-Kind': 'mission', ...extra, 'Aos-Device': home.device }, paths };
   return commit(home.root, env.vars, spec, home.redact);
 }
 
@@ -196,9 +205,12 @@ async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evi
   const updated: Mission = { ...m, front };
   await writeMission(home.root, updated);
   const progress = (await readContract(home.root, m.front.id, 'progress.md')).trimEnd();
-  const line = `- ${at} ${r.stage}: ${next.note}${next.reason && front.status !== 'active' ? ` (${next.reason})` : ''}`;
+  const line = `- ${at} ${r.stage}: ${next.note}${next.reason && front.status !== 'active' && !next.note.includes(next.reason) ? ` (${next.reason})` : ''}`;
   const progressFile = await writeContract(home.root, m.front.id, 'progress.md', `${progress}\n${line}\n`);
-  await commitMission(home, env, updated, r.stage, `mission ${m.front.id}: ${r.stage}: ${next.note}`, [m.file, progressFile, ...evidence], undefined, extra);
+  // A long note (a refusal naming 81 paths) goes to the body: the subject stays one readable line.
+  const subject = `mission ${m.front.id}: ${r.stage}: ${next.note}`;
+  const short = subject.length > 160 ? `${subject.slice(0, 157)}...` : subject;
+  await commitMission(home, env, updated, r.stage, short, [m.file, progressFile, ...evidence], undefined, extra, short === subject ? undefined : next.note);
   return { id: m.front.id, stage: front.stage, note: `${r.stage}: ${next.note}` };
 }
 

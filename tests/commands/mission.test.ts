@@ -41,6 +41,18 @@ test('a repository without commits, or an unknown agent: a clear error, nothing 
   assert.is(git(repo, ['branch', '--list', 'aos/*']), '', 'no mission branch made in the target');
 });
 
+test('a mission that cannot be committed (a secret-looking value in its goal) is not made: no folder, no branch, no worktree', () => {
+  const h = home();
+  const repo = targetRepo();
+  const r = aos(['mission', 'new', 'use the key Zq8xLm2Rt7Vb4Nc9Pd3Kw6Hy1Gf5Js0Ea', '--repo', repo, '--home', h]);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /missions\/m-[^/]+\/mission\.md.*secret-looking/);
+  assert.not.ok(existsSync(join(h, 'missions')) && readdirSync(join(h, 'missions')).length > 0, 'no mission folder left');
+  assert.is(git(repo, ['branch', '--list', 'aos/*']), '');
+  assert.is(git(repo, ['worktree', 'list']).trim().split('\n').length, 1);
+  assert.is(git(h, ['status', '--porcelain']), '');
+});
+
 test('new, list, show, stop, resume with --json; the mission is committed with its trailers', () => {
   const h = home();
   const repo = targetRepo();
