@@ -43,6 +43,7 @@ const agent = () => import('./commands/agent.js');
 const memory = () => import('./commands/memory.js');
 const goal = () => import('./commands/goal.js');
 const skill = () => import('./commands/skill.js');
+const mission = () => import('./commands/mission.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
@@ -54,6 +55,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'skill', describe: 'gated skills: procedures that earned a track record' },
   { name: 'bench', describe: 'benchmark results, always with the configuration that made them' },
   { name: 'a2a', describe: 'sell idle hours to other agents over A2A (issue 21)' },
+  { name: 'mission', describe: 'missions: a goal carried through plan, implement, verify, replay, promote' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -375,5 +377,26 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/rules.js'),
     handler: 'check',
   },
+  {
+    path: ['mission', 'new'],
+    describe: 'a new mission on a git repository: the tick plans, implements, verifies, replays and promotes it',
+    positionals: [{ name: 'goal', describe: 'the goal, e.g. "fix add() so its test passes"', required: true, variadic: true }],
+    options: {
+      repo: { type: 'string', describe: 'the target git repository (default: the home)' },
+      agent: { type: 'string', describe: 'the agent that plans and implements (default: coder)' },
+      check: { type: 'string', array: true, describe: 'a check command run in the worktree at verify, e.g. "npm test" (repeatable)' },
+      promote: { type: 'string', choices: ['ask', 'auto'], describe: "ask (the owner's approval, the default) or auto" },
+      merge: { type: 'string', choices: ['ff', 'merge'], describe: 'ff (fast-forward, the default) or merge (a merge commit)' },
+      'repair-rounds': { type: 'string', describe: 'times a failed verify goes back to implement (default 2)' },
+      'max-files': { type: 'string', describe: 'the rulebook limit on changed files (default 80)' },
+      'max-kb': { type: 'string', describe: 'the rulebook limit on changed KB (default 1024)' },
+    },
+    load: mission,
+    handler: 'create',
+  },
+  { path: ['mission', 'list'], describe: 'every mission with its stage and status', load: mission, handler: 'list' },
+  { path: ['mission', 'show'], describe: 'one mission: the stage ladder with the evidence of each stage', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'show' },
+  { path: ['mission', 'stop'], describe: 'stop a mission: the tick leaves it where it is', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'stop' },
+  { path: ['mission', 'resume'], describe: 'resume a stopped, failed or refused mission at its stage', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'resume' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

@@ -20,6 +20,7 @@ function summary(r: TickReport): string[] {
     lines.push(`${run.outcome.padEnd(10)} ${run.item} by ${run.agent} (${run.run}): ${text}`);
   }
   for (const w of r.waiting) lines.push(`waiting    ${w.item}: ${w.reason}`);
+  for (const m of r.missions ?? []) lines.push(`mission    ${m.id}: ${m.note}`);
   if (r.noModel) lines.push(`No model: ${r.noModel}. Nothing is lost: the items stay in inbox/ until a model is configured.`);
   if (r.stoppedEarly) lines.push(r.stoppedEarly);
   return lines;
@@ -36,7 +37,8 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
   let n = 0;
   for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
-  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length) lines.push('Nothing to do.');
+  for (const m of p.missions ?? []) lines.push(`would take mission ${m.id} through ${m.stage}`);
+  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length) lines.push('Nothing to do.');
   return lines;
 }
 

@@ -67,6 +67,8 @@ export interface RunSpec {
   stop?: AbortSignal;
   /** Replay: reuse the recorded run id and leave the scratch copy uncommitted. */
   replay?: { run: string };
+  /** A mission's stage (issue 17): file paths and the shell confined to the mission's worktree. */
+  workdir?: RunCtx['workdir'];
 }
 
 export interface RunReport {
@@ -218,6 +220,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     children: [],
     messages: [],
     gate: async () => {},
+    ...(spec.workdir ? { workdir: spec.workdir } : {}),
   };
   let currentCall: string | undefined;
   const approved: { current?: Approved } = {};

@@ -41,6 +41,8 @@ export interface TickReport {
   /** The model provider failed this tick: its items wait, none counted an attempt (flows/outage.ts). */
   outage?: import('./outage.js').OutageReport['outage'];
   stoppedEarly?: string;
+  /** Missions advanced this tick, one stage each (flows/mission.ts). */
+  missions?: import('./mission.js').MissionStep[];
 }
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
@@ -91,6 +93,10 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
     await (await import('./outage.js')).settleOutage(home, env, report);
   }
+  // Missions go one stage further each tick; the common case (no missions/ folder) loads nothing.
+  if (!opts.stop?.aborted && (await exists(join(home.root, 'missions')))) {
+    report.missions = await (await import('./mission.js')).advanceMissions(home, env, report, opts.deadline);
+  }
   await synced?.push();
   await home.docs.save();
   if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
@@ -126,6 +132,8 @@ export interface TickPlan {
   scheduled: { id: string; agent: string; slot: string }[];
   /** The pending items in the order the tick would take them, each with its agent or why it waits. */
   runs: PlannedRun[];
+  /** Active missions, each at the stage the tick would take it through. */
+  missions?: { id: string; stage: string }[];
   problems: Problem[];
 }
 
@@ -154,7 +162,13 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const unsupported = dropped.filter((f) => !files.includes(f));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
   const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
-  return { recover, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, problems };
+  let missions: TickPlan['missions'];
+  if (await exists(join(home.root, 'missions'))) {
+    const found = await (await import('../home/missions.js')).loadMissions(home.root);
+    problems.push(...found.problems);
+    missions = found.missions.filter((m) => m.front.status === 'active').map((m) => ({ id: m.front.id, stage: m.front.stage }));
+  }
+  return { recover, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(missions ? { missions } : {}), problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

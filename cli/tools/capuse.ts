@@ -19,7 +19,7 @@ import { ToolError, type RunCtx } from './runctx.js';
 
 export type { CapUse };
 
-type Ctx = Pick<RunCtx, 'home' | 'env' | 'agent'>;
+type Ctx = Pick<RunCtx, 'home' | 'env' | 'agent' | 'workdir'>;
 
 /** Why the agent holds nothing now, or its capabilities as its file says now. */
 export async function capsNow(home: RunCtx['home'], agentId: string): Promise<{ caps: Capability[]; revoked?: string }> {
@@ -39,7 +39,8 @@ export async function capsNow(home: RunCtx['home'], agentId: string): Promise<{ 
 /** Before a tool call: the capabilities as the agent file says now. */
 export async function refreshCaps(ctx: Ctx): Promise<string | undefined> {
   const now = await capsNow(ctx.home, ctx.agent.id);
-  ctx.agent.caps = now.caps;
+  // In a mission's worktree the file grants are the mission's (RunCtx.workdir.scope).
+  ctx.agent.caps = ctx.workdir?.scope ? ctx.workdir.scope(now.caps) : now.caps;
   return now.revoked;
 }
 

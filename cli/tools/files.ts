@@ -13,7 +13,7 @@ import { markerRefusal } from '../core/docs/frontmatter.js';
 import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
 import { isOutsidePath, outsideDecision, readCapped, readOutside, writeOutside } from './outside.js';
-import { ToolError, touch, type RunCtx } from './runctx.js';
+import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
 
 const LIST_MAX = 500;
 
@@ -171,7 +171,7 @@ async function writeVerified(root: string, rel: string, text: string): Promise<v
 }
 
 async function allowed(ctx: RunCtx, tool: string, path: string, action: 'read' | 'write', input: unknown): Promise<string> {
-  const { path: rel, reason } = await fileDecision(ctx.agent.caps, ctx.home.root, path, action);
+  const { path: rel, reason } = await fileDecision(ctx.agent.caps, workRoot(ctx), path, action);
   await ctx.gate({ tool, kind: 'file', resource: rel, verb: action, input, grant: reason });
   return rel;
 }
@@ -195,7 +195,7 @@ export const readFileTool = defineTool({
   async run({ path }, ctx) {
     if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'read_file', path, 'read', { path });
     const rel = await allowed(ctx, 'read_file', path, 'read', { path });
-    return readVerified(ctx.home.root, rel);
+    return readVerified(workRoot(ctx), rel);
   },
 });
 
@@ -208,8 +208,8 @@ export const listFilesTool = defineTool({
     const norm = normalizeHomePath(path ?? '.');
     if ('error' in norm) throw new ToolError(`refused: ${norm.error}`);
     const dir = norm.path;
-    await noLinks(ctx.home.root, dir);
-    const entries = await fs.readdir(join(ctx.home.root, dir), { withFileTypes: true });
+    await noLinks(workRoot(ctx), dir);
+    const entries = await fs.readdir(join(workRoot(ctx), dir), { withFileTypes: true });
     const shown: string[] = [];
     for (const e of entries) {
       if (e.name === '.git' || e.name === '.aos' || e.isSymbolicLink()) continue;
@@ -234,8 +234,11 @@ export const writeFileTool = defineTool({
     const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });
     const marker = markerChecked(rel) ? markerRefusal('content', content) : undefined;
     if (marker) throw new ToolError(`refused: ${marker}`);
-    await touch(ctx, rel);
-    await writeVerified(ctx.home.root, rel, ctx.home.redact(content));
+    // In a mission's worktree the rulebook judges the path first, and the mission commits the change.
+    const junk = ctx.workdir?.refuse?.(rel);
+    if (junk) throw new ToolError(`refused by the rulebook: ${junk}`);
+    if (!ctx.workdir) await touch(ctx, rel);
+    await writeVerified(workRoot(ctx), rel, ctx.home.redact(content));
     return `Wrote ${rel} (${Buffer.byteLength(content)} bytes).`;
   },
 });

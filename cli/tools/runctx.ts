@@ -43,7 +43,17 @@ export interface RunCtx {
   lastRule?: string;
   /** Before each call: read the agent's capabilities as its file says now (revocation). */
   beforeCall?(): Promise<string | undefined>;
+  /**
+   * Inside a mission (issue 17): file paths are relative to this folder (the mission's worktree)
+   * and the shell runs there, confined to it. What is written there is the mission's to judge and
+   * commit, never the run's home commit. `refuse` judges a path before write_file writes it (the
+   * rulebook): a reason refuses the write.
+   */
+  workdir?: { root: string; refuse?(path: string): string | undefined; /** The agent's capabilities as they apply there (re-applied each time they are re-read). */ scope?(caps: Capability[]): Capability[] };
 }
+
+/** The folder a run's file paths are relative to and its shell runs in: the mission's worktree, else the home. */
+export const workRoot = (ctx: Pick<RunCtx, 'home' | 'workdir'>): string => ctx.workdir?.root ?? ctx.home.root;
 
 export async function touch(ctx: Pick<RunCtx, 'touched' | 'onTouch'>, ...paths: string[]): Promise<void> {
   for (const p of paths) ctx.touched.add(p);

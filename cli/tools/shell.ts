@@ -15,7 +15,7 @@ import { pendingChanges } from '../git/read.js';
 import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
 import { defineTool } from './define.js';
-import { ToolError, touch, type RunCtx } from './runctx.js';
+import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
 
 /** stdout and stderr together: the model reads this, so more is rarely useful. */
 export const OUTPUT_CAP = 64 * 1024;
@@ -214,9 +214,10 @@ export interface ShellRun {
 }
 
 /** Runs an allowed decision. The caller has done the capability check and the policy gate. */
-export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touched' | 'onTouch'>, d: ShellDecision): Promise<ShellRun> {
+export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touched' | 'onTouch' | 'workdir'>, d: ShellDecision): Promise<ShellRun> {
   if (!d.allowed || !d.argv) throw new ToolError(`refused: ${d.reason}`);
-  const homeReal = await fs.realpath(ctx.home.root);
+  // In a mission the worktree takes the home's place: the command runs there and sees only it.
+  const homeReal = await fs.realpath(workRoot(ctx));
   let scratch: string | undefined;
   if (d.limits.cwd === 'scratch') {
     scratch = join(homeReal, scratchOf(ctx.run));
@@ -239,7 +240,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     file = bwrap;
   }
   // A home that is not a git repository has no changes to attribute; any other failure is one.
-  const before = d.limits.write.length ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
+  const before = d.limits.write.length && !ctx.workdir ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -334,7 +335,7 @@ export const shellTool = defineTool({
   input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
   async run(input, ctx) {
-    const d = await shellDecision(ctx.agent.caps, input.command, ctx.home.root, { sandbox: sandboxState(ctx.home.config, ctx.env.vars), run: ctx.run });
+    const d = await shellDecision(ctx.agent.caps, input.command, workRoot(ctx), { sandbox: sandboxState(ctx.home.config, ctx.env.vars), run: ctx.run });
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
     await ctx.gate({ tool: 'run_shell', kind: 'shell', resource: input.command, verb: 'execute', argv: policyWords(input.command, d), input, grant: d.reason });
     return formatShellRun(input.command, d, await runShell(ctx, d));

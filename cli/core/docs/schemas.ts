@@ -147,6 +147,15 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /** Missions (issue 17): the defaults `aos mission new` writes into each mission.md. */
+  mission: v.optional(
+    v.strictObject({
+      promote: v.optional(v.picklist(['ask', 'auto'], 'ask (the owner approves each promotion) or auto')),
+      merge: v.optional(v.picklist(['ff', 'merge'], 'ff (fast-forward) or merge (a merge commit)')),
+      repair_rounds: v.optional(positiveInt),
+      check_timeout_seconds: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
+    }),
+  ),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
   secrets: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name like GITHUB_TOKEN')), text)),
   /** Shell commands run in bubblewrap; without it they are refused unless this says "none" (run unconfined). */
