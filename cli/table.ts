@@ -132,6 +132,7 @@ export const COMMANDS: CommandSpec[] = [
       agent: { type: 'string', describe: 'only runs of this agent' },
       since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
       limit: { type: 'string', describe: 'at most this many (default 20)' },
+      cache: { type: 'boolean', describe: 'when and why the cached prompt prefix changed (instructions, MEMORY.md, tools, model)' },
     },
     load: () => import('./commands/runs.js'),
     handler: 'runs',

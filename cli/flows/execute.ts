@@ -7,8 +7,10 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/runs/outcome.js';
 import { assembleContext, taskMessage } from '../core/agents/prompt.js';
-import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, shortHash, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
+import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
 import { requestHash } from '../core/runs/divergence.js';
+import { promptPrint } from '../core/runs/cachekey.js';
+import { COMPACT_AT_CHARS } from '../core/runs/compact.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/runs/transcript.js';
 import { checkSimple, type Capability } from '../core/agents/capabilities.js';
@@ -91,7 +93,9 @@ export interface RunReport {
 }
 
 const DEFAULT_MAX_TURNS = 20;
-const CONTEXT_BUDGET_TOKENS = 6000;
+// The per-run part of the prompt (log digest, memories for the task): kept small so the cached
+// prefix stays most of every request (issue 22).
+const CONTEXT_BUDGET_TOKENS = 2500;
 
 export function newRunId(env: Env, at: Date): string {
   return `r-${stamp(at)}-${suffix(env.randomBytes(4))}`;
@@ -117,7 +121,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     .filter((e) => e.agent === agent.id)
     .slice(-20)
     .map((e) => ({ heading: `${e.date} ${e.time} · ${e.kind}${e.ref ? ` · ${e.ref}` : ''}`, body: e.body }));
-  return assembleContext({
+  const context = assembleContext({
     agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
     owner: { name: home.config.owner.name, timezone: tz, profile: home.config.owner.profile },
     memoryIndex,
@@ -128,6 +132,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
   });
+  return { ...context, memoryIndex };
 }
 
 /** The active memory topics that search ranks highest for the task, read whole. */
@@ -210,7 +215,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     outcome: 'running',
     usage: { ...NO_USAGE },
     ...(spec.resume?.run && spec.resume.entries ? { resumes: spec.resume.run } : {}),
-    prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
+    prompt: promptPrint({ model: spec.provider.model, stable: context.stable, recent: context.recent, dynamic: context.dynamic, tools: toolDefs, instructions: agent.body, memoryIndex: context.memoryIndex }),
   };
   watchCapabilities(ctx, front);
   const task = taskMessage({ ...item.front, id: item.id, subject: item.subject, body: item.body });
@@ -252,7 +257,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   let strippedInvisible = 0;
   const end = await runLoop({
     provider: spec.provider,
-    request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
+    request: { model: spec.provider.model, system: { stable: context.stable, recent: context.recent, dynamic: context.dynamic }, tools: toolDefs, cacheTurns: true, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
     messages,
     firstTurn: turn,
     tools: {
@@ -277,6 +282,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     },
     requestHash: (req) => requestHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
     onInvisible: (n) => (strippedInvisible = Math.max(strippedInvisible, n)),
+    compactAtChars: COMPACT_AT_CHARS,
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
@@ -337,6 +343,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       'Aos-Item': item.id,
       'Aos-Outcome': plan.outcome,
       'Aos-Usage': usageTrailer(end.usage, cost),
+      ...(front.prompt?.prefix ? { 'Aos-Prefix': front.prompt.prefix } : {}),
       'Aos-Device': home.device,
     },
     paths: [...touched],
