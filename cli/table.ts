@@ -206,41 +206,17 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['memory', 'lint'], describe: 'check the index and the topics; exit 1 on problems', load: memory, handler: 'lint' },
   {
     path: ['dream'],
-    describe: 'consolidate memory from the log since the last dream',
+    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show|merge|drop|revert <date> a dream branch',
+    positionals: [
+      { name: 'action', describe: 'show | merge | drop | revert a dream branch (none: dream now)' },
+      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)' },
+    ],
     options: {
       'if-due': { type: 'boolean', describe: 'only when enough time and runs have passed (dream.min_hours, dream.min_runs)' },
       'dry-run': { type: 'boolean', describe: 'print the plan; change nothing' },
     },
     load: () => import('./commands/dream.js'),
     handler: 'dream',
-  },
-  {
-    path: ['dream', 'show'],
-    describe: 'a dream branch: its gates, the files it changes, the diff',
-    positionals: [{ name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)', required: true }],
-    load: () => import('./commands/dream.js'),
-    handler: 'show',
-  },
-  {
-    path: ['dream', 'merge'],
-    describe: 'merge a dream branch whose gates failed into the main branch',
-    positionals: [{ name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)', required: true }],
-    load: () => import('./commands/dream.js'),
-    handler: 'merge',
-  },
-  {
-    path: ['dream', 'drop'],
-    describe: 'delete a dream branch that was not merged',
-    positionals: [{ name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)', required: true }],
-    load: () => import('./commands/dream.js'),
-    handler: 'drop',
-  },
-  {
-    path: ['dream', 'revert'],
-    describe: 'undo a merged night: restore the memory files it touched (a new commit)',
-    positionals: [{ name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)', required: true }],
-    load: () => import('./commands/dream.js'),
-    handler: 'revert',
   },
   {
     path: ['goal', 'new'],

@@ -1,5 +1,5 @@
 import type { Args, Env } from '../env.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 import { loadAgents } from '../home/store.js';
@@ -17,7 +17,16 @@ function report(plan: DreamPlan): string[] {
   ];
 }
 
+const ACTIONS: Record<string, (args: Args, env: Env) => Promise<void>> = { show, merge, drop, revert };
+
 export async function dream(args: Args, env: Env): Promise<number> {
+  if (args.action !== undefined) {
+    const act = ACTIONS[String(args.action)];
+    if (!act) throw new UsageError(`aos dream ${String(args.action)}: expected show, merge, drop or revert (then the dream's date), or nothing to dream now`);
+    if (args.date === undefined) throw new UsageError(`aos dream ${String(args.action)} <date>: which dream branch (aos dream show lists none; git branch --list 'dream/*' lists them)`);
+    await act(args, env);
+    return 0;
+  }
   const home = await openHome(env);
   const got = await acquireLock(home.root, env, { command: 'dream', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) {
@@ -79,7 +88,7 @@ async function withLock<T>(env: Env, command: string, fn: (home: Awaited<ReturnT
   }
 }
 
-export async function show(args: Args, env: Env): Promise<void> {
+async function show(args: Args, env: Env): Promise<void> {
   const { showDream } = await import('../flows/dreamgate.js');
   const home = await openHome(env);
   const s = await showDream(home, env, String(args.date));
@@ -90,7 +99,7 @@ export async function show(args: Args, env: Env): Promise<void> {
   if (s.diff.trim()) env.out.line(`\n${s.diff.trimEnd()}`);
 }
 
-export async function merge(args: Args, env: Env): Promise<void> {
+async function merge(args: Args, env: Env): Promise<void> {
   const { mergeDream } = await import('../flows/dreamgate.js');
   const sha = await withLock(env, 'dream merge', async (home) => {
     await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
@@ -100,14 +109,14 @@ export async function merge(args: Args, env: Env): Promise<void> {
   env.out.line(sha ? `Merged dream/${String(args.date)} (${sha.slice(0, 10)}).` : `dream/${String(args.date)} changes nothing on the main branch.`);
 }
 
-export async function drop(args: Args, env: Env): Promise<void> {
+async function drop(args: Args, env: Env): Promise<void> {
   const { dropDream } = await import('../flows/dreamgate.js');
   const sha = await withLock(env, 'dream drop', (home) => dropDream(home, env, String(args.date)));
   if (env.out.json) return env.out.data({ dropped: String(args.date), commit: sha });
   env.out.line(`Dropped dream/${String(args.date)} (was ${sha.slice(0, 10)}; git branch dream/${String(args.date)} ${sha.slice(0, 10)} brings it back while git keeps the object).`);
 }
 
-export async function revert(args: Args, env: Env): Promise<void> {
+async function revert(args: Args, env: Env): Promise<void> {
   const { revertDream } = await import('../flows/dreamgate.js');
   const r = await withLock(env, 'dream revert', async (home) => {
     await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);

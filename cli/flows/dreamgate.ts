@@ -111,7 +111,7 @@ export interface DreamShow {
 
 /** The main-branch commit that merged dream <name>, if any. */
 async function mergedAs(home: Home, env: Env, name: string): Promise<string | undefined> {
-  const out = (await gitRead(home.root, env.vars, ['log', '-n1', '--format=%H', '--fixed-strings', `--grep=Aos-Dream: ${name}`, 'HEAD'])).trim();
+  const out = (await gitRead(home.root, env.vars, ['log', '-n1', '--format=%H', `--grep=^Aos-Dream: ${name.replace(/[^0-9A-Za-z-]/g, '.')}$`, 'HEAD'])).trim();
   return out || undefined;
 }
 
