@@ -190,7 +190,7 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/memory-search.js'),
     handler: 'search',
   },
-  { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], load: memory, handler: 'show' },
+  { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], options: { agent: { type: 'string', describe: "an agent's private memory (memory/agents/<id>/)" } }, load: memory, handler: 'show' },
   {
     path: ['memory', 'add'],
     describe: 'a new memory file and its index line, committed',

@@ -13,7 +13,7 @@ import { promptPrint } from '../core/runs/cachekey.js';
 import { COMPACT_AT_CHARS } from '../core/runs/compact.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type Provider, type Usage } from '../core/runs/transcript.js';
-import { checkSimple, type Capability } from '../core/agents/capabilities.js';
+import { checkPrivateMemory, checkSimple, type Capability } from '../core/agents/capabilities.js';
 import type { Env } from '../env.js';
 import { ValidationError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
@@ -115,6 +115,8 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
   const now = localTime(env.now(), tz);
   const canReadMemory = checkSimple(spec.caps, 'memory', '*', 'read').allowed;
   const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
+  // Its own private memory's index joins the stable prefix (it changes only when the agent remembers).
+  const privateIndex = checkPrivateMemory(spec.caps, agent.id, agent.id, 'read').allowed ? await readText(join(home.root, `memory/agents/${agent.id}/MEMORY.md`)) : undefined;
   const memories = canReadMemory ? await topMemories(home, `${item.subject}\n${item.body}`.slice(0, 1000)) : [];
   const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
   const recentLog = (await readLog(home.root, from, now.date))
@@ -125,6 +127,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
     owner: { name: home.config.owner.name, timezone: tz, profile: home.config.owner.profile },
     memoryIndex,
+    ...(privateIndex !== undefined ? { privateIndex } : {}),
     memories,
     recentLog,
     now: `${now.date} ${now.time.slice(0, 5)}`,
@@ -132,7 +135,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[]) {
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
   });
-  return { ...context, memoryIndex };
+  return { ...context, memoryIndex: privateIndex === undefined ? memoryIndex : `${memoryIndex}\n${privateIndex}` };
 }
 
 /** The active memory topics that search ranks highest for the task, read whole. */

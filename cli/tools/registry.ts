@@ -17,6 +17,7 @@ import { logProgressTool, editGoalTool } from './goals.js';
 import { defineTool } from './define.js';
 import { recordUse } from './capuse.js';
 import { spawnTool } from './spawn.js';
+import { rememberTool, recallTool } from './remember.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -38,7 +39,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, searchMemoryTool, readMemoryTool, recallTool, rememberTool, noteTool, delegateTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

@@ -25,6 +25,9 @@ const BEFORE: Record<string, unknown> = {
   edit_goal: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"section":{"type":"string","enum":["plan","research_notes"],"description":"plan or research_notes"},"text":{"type":"string","description":"markdown; ### sub-headings at most"},"mode":{"type":"string","enum":["append","replace"],"default":"append"}},"required":["goal","section","text"]},
   // Issue 16: agent:spawn's tool.
   spawn_agent: {"type":"object","properties":{"task":{"type":"string"},"capabilities":{"type":"array","items":{"type":"string"},"description":"a subset of your capabilities, written the same way, e.g. \"file:notes/**:read\""},"instructions":{"type":"string","description":"the helper's instructions; a plain default when omitted"}},"required":["task","capabilities"]},
+  // Issue 22: an agent's private memory.
+  recall: {"type":"object","properties":{"slug":{"type":"string"},"agent":{"type":"string"}}},
+  remember: {"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string","description":"one line: what it is"},"body":{"type":"string"},"type":{"type":"string","enum":["fact","decision","lesson","preference","person","project"]},"slug":{"type":"string"}},"required":["title","description","body"]},
 };
 
 test('every tool shows the model the schema it showed before deriving, byte for byte', () => {

@@ -12,6 +12,8 @@ export interface ContextInput {
   agent: { id: string; name: string; role: string; instructions: string };
   owner: { name: string; timezone: string; profile?: string };
   memoryIndex: string;
+  /** The agent's private memory index (memory/agents/<id>/MEMORY.md), when it may read it. */
+  privateIndex?: string;
   /** Topic files that search found for this task, best first. */
   memories: { file: string; title: string; text: string }[];
   /** This agent's recent log entries, oldest first. */
@@ -68,6 +70,7 @@ export function assembleContext(c: ContextInput): Context {
     `# Your instructions\n\n${c.agent.instructions.trim()}`,
     `# The owner\n\nName: ${c.owner.name}\nTime zone: ${c.owner.timezone}${c.owner.profile?.trim() ? `\n\n${c.owner.profile.trim()}` : ''}`,
     `# Memory index (memory/MEMORY.md)\n\n${c.memoryIndex.trim() || '(empty)'}`,
+    ...(c.privateIndex !== undefined ? [`# Your private memory (memory/agents/${c.agent.id}/MEMORY.md; recall reads a topic, remember adds one)\n\n${c.privateIndex.trim() || '(empty)'}`] : []),
     `Your tools: ${c.toolNames.join(', ') || 'none'}.`,
   ].join('\n\n');
 
