@@ -31,6 +31,8 @@ export async function freeDreamName(root: string, vars: Vars, date: string): Pro
 /** Commits `files` (path → text; null deletes) on top of `parent` to refs/heads/dream/<name>; returns the commit. */
 export async function commitToBranch(root: string, vars: Vars, o: { name: string; parent: string; files: ReadonlyMap<string, string | null>; who: Identity; message: string }): Promise<string> {
   const gitDir = (await gitRead(root, vars, ['rev-parse', '--absolute-git-dir'])).trim();
+  // The caller holds the writer lock: a private index left by a dream that was killed is stale.
+  for (const name of await fs.readdir(gitDir)) if (name.startsWith('aos-dream-index-')) await fs.rm(join(gitDir, name), { force: true });
   const indexFile = join(gitDir, `aos-dream-index-${process.pid}`);
   const env = { ...gitEnv(vars, { who: o.who }), GIT_INDEX_FILE: indexFile };
   try {
@@ -44,7 +46,7 @@ export async function commitToBranch(root: string, vars: Vars, o: { name: string
       await git(root, env, ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`]);
     }
     const tree = (await git(root, env, ['write-tree'])).trim();
-    const sha = (await git(root, { ...env, ...{} }, ['-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', o.parent, '-F', '-'], o.message)).trim();
+    const sha = (await git(root, env, ['-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', o.parent, '-F', '-'], o.message)).trim();
     await git(root, env, ['update-ref', `${DREAM_REF}${o.name}`, sha, '']);
     return sha;
   } finally {

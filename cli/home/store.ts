@@ -53,7 +53,7 @@ export function loadGoals(root: string, cache: DocCache) {
 
 /** Topic files; MEMORY.md is the index, not a topic. */
 export function loadMemories(root: string, cache: DocCache) {
-  return loadFolder<s.MemoryFront>(root, 'memory', 'memory', cache, ['MEMORY.md']);
+  return loadFolder<s.MemoryFront>(root, 'memory', 'memory', cache, ['MEMORY.md', 'agents']);
 }
 
 /** The month folders of inbox/done, newest first: inbox/done/2026/11. */

@@ -81,7 +81,7 @@ export function assembleContext(c: ContextInput): Context {
   // The log digest first (it is small and mostly cached), then the memories, each cut to a size.
   const shown = c.recentLog.slice(logWindow(c.recentLog.length));
   const recent = shown.length
-    ? [`# Your recent log entries (one line each; search_memory finds the whole entry)\n\n${DATA_NOTE}`, ...shown.map((e) => dataBlock('log', `${e.heading}\n${logSummary(e.body)}`))]
+    ? [`# Your recent log entries\n\n${DATA_NOTE}\n\nEach entry is cut to its first line; search_memory finds the whole entry.`, ...shown.map((e) => dataBlock('log', `${e.heading}\n${logSummary(e.body)}`))]
     : [];
   if (c.recentLog.length > shown.length) omitted.push(`older log entries (${c.recentLog.length - shown.length} left out)`);
   room -= recent.reduce((n, b) => n + b.length, 0);
