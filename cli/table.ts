@@ -166,6 +166,7 @@ export const COMMANDS: CommandSpec[] = [
       agent: { type: 'string', describe: 'only runs of this agent' },
       since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
       limit: { type: 'string', describe: 'at most this many (default 20)' },
+      cache: { type: 'boolean', describe: 'when and why the cached prompt prefix changed (instructions, MEMORY.md, tools, model)' },
     },
     load: () => import('./commands/runs.js'),
     handler: 'runs',
@@ -250,7 +251,7 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/memory-search.js'),
     handler: 'search',
   },
-  { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], load: memory, handler: 'show' },
+  { path: ['memory', 'show'], describe: 'one memory (or the index when none is named)', positionals: [{ name: 'slug', describe: 'the topic, e.g. prefers-trains' }], options: { agent: { type: 'string', describe: "an agent's private memory (memory/agents/<id>/)" } }, load: memory, handler: 'show' },
   {
     path: ['memory', 'add'],
     describe: 'a new memory file and its index line, committed',
@@ -266,7 +267,11 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['memory', 'lint'], describe: 'check the index and the topics; exit 1 on problems', load: memory, handler: 'lint' },
   {
     path: ['dream'],
-    describe: 'consolidate memory from the log since the last dream',
+    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show|merge|drop|revert <date> a dream branch',
+    positionals: [
+      { name: 'action', describe: 'show | merge | drop | revert a dream branch (none: dream now)' },
+      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)' },
+    ],
     options: {
       'if-due': { type: 'boolean', describe: 'only when enough time and runs have passed (dream.min_hours, dream.min_runs)' },
       'dry-run': { type: 'boolean', describe: 'print the plan; change nothing' },

@@ -1,10 +1,11 @@
 import type { Args, Env } from '../env.js';
+import { UsageError, UserError } from '../errors.js';
 import { openHome } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 import { loadAgents } from '../home/store.js';
 import { commitOwnerEdits } from '../git/git.js';
 import { chooseProvider } from '../model/provider.js';
-import { applyDream, describeOp, gather, lastDream, notDue, planDream, DREAMER, type DreamPlan } from '../flows/dream.js';
+import { describeOp, gather, lastDream, notDue, planDream, DREAMER, type DreamPlan } from '../flows/dream.js';
 
 function report(plan: DreamPlan): string[] {
   return [
@@ -16,7 +17,16 @@ function report(plan: DreamPlan): string[] {
   ];
 }
 
+const ACTIONS: Record<string, (args: Args, env: Env) => Promise<void>> = { show, merge, drop, revert };
+
 export async function dream(args: Args, env: Env): Promise<number> {
+  if (args.action !== undefined) {
+    const act = ACTIONS[String(args.action)];
+    if (!act) throw new UsageError(`aos dream ${String(args.action)}: expected show, merge, drop or revert (then the dream's date), or nothing to dream now`);
+    if (args.date === undefined) throw new UsageError(`aos dream ${String(args.action)} <date>: which dream branch (aos dream show lists none; git branch --list 'dream/*' lists them)`);
+    await act(args, env);
+    return 0;
+  }
   const home = await openHome(env);
   const got = await acquireLock(home.root, env, { command: 'dream', staleMinutes: home.config.tick.lock_stale_minutes });
   if (!('lock' in got)) {
@@ -44,9 +54,15 @@ export async function dream(args: Args, env: Env): Promise<number> {
     await home.docs.save();
     const nothing = !plan.writes.size && !(plan.consolidated && plan.gathered) && !plan.refusedAll && !plan.rejected;
     let sha: string | undefined;
-    if (!nothing && !args['dry-run']) sha = await applyDream(home, env, plan);
+    let gated: import('../flows/dreamgate.js').GatedDream | undefined;
+    if (!nothing && !args['dry-run']) {
+      const { gatedDream } = await import('../flows/dreamgate.js');
+      gated = await gatedDream(home, env, plan);
+      sha = gated.merged;
+    }
     if (env.out.json) {
-      env.out.data({ ...plan, writes: [...plan.writes.keys()], committed: sha ?? null, dry_run: Boolean(args['dry-run']), model: provider ? provider.model : null });
+      const { attempted: _a, indexBefore: _i, ...shown } = plan;
+      env.out.data({ ...shown, writes: [...plan.writes.keys()], committed: sha ?? null, branch: gated?.branch ?? null, gates: gated?.gates ?? [], dry_run: Boolean(args['dry-run']), model: provider ? provider.model : null });
     } else if (nothing) {
       env.out.line(entries.length && !provider ? `Nothing to prune; ${entries.length} log entries wait for a dream with a model (${'missing' in choice ? choice.missing : ''}).` : 'Nothing new since the last dream.');
     } else {
@@ -54,8 +70,58 @@ export async function dream(args: Args, env: Env): Promise<number> {
       if (args['dry-run']) env.out.line('(dry run: nothing written)');
     }
     if (plan.refusedAll) env.out.warn(`the dream was refused: ${plan.refusedAll}`);
-    return plan.refusedAll ? 1 : 0;
+    if (gated?.gates.length) env.out.warn(`the dream waits on branch ${gated.branch}, not merged: ${gated.gates.join('; ')} (aos dream show|merge|drop ${gated.branch.slice(6)})`);
+    return plan.refusedAll || gated?.gates.length ? 1 : 0;
   } finally {
     await got.lock.release();
   }
+}
+
+async function withLock<T>(env: Env, command: string, fn: (home: Awaited<ReturnType<typeof openHome>>) => Promise<T>): Promise<T> {
+  const home = await openHome(env);
+  const got = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
+  if (!('lock' in got)) throw new UserError(`another aos is working in this home (${got.heldBy?.command ?? '?'}, pid ${got.heldBy?.pid ?? '?'}); try again when it is done`);
+  try {
+    return await fn(home);
+  } finally {
+    await got.lock.release();
+  }
+}
+
+async function show(args: Args, env: Env): Promise<void> {
+  const { showDream } = await import('../flows/dreamgate.js');
+  const home = await openHome(env);
+  const s = await showDream(home, env, String(args.date));
+  if (env.out.json) return env.out.data(s);
+  env.out.line(`${s.branch} · ${s.commit.slice(0, 10)} · ${s.merged ? `merged (${s.merged.slice(0, 10)})` : 'not merged'} · gates: ${s.gates}`);
+  env.out.line(s.subject);
+  for (const f of s.files) env.out.line(`  ${f.status} ${f.path}`);
+  if (s.diff.trim()) env.out.line(`\n${s.diff.trimEnd()}`);
+}
+
+async function merge(args: Args, env: Env): Promise<void> {
+  const { mergeDream } = await import('../flows/dreamgate.js');
+  const sha = await withLock(env, 'dream merge', async (home) => {
+    await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+    return mergeDream(home, env, String(args.date));
+  });
+  if (env.out.json) return env.out.data({ merged: String(args.date), commit: sha ?? null });
+  env.out.line(sha ? `Merged dream/${String(args.date)} (${sha.slice(0, 10)}).` : `dream/${String(args.date)} changes nothing on the main branch.`);
+}
+
+async function drop(args: Args, env: Env): Promise<void> {
+  const { dropDream } = await import('../flows/dreamgate.js');
+  const sha = await withLock(env, 'dream drop', (home) => dropDream(home, env, String(args.date)));
+  if (env.out.json) return env.out.data({ dropped: String(args.date), commit: sha });
+  env.out.line(`Dropped dream/${String(args.date)} (was ${sha.slice(0, 10)}; git branch dream/${String(args.date)} ${sha.slice(0, 10)} brings it back while git keeps the object).`);
+}
+
+async function revert(args: Args, env: Env): Promise<void> {
+  const { revertDream } = await import('../flows/dreamgate.js');
+  const r = await withLock(env, 'dream revert', async (home) => {
+    await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+    return revertDream(home, env, String(args.date));
+  });
+  if (env.out.json) return env.out.data({ reverted: String(args.date), commit: r.commit ?? null, restored: r.restored, kept: r.kept });
+  env.out.line(`Reverted dream/${String(args.date)}: restored ${r.restored.join(', ') || 'nothing'}${r.kept.length ? `; kept (changed since): ${r.kept.join(', ')}` : ''}.`);
 }

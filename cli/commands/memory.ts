@@ -38,6 +38,7 @@ async function topicNames(root: string): Promise<string[]> {
 export async function show(args: Args, env: Env): Promise<void> {
   const home = await openHome(env);
   const wanted = typeof args.slug === 'string' ? args.slug.trim() : '';
+  if (args.agent !== undefined) return (await import('./memory-private.js')).showPrivate(home, env, String(args.agent), wanted);
   // "prefers-trains", "prefers-trains.md" and "memory/prefers-trains.md" all name the same topic.
   const slug = wanted.replace(/^(\.\/)?memory\//, '').replace(/\.md$/, '');
   if (!slug || slug === 'MEMORY') return showIndex(home, env);

@@ -17,7 +17,7 @@ import type { Home } from '../home/home.js';
 import { loadAgents, loadMemories } from '../home/store.js';
 import { writeAtomic, monthFiles, readIfExists } from '../home/files.js';
 import { appendLog } from '../home/log.js';
-import { commit } from '../git/git.js';
+import { commit, type CommitSpec } from '../git/git.js';
 import { gitRead } from '../git/run.js';
 import { noCommitsYet, pathNotInCommit } from '../git/failures.js';
 import { callWithRetry, retryClock } from '../model/retry.js';
@@ -60,7 +60,7 @@ export async function notDue(home: Home, env: Env, last: LastDream | undefined):
   return undefined;
 }
 
-const DREAM_KINDS = new Set(['dream', 'dream-prune']);
+const DREAM_KINDS = new Set(['dream', 'dream-prune', 'dream-revert']);
 
 /** Log entries added since the last dream, by comparing each changed log file with its text at that commit. */
 export async function gather(home: Home, env: Env, last: LastDream | undefined): Promise<LogEntry[]> {
@@ -93,6 +93,10 @@ export interface DreamPlan {
   rejected?: string;
   /** Set when the dream was refused as a whole. */
   refusedAll?: string;
+  /** What a dream refused as a whole would have written: it goes to its branch for the owner to see. */
+  attempted?: Map<string, string>;
+  /** memory/MEMORY.md before the dream. */
+  indexBefore?: string;
   /** path → new text */
   writes: Map<string, string>;
   usage: Usage;
@@ -178,8 +182,10 @@ export async function planDream(home: Home, env: Env, entries: LogEntry[], provi
   const tooMuch = dropsTooMuch(indexBefore, index);
   if (tooMuch) {
     plan.refusedAll = tooMuch;
+    plan.attempted = new Map(writes);
     writes.clear();
   }
+  plan.indexBefore = indexBefore;
   plan.cost = plan.model ? costOf(plan.model, plan.usage, home.config.model.prices) : undefined;
   return plan;
 }
@@ -262,6 +268,12 @@ export function describeOp(op: Op): string {
 /** Writes the planned files, the dream's log entry, and one commit as the dreamer. */
 export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise<string | undefined> {
   for (const [file, text] of plan.writes) await writeAtomic(join(home.root, file), text);
+  const log = await appendLog(home, home.config.owner.timezone, env.now(), dreamLogEntry(plan));
+  return commit(home.root, env.vars, dreamCommitSpec(home, plan, [...plan.writes.keys(), log]), home.redact);
+}
+
+/** The dream's own log entry: what it gathered, applied, refused and pruned. */
+export function dreamLogEntry(plan: DreamPlan): { kind: string; agent: string; body: string } {
   const lines = [
     `Gathered ${plan.gathered} log entr${plan.gathered === 1 ? 'y' : 'ies'}${plan.consolidated ? '' : plan.rejected ? ` (${plan.rejected}: they are offered to the next dream)` : plan.gathered ? ' (left for a dream with a model)' : ''}.`,
     ...plan.applied.map((op) => `- ${describeOp(op)} (from ${op.sources.join(', ')})`),
@@ -269,8 +281,11 @@ export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise
     ...plan.pruned.map((p) => `- pruned: ${p}`),
     ...(plan.refusedAll ? [`Refused the whole dream: ${plan.refusedAll}. Nothing was changed.`] : []),
   ];
-  const log = await appendLog(home, home.config.owner.timezone, env.now(), { kind: plan.consolidated ? 'dream' : 'dream-prune', agent: DREAMER, body: lines.join('\n') });
-  return commit(home.root, env.vars, {
+  return { kind: plan.consolidated ? 'dream' : 'dream-prune', agent: DREAMER, body: lines.join('\n') };
+}
+
+export function dreamCommitSpec(home: Home, plan: DreamPlan, paths: string[], extra: Record<string, string> = {}): CommitSpec {
+  return {
     who: agentIdentity(DREAMER),
     subject: `${DREAMER}: ${plan.refusedAll ? 'dream refused' : `${plan.applied.length} memory change(s), ${plan.pruned.length} pruned`}`,
     trailers: {
@@ -278,7 +293,8 @@ export async function applyDream(home: Home, env: Env, plan: DreamPlan): Promise
       'Aos-Agent': DREAMER,
       'Aos-Usage': plan.model ? usageTrailer(plan.usage, plan.cost) : undefined,
       'Aos-Device': home.device,
+      ...extra,
     },
-    paths: [...plan.writes.keys(), log],
-  }, home.redact);
+    paths,
+  };
 }

@@ -7,11 +7,13 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/runs/outcome.js';
 import { assembleContext, taskMessage } from '../core/agents/prompt.js';
-import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, shortHash, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
+import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
 import { requestHash } from '../core/runs/divergence.js';
+import { promptPrint } from '../core/runs/cachekey.js';
+import { COMPACT_AT_CHARS } from '../core/runs/compact.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type UserBlock, type Provider, type Usage } from '../core/runs/transcript.js';
-import { checkSimple, type Capability } from '../core/agents/capabilities.js';
+import { checkPrivateMemory, checkSimple, type Capability } from '../core/agents/capabilities.js';
 import type { Env } from '../env.js';
 import { ValidationError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
@@ -96,7 +98,9 @@ export interface RunReport {
 }
 
 const DEFAULT_MAX_TURNS = 20;
-const CONTEXT_BUDGET_TOKENS = 6000;
+// The per-run part of the prompt (log digest, memories for the task): kept small so the cached
+// prefix stays most of every request (issue 22).
+const CONTEXT_BUDGET_TOKENS = 2500;
 
 export function newRunId(env: Env, at: Date): string {
   return `r-${stamp(at)}-${suffix(env.randomBytes(4))}`;
@@ -116,6 +120,8 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[], job
   const now = localTime(env.now(), tz);
   const canReadMemory = checkSimple(spec.caps, 'memory', '*', 'read').allowed;
   const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
+  // Its own private memory's index joins the stable prefix (it changes only when the agent remembers).
+  const privateIndex = checkPrivateMemory(spec.caps, agent.id, agent.id, 'read').allowed ? await readText(join(home.root, `memory/agents/${agent.id}/MEMORY.md`)) : undefined;
   const memories = canReadMemory ? await topMemories(home, `${item.subject}\n${item.body}`.slice(0, 1000)) : [];
   const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
   // A sold job sees nothing of the owner's days: no log, no profile (the client is not the owner).
@@ -123,10 +129,11 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[], job
     .filter((e) => e.agent === agent.id)
     .slice(-20)
     .map((e) => ({ heading: `${e.date} ${e.time} · ${e.kind}${e.ref ? ` · ${e.ref}` : ''}`, body: e.body }));
-  return assembleContext({
+  const context = assembleContext({
     agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
     owner: { name: home.config.owner.name, timezone: tz, profile: job ? undefined : home.config.owner.profile },
     memoryIndex,
+    ...(privateIndex !== undefined ? { privateIndex } : {}),
     memories,
     recentLog,
     skills: await skillsFor(home, env, `${item.subject}\n${item.body}`),
@@ -135,6 +142,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[], job
     toolNames,
     budgetTokens: CONTEXT_BUDGET_TOKENS,
   });
+  return { ...context, memoryIndex: privateIndex === undefined ? memoryIndex : `${memoryIndex}\n${privateIndex}` };
 }
 
 /**
@@ -248,7 +256,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     outcome: 'running',
     usage: { ...NO_USAGE },
     ...(spec.resume?.run && spec.resume.entries ? { resumes: spec.resume.run } : {}),
-    prompt: { stable: shortHash(context.stable), dynamic: shortHash(context.dynamic), tools: shortHash(JSON.stringify(toolDefs)) },
+    prompt: promptPrint({ model: spec.provider.model, stable: context.stable, recent: context.recent, dynamic: context.dynamic, tools: toolDefs, instructions: agent.body, memoryIndex: context.memoryIndex }),
   };
   watchCapabilities(ctx, front);
   if (job) {
@@ -308,7 +316,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   let strippedInvisible = 0;
   let end = await runLoop({
     provider: spec.provider,
-    request: { model: spec.provider.model, system: { stable: context.stable, dynamic: context.dynamic }, tools: toolDefs, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
+    request: { model: spec.provider.model, system: { stable: context.stable, recent: context.recent, dynamic: context.dynamic }, tools: toolDefs, cacheTurns: true, maxTokens: home.config.model.max_tokens ?? 4096, onText: spec.onText, run },
     messages,
     firstTurn: turn,
     tools: {
@@ -330,6 +338,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     },
     requestHash: (req) => requestHash(JSON.stringify({ model: req.model, system: req.system, tools: req.tools, messages: req.messages, maxTokens: req.maxTokens })),
     onInvisible: (n) => (strippedInvisible = Math.max(strippedInvisible, n)),
+    compactAtChars: COMPACT_AT_CHARS,
     onRetry: spec.onRetry && ((err, attempt, waitMs) => spec.onRetry!(`${err.message}; retry ${attempt} in ${Math.round(waitMs / 100) / 10} s`)),
   });
 
@@ -399,6 +408,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
       'Aos-Item': item.id,
       'Aos-Outcome': plan.outcome,
       'Aos-Usage': usageTrailer(end.usage, cost),
+      ...(front.prompt?.prefix ? { 'Aos-Prefix': front.prompt.prefix } : {}),
       'Aos-Device': home.device,
     },
     paths: [...touched],

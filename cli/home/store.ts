@@ -51,9 +51,9 @@ export function loadGoals(root: string, cache: DocCache) {
   return loadFolder<s.GoalFront>(root, 'goals', 'goal', cache);
 }
 
-/** Topic files; MEMORY.md is the index, not a topic, and reviews/ holds the weekly reviews (aos review). */
+/** Topic files; MEMORY.md is the index, not a topic; reviews/ holds the weekly reviews (aos review) and agents/ the private memories. */
 export function loadMemories(root: string, cache: DocCache) {
-  return loadFolder<s.MemoryFront>(root, 'memory', 'memory', cache, ['MEMORY.md', 'reviews']);
+  return loadFolder<s.MemoryFront>(root, 'memory', 'memory', cache, ['MEMORY.md', 'reviews', 'agents']);
 }
 
 /** The month folders of inbox/done, newest first: inbox/done/2026/11. */

@@ -97,18 +97,41 @@ export function createAnthropicProvider(opts: AnthropicOptions): Provider {
   };
 }
 
-/** The request body: system in a cached stable block and a dynamic block, the last tool cached. */
+/**
+ * The request body, laid out for the provider's prompt cache (it caches tools, then system, then
+ * messages, up to each cache_control breakpoint; at most 4). Breakpoints: the last tool, the
+ * stable system block, the end of the recent-log digest (which only grows between runs, one block
+ * per entry, so the next run finds the earlier end as a block boundary it has cached), and in a
+ * multi-turn run the last message, so each turn reads the conversation so far from the cache. The
+ * dynamic block (time, run, memories for this task) follows the system breakpoints, uncached. The
+ * first call of a run gets no message breakpoint: most runs are one call, and writing the task to
+ * the cache would cost more than it saves.
+ */
 export function buildParams(req: ModelRequest, fallbackModel: string): Params {
+  const cached = { cache_control: { type: 'ephemeral' as const } };
   const system: Anthropic.TextBlockParam[] = [];
-  if (req.system.stable) system.push({ type: 'text', text: req.system.stable, cache_control: { type: 'ephemeral' } });
+  if (req.system.stable) system.push({ type: 'text', text: req.system.stable, ...cached });
+  const recent = (req.system.recent ?? []).filter(Boolean);
+  recent.forEach((text, i) => system.push({ type: 'text', text, ...(i === recent.length - 1 ? cached : {}) }));
   if (req.system.dynamic) system.push({ type: 'text', text: req.system.dynamic });
 
   const tools: Anthropic.Tool[] = req.tools.map((t, i) => ({
     name: t.name,
     description: t.description,
     input_schema: t.input_schema as Anthropic.Tool.InputSchema,
-    ...(i === req.tools.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
+    ...(i === req.tools.length - 1 ? cached : {}),
   }));
+
+  const messages = req.messages.map(toParam);
+  const last = messages[messages.length - 1];
+  if (req.cacheTurns && last && messages.some((m) => m.role === 'assistant')) {
+    const blocks = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : [...last.content];
+    const end = blocks[blocks.length - 1];
+    if (end && (end.type === 'text' || end.type === 'tool_result' || end.type === 'tool_use')) {
+      blocks[blocks.length - 1] = { ...end, ...cached };
+      messages[messages.length - 1] = { ...last, content: blocks } as Anthropic.MessageParam;
+    }
+  }
 
   return {
     model: req.model || fallbackModel,
@@ -116,7 +139,7 @@ export function buildParams(req: ModelRequest, fallbackModel: string): Params {
     ...(system.length ? { system } : {}),
     ...(tools.length ? { tools } : {}),
     ...(req.toolChoice ? { tool_choice: { type: 'tool' as const, name: req.toolChoice } } : {}),
-    messages: req.messages.map(toParam),
+    messages,
   };
 }
 

@@ -76,7 +76,7 @@ function section(title: string, body: string): string {
  */
 export function renderPrompt(req: ModelRequest, toolsNote = NO_TOOLS): string {
   const parts: string[] = [];
-  const system = [req.system.stable, req.system.dynamic].map((s) => s.trim()).filter(Boolean);
+  const system = [req.system.stable, ...(req.system.recent ?? []), req.system.dynamic].map((s) => s.trim()).filter(Boolean);
   parts.push(...system);
   parts.push(toolsNote);
   const forced = req.toolChoice ? req.tools.find((t) => t.name === req.toolChoice) : undefined;

@@ -6,6 +6,7 @@ import type { RecordEntry } from '../core/runs/runrecord.js';
 import { callWithRetry } from './retry.js';
 import { providerFault, type ProviderFault } from '../core/runs/outage.js';
 import { stripInvisibleDeep } from '../core/docs/invisible.js';
+import { compactMessages, compactionPoint } from '../core/runs/compact.js';
 
 export interface ToolRunner {
   run(name: string, input: unknown, callId: string): Promise<{ content: string; is_error: boolean; kind?: string; approval?: { approval: string } }>;
@@ -39,6 +40,11 @@ export interface LoopInput {
   onRetry?: (err: ModelError, attempt: number, waitMs: number) => void;
   /** Told how many invisible characters were stripped from a request, for the run to flag. */
   onInvisible?: (removed: number) => void;
+  /**
+   * Characters of conversation above which the older turns are sent compacted
+   * (core/runs/compact.ts); the record keeps them whole. Unset: never.
+   */
+  compactAtChars?: number;
 }
 
 function withoutInvisible(system: ModelRequest['system'], messages: Message[]): { system: ModelRequest['system']; messages: Message[]; removed: number } {
@@ -94,6 +100,8 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
   const end = (e: Partial): LoopEnd => ({ ...e, usage, turns: turnNo - input.firstTurn, answered: modelCalls, ...(reported !== undefined ? { costUsd: reported } : {}) }) as LoopEnd;
 
   const stopped = () => end({ outcome: 'cancelled', reason: stopReason(limits.stop) });
+  // Messages before this index are sent compacted; it only moves forward (compact.ts says why).
+  let compactedTo = 0;
   for (; ; turnNo++) {
     if (limits.stop?.aborted) return stopped();
     if (turnNo - input.firstTurn >= limits.maxTurns) {
@@ -104,7 +112,8 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     if (over) return end({ outcome: 'checkpoint', reason: over });
 
     // Invisible characters (tags, zero-width, bidi controls) never reach a model, wherever they came from.
-    const clean = withoutInvisible(input.request.system, messages);
+    if (input.compactAtChars) compactedTo = compactionPoint(messages, compactedTo, input.compactAtChars);
+    const clean = withoutInvisible(input.request.system, compactedTo ? compactMessages(messages, compactedTo) : messages);
     if (clean.removed) input.onInvisible?.(clean.removed);
     const req = { ...input.request, system: clean.system, messages: clean.messages, ...(limits.stop ? { signal: limits.stop } : {}) };
     const hash = input.requestHash(req);

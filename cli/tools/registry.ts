@@ -20,6 +20,7 @@ import { recordUse } from './capuse.js';
 import { spawnTool } from './spawn.js';
 import { proposeSkillTool } from './skills.js';
 import { delegateRemoteTool } from './a2adelegate.js';
+import { rememberTool, recallTool } from './remember.js';
 
 export interface Tool<I = any> {
   def: ToolDef;
@@ -41,7 +42,7 @@ const finishTool = defineTool({
   },
 });
 
-export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, browseTool, searchMemoryTool, readMemoryTool, noteTool, delegateTool, delegateRemoteTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, proposeSkillTool, finishTool];
+export const TOOLS: Tool[] = [readFileTool, listFilesTool, writeFileTool, shellTool, fetchTool, browseTool, searchMemoryTool, readMemoryTool, recallTool, rememberTool, noteTool, delegateTool, delegateRemoteTool, spawnTool, sendMessageTool, logProgressTool, editGoalTool, proposeSkillTool, finishTool];
 
 export function offeredTools(caps: readonly Capability[]): Tool[] {
   return TOOLS.filter((t) => t.offered(caps));

@@ -58,8 +58,11 @@ test('an injected note and an item subject never enter the cached prompt; later 
     assert.is(r.code, 0, r.stderr);
     assert.is(server.requests.length, 3);
     const system = server.requests[2]!.body.system as { text: string; cache_control?: unknown }[];
-    const cached = system.filter((s) => s.cache_control).map((s) => s.text).join('\n');
-    const uncached = system.filter((s) => !s.cache_control).map((s) => s.text).join('\n');
+    // Issue 22 put the log digest behind its own cache breakpoint (its last data block carries
+    // cache_control): the cached instructions are the cached blocks that are not data.
+    const isInstructions = (s: { text: string; cache_control?: unknown }) => Boolean(s.cache_control) && !s.text.startsWith('<untrusted-data');
+    const cached = system.filter(isInstructions).map((s) => s.text).join('\n');
+    const uncached = system.filter((s) => !isInstructions(s)).map((s) => s.text).join('\n');
     assert.ok(cached.length > 0, 'there is a cached block');
     for (const t of [injected, 'SYSTEM OVERRIDE']) {
       assert.not.ok(cached.includes(t), `"${t}" is not in the cached instructions`);

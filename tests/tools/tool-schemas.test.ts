@@ -31,6 +31,9 @@ const BEFORE: Record<string, unknown> = {
   delegate_remote: {"type":"object","properties":{"to":{"type":"string","description":"the remote agent, a2a:https://…"},"skill":{"type":"string","description":"a skill id from the remote agent's card"},"task":{"type":"string"}},"required":["to","skill","task"]},
   // Issue 18: proposing a candidate skill.
   propose_skill: {"type":"object","properties":{"name":{"type":"string","description":"a short name, e.g. \"Fix a failing test first\""},"description":{"type":"string","description":"one line: what it is for"},"when":{"type":"array","items":{"type":"string"},"description":"words that make it relevant to a task (its name when omitted)","default":[]},"procedure":{"type":"string","description":"the steps, in markdown"},"mission":{"type":"string","description":"the mission it worked in"}},"required":["name","description","procedure"]},
+  // Issue 22: an agent's private memory.
+  recall: {"type":"object","properties":{"slug":{"type":"string"},"agent":{"type":"string"}}},
+  remember: {"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string","description":"one line: what it is"},"body":{"type":"string"},"type":{"type":"string","enum":["fact","decision","lesson","preference","person","project"]},"slug":{"type":"string"}},"required":["title","description","body"]},
 };
 
 test('every tool shows the model the schema it showed before deriving, byte for byte', () => {

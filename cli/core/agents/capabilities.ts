@@ -43,7 +43,8 @@ const CONSTRAINT_KEYS: Record<Kind, readonly string[]> = {
   // to: a2a:https://host/… is a remote A2A agent (issue 21): max_usd caps what one job may cost
   // (required for a remote), auth names the secret sent as its client key.
   agent: ['to', 'max', 'depth', 'max_usd', 'auth'],
-  memory: [],
+  // memory:private:read{agent:scout} reads scout's private memory; without it, the agent's own.
+  memory: ['agent'],
   goal: [],
   inbox: [],
   skill: [],
@@ -136,6 +137,7 @@ export function parseCapability(written: string): Parsed {
     const r = constraints.rate.length === 1 ? parseRate(constraints.rate[0]!) : { error: 'one rate, like 100/min' };
     if ('error' in r) return fail(r.error);
   }
+  if (constraints.agent && !(kind === 'memory' && resources.length === 1 && resources[0] === 'private')) return fail('agent:… names whose private memory: only memory:private:… takes it');
   if (kind === 'agent' && actions.includes('spawn') && actions.length > 1) return fail('agent:spawn stands alone (write agent:delegate and agent:spawn as two capabilities)');
   for (const n of ['max', 'depth']) {
     const v = constraints[n];
@@ -240,6 +242,10 @@ export function checkFile(caps: readonly Capability[], path: string, action: 're
   if (typeof path === 'string' && path.startsWith('/') && caps.some((c) => c.kind === 'file' && c.resources.some((r) => r.startsWith('/')))) return checkAbsoluteFile(caps, path, action);
   const norm = normalizeHomePath(path);
   if ('error' in norm) return deny(norm.error);
+  // Agents' private memories are reached only through remember/recall, judged by checkPrivateMemory:
+  // a file grant as wide as ** must not read another agent's private memory.
+  const lower = norm.path.toLowerCase();
+  if (lower === PRIVATE_MEMORY || lower.startsWith(`${PRIVATE_MEMORY}/`)) return deny(`${PRIVATE_MEMORY}/ holds agents' private memories: only the recall and remember tools reach them (memory:private)`);
   if (action === 'write') {
     const p = isProtected(norm.path);
     if (p) return deny(p);
@@ -258,6 +264,22 @@ export function checkSimple(caps: readonly Capability[], kind: 'memory' | 'goal'
     if (cap.kind === kind && cap.actions.includes(action) && cap.resources.some((r) => r === '*' || r === resource)) return allow(cap);
   }
   return deny(`no capability grants ${kind}:${resource}:${action}`);
+}
+
+/** Where an agent's private long-term memory lives (issue 22): memory/agents/<id>/. */
+export const PRIVATE_MEMORY = 'memory/agents';
+
+/**
+ * May agent `self` read or write the private memory of agent `owner`? Only a capability on the
+ * resource "private" itself grants it ("memory:*:read" is shared memory, never private), for the
+ * agent's own memory unless {agent:…} names others.
+ */
+export function checkPrivateMemory(caps: readonly Capability[], self: string, owner: string, action: 'read' | 'write'): Verdict {
+  for (const cap of caps) {
+    if (cap.kind !== 'memory' || !cap.actions.includes(action) || !cap.resources.includes('private')) continue;
+    if ((cap.constraints.agent ?? [self]).includes(owner)) return allow(cap);
+  }
+  return deny(`no capability grants memory:private:${action} of ${owner}${owner === self ? '' : ` (another agent's private memory; ${owner}'s own grant is not yours)`}`);
 }
 
 export interface DelegateLimits {

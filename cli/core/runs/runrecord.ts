@@ -80,7 +80,7 @@ export interface RunFront {
   /** Why it failed or stopped. */
   error?: string;
   /** Short sha256 prefixes (12 hex) of the stable system prompt, the dynamic one, and the tool list, to spot divergence in replay. */
-  prompt?: { stable: string; dynamic: string; tools: string };
+  prompt?: { stable: string; dynamic: string; tools: string; prefix?: string; instructions?: string; memory?: string };
   /** Every capability decision of the run's tool calls, for `aos audit` (absent when none). */
   uses?: CapUse[];
 }
@@ -300,7 +300,7 @@ export const RunFrontSchema = v.strictObject({
   cost_usd: v.optional(count),
   resumes: v.optional(v.string()),
   error: v.optional(v.string()),
-  prompt: v.optional(v.strictObject({ stable: hash, dynamic: hash, tools: hash })),
+  prompt: v.optional(v.strictObject({ stable: hash, dynamic: hash, tools: hash, prefix: v.optional(hash), instructions: v.optional(hash), memory: v.optional(hash) })),
   uses: v.optional(v.array(v.strictObject({ at: dateTime, tool: v.string(), argument: v.string(), verdict: v.picklist(['allowed', 'ask', 'refused']), rule: v.string() }))),
 });
 

@@ -84,11 +84,24 @@ export interface ModelRequest {
    * The system prompt in two parts: `stable` (instructions, owner profile, MEMORY.md) stays
    * byte-identical between runs and is marked for prompt caching; `dynamic` changes per run.
    */
-  system: { stable: string; dynamic: string };
+  system: {
+    stable: string;
+    dynamic: string;
+    /**
+     * Between the two, behind its own cache breakpoint: blocks that only grow between runs (the
+     * recent-log digest, cli/core/agents/prompt.ts), oldest first.
+     */
+    recent?: string[];
+  };
   tools: ToolDef[];
   /** The tool the model must call in this answer (one of `tools`): its answer is that call, never prose. */
   toolChoice?: string;
   messages: Message[];
+  /**
+   * A run that may take several turns: once the conversation holds a model turn, its last message
+   * is marked for the provider's cache too, so the next turn reads the conversation from it.
+   */
+  cacheTurns?: boolean;
   maxTokens: number;
   /** Aborts the call (the tick's time budget, a timeout). */
   signal?: AbortSignal;
