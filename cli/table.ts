@@ -42,6 +42,7 @@ const inbox = () => import('./commands/inbox.js');
 const agent = () => import('./commands/agent.js');
 const memory = () => import('./commands/memory.js');
 const goal = () => import('./commands/goal.js');
+const chain = () => import('./commands/chain.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
@@ -50,6 +51,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'memory', describe: 'search, read, add and check memory' },
   { name: 'goal', describe: 'goals, the gap tracker, what is due today' },
   { name: 'rules', describe: 'the rulebook of junk paths and change limits' },
+  { name: 'chain', describe: 'task chains: chains/<name>.yaml, their runs step by step' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -284,5 +286,17 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/rules.js'),
     handler: 'check',
   },
+  {
+    path: ['chain', 'run'],
+    describe: 'start a run of chains/<name>.yaml; the next tick files its first step',
+    positionals: [
+      { name: 'name', describe: 'the chain (its file name without .yaml)', required: true },
+      { name: 'input', describe: 'the run\'s input, {{input}} in the steps', variadic: true },
+    ],
+    load: chain,
+    handler: 'run',
+  },
+  { path: ['chain', 'list'], describe: 'the chains and their runs, newest first', load: chain, handler: 'list' },
+  { path: ['chain', 'show'], describe: 'one run step by step', positionals: [{ name: 'run', describe: 'the run id (or its start)', required: true }], load: chain, handler: 'show' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

@@ -14,6 +14,7 @@ function summary(r: TickReport): string[] {
   for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: the inbox takes only .md items (the file is kept there)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
+  for (const c of r.chains ?? []) lines.push(c);
   for (const run of r.runs) {
     const text = run.text.split('\n')[0]!.slice(0, 100);
     lines.push(`${run.outcome.padEnd(10)} ${run.item} by ${run.agent} (${run.run}): ${text}`);

@@ -37,6 +37,8 @@ export interface TickReport {
   /** The model provider failed this tick: its items wait, none counted an attempt (flows/outage.ts). */
   outage?: import('./outage.js').OutageReport['outage'];
   stoppedEarly?: string;
+  /** Chain runs moved this tick (issue 20, flows/chains.ts), one line each. */
+  chains?: string[];
 }
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
@@ -75,6 +77,8 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   report.problems.push(...agents.problems);
   report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);
   report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
+  // Chains: a step finished since the last tick gets its successor filed before the inbox is read.
+  await moveChains(home, env, report);
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
@@ -82,11 +86,20 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const { serve } = await import('./serve.js');
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
     await (await import('./outage.js')).settleOutage(home, env, report);
+    if (report.runs.length) await moveChains(home, env, report);
   }
   await synced?.push();
   await home.docs.save();
   if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
   return report;
+}
+
+/** Brings chain runs forward (and starts scheduled ones); the chain code loads only when chains/ holds something. */
+async function moveChains(home: Home, env: Env, report: TickReport): Promise<void> {
+  if (!(await listNames(join(home.root, 'chains'))).length) return;
+  const moved = await (await import('./chains.js')).advanceChains(home, env);
+  if (moved.moved.length) (report.chains ??= []).push(...moved.moved);
+  for (const p of moved.problems) if (!report.problems.some((q) => q.file === p.file && q.expected === p.expected && q.line === p.line)) report.problems.push(p);
 }
 
 /** A crash leaves a journal, git's index lock, or an item marked running. */

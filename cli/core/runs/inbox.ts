@@ -16,6 +16,12 @@ export interface NewItem {
   /** The root of the delegation tree this item joins (delegations only). */
   root?: string;
   slot?: string;
+  /** kind: event — its topic; kind: response — the request it answers; a chain step — its run. */
+  topic?: string;
+  in_reply_to?: string;
+  chain_run?: string;
+  /** Only a stream still taking chunks starts otherwise (streaming). */
+  status?: 'new' | 'streaming';
 }
 
 export function renderItem(item: NewItem): string {
@@ -30,7 +36,10 @@ export function renderItem(item: NewItem): string {
     chain: item.chain?.length ? item.chain : undefined,
     root: item.root,
     slot: item.slot,
-    status: 'new',
+    topic: item.topic,
+    in_reply_to: item.in_reply_to,
+    chain_run: item.chain_run,
+    status: item.status ?? 'new',
   });
   return renderDocument(front, item.text.trim() + '\n');
 }
