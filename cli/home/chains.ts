@@ -307,6 +307,15 @@ export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainR
       }
     }
   }
+  // A crash after a step's item was filed and before its approval was filed away: file it away now.
+  for (const [i, step] of plan.steps.entries()) {
+    if (!step.approval || seen[i]!.state === 'absent' || plan.actions.some((a) => a.step === i)) continue;
+    const open = `inbox/approvals/${step.approval}.md`;
+    const raw = await readIfExists(join(root, open));
+    if (raw === undefined || (await readLedger(root, step.approval))?.state !== 'performed') continue;
+    const answered = /^answered:\s*(\S+)/m.exec(raw)?.[1] ?? localTime(now, tz).iso;
+    files.push(open, await closeApproval(root, open, step.approval, localTime(now, tz).date, { status: 'done', answered }));
+  }
   // The run file follows what the items say; written only when that changed.
   const changed = plan.status !== run.front.status || (plan.reason ?? '') !== (run.front.reason ?? '') || JSON.stringify(plan.steps.map((s) => s.status)) !== JSON.stringify(run.front.steps.map((s) => s.status));
   if (changed) {
