@@ -30,11 +30,11 @@ export async function advanceChains(home: Home, env: Env): Promise<ChainsReport>
     const chain: Chain | undefined = loaded.chains.get(run.front.chain);
     if (!chain) {
       const broken = loaded.problems.filter((p) => p.file.replace(/\.ya?ml$/, '') === `chains/${run.front.chain}`);
-      if (!broken.length) report.problems.push(...[{ file: run.file, field: 'chain', expected: `a chain in chains/${run.front.chain}.yaml`, found: 'no such chain', hint: 'the run waits until the chain is back' }]);
+      if (!broken.length) report.problems.push(...[{ file: run.file, field: 'chain', expected: `a chain in chains/${run.front.chain}.yaml`, found: 'no such chain', hint: 'the run waits until the chain is back; see docs/recovery.md#chain-runs' }]);
       continue;
     }
     if (chain.def.steps.length !== run.front.steps.length || chain.def.steps.some((s, i) => s.name !== run.front.steps[i]!.name)) {
-      report.problems.push({ file: run.file, expected: `the steps of ${chain.file} (${chain.def.steps.map((s) => s.name).join(', ')})`, found: `a run of other steps (${run.front.steps.map((s) => s.name).join(', ')})`, hint: 'the chain changed under a running run; it waits (set its status: stopped to end it)' });
+      report.problems.push({ file: run.file, expected: `the steps of ${chain.file} (${chain.def.steps.map((s) => s.name).join(', ')})`, found: `a run of other steps (${run.front.steps.map((s) => s.name).join(', ')})`, hint: 'the chain changed under a running run; it waits (set its status: stopped to end it); see docs/recovery.md#chain-runs' });
       continue;
     }
     const moved = await advanceRun(home, env, chain, run);

@@ -71,7 +71,7 @@ export async function loadChains(root: string): Promise<{ chains: Map<string, Ch
     if (raw === undefined) continue;
     const parsed = parseChainText(file, raw);
     if ('problems' in parsed) {
-      problems.push(...parsed.problems.map((p) => ({ ...p, hint: p.hint ?? 'this chain is skipped until fixed; the other chains go on' })));
+      problems.push(...parsed.problems.map((p) => ({ ...p, hint: p.hint ?? 'this chain is skipped until fixed; the other chains go on; see docs/recovery.md#chain-runs' })));
       continue;
     }
     if (chains.has(name)) {
