@@ -174,6 +174,24 @@ export async function startTopicRuns(home: Home, env: Env, topic: string, body: 
   return out;
 }
 
+/**
+ * Starts a run of every chain whose trigger is `watch: <name>`, the watched file's description as
+ * input: the watchers (issue 20's other half) call this for each new file. The caller commits.
+ */
+export async function startWatchRuns(home: Home, env: Env, watch: string, input: string): Promise<{ runs: string[]; files: string[]; problems: Problem[] }> {
+  const out = { runs: [] as string[], files: [] as string[], problems: [] as Problem[] };
+  if (!(await listNames(join(home.root, CHAINS_FOLDER))).length) return out;
+  const { chains, problems } = await loadChains(home.root);
+  out.problems.push(...problems);
+  for (const chain of chains.values()) {
+    if (chain.def.trigger?.watch !== watch) continue;
+    const r = (await startRun(home, env, chain, `watch:${watch}`, input))!;
+    out.runs.push(r.run);
+    out.files.push(r.file);
+  }
+  return out;
+}
+
 /** `aos chain run <name>`: the chain by name, or a UserError naming its file and what is wrong. */
 export async function chainByName(root: string, name: string): Promise<Chain> {
   const { chains, problems } = await loadChains(root);

@@ -172,30 +172,4 @@ test('a step whose result fails its condition stops the run there; a denied appr
   });
 });
 
-test('a broken chain file is an error naming the file; the other chains list, run and advance', async () => {
-  await withModel({ replies: [{ text: 'FACTS: fine.' }] }, async ({ server, home }) => {
-    setUp(home);
-    write(home, 'chains/broken.yaml', 'steps:\n  - name: one\n    task: "no agent here"\n');
-    write(home, 'chains/bad-yaml.yaml', 'steps: [\n');
-    git(home, ['add', '-A']);
-    git(home, ['commit', '-qm', 'broken chains']);
-    let r = await aosIn(home, ['chain', 'list']);
-    assert.is(r.code, 1, 'the owner must fix it');
-    assert.match(r.stderr, /chains\/broken\.yaml:\d+: steps\.0\.agent: expected a value \(the field is required\), found nothing/);
-    assert.match(r.stderr, /chains\/bad-yaml\.yaml/);
-    assert.match(r.stdout, /capture-post +capture → analyse → post\*/);
-    r = await aosIn(home, ['chain', 'run', 'broken']);
-    assert.is(r.code, 1);
-    assert.match(r.stderr, /chains\/broken\.yaml is not a valid chain:[\s\S]*steps\.0\.agent/);
-    assert.not.ok(existsSync(join(home, 'chains/runs')) && readdirSync(join(home, 'chains/runs')).length, 'nothing was started');
-    r = await aosIn(home, ['chain', 'run', 'capture-post', 'x', '--json']);
-    assert.is(r.code, 0, r.stderr);
-    const { run } = json(r);
-    r = await tick(home, server);
-    assert.is(r.code, 1, 'the tick names the broken files (exit 1) ...');
-    assert.match(r.stderr, /chains\/broken\.yaml/);
-    assert.ok(doneFile(home, `${run}.1-capture`), '... and the good chain went on');
-  });
-});
-
 test.run();
