@@ -86,6 +86,30 @@ test('an agent cannot send under aos\'s own topics (item.*), so from: aos on ite
   });
 });
 
+test("aos's own events: item.done reaches its subscriber once, from aos (not taken for a forgery), and handling it announces nothing more", async () => {
+  await withModel({ replies: [{ text: 'The plan is written.' }], whenEmpty: { text: 'Noted the news.' } }, async ({ server, home }) => {
+    roster(home);
+    write(home, 'agents/watcher.md', agent('Watches progress.', 'subscribes: ["item.*"]\n'));
+    git(home, ['add', '-A']);
+    git(home, ['commit', '-qm', 'watcher']);
+    const id = addItem(home, 'Write the plan', 'chief');
+    const r = await tick(home, server);
+    assert.is(r.code, 0, r.stderr + r.stdout);
+    const events = allItems(home).filter(([, t]) => /^kind: event$/m.test(t));
+    assert.is(events.length, 1, 'one event, and none about the event item itself');
+    const [file, text] = events[0]!;
+    assert.match(text, /^topic: item\.done$/m);
+    assert.match(text, /^from: aos$/m, 'kept as aos: its commit carries no run');
+    assert.match(text, /^to: watcher$/m);
+    assert.match(text, new RegExp(`^parent: ${id}$`, 'm'));
+    assert.match(text, /The plan is written\./);
+    assert.ok(file.startsWith('inbox/done/'), 'watcher handled it');
+    assert.is(server.requests.length, 2);
+    assert.match(git(home, ['log', '--format=%an %s', '--grep=Aos-Kind: event']), /^aos event item\.done/);
+    assert.is(git(home, ['status', '--porcelain']), '');
+  });
+});
+
 test('a broadcast beyond agent:broadcast{max:2} is refused with nothing filed; within the cap it files one item per agent', async () => {
   await withModel({ replies: [send({ to: '*', text: 'Meeting at noon.' }), send({ to: 'role:research', text: 'Notes due Friday.' }), { text: 'Told them.' }], whenEmpty: { text: 'ok' } }, async ({ server, home }) => {
     roster(home);
