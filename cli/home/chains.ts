@@ -239,7 +239,8 @@ export async function observeApproval(root: string, run: ChainRun, index: number
   if (ledger?.state === 'refused') return { state: 'refused', reason: `approval ${id} was refused` };
   const file = `inbox/approvals/${id}.md`;
   const raw = await readIfExists(join(root, file));
-  if (raw === undefined) return ledger ? { state: 'refused', reason: `the approval file ${file} is gone` } : { state: 'none' };
+  // Not asked yet, or a crash came between the ledger and the file (or the owner deleted the question): ask (again).
+  if (raw === undefined) return { state: 'none' };
   const parsed = parseDoc('approval', file, raw);
   if (!parsed.doc) return { state: 'pending', note: `${file} cannot be read: ${parsed.problems[0]?.expected ?? 'invalid'}` };
   const front = parsed.doc.front as ApprovalFront;
