@@ -44,6 +44,7 @@ const memory = () => import('./commands/memory.js');
 const goal = () => import('./commands/goal.js');
 const skill = () => import('./commands/skill.js');
 const mission = () => import('./commands/mission.js');
+const chain = () => import('./commands/chain.js');
 const id = (describe: string): PositionalSpec[] => [{ name: 'id', describe, required: true }];
 
 export const GROUPS: GroupSpec[] = [
@@ -56,6 +57,7 @@ export const GROUPS: GroupSpec[] = [
   { name: 'bench', describe: 'benchmark results, always with the configuration that made them' },
   { name: 'a2a', describe: 'sell idle hours to other agents over A2A (issue 21)' },
   { name: 'mission', describe: 'missions: a goal carried through plan, implement, verify, replay, promote' },
+  { name: 'chain', describe: 'task chains: chains/<name>.yaml, their runs step by step' },
 ];
 
 export const COMMANDS: CommandSpec[] = [
@@ -403,5 +405,17 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['mission', 'show'], describe: 'one mission: the stage ladder with the evidence of each stage', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'show' },
   { path: ['mission', 'stop'], describe: 'stop a mission: the tick leaves it where it is', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'stop' },
   { path: ['mission', 'resume'], describe: 'resume a stopped, failed or refused mission at its stage', positionals: id('the mission id (or the start of it)'), load: mission, handler: 'resume' },
+  {
+    path: ['chain', 'run'],
+    describe: 'start a run of chains/<name>.yaml; the next tick files its first step',
+    positionals: [
+      { name: 'name', describe: 'the chain (its file name without .yaml)', required: true },
+      { name: 'input', describe: 'the run\'s input, {{input}} in the steps', variadic: true },
+    ],
+    load: chain,
+    handler: 'run',
+  },
+  { path: ['chain', 'list'], describe: 'the chains and their runs, newest first', load: chain, handler: 'list' },
+  { path: ['chain', 'show'], describe: 'one run step by step', positionals: [{ name: 'run', describe: 'the run id (or its start)', required: true }], load: chain, handler: 'show' },
   { path: ['doctor'], describe: 'validate every file; exit 1 if anything needs fixing', load: () => import('./commands/doctor.js'), handler: 'doctor' },
 ];

@@ -48,10 +48,12 @@ async function answer(args: Args, env: Env, status: 'approved' | 'denied'): Prom
   await writeAtomic(join(home.root, doc.file), setFrontMatterFields(doc.file, raw, { status, answered: localTime(at, tz).iso }));
   const verb = status === 'approved' ? 'Approved' : 'Denied';
   const log = await appendLog(home, tz, at, { kind: 'approval', agent: 'owner', ref: doc.front.id, body: `${verb} ${doc.front.agent}'s ${doc.front.action} ${truncate(doc.front.argument, 200)}.` });
+  // approval.answered for its subscribers (issue 20), in the owner's commit below.
+  const told = await (await import('../flows/events.js')).announce(home, env, 'approval.answered', `The owner ${status} ${doc.front.id}: ${doc.front.agent}'s ${doc.front.action} ${truncate(doc.front.argument, 200)}.`, { about: doc.front.id, commit: false });
   const sha = await commitAsOwner(home, env, status === 'approved' ? 'approve' : 'deny', {
     subject: `approval: ${status === 'approved' ? 'approve' : 'deny'} ${doc.front.id} (${doc.front.action} by ${doc.front.agent})`,
     trailers: { 'Aos-Kind': status === 'approved' ? 'approve' : 'deny', 'Aos-Approval': doc.front.id },
-    paths: [doc.file, log],
+    paths: [doc.file, log, ...told.files],
   });
   if (env.out.json) return env.out.data({ id: doc.front.id, status, file: doc.file, committed: sha ?? null });
   env.out.line(`${verb} ${doc.front.id}: ${doc.front.action} ${truncate(doc.front.argument, 80)}. The next tick ${status === 'approved' ? 'performs it, once' : 'tells the agent'}.${sha ? '' : ` (${LEFT_FOR_TICK})`}`);

@@ -59,6 +59,11 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   const offer = config && offerOf(config.sell_to_network, config.default_agent);
   if (offer) problems.push(...offerProblems(offer, { secrets: Object.keys(config.secrets ?? {}), agents: agents.agents.map((a) => a.id) }));
   problems.push(...(await writeProblems(root)));
+  // Chain files and runs (issue 20): read only when chains/ holds something.
+  if ((await listNames(join(root, 'chains'))).length) {
+    const { loadChains, loadRuns } = await import('../home/chains.js');
+    problems.push(...(await loadChains(root)).problems, ...(await loadRuns(root)).problems);
+  }
   for (const a of approvals.docs) {
     if ((a.front.status === 'approved' || a.front.status === 'denied') && !(await readLedger(root, a.front.id))) {
       notes.push(`${a.file} is ${a.front.status}, but no run on this device asked for it: it is never acted on here (another device may have asked)`);

@@ -15,6 +15,7 @@ function summary(r: TickReport): string[] {
   for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
+  for (const c of r.chains ?? []) lines.push(c);
   for (const run of r.runs) {
     const text = run.text.split('\n')[0]!.slice(0, 100);
     lines.push(`${run.outcome.padEnd(10)} ${run.item} by ${run.agent} (${run.run}): ${text}`);

@@ -99,11 +99,13 @@ async function file(home: Home, env: Env, goal: Goal, id: string, kind: 'drill' 
     throw err;
   }
   const log = await appendLog(home, tz, now, { kind, agent, ref: id, body: logLine });
+  // goal.plateau for its subscribers (issue 20), in the same commit as the re-research item.
+  const told = kind === 'research' ? (await (await import('./events.js')).announce(home, env, 'goal.plateau', logLine, { about: id, commit: false })).files : [];
   await commit(home.root, env.vars, {
     who: agentIdentity(agent),
     subject: `${agent}: ${kind === 'drill' ? 'drill due' : 're-research'} for ${goal.name}`,
     trailers: { 'Aos-Kind': kind, 'Aos-Agent': agent, 'Aos-Item': id, 'Aos-Goal': goal.name, 'Aos-Device': home.device },
-    paths: [path, log],
+    paths: [path, log, ...told],
   }, home.redact);
   return id;
 }

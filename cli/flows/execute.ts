@@ -415,6 +415,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   });
   if (spec.replay) await clearJournal(home.root);
   if (saleRecord && sha) await afterSale(home, env, saleRecord);
+  // Subscribers hear of it once the run is committed (flows/events.ts); loaded only here.
+  if (!spec.replay && !held) await (await import('./events.js')).announceRun(home, env, { item, agent: agent.id, outcome: plan.outcome, text: plan.text, approval: plan.item.kind === 'update' && typeof plan.item.fields.approval === 'string' ? plan.item.fields.approval : undefined });
   const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
   return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages, ...unavailable, answered: end.answered, ...(held ? { held: heldProblem(held) } : {}) };
 }

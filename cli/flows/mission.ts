@@ -211,6 +211,8 @@ async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evi
   const subject = `mission ${m.front.id}: ${r.stage}: ${next.note}`;
   const short = subject.length > 160 ? `${subject.slice(0, 157)}...` : subject;
   await commitMission(home, env, updated, r.stage, short, [m.file, progressFile, ...evidence], undefined, extra, short === subject ? undefined : next.note);
+  // Issue 20: agents that subscribe to mission.* hear of each stage (logged when none does).
+  await (await import('./events.js')).announce(home, env, 'mission.stage', `Mission ${m.front.id} ("${m.front.goal}"): ${r.stage}: ${next.note}. Now at ${front.stage}, ${front.status}.`, { about: m.front.id });
   return { id: m.front.id, stage: front.stage, note: `${r.stage}: ${next.note}` };
 }
 

@@ -43,6 +43,8 @@ export interface TickReport {
   stoppedEarly?: string;
   /** Missions advanced this tick, one stage each (flows/mission.ts). */
   missions?: import('./mission.js').MissionStep[];
+  /** Chain runs moved this tick (issue 20, flows/chains.ts), one line each. */
+  chains?: string[];
 }
 
 export async function tick(home: Home, env: Env, opts: { tookOver: boolean; deadline: number; stop?: AbortSignal }): Promise<TickReport> {
@@ -85,6 +87,8 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   report.scheduled = await createScheduleItems(home, env, agents.agents, report.problems);
   report.scheduled.push(...(await fileGoalItems(home, env, agents.agents, report.problems)));
   if (home.config.watch.folders.length) (report.filed ??= []).push(...(await (await import('./watch.js')).fileWatchedItems(home, env, agents.agents, report.problems)));
+  // Chains: a step finished since the last tick gets its successor filed before the inbox is read.
+  await moveChains(home, env, report);
   const inbox = await loadInbox(home.root, home.docs);
   report.problems.push(...inbox.problems);
   // The common case under cron: nothing to run, so the model, run and tool code never loads.
@@ -92,6 +96,7 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
     const { serve } = await import('./serve.js');
     await serve(home, env, agents.agents, report, opts.deadline, synced, opts.stop);
     await (await import('./outage.js')).settleOutage(home, env, report);
+    if (report.runs.length) await moveChains(home, env, report);
   }
   // Missions go one stage further each tick; the common case (no missions/ folder) loads nothing.
   if (!opts.stop?.aborted && (await exists(join(home.root, 'missions')))) {
@@ -101,6 +106,14 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   await home.docs.save();
   if (!quiet) await (edits?.held.length ? forgetUnchanged(home.root) : recordUnchanged(home.root));
   return report;
+}
+
+/** Brings chain runs forward (and starts scheduled ones); the chain code loads only when chains/ holds something. */
+async function moveChains(home: Home, env: Env, report: TickReport): Promise<void> {
+  if (!(await listNames(join(home.root, 'chains'))).length) return;
+  const moved = await (await import('./chains.js')).advanceChains(home, env);
+  if (moved.moved.length) (report.chains ??= []).push(...moved.moved);
+  for (const p of moved.problems) if (!report.problems.some((q) => q.file === p.file && q.expected === p.expected && q.line === p.line)) report.problems.push(p);
 }
 
 /** A crash leaves a journal, git's index lock, or an item marked running. */

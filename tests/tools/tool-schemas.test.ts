@@ -17,7 +17,9 @@ const BEFORE: Record<string, unknown> = {
   search_memory: {"type":"object","properties":{"query":{"type":"string"},"type":{"type":"string","enum":["memory","log","done","goal"]},"limit":{"type":"integer","minimum":1,"maximum":10}},"required":["query"]},
   note: {"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},
   delegate: {"type":"object","properties":{"to":{"type":"string","description":"agent id"},"task":{"type":"string"}},"required":["to","task"]},
-  send_message: {"type":"object","properties":{"to":{"type":"string"},"text":{"type":"string"}},"required":["to","text"]},
+  // Issue 20 gave send_message its kinds (request, response, event, stream): to is optional (an event
+  // goes to its subscribers, a response to its request's sender); pinned as it is now.
+  send_message: {"type":"object","properties":{"to":{"type":"string"},"text":{"type":"string"},"kind":{"type":"string","enum":["request","response","event","stream"]},"topic":{"type":"string"},"in_reply_to":{"type":"string"},"stream":{"type":"string"},"final":{"type":"boolean"}},"required":["text"]},
   log_progress: {"type":"object","properties":{"goal":{"type":"string","description":"the goal file name without .md, e.g. ielts-writing"},"skill":{"type":"string","description":"the skill id, or \"metric\""},"value":{"type":"number"},"note":{"type":"string","description":"one line: the main weakness, or what went well"}},"required":["goal","skill","value"]},
   finish: {"type":"object","properties":{"result":{"type":"string","description":"the answer, in markdown"}},"required":["result"]},
   // Tools added after the schemas were derived (issue 15): what they show, pinned the same way.

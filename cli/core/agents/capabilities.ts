@@ -8,7 +8,7 @@ export const KIND_ACTIONS = {
   file: ['read', 'write'],
   shell: ['execute'],
   http: ['get', 'head', 'post', 'put', 'patch', 'delete'],
-  agent: ['delegate', 'message', 'spawn'],
+  agent: ['delegate', 'message', 'spawn', 'broadcast'],
   memory: ['read', 'write'],
   goal: ['read', 'write'],
   inbox: ['read', 'write'],
@@ -139,6 +139,8 @@ export function parseCapability(written: string): Parsed {
   }
   if (constraints.agent && !(kind === 'memory' && resources.length === 1 && resources[0] === 'private')) return fail('agent:… names whose private memory: only memory:private:… takes it');
   if (kind === 'agent' && actions.includes('spawn') && actions.length > 1) return fail('agent:spawn stands alone (write agent:delegate and agent:spawn as two capabilities)');
+  // Its max is recipients per broadcast, not delegations per item: two meanings, two capabilities.
+  if (kind === 'agent' && actions.includes('broadcast') && actions.length > 1) return fail('agent:broadcast stands alone (write it as its own capability, e.g. agent:broadcast{max:5})');
   for (const n of ['max', 'depth']) {
     const v = constraints[n];
     if (v && (v.length !== 1 || !/^\d{1,3}$/.test(v[0]!))) return fail(`${n} must be a whole number`);
@@ -323,4 +325,16 @@ export function checkMessage(caps: readonly Capability[], to: string): Verdict {
     if (cap.kind === 'agent' && cap.actions.includes('message') && (cap.constraints.to ?? ['*']).some((t) => t === '*' || t === to)) return allow(cap);
   }
   return deny(`no capability grants a message to ${to}`);
+}
+
+/** Recipients of one broadcast when agent:broadcast names no max. */
+export const DEFAULT_BROADCAST_MAX = 5;
+
+/** May this agent send one message to `recipients` agents at once (to: "*" or role:<word>)? The refusal names the cap. */
+export function checkBroadcast(caps: readonly Capability[], recipients: number): Verdict & { max?: number } {
+  const cap = caps.find((c) => c.kind === 'agent' && c.actions.includes('broadcast'));
+  if (!cap) return deny('no capability grants agent:broadcast (a message to * or role:<word>)');
+  const max = Number(cap.constraints.max?.[0] ?? DEFAULT_BROADCAST_MAX);
+  if (recipients > max) return { allowed: false, reason: `a broadcast to ${recipients} agents is over the limit of ${max} ("${cap.text}"); nothing was sent`, max };
+  return { allowed: true, reason: `granted by "${cap.text}"`, max };
 }

@@ -10,6 +10,7 @@ import { LOCK_STALE_MINUTES } from '../runs/lock.js';
 import { BrainSchema } from '../agents/brains.js';
 import { DEVICE_NAME } from '../runs/sync.js';
 import { SellSchema } from '../economy/sellconfig.js';
+import { TOPIC, TOPIC_PATTERN } from '../events/topics.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
 const date = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-21'));
@@ -173,6 +174,8 @@ export const AgentSchema = v.strictObject({
   /** A CLI brain profile instead of aos.yaml's model (core/agents/brains.ts, docs/providers.md). */
   brain: v.optional(BrainSchema),
   handles: v.optional(texts, []),
+  /** Event topics this agent receives one item for each (core/events/topics.ts): "research.*". */
+  subscribes: v.optional(v.array(v.pipe(v.string(), v.regex(TOPIC_PATTERN, 'a topic pattern like research.* (dot-separated words, * one word, ** any)'))), []),
   capabilities: v.optional(v.array(capability), []),
   schedule: v.optional(
     v.array(v.strictObject({ cron, task: text, missed: v.optional(v.picklist(['once', 'all', 'skip']), 'once') })),
@@ -260,12 +263,14 @@ export const GoalSchema = v.strictObject({
 });
 export type GoalFront = v.InferOutput<typeof GoalSchema>;
 
+// request/response/event/stream: the message kinds (issue 20); the older kinds map onto them (core/events/topics.ts).
 // job: work a remote client bought over A2A (issue 21): run under the job profile, recorded in ledger/.
-export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule', 'job'] as const;
+export const ITEM_KINDS = ['task', 'reply', 'delegation', 'message', 'drill', 'research', 'schedule', 'request', 'response', 'event', 'stream', 'job'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 // cancelled: the owner stopped its `aos run` (Ctrl-C); it waits until the owner sets it back to new.
+// streaming: a stream item still taking chunks; its final chunk makes it new (never served before).
 // proposed: the weekly review suggested it (aos review); nothing runs it until the owner sets it to new.
-export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled', 'proposed'] as const;
+export const ITEM_STATUSES = ['new', 'waiting', 'running', 'done', 'failed', 'cancelled', 'streaming', 'proposed'] as const;
 export const InboxItemSchema = v.strictObject({
   id: v.optional(text),
   from: v.optional(text),
@@ -313,6 +318,12 @@ export const InboxItemSchema = v.strictObject({
   routed_by: v.optional(text),
   /** When the work is due: among items of one priority, the earlier due runs first. */
   due: v.optional(dateTime),
+  /** An event's topic (kind: event). */
+  topic: v.optional(v.pipe(v.string(), v.regex(TOPIC, 'a topic like research.done (dot-separated words)'))),
+  /** The request a response answers (kind: response). */
+  in_reply_to: v.optional(text),
+  /** The chain run this item is a step of (chains/runs/<run>.md). */
+  chain_run: v.optional(text),
 });
 export type InboxFront = v.InferOutput<typeof InboxItemSchema>;
 

@@ -22,6 +22,12 @@ export interface NewItem {
   /** Issue 20: the file the item carries (inbox/files/<id>/<name>) and where it came from. */
   attachment?: string;
   source?: string;
+  /** kind: event — its topic; kind: response — the request it answers; a chain step — its run. */
+  topic?: string;
+  in_reply_to?: string;
+  chain_run?: string;
+  /** Only a stream still taking chunks starts otherwise (streaming). */
+  status?: 'new' | 'streaming';
 }
 
 export function renderItem(item: NewItem): string {
@@ -40,7 +46,10 @@ export function renderItem(item: NewItem): string {
     subject: item.subject,
     attachment: item.attachment,
     source: item.source,
-    status: 'new',
+    topic: item.topic,
+    in_reply_to: item.in_reply_to,
+    chain_run: item.chain_run,
+    status: item.status ?? 'new',
   });
   return renderDocument(front, item.text.trim() + '\n');
 }
