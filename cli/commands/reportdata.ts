@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Env, Output } from '../env.js';
-import { formatProblem } from '../errors.js';
+import { formatProblem, type Problem } from '../errors.js';
 import { localTime } from '../core/docs/time.js';
 import { parseSince } from '../core/docs/listopts.js';
 import { parsePolicy } from '../core/agents/policy.js';
@@ -44,6 +44,7 @@ export async function gatherReport(home: Home, env: Env): Promise<ReportData> {
   ]);
   const ledger = await readLedger(root);
   const ledgerSums = ledger.records.length ? sumLedger(ledger.records) : undefined;
+  const missions = await readMissionsForReport(root);
   await home.docs.save();
   const problems = [...spent.problems, ...[...memories.problems, ...goals.problems, ...ledger.problems].map(formatProblem)];
   return {
@@ -63,6 +64,22 @@ export async function gatherReport(home: Home, env: Env): Promise<ReportData> {
     memories: memories.docs.map((m) => ({ slug: m.name, front: m.front, body: m.body })).sort((a, b) => a.slug.localeCompare(b.slug)),
     index: parseIndex(indexText),
     ...(ledgerSums ? { ledger: ledgerSums } : {}),
-    problems,
+    ...(missions.missions.length ? { missions: missions.missions } : {}),
+    problems: [...problems, ...missions.problems.map(formatProblem)],
   };
+}
+
+/** Missions with the contract files the page shows; nothing is read when there is no missions/ folder. */
+async function readMissionsForReport(root: string): Promise<{ missions: NonNullable<ReportData['missions']>; problems: Problem[] }> {
+  const { loadMissions, readContract } = await import('../home/missions.js');
+  const { missions, problems } = await loadMissions(root);
+  const out = await Promise.all(
+    missions.map(async (m) => {
+      const [progress, verification, arena] = await Promise.all([readContract(root, m.front.id, 'progress.md'), readContract(root, m.front.id, 'verification.md'), readContract(root, m.front.id, 'arena.md')]);
+      // arena.md's front matter is for tools; the page shows its table.
+      const arenaBody = arena.replace(/^---\n[\s\S]*?\n---\n/, '');
+      return { front: m.front, progress, verification, ...(arenaBody.trim() ? { arena: arenaBody } : {}) };
+    }),
+  );
+  return { missions: out.sort((a, b) => b.front.id.localeCompare(a.front.id)), problems };
 }

@@ -28,7 +28,7 @@ test('aos report: broken files are named, not fatal; the rest is reported', asyn
     const text = await aosAsync(['report', '--home', home], { env: envFor(undefined) });
     assert.is(text.code, 0);
     assert.match(text.stderr, /skipped .*bad1\.md/);
-    assert.match(text.stdout, /Wrote 7 pages to .*\.aos\/report: open file:\/\//);
+    assert.match(text.stdout, /Wrote 8 pages to .*\.aos\/report: open file:\/\//);
   });
 });
 

@@ -32,6 +32,7 @@ export const PAGES: PageLink[] = [
   { file: 'memory.html', title: 'Memory' },
   { file: 'capabilities.html', title: 'Capabilities' },
   { file: 'ledger.html', title: 'Ledger' },
+  { file: 'missions.html', title: 'Missions' },
 ];
 
 export interface FrameOptions {

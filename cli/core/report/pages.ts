@@ -14,6 +14,7 @@ import { supersedeSvg } from './graph.js';
 import { canvas, escapeHtml, frame, htmlTable } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { usd as ledgerUsd, type LedgerRow } from '../economy/ledger.js';
+import { STAGES, type MissionFront } from '../missions/mission.js';
 
 export interface ReportRun {
   file: string;
@@ -51,6 +52,8 @@ export interface ReportData {
   goals: { name: string; front: GoalFront; history: HistoryEntry[]; start?: string }[];
   memories: { slug: string; front: MemoryFront; body: string }[];
   index: IndexLine[];
+  /** Missions (missions/<id>/): each one's front matter and the contract files the page shows. */
+  missions?: { front: MissionFront; progress: string; verification: string; arena?: string }[];
   /** The ledger's sums (aos ledger), when it holds any job. */
   ledger?: { rows: LedgerRow[]; months: Omit<LedgerRow, 'skill'>[] };
   problems: string[];
@@ -204,6 +207,27 @@ function spendPage(d: ReportData): { main: string; charts: ChartSpec[] } {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Missions: a table of all, then each one's stage ladder, progress, arena (when it had candidates) and verification. */
+function missionsPage(d: ReportData): { main: string; charts: ChartSpec[] } {
+  if (!d.missions?.length) return { main: '<p>No missions yet (aos mission new "<goal>" --repo <path> --check "<command>").</p>', charts: [] };
+  const all = htmlTable(
+    ['MISSION', 'GOAL', 'STAGE', 'STATUS', 'ROUND', 'REPO', 'UPDATED'],
+    d.missions.map(({ front: f }) => [f.id, f.goal, f.stage, f.status, `${f.round}/${f.repair_rounds}`, f.repo, f.updated ?? f.created ?? '']),
+    { id: 'missions', rowClass: (i) => `mission-${d.missions![i]!.front.status}` },
+  );
+  const each = d.missions.map(({ front: f, progress, verification, arena }) => {
+    const at = f.stage === 'done' ? STAGES.length : STAGES.indexOf(f.stage as (typeof STAGES)[number]);
+    const ladder = `<ol class="ladder">${STAGES.map((s, i) => `<li class="${i < at ? 'done' : i === at ? `current ${escapeHtml(f.status)}` : 'todo'}">${escapeHtml(s)}</li>`).join('')}</ol>`;
+    const parts = [ladder, `<div class="md">${renderMarkdown(progress)}</div>`];
+    if (arena) parts.push(`<h3>Arena</h3><div class="md arena">${renderMarkdown(arena)}</div>`);
+    if (verification.trim()) parts.push(`<details><summary>Verification</summary><div class="md">${renderMarkdown(verification)}</div></details>`);
+    return section(`${f.id}: ${f.goal}`, parts.join('\n'), `mission-${f.id}`);
+  });
+  return { main: [section('All missions', all), ...each].join('\n'), charts: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /** What selling and buying over A2A earned and cost (aos ledger), per month, with a chart of both and the net. */
 function ledgerPage(d: ReportData): { main: string; charts: ChartSpec[] } {
   if (!d.ledger?.rows.length) return { main: '<p>No jobs in the ledger (ledger/YYYY/MM/): nothing sold or bought over A2A yet.</p>', charts: [] };
@@ -336,9 +360,10 @@ const RENDERERS: Record<string, (d: ReportData) => { main: string; charts: Chart
   'memory.html': memoryPage,
   'capabilities.html': capabilitiesPage,
   'ledger.html': ledgerPage,
+  'missions.html': missionsPage,
 };
 
-const TITLES: Record<string, string> = { 'index.html': 'Overview', 'runs.html': 'Runs', 'spend.html': 'Spend', 'goals.html': 'Goals', 'memory.html': 'Memory', 'capabilities.html': 'Capabilities', 'ledger.html': 'Ledger' };
+const TITLES: Record<string, string> = { 'index.html': 'Overview', 'runs.html': 'Runs', 'spend.html': 'Spend', 'goals.html': 'Goals', 'memory.html': 'Memory', 'capabilities.html': 'Capabilities', 'ledger.html': 'Ledger', 'missions.html': 'Missions' };
 
 export function renderPage(d: ReportData, page: string): string | undefined {
   const render = RENDERERS[page];
