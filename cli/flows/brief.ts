@@ -8,15 +8,13 @@ import { agentIdentity } from '../core/docs/commit.js';
 import { costOf } from '../core/runs/prices.js';
 import type { Usage } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
-import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { readGoals } from '../home/goals.js';
-import { loadAgents, loadApprovals, loadDone, loadInbox } from '../home/store.js';
+import { loadApprovals, loadDone, loadInbox } from '../home/store.js';
 import { appendLog, readLog } from '../home/log.js';
 import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 import { notify } from '../home/notify.js';
-import { lockPath } from '../home/lock.js';
-import { askOnce } from './ask.js';
+import { askCoordinator } from './ask.js';
 
 const BRIEF_BUDGET_MS = 3 * 60_000;
 
@@ -69,30 +67,14 @@ export async function brief(home: Home, env: Env, opts: { printOnly?: boolean })
   const ideas = suggestions(facts);
   const plain = briefText(facts, ideas);
   const result: BriefResult = { facts, suggestions: ideas, text: plain };
-  const writer = home.config.default_agent;
-
-  const agent = (await loadAgents(home.root, home.docs)).agents.find((a) => a.id === writer);
-  if (home.config.model.provider !== 'none' || agent?.front.brain) {
-    // The coordinator writes with its own brain: (a CLI brain) when it has one, else aos.yaml's model.
-    const choice = agent
-      ? await (await import('../model/brains.js')).agentProvider(home, env, agent, lockPath(home.root))
-      : await (await import('../model/provider.js')).chooseProvider(home.config, env, home.root);
-    if ('missing' in choice) result.fallback = choice.missing;
-    else {
-      try {
-        const r = await askOnce(home, env, choice.provider, { stable: agent?.body.trim() ?? 'You coordinate the owner’s agents.', dynamic: `Today: ${facts.date}.` }, briefPrompt(plain), BRIEF_BUDGET_MS);
-        if (r.text.trim()) {
-          result.text = r.text.trim() + '\n';
-          result.writer = writer;
-          result.usage = r.usage;
-        } else result.fallback = 'the model answered with no text';
-        if (!result.usage) result.usage = r.usage;
-      } catch (err) {
-        // askOnce says a failed model call as a UserError: the brief then falls back to its plain text.
-        if (!(err instanceof UserError)) throw err;
-        result.fallback = err.message;
-      }
-    }
+  const answer = await askCoordinator(home, env, `Today: ${facts.date}.`, briefPrompt(plain), BRIEF_BUDGET_MS);
+  if (answer && 'writer' in answer) {
+    result.text = answer.text.trim() + '\n';
+    result.writer = answer.writer;
+    result.usage = answer.usage;
+  } else if (answer) {
+    result.fallback = answer.fallback;
+    if (answer.usage) result.usage = answer.usage;
   }
   if (opts.printOnly) return result;
 

@@ -14,15 +14,14 @@ import { renderItem } from '../core/runs/inbox.js';
 import { itemId } from '../core/docs/ids.js';
 import type { Usage } from '../core/runs/transcript.js';
 import type { Env } from '../env.js';
-import { UsageError, UserError, type Problem } from '../errors.js';
+import { UsageError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import { loadFolder } from '../home/documents.js';
 import { createExclusive, ensureFolder, monthFolders, writeAtomic } from '../home/files.js';
 import { listRecords } from '../home/records.js';
-import { loadAgents, loadApprovals, loadDone, loadInbox, type InboxItem } from '../home/store.js';
+import { loadApprovals, loadDone, loadInbox, type InboxItem } from '../home/store.js';
 import type { ApprovalFront } from '../core/docs/schemas.js';
-import { lockPath } from '../home/lock.js';
-import { askOnce } from './ask.js';
+import { askCoordinator } from './ask.js';
 import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 
 const REVIEW_BUDGET_MS = 3 * 60_000;
@@ -122,30 +121,18 @@ export async function review(home: Home, env: Env, opts: { week?: string; printO
   if (!opts.printOnly) await commitHandEditsFirst(home, env, 'review');
   const { facts, problems } = await gatherWeek(home, env, opts.week);
   const result: ReviewResult & { problems: string[] } = { facts, text: '', proposals: [], problems };
-  const writer = home.config.default_agent;
-  const agent = (await loadAgents(home.root, home.docs)).agents.find((a) => a.id === writer);
   let proposals: string[] = [];
-  if (home.config.model.provider !== 'none' || agent?.front.brain) {
-    const choice = agent
-      ? await (await import('../model/brains.js')).agentProvider(home, env, agent, lockPath(home.root))
-      : await (await import('../model/provider.js')).chooseProvider(home.config, env, home.root);
-    if ('missing' in choice) result.fallback = choice.missing;
-    else {
-      try {
-        // One call, no tools: the facts are already counted; the model only reads them.
-        const r = await askOnce(home, env, choice.provider, { stable: agent?.body.trim() ?? 'You coordinate the owner’s agents.', dynamic: `Week: ${facts.week}.` }, reviewPrompt(facts), REVIEW_BUDGET_MS);
-        result.usage = r.usage;
-        const split = splitProposals(r.text);
-        if (split.review || split.proposals.length) {
-          result.review = split.review;
-          result.writer = writer;
-          proposals = split.proposals;
-        } else result.fallback = 'the model answered with no text';
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        result.fallback = err.message;
-      }
-    }
+  // One call, no tools: the facts are already counted; the model only reads them.
+  const answer = await askCoordinator(home, env, `Week: ${facts.week}.`, reviewPrompt(facts), REVIEW_BUDGET_MS);
+  if (answer && 'writer' in answer) {
+    const split = splitProposals(answer.text);
+    result.review = split.review;
+    result.writer = answer.writer;
+    result.usage = answer.usage;
+    proposals = split.proposals;
+  } else if (answer) {
+    result.fallback = answer.fallback;
+    if (answer.usage) result.usage = answer.usage;
   }
   const tz = home.config.owner.timezone;
   const now = localTime(env.now(), tz);
