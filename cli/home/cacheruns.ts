@@ -1,20 +1,13 @@
 // The run records an `aos runs --cache` reads: each run's prompt hashes, newest first until --since
 // or the limit, damaged records named and skipped.
-import { listRecords, readRecord } from './records.js';
+import { walkRecords } from './records.js';
 import type { PrefixRun } from '../core/runs/cachekey.js';
 
 export async function prefixRuns(root: string, opts: { agent?: string; since?: string; limit: number }): Promise<{ runs: PrefixRun[]; problems: string[] }> {
   const runs: PrefixRun[] = [];
   const problems: string[] = [];
-  for (const file of await listRecords(root)) {
+  for await (const { rec } of walkRecords(root, problems)) {
     if (runs.length >= opts.limit) break;
-    let rec;
-    try {
-      rec = await readRecord(root, file);
-    } catch (err) {
-      problems.push((err as Error).message);
-      continue;
-    }
     const f = rec.front;
     if (opts.agent && f.agent !== opts.agent) continue;
     if (opts.since && f.started.slice(0, 10) < opts.since) break;

@@ -15,6 +15,23 @@ export async function readRecord(root: string, file: string) {
   return parseRunRecord(file, await fs.readFile(join(root, file), 'utf8'));
 }
 
+/**
+ * Every readable run record, newest first (the id is the start time), parsed; an unreadable one is
+ * named in `problems` and skipped, never a silent gap. The walk stops when the caller stops.
+ */
+export async function* walkRecords(root: string, problems: string[]): AsyncGenerator<{ file: string; rec: Awaited<ReturnType<typeof readRecord>> }> {
+  for (const file of await listRecords(root)) {
+    let rec;
+    try {
+      rec = await readRecord(root, file);
+    } catch (err) {
+      problems.push((err as Error).message);
+      continue;
+    }
+    yield { file, rec };
+  }
+}
+
 /** A run by its id or the start of it. */
 export async function findRecord(root: string, wanted: string): Promise<string> {
   const all = await listRecords(root);
@@ -47,15 +64,8 @@ export interface RunRow {
 export async function recentRuns(root: string, opts: { agent?: string; since?: string; limit: number }): Promise<{ runs: RunRow[]; problems: string[] }> {
   const runs: RunRow[] = [];
   const problems: string[] = [];
-  for (const file of await listRecords(root)) {
+  for await (const { file, rec } of walkRecords(root, problems)) {
     if (runs.length >= opts.limit) break;
-    let rec;
-    try {
-      rec = await readRecord(root, file);
-    } catch (err) {
-      problems.push((err as Error).message);
-      continue;
-    }
     const f = rec.front;
     if (opts.agent && f.agent !== opts.agent) continue;
     if (opts.since && f.started.slice(0, 10) < opts.since) break;

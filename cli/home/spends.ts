@@ -1,7 +1,7 @@
 // Run records read as spends (core/report/usage.ts): what `aos usage`, `aos status` and the report sum.
 import type { RunFront, RecordEntry } from '../core/runs/runrecord.js';
 import type { Spend } from '../core/report/usage.js';
-import { listRecords, readRecord } from './records.js';
+import { walkRecords } from './records.js';
 
 export interface ReadRun {
   file: string;
@@ -28,14 +28,7 @@ export function spendOfRun(r: ReadRun): Spend {
 export async function readRuns(root: string, since: string | undefined): Promise<{ runs: ReadRun[]; problems: string[] }> {
   const runs: ReadRun[] = [];
   const problems: string[] = [];
-  for (const file of await listRecords(root)) {
-    let rec;
-    try {
-      rec = await readRecord(root, file);
-    } catch (err) {
-      problems.push((err as Error).message);
-      continue;
-    }
+  for await (const { file, rec } of walkRecords(root, problems)) {
     // Listed newest first (the id is the start time): an older start ends the walk.
     if (since && rec.front.started.slice(0, 10) < since) break;
     runs.push({ file, front: rec.front, entries: rec.entries, ...(rec.final !== undefined ? { final: rec.final } : {}) });
