@@ -238,10 +238,11 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
 }
 
 /**
- * The conversational ranking: each log entry scored with its neighbours of the same day (their
- * scores added at NEIGHBOUR_WEIGHT, the query terms any of them matched multiplying as in BM25+'s
- * sum), documents of the days the question names weighted up (querydates.ts), and an entry already
- * inside a chosen hit's span not returned again.
+ * The conversational ranking: each log entry is scored with its neighbours of the same day (their
+ * scores added at NEIGHBOUR_WEIGHT; query terms only they matched count at that weight in BM25+'s
+ * multiplier) and shown on the window's best-matching entry; documents of the days the question
+ * names are weighted up (querydates.ts); an entry already inside a chosen hit's span is not
+ * returned again.
  */
 function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, keep: (id: number) => boolean, limit: number): Ranked[] {
   const { docs, score, matched, touched } = acc;
@@ -260,19 +261,24 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
   for (const id of touched) {
     if (!keep(id)) continue;
     let sum = score[id]!;
-    let bits = matched[id]!;
+    let theirs = 0;
+    let best = id;
     const places = around && docs.type(id) === 'log' ? byFile.get(docs.fileOf!(id)) : undefined;
     if (places) {
       const at = docs.ordinal!(id);
       for (let k = at - around; k <= at + around; k++) {
         const n = k === at ? undefined : places.get(k);
         if (n === undefined) continue;
+        if (score[n]! > score[best]!) best = n;
         sum += NEIGHBOUR_WEIGHT * score[n]!;
-        bits |= matched[n]!;
+        theirs |= matched[n]!;
       }
     }
     const date = docs.date(id);
-    const hit: Ranked = { id, score: sum * popcount(bits) * dateWeight(date, ranges), date };
+    // Query terms only the neighbours matched count half: the turn itself should be about the question.
+    const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
+    // A window's hit is anchored on its best entry (its line is the turn that matched most).
+    const hit: Ranked = { id: best, score: sum * terms * dateWeight(date, ranges), date };
     if (places) hit.around = around;
     ranked.push(hit);
   }
