@@ -173,7 +173,7 @@ export interface Ranked {
 }
 
 /** How much a neighbour's own score adds to an entry's window. */
-export const NEIGHBOUR_WEIGHT = 0.5;
+export const NEIGHBOUR_WEIGHT = 0.3;
 
 /** Whether `a` ranks above `b`: higher score, then newer, then the earlier id. */
 export function ranksBefore(a: Ranked, b: Ranked): boolean {
@@ -246,58 +246,66 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
  */
 function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, keep: (id: number) => boolean, limit: number): Ranked[] {
   const { docs, score, matched, touched } = acc;
-  // Touched log entries by file and place, for their neighbours.
-  const byFile = new Map<number, Map<number, number>>();
-  if (around) {
+  // Touched log entries by file and place (file * 2^20 + place), for their neighbours.
+  const at = new Map<number, number>();
+  const place = (id: number) => docs.fileOf!(id) * 1048576 + docs.ordinal!(id);
+  if (around) for (const id of touched) if (docs.type(id) === 'log') at.set(place(id), id);
+  // Candidates beyond what the first `limit` hits can hide behind them are not kept (a full pass
+  // again only if hiding left fewer than `limit`).
+  const select = (cap: number): Ranked[] => {
+    const ranked: Ranked[] = [];
     for (const id of touched) {
-      if (docs.type(id) !== 'log') continue;
-      const file = docs.fileOf!(id);
-      let places = byFile.get(file);
-      if (!places) byFile.set(file, (places = new Map()));
-      places.set(docs.ordinal!(id), id);
-    }
-  }
-  const ranked: Ranked[] = [];
-  for (const id of touched) {
-    if (!keep(id)) continue;
-    let sum = score[id]!;
-    let theirs = 0;
-    let best = id;
-    const places = around && docs.type(id) === 'log' ? byFile.get(docs.fileOf!(id)) : undefined;
-    if (places) {
-      const at = docs.ordinal!(id);
-      for (let k = at - around; k <= at + around; k++) {
-        const n = k === at ? undefined : places.get(k);
-        if (n === undefined) continue;
-        if (score[n]! > score[best]!) best = n;
-        sum += NEIGHBOUR_WEIGHT * score[n]!;
-        theirs |= matched[n]!;
+      if (!keep(id)) continue;
+      let sum = score[id]!;
+      let theirs = 0;
+      let best = id;
+      const windowed = around > 0 && docs.type(id) === 'log';
+      if (windowed) {
+        const p = place(id);
+        for (let k = -around; k <= around; k++) {
+          const n = k ? at.get(p + k) : undefined;
+          if (n === undefined) continue;
+          if (score[n]! > score[best]!) best = n;
+          sum += NEIGHBOUR_WEIGHT * score[n]!;
+          theirs |= matched[n]!;
+        }
       }
+      const date = docs.date(id);
+      // Query terms only the neighbours matched count at NEIGHBOUR_WEIGHT in BM25+'s multiplier.
+      const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
+      // A window's hit is anchored on its best entry (its line is the turn that matched most).
+      const hit: Ranked = { id: best, score: sum * terms * dateWeight(date, ranges), date };
+      if (windowed) hit.around = around;
+      if (ranked.length >= cap && !ranksBefore(hit, ranked[ranked.length - 1]!)) continue;
+      let lo = 0;
+      let hi = ranked.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranksBefore(ranked[mid]!, hit)) lo = mid + 1;
+        else hi = mid;
+      }
+      ranked.splice(lo, 0, hit);
+      if (ranked.length > cap) ranked.pop();
     }
-    const date = docs.date(id);
-    // Query terms only the neighbours matched count half: the turn itself should be about the question.
-    const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
-    // A window's hit is anchored on its best entry (its line is the turn that matched most).
-    const hit: Ranked = { id: best, score: sum * terms * dateWeight(date, ranges), date };
-    if (places) hit.around = around;
-    ranked.push(hit);
-  }
-  ranked.sort((a, b) => (ranksBefore(a, b) ? -1 : ranksBefore(b, a) ? 1 : 0));
-  const top: Ranked[] = [];
-  const shown = new Map<number, number[]>();
-  for (const hit of ranked) {
-    if (top.length >= limit) break;
-    if (hit.around) {
-      const file = docs.fileOf!(hit.id);
-      const at = docs.ordinal!(hit.id);
-      const anchors = shown.get(file) ?? [];
-      if (anchors.some((a) => Math.abs(a - at) <= around)) continue;
-      anchors.push(at);
-      shown.set(file, anchors);
+    return ranked;
+  };
+  const cap = limit * (2 * around + 2);
+  let ranked = select(cap);
+  for (let full = false; ; full = true) {
+    const top: Ranked[] = [];
+    const shown = new Set<number>();
+    for (const hit of ranked) {
+      if (top.length >= limit) break;
+      if (hit.around) {
+        const p = place(hit.id);
+        if (shown.has(p)) continue;
+        for (let k = -around; k <= around; k++) shown.add(p + k);
+      }
+      top.push(hit);
     }
-    top.push(hit);
+    if (full || top.length >= limit || ranked.length < cap) return top;
+    ranked = select(Infinity);
   }
-  return top;
 }
 
 // ---------------------------------------------------------------- showing a hit
