@@ -240,9 +240,9 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
 /**
  * The conversational ranking: each log entry is scored with its neighbours of the same day (their
  * scores added at NEIGHBOUR_WEIGHT; query terms only they matched count at that weight in BM25+'s
- * multiplier) and shown on the window's best-matching entry; documents of the days the question
- * names are weighted up (querydates.ts); an entry already inside a chosen hit's span is not
- * returned again.
+ * multiplier) and shown on the window's best-matching entry, in the ranks log entries hold without
+ * windows; documents of the days the question names are weighted up (querydates.ts); an entry
+ * already inside a chosen hit's span is not returned again.
  */
 function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, keep: (id: number) => boolean, limit: number): Ranked[] {
   const { docs, score, matched, touched } = acc;
@@ -250,62 +250,87 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
   const at = new Map<number, number>();
   const place = (id: number) => docs.fileOf!(id) * 1048576 + docs.ordinal!(id);
   if (around) for (const id of touched) if (docs.type(id) === 'log') at.set(place(id), id);
-  // Candidates beyond what the first `limit` hits can hide behind them are not kept (a full pass
-  // again only if hiding left fewer than `limit`).
-  const select = (cap: number): Ranked[] => {
-    const ranked: Ranked[] = [];
+  // Two orders: every document by its own score (as without windows, times the date's weight),
+  // which decides which ranks go to log entries at all; and the log entries by their windows,
+  // which decides which entries fill those ranks. So windows reorder the log among itself and
+  // never push a memory, a done item or a goal down.
+  const select = (cap: number): { own: Ranked[]; windows: Ranked[] } => {
+    const own: Ranked[] = [];
+    const windows: Ranked[] = [];
     for (const id of touched) {
       if (!keep(id)) continue;
+      const date = docs.date(id);
+      const weight = dateWeight(date, ranges);
+      insert(own, { id, score: score[id]! * popcount(matched[id]!) * weight, date }, cap);
+      if (!around || docs.type(id) !== 'log') continue;
       let sum = score[id]!;
       let theirs = 0;
       let best = id;
-      const windowed = around > 0 && docs.type(id) === 'log';
-      if (windowed) {
-        const p = place(id);
-        for (let k = -around; k <= around; k++) {
-          const n = k ? at.get(p + k) : undefined;
-          if (n === undefined) continue;
-          if (score[n]! > score[best]!) best = n;
-          sum += NEIGHBOUR_WEIGHT * score[n]!;
-          theirs |= matched[n]!;
-        }
+      const p = place(id);
+      for (let k = -around; k <= around; k++) {
+        const n = k ? at.get(p + k) : undefined;
+        if (n === undefined) continue;
+        if (score[n]! > score[best]!) best = n;
+        sum += NEIGHBOUR_WEIGHT * score[n]!;
+        theirs |= matched[n]!;
       }
-      const date = docs.date(id);
       // Query terms only the neighbours matched count at NEIGHBOUR_WEIGHT in BM25+'s multiplier.
       const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
       // A window's hit is anchored on its best entry (its line is the turn that matched most).
-      const hit: Ranked = { id: best, score: sum * terms * dateWeight(date, ranges), date };
-      if (windowed) hit.around = around;
-      if (ranked.length >= cap && !ranksBefore(hit, ranked[ranked.length - 1]!)) continue;
-      let lo = 0;
-      let hi = ranked.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ranksBefore(ranked[mid]!, hit)) lo = mid + 1;
-        else hi = mid;
-      }
-      ranked.splice(lo, 0, hit);
-      if (ranked.length > cap) ranked.pop();
+      insert(windows, { id: best, score: sum * terms * weight, date, around }, cap);
     }
-    return ranked;
+    if (cap === Infinity) {
+      own.sort(order);
+      windows.sort(order);
+    }
+    return { own, windows };
   };
   const cap = limit * (2 * around + 2);
-  let ranked = select(cap);
+  let lists = select(cap);
   for (let full = false; ; full = true) {
     const top: Ranked[] = [];
     const shown = new Set<number>();
-    for (const hit of ranked) {
+    let w = 0;
+    let short = false;
+    for (const hit of lists.own) {
       if (top.length >= limit) break;
-      if (hit.around) {
-        const p = place(hit.id);
-        if (shown.has(p)) continue;
-        for (let k = -around; k <= around; k++) shown.add(p + k);
+      if (!around || docs.type(hit.id) !== 'log') {
+        top.push(hit);
+        continue;
       }
-      top.push(hit);
+      // This rank is a log entry's: the best window not yet shown takes it.
+      while (w < lists.windows.length && shown.has(place(lists.windows[w]!.id))) w++;
+      const next = lists.windows[w++];
+      if (!next) {
+        short = true;
+        continue;
+      }
+      for (let k = -around; k <= around; k++) shown.add(place(next.id) + k);
+      top.push(next);
     }
-    if (full || top.length >= limit || ranked.length < cap) return top;
-    ranked = select(Infinity);
+    if (full || (top.length >= limit && !short) || (lists.own.length < cap && lists.windows.length < cap)) return top;
+    lists = select(Infinity);
   }
+}
+
+const order = (a: Ranked, b: Ranked) => (ranksBefore(a, b) ? -1 : ranksBefore(b, a) ? 1 : 0);
+
+/** Inserts a hit into a list kept best first and at most `cap` long (unbounded lists are sorted once, later). */
+function insert(list: Ranked[], hit: Ranked, cap: number): void {
+  if (cap === Infinity) {
+    list.push(hit);
+    return;
+  }
+  if (list.length >= cap && !ranksBefore(hit, list[list.length - 1]!)) return;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranksBefore(list[mid]!, hit)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, hit);
+  if (list.length > cap) list.pop();
 }
 
 // ---------------------------------------------------------------- showing a hit
