@@ -249,6 +249,7 @@ export const COMMANDS: CommandSpec[] = [
       type: { type: 'string', describe: 'only this kind of document', choices: ['memory', 'log', 'done', 'goal'] },
       since: { type: 'string', describe: 'from this day: YYYY-MM-DD, yesterday, or Nd (days ago)' },
       limit: { type: 'string', describe: 'at most this many hits (default 10)' },
+      'as-of': { type: 'string', describe: 'the day the question is asked, for its dates ("last May"): YYYY-MM-DD (default today)' },
     },
     load: () => import('./commands/memory-search.js'),
     handler: 'search',

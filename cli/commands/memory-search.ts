@@ -3,12 +3,15 @@ import { UsageError, formatProblem } from '../errors.js';
 import { localTime } from '../core/docs/time.js';
 import { parseLimit, parseSince } from '../core/docs/listopts.js';
 import { DOC_TYPES, queryTerms } from '../core/memory/searchdocs.js';
+import { queryDates } from '../core/memory/querydates.js';
 import { findHome } from '../home/find.js';
 import { openSearch } from '../home/searchindex.js';
 
 export const DEFAULT_LIMIT = 10;
+/** Log entries on each side of a log hit that it spans (see core/memory/searchrank.ts). */
+export const NEIGHBOURS = 1;
 
-/** aos memory search "q" [--type t] [--since D] [--limit N] [--json] */
+/** aos memory search "q" [--type t] [--since D] [--limit N] [--as-of D] [--json] */
 export async function search(args: Args, env: Env): Promise<void> {
   const words = (Array.isArray(args.query) ? args.query : [args.query]).filter((w) => w !== undefined).map(String);
   const query = words.join(' ').trim();
@@ -19,17 +22,23 @@ export async function search(args: Args, env: Env): Promise<void> {
   // Searching reads no settings: aos.yaml is loaded (and validated) only to know the owner's day.
   const root = findHome(env);
   let since: string | undefined;
-  if (args.since !== undefined) {
+  let asOf = args['as-of'] === undefined ? undefined : String(args['as-of']);
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of: expected a day as YYYY-MM-DD, found "${asOf}"`);
+  // The owner's day is needed for --since, and for a question that names a date ("last May") asked today.
+  if (args.since !== undefined || (asOf === undefined && queryDates(query, '2000-01-01').ranges.length)) {
     const { openHome } = await import('../home/home.js');
     const { config, docs } = await openHome(env);
     await docs.save();
-    since = parseSince(args.since, localTime(env.now(), config.owner.timezone).date);
+    const today = localTime(env.now(), config.owner.timezone).date;
+    if (args.since !== undefined) since = parseSince(args.since, today);
+    asOf ??= today;
   }
 
   const index = await openSearch(root);
   let hits;
   try {
-    hits = await index.search(query, { types: type ? [type] : undefined, since, limit });
+    // A conversation's turns are found with the turns around them: each log hit spans its neighbours.
+    hits = await index.search(query, { types: type ? [type] : undefined, since, limit, asOf, neighbours: NEIGHBOURS });
   } finally {
     index.close();
   }
@@ -41,7 +50,8 @@ export async function search(args: Args, env: Env): Promise<void> {
   }
   hits.forEach((h, i) => {
     const tag = [h.type, h.date || 'undated', h.status && h.status !== 'active' ? h.status : ''].filter(Boolean).join(' ');
-    env.out.line(`${i ? '\n' : ''}${h.file}:${h.line}  [${tag}]  ${h.title}`);
+    const span = h.span && (h.span[0] !== h.line || h.span[1] !== h.line) ? ` (lines ${h.span[0]}-${h.span[1]})` : '';
+    env.out.line(`${i ? '\n' : ''}${h.file}:${h.line}  [${tag}]  ${h.title}${span}`);
     if (h.snippet) env.out.line(`    ${h.snippet}`);
   });
 }

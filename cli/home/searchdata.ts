@@ -21,6 +21,7 @@ import {
   MAGIC,
   MAX_LEN,
   META,
+  ORD,
   VERSION,
   checksum,
   decodeShard,
@@ -182,6 +183,10 @@ export class Data implements RankedDocs {
     return this.coldWord(id * COLD + HASH);
   }
 
+  ordinal(id: number): number {
+    return this.coldWord(id * COLD + ORD);
+  }
+
   /** A removed document's row, kept until the index is rebuilt; its postings count for nothing. */
   dead(id: number): boolean {
     return this.word(id * COLS + FILE) < 0;
@@ -294,6 +299,7 @@ export class Data implements RankedDocs {
       table[at + DATE] = dateCode(doc.date);
       cold[(first + i) * COLD + LINE] = doc.line;
       cold[(first + i) * COLD + HASH] = docHash(doc);
+      cold[(first + i) * COLD + ORD] = doc.ordinal ?? 0;
       if (doc.type !== 'log') titles[first + i] = doc.title;
     });
     const idOf = (short: string) => js.documentIds[short] as number;

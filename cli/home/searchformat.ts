@@ -6,8 +6,8 @@
 //   header     JSON: version, counts, the manifest (each folder's names as listed and each file's
 //              signature, two hashes of size, mtime, ctime and inode), files that failed to parse,
 //              and where each section of the body is, with its checksum
-//   body       the document table (file, type, date, status, field lengths; then line and content
-//              hash), the titles of non-log documents, and the postings sharded by the first two
+//   body       the document table (file, type, date, status, field lengths; then line, content
+//              hash and place in its day's log), the titles of non-log documents, and the postings sharded by the first two
 //              characters of their term (a query reads only the shards of its own terms)
 import * as zlib from 'node:zlib';
 import type { Problem } from '../errors.js';
@@ -17,7 +17,7 @@ import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
-export const VERSION = `search-3:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const VERSION = `search-4:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
 export const CACHE_FILE = '.aos/search/index';
 export const MAGIC = 'aos-search';
 
@@ -38,7 +38,8 @@ export const COLS = LENS + FIELDS.length / 2;
 // What only a refresh or a hit needs:
 export const LINE = 0;
 export const HASH = 1; // of the document's content, so unchanged documents of a changed file stay
-export const COLD = 2;
+export const ORD = 2; // a log entry's place among its day's entries (0 for other documents): its neighbours
+export const COLD = 3;
 export const MAX_LEN = 0xffff;
 
 const WORD = 5;

@@ -140,9 +140,9 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
     // Documents of a changed file that did not change themselves (the earlier entries of today's
     // log) keep their rows and postings.
     const keep = new Map<string, number>();
-    for (const row of old) keep.set(`${data.line(row)}:${data.hash(row)}`, row);
+    for (const row of old) keep.set(`${data.line(row)}:${data.ordinal(row)}:${data.hash(row)}`, row);
     for (const doc of result.docs) {
-      const key = `${doc.line}:${docHash(doc)}`;
+      const key = `${doc.line}:${doc.ordinal ?? 0}:${docHash(doc)}`;
       if (keep.has(key)) keep.delete(key);
       else added.push({ doc, file });
     }
@@ -196,14 +196,14 @@ class Index implements SearchIndex {
     const { top, terms } = rankDocs(data, query, opts);
     // Several hits in one file (entries of one day's log) read it once.
     const files = new Map<string, string[]>();
-    return top.map(({ id, score, date }) => {
+    return top.map(({ id, score, date, around }) => {
       const file = data.paths[data.fileOf(id)]!;
       let lines = files.get(file);
       if (!lines) files.set(file, (lines = readText(join(this.root, file)).replace(/\r\n/g, '\n').split('\n')));
       const type = data.type(id);
       // Titles are a section of their own, read only for a hit that needs one.
       const title = type === 'log' ? undefined : data.titles()[id];
-      return showHit({ file, type, line: data.line(id), date, score, status: data.status(id), title }, lines, terms);
+      return showHit({ file, type, line: data.line(id), date, score, status: data.status(id), title, around }, lines, terms);
     });
   }
 }

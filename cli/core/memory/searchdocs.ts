@@ -28,6 +28,8 @@ export interface SearchDoc {
   file: string;
   /** Heading line of a log entry; 1 for the other kinds. */
   line: number;
+  /** A log entry's place among its file's entries (0, 1, ...); 0 for the other kinds. */
+  ordinal?: number;
   type: DocType;
   /** YYYY-MM-DD, or '' when the file gives no date. */
   date: string;
@@ -96,10 +98,11 @@ function dateOfId(id: string): string {
 
 function logDocs(file: string, text: string): SearchDoc[] {
   const date = LOG_FILE.exec(file)![3]!;
-  return parseLog(file, date, text).map((e) => ({
+  return parseLog(file, date, text).map((e, ordinal) => ({
     id: `${file}#${e.line}`,
     file,
     line: e.line,
+    ordinal,
     type: 'log' as const,
     date,
     title: logTitle(e),

@@ -7,7 +7,8 @@
 // and how a chosen document is shown (title, snippet, rounded score). Recency only breaks ties:
 // nothing here decays with age, so no `now` is needed.
 import type { Options, SearchOptions } from 'minisearch';
-import { parseLog } from '../docs/logfmt.js';
+import { parseLog, isLogHeading } from '../docs/logfmt.js';
+import { dateWeight, queryDates, type DayRange } from './querydates.js';
 import {
   BOOST,
   STATUS_BOOST,
@@ -35,6 +36,8 @@ export interface Hit {
   snippet: string;
   score: number;
   status?: MemoryStatus;
+  /** A log entry shown with its neighbours: the first and last line of the entries it spans. */
+  span?: [number, number];
 }
 
 export interface SearchOpts {
@@ -43,6 +46,16 @@ export interface SearchOpts {
   since?: string;
   /** At most this many hits (default 10). */
   limit?: number;
+  /**
+   * The day the question is asked (YYYY-MM-DD): dates it names ("last May", "3 weeks ago") are
+   * taken as days, and documents of those days rank higher. Without it a query is only words.
+   */
+  asOf?: string;
+  /**
+   * Log entries are ranked with this many neighbours of the same day on each side (a turn and the
+   * turns around it), and returned as one hit spanning them. 0 (the default): each entry alone.
+   */
+  neighbours?: number;
 }
 
 // ---------------------------------------------------------------- minisearch
@@ -108,6 +121,9 @@ export interface RankedDocs {
   /** yyyymmdd, or 0. */
   date(id: number): number;
   fieldLength(id: number, f: number): number;
+  /** The file a document is in (a number), and a log entry's place among its day's entries: for neighbour windows. */
+  fileOf?(id: number): number;
+  ordinal?(id: number): number;
 }
 
 /** Past this many terms a query's words are ignored (a pasted paragraph should not scan every shard). */
@@ -152,7 +168,12 @@ export interface Ranked {
   score: number;
   /** yyyymmdd, or 0. */
   date: number;
+  /** For a log entry ranked with its neighbours: how many entries on each side its hit spans. */
+  around?: number;
 }
+
+/** How much a neighbour's own score adds to an entry's window. */
+export const NEIGHBOUR_WEIGHT = 0.3;
 
 /** Whether `a` ranks above `b`: higher score, then newer, then the earlier id. */
 export function ranksBefore(a: Ranked, b: Ranked): boolean {
@@ -164,7 +185,8 @@ export function ranksBefore(a: Ranked, b: Ranked): boolean {
  * the snippets). Unscored: no terms, a limit under 1, an empty index.
  */
 export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {}): { top: Ranked[]; terms: Set<string> } {
-  const terms = queryTerms(query).slice(0, MAX_QUERY_TERMS);
+  const dates = opts.asOf !== undefined ? queryDates(query, opts.asOf) : { ranges: [], rest: query };
+  const terms = queryTerms(dates.rest).slice(0, MAX_QUERY_TERMS);
   const limit = opts.limit ?? 10;
   const derived = new Set<string>();
   if (!terms.length || limit < 1 || !docs.count) return { top: [], terms: derived };
@@ -185,6 +207,11 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
   });
   const types = opts.types?.length ? new Set(opts.types) : undefined;
   const since = opts.since ? dateCode(opts.since) : 0;
+  const around = Math.max(0, Math.floor(opts.neighbours ?? 0));
+  if (dates.ranges.length || (around && docs.fileOf && docs.ordinal)) {
+    const keep = (id: number) => (!types || types.has(docs.type(id))) && (!opts.since || (docs.date(id) > 0 && docs.date(id) >= since));
+    return { top: rankWindows(acc, dates.ranges, docs.fileOf && docs.ordinal ? around : 0, keep, limit), terms: derived };
+  }
   const top: Ranked[] = [];
   let floor = -1;
   for (const id of touched) {
@@ -210,6 +237,102 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
   return { top, terms: derived };
 }
 
+/**
+ * The conversational ranking: each log entry is scored with its neighbours of the same day (their
+ * scores added at NEIGHBOUR_WEIGHT; query terms only they matched count at that weight in BM25+'s
+ * multiplier) and shown on the window's best-matching entry, in the ranks log entries hold without
+ * windows; documents of the days the question names are weighted up (querydates.ts); an entry
+ * already inside a chosen hit's span is not returned again.
+ */
+function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, keep: (id: number) => boolean, limit: number): Ranked[] {
+  const { docs, score, matched, touched } = acc;
+  // Touched log entries by file and place (file * 2^20 + place), for their neighbours.
+  const at = new Map<number, number>();
+  const place = (id: number) => docs.fileOf!(id) * 1048576 + docs.ordinal!(id);
+  if (around) for (const id of touched) if (docs.type(id) === 'log') at.set(place(id), id);
+  // Two orders: every document by its own score (as without windows, times the date's weight),
+  // which decides which ranks go to log entries at all; and the log entries by their windows,
+  // which decides which entries fill those ranks. So windows reorder the log among itself and
+  // never push a memory, a done item or a goal down.
+  const select = (cap: number): { own: Ranked[]; windows: Ranked[] } => {
+    const own: Ranked[] = [];
+    const windows: Ranked[] = [];
+    for (const id of touched) {
+      if (!keep(id)) continue;
+      const date = docs.date(id);
+      const weight = dateWeight(date, ranges);
+      insert(own, { id, score: score[id]! * popcount(matched[id]!) * weight, date }, cap);
+      if (!around || docs.type(id) !== 'log') continue;
+      let sum = score[id]!;
+      let theirs = 0;
+      let best = id;
+      const p = place(id);
+      for (let k = -around; k <= around; k++) {
+        const n = k ? at.get(p + k) : undefined;
+        if (n === undefined) continue;
+        if (score[n]! > score[best]!) best = n;
+        sum += NEIGHBOUR_WEIGHT * score[n]!;
+        theirs |= matched[n]!;
+      }
+      // Query terms only the neighbours matched count at NEIGHBOUR_WEIGHT in BM25+'s multiplier.
+      const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
+      // A window's hit is anchored on its best entry (its line is the turn that matched most).
+      insert(windows, { id: best, score: sum * terms * weight, date, around }, cap);
+    }
+    if (cap === Infinity) {
+      own.sort(order);
+      windows.sort(order);
+    }
+    return { own, windows };
+  };
+  const cap = limit * (2 * around + 2);
+  let lists = select(cap);
+  for (let full = false; ; full = true) {
+    const top: Ranked[] = [];
+    const shown = new Set<number>();
+    let w = 0;
+    let short = false;
+    for (const hit of lists.own) {
+      if (top.length >= limit) break;
+      if (!around || docs.type(hit.id) !== 'log') {
+        top.push(hit);
+        continue;
+      }
+      // This rank is a log entry's: the best window not yet shown takes it.
+      while (w < lists.windows.length && shown.has(place(lists.windows[w]!.id))) w++;
+      const next = lists.windows[w++];
+      if (!next) {
+        short = true;
+        continue;
+      }
+      for (let k = -around; k <= around; k++) shown.add(place(next.id) + k);
+      top.push(next);
+    }
+    if (full || (top.length >= limit && !short) || (lists.own.length < cap && lists.windows.length < cap)) return top;
+    lists = select(Infinity);
+  }
+}
+
+const order = (a: Ranked, b: Ranked) => (ranksBefore(a, b) ? -1 : ranksBefore(b, a) ? 1 : 0);
+
+/** Inserts a hit into a list kept best first and at most `cap` long (unbounded lists are sorted once, later). */
+function insert(list: Ranked[], hit: Ranked, cap: number): void {
+  if (cap === Infinity) {
+    list.push(hit);
+    return;
+  }
+  if (list.length >= cap && !ranksBefore(hit, list[list.length - 1]!)) return;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranksBefore(list[mid]!, hit)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, hit);
+  if (list.length > cap) list.pop();
+}
+
 // ---------------------------------------------------------------- showing a hit
 
 /** What is known of a ranked document and its file, to show it. */
@@ -224,6 +347,8 @@ export interface HitSource {
   status?: MemoryStatus;
   /** The stored title (not kept for log entries, whose heading gives theirs). */
   title?: string;
+  /** A log entry shown with this many neighbours on each side. */
+  around?: number;
 }
 
 /**
@@ -235,7 +360,28 @@ export function showHit(doc: HitSource, lines: readonly string[], terms: Readonl
   const title = doc.type === 'log' ? logHeadingTitle(doc.file, lines[doc.line - 1] ?? '') : doc.title ?? doc.file;
   const hit: Hit = { file: doc.file, line: snippet.line, type: doc.type, date: dateText(doc.date), title, snippet: snippet.text, score: Math.round(doc.score * 1000) / 1000 };
   if (doc.status) hit.status = doc.status;
+  if (doc.type === 'log' && doc.around) hit.span = logSpan(lines, doc.line, doc.around);
   return hit;
+}
+
+/**
+ * The lines of a log entry and `around` entries of its day on each side: from the first one's
+ * heading to the last one's last non-blank line (1-based, both included).
+ */
+export function logSpan(lines: readonly string[], line: number, around: number): [number, number] {
+  let start = line - 1;
+  for (let k = 0, i = start - 1; k < around && i >= 0; i--) {
+    if (isLogHeading(lines[i]!)) {
+      start = i;
+      k++;
+    }
+  }
+  let end = line; // exclusive index of the window's end
+  for (let k = -1; end < lines.length; end++) {
+    if (isLogHeading(lines[end]!) && ++k >= around) break;
+  }
+  while (end > line && !lines[end - 1]!.trim()) end--;
+  return [start + 1, end];
 }
 
 function logHeadingTitle(file: string, heading: string): string {
