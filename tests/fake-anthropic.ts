@@ -32,7 +32,13 @@ export type FakeReply =
   /** A body sent as it is (status 200 and application/json unless told): for malformed answers. */
   | { raw: string; status?: number; contentType?: string; delayMs?: number }
   /** Never answers; close() still ends the connection. */
-  | { hang: true };
+  | { hang: true }
+  /**
+   * Closes the connection at once without writing a byte (a proxy or server dying mid-request): a new
+   * connection is destroyed as soon as it is accepted, before its request is read (counted in
+   * `dropped`, not in `requests`); on a kept-alive connection, as soon as the request arrives.
+   */
+  | { destroy: true };
 
 export interface FakeRequest {
   body: any;
@@ -44,6 +50,8 @@ export interface FakeServer {
   url: string;
   /** Every POST /v1/messages request, parsed, in arrival order (including refused ones). */
   requests: FakeRequest[];
+  /** Connections closed by a `destroy` reply before their request was read. */
+  readonly dropped: number;
   /** Queues replies, served in order. */
   push(...replies: FakeReply[]): void;
   /** Resolves when at least n requests have arrived (rejects after timeoutMs, default 5000). */
@@ -100,7 +108,14 @@ export async function startFakeAnthropic(replies: FakeReply[] = [], opts: FakeOp
     req.on('data', (chunk: string) => (raw += chunk));
     req.on('end', () => handle(req, res, raw));
   });
+  let dropped = 0;
   server.on('connection', (socket) => {
+    if (queue[0] && 'destroy' in queue[0]) {
+      queue.shift();
+      dropped += 1;
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -146,6 +161,10 @@ export async function startFakeAnthropic(replies: FakeReply[] = [], opts: FakeOp
       error: { type: 'api_error', message: `fake-anthropic: the test script ran out of replies at request #${served}` },
     };
     if ('hang' in reply) return; // keep the socket open until the client gives up or close() ends it
+    if ('destroy' in reply) {
+      req.socket.destroy();
+      return;
+    }
     const answer = () => {
       if (!closed) respond(res, reply, body, served);
     };
@@ -153,7 +172,7 @@ export async function startFakeAnthropic(replies: FakeReply[] = [], opts: FakeOp
     else answer();
   }
 
-  function respond(res: ServerResponse, reply: Exclude<FakeReply, { hang: true }>, body: any, n: number): void {
+  function respond(res: ServerResponse, reply: Exclude<FakeReply, { hang: true } | { destroy: true }>, body: any, n: number): void {
     if ('raw' in reply) {
       res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json', 'request-id': `req_fake_${n}` });
       res.end(reply.raw);
@@ -202,6 +221,9 @@ export async function startFakeAnthropic(replies: FakeReply[] = [], opts: FakeOp
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get dropped() {
+      return dropped;
+    },
     push(...more: FakeReply[]) {
       queue.push(...more);
     },

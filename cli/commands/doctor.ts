@@ -92,7 +92,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
     }
   }
   for (const c of await loadClaims(root)) {
-    if ('unreadable' in c) problems.push({ file: c.file, expected: 'a claim: front matter with item, device and claimed (an ISO time)', found: 'something else', hint: 'its item waits; delete the file to let a device claim it again' });
+    if ('unreadable' in c) problems.push({ file: c.file, expected: 'a claim: front matter with item, device and claimed (an ISO time)', found: c.reason, hint: 'its item waits; delete the file to let a device claim it again' });
   }
   const outage = await readOutage(root);
   if (outage) problems.push(outageProblem(outage, OUTAGE_FILE));

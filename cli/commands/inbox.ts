@@ -34,10 +34,16 @@ export async function add(args: Args, env: Env): Promise<void> {
 
   // The owner's words come first: when git cannot commit the earlier hand edits, the item is still
   // saved (the commit below says what did not happen), never refused for a fault that is not its own.
-  const earlier = await commitHandEditsFirst(home, env, 'inbox add').then(() => undefined, (err: unknown) => {
-    if (err instanceof UserError) return err;
-    throw err;
-  });
+  const earlier = await commitHandEditsFirst(home, env, 'inbox add').then(
+    (recovered) => {
+      for (const note of recovered) env.out.warn(`aos: recovered: ${note}`);
+      return undefined;
+    },
+    (err: unknown) => {
+      if (err instanceof UserError) return err;
+      throw err;
+    },
+  );
   if (earlier) env.out.warn(`aos: your earlier hand edits were not committed (${earlier.message.split('\n')[0]}); the next tick commits them`);
   const at = env.now();
   const { iso } = localTime(at, home.config.owner.timezone);

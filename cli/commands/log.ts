@@ -2,7 +2,7 @@ import type { Args, Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { localTime } from '../core/docs/time.js';
 import { parseSince } from '../core/docs/listopts.js';
-import { SEP } from '../core/docs/logfmt.js';
+import { SEP, escapeBody } from '../core/docs/logfmt.js';
 import { openHome } from '../home/home.js';
 import { readLog } from '../home/log.js';
 
@@ -24,6 +24,7 @@ export async function log(args: Args, env: Env): Promise<void> {
   for (const e of entries) {
     if (e.date !== day) env.out.line(`${day ? '\n' : ''}# ${(day = e.date)}`);
     env.out.line(`\n## ${[e.time, e.kind, e.agent, e.ref].filter(Boolean).join(SEP)}`);
-    if (e.body) env.out.line(e.body);
+    // Printed as the file holds it, so a body cannot pass for an entry here either (--json has it exact).
+    if (e.body) env.out.line(escapeBody(e.body));
   }
 }

@@ -31,6 +31,13 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   const lines = ['Dry run: nothing was changed.'];
   if (lock) lines.push(lock);
   for (const r of p.recover) lines.push(`would recover: ${r}`);
+  for (const h of p.held) {
+    lines.push(
+      h.gone
+        ? `would drop the held answer of run ${h.run}: ${h.item} is gone (the answer stays in ${h.record})`
+        : `would write first: the held answer of run ${h.run} to ${h.item}, without asking the model again (held: ${h.reason}; until that is fixed it stays held)`,
+    );
+  }
   if (p.ownerEdits.length) lines.push(`would commit your hand edits (${p.ownerEdits.length} file${p.ownerEdits.length === 1 ? '' : 's'}): ${p.ownerEdits.join(', ')}`);
   for (const f of p.files ?? []) lines.push(`would file ${f} as an item carrying it (inbox/files/)`);
   for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
@@ -39,7 +46,7 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   let n = 0;
   for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
   for (const m of p.missions ?? []) lines.push(`would take mission ${m.id} through ${m.stage}`);
-  if (!p.recover.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.held.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length) lines.push('Nothing to do.');
   return lines;
 }
 

@@ -37,7 +37,7 @@ import type { ProviderFault } from '../core/runs/outage.js';
 import { fixableWriteFailure, heldAnswer, heldProblem, holdAnswer, ItemNotRunnable, type HeldAnswer } from '../home/held.js';
 import { flagInvisible, verifySender } from './provenance.js';
 import { scrubSecrets } from './secretscrub.js';
-import { treeRoot } from '../core/agents/delegtree.js';
+import { agentTreeLimits, treeRoot } from '../core/agents/delegtree.js';
 import { traceOf } from '../core/runs/trace.js';
 import { addTreeTokens } from '../home/tree.js';
 import { afterSale, jobProfile, recordSale } from './a2ajob.js';
@@ -220,7 +220,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const ctx: RunCtx = {
     home,
     env,
-    agent: { id: agent.id, caps: spec.caps },
+    agent: { id: agent.id, caps: spec.caps, treeLimits: agentTreeLimits(spec.agent.front.budget) },
     item: { id: item.id, file: item.file, chain: [...(item.front.chain ?? []), agent.id], children: item.front.children ?? [], root: treeRoot(item), trace: traceOf(item) },
     run,
     touched,

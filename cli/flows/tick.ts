@@ -23,6 +23,7 @@ import { fileGoalItems } from './drills.js';
 import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
 import { keepLastGoodConfig } from '../home/config.js';
 import { writeHeldAnswers } from './held.js';
+import { listHeld } from '../home/held.js';
 
 export interface TickReport {
   recovered: string[];
@@ -134,6 +135,11 @@ async function crashTraces(home: Home, tookOver: boolean): Promise<string[]> {
 export interface TickPlan {
   /** What a crash left that the tick would recover from. */
   recover: string[];
+  /**
+   * Answers held in .aos/held (their item could not be written), oldest item first: the tick tries
+   * these before any item runs. `gone`: the item was removed, so the tick would drop the held answer.
+   */
+  held: { item: string; run: string; record: string; reason: string; gone: boolean }[];
   /** The owner's hand edits the tick would commit. */
   ownerEdits: string[];
   /** Files in inbox/ the tick would move to inbox/unsupported/. */
@@ -157,6 +163,12 @@ export interface TickPlan {
 export async function planTick(home: Home, env: Env, opts: { staleLock: boolean }): Promise<TickPlan> {
   const problems: Problem[] = [];
   const recover = await crashTraces(home, opts.staleLock);
+  // The tick writes held answers first (flows/held.ts), so the plan names them first.
+  const waiting = await listHeld(home.root);
+  problems.push(...waiting.problems);
+  const held = await Promise.all(
+    waiting.held.map(async (h) => ({ item: h.item, run: h.run, record: h.record, reason: h.reason, gone: !(await exists(join(home.root, h.item))) })),
+  );
   const edits = await pendingOwnerEdits(home.root, env.vars, { readOnly: true });
   if (edits) problems.push(...edits.held);
   const agents = await loadAgents(home.root, home.docs);
@@ -181,7 +193,7 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
     problems.push(...found.problems);
     missions = found.missions.filter((m) => m.front.status === 'active').map((m) => ({ id: m.front.id, stage: m.front.stage }));
   }
-  return { recover, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(missions ? { missions } : {}), problems };
+  return { recover, held, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(missions ? { missions } : {}), problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

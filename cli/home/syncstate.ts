@@ -31,19 +31,44 @@ export async function writeSyncState(root: string, state: SyncState): Promise<vo
   await writeAtomic(join(root, SYNC_STATE_FILE), JSON.stringify(state, null, 2) + '\n');
 }
 
-/** Every claim file; an unreadable one is listed with its file so it can be shown and fixed. */
-export async function loadClaims(root: string): Promise<(Claim & { file: string } | { file: string; unreadable: true })[]> {
-  const out: (Claim & { file: string } | { file: string; unreadable: true })[] = [];
+/**
+ * Every claim file; an unreadable one (it does not parse, or the system refuses to read it: EACCES,
+ * EIO, …) is listed with its file and why, so it can be shown and fixed while the rest goes on.
+ * One gone between the listing and the read (another process released it) is simply not there.
+ */
+export async function loadClaims(root: string): Promise<(Claim & { file: string } | { file: string; unreadable: true; reason: string })[]> {
+  const out: (Claim & { file: string } | { file: string; unreadable: true; reason: string })[] = [];
   for (const e of await listNames(join(root, CLAIMS_FOLDER))) {
     if (!e.isFile || !e.name.endsWith('.md')) continue;
     const file = `${CLAIMS_FOLDER}/${e.name}`;
-    const claim = parseClaim(await fs.readFile(join(root, file), 'utf8'));
-    out.push(claim ? { ...claim, file } : { file, unreadable: true });
+    let text: string;
+    try {
+      text = await fs.readFile(join(root, file), 'utf8');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue;
+      out.push({ file, unreadable: true, reason: unreadableReason(err) });
+      continue;
+    }
+    const claim = parseClaim(text);
+    out.push(claim ? { ...claim, file } : { file, unreadable: true, reason: 'something else' });
   }
   return out;
 }
 
 export async function readClaim(root: string, file: string): Promise<Claim | 'unreadable' | undefined> {
-  const text = await readIfExists(join(root, file));
+  let text: string | undefined;
+  try {
+    text = await readIfExists(join(root, file));
+  } catch {
+    // Refused by the system (EACCES, EIO, a folder): unreadable, like one that does not parse.
+    return 'unreadable';
+  }
   return text === undefined ? undefined : (parseClaim(text) ?? 'unreadable');
+}
+
+/** Why a claim file could not be read, in the owner's words: the system's refusal and its code. */
+function unreadableReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const what = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'a folder' : (e.message ?? String(err)).split('\n')[0];
+  return `a file aos may not read (${what}${e.code ? `, ${e.code}` : ''}): fix its owner or mode`;
 }

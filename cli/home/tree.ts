@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseFrontMatter } from '../core/docs/frontmatter.js';
 import { isErrno } from './files.js';
 import { updateItem } from './items.js';
+import { doneFolders } from './store.js';
 import type { HomeWriter } from './home.js';
 
 const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -18,17 +19,33 @@ export interface TreeCounts {
   tokens: number;
 }
 
-/** The counts of the tree `root` heads; the running item's own file is used when it is the root. */
+/**
+ * The counts of the tree `root` heads; the running item's own file is used when it is the root.
+ * A root already in inbox/done still holds its tree's counts: a message (which makes no one wait)
+ * can outlive the item it came from, and its recipient adds to the same tree, not a fresh one.
+ */
 export async function readTree(homeRoot: string, root: string, own: { id: string; file: string }): Promise<TreeCounts> {
-  const file = root === own.id ? own.file : ITEM_ID.test(root) ? `inbox/${root}.md` : undefined;
-  if (!file) return { root, delegations: 0, tokens: 0 };
-  let raw: string;
-  try {
-    raw = await fs.readFile(join(homeRoot, file), 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { root, delegations: 0, tokens: 0 };
-    throw err;
+  const candidates = root === own.id ? [own.file] : ITEM_ID.test(root) ? [`inbox/${root}.md`] : [];
+  let listedDone = false;
+  for (let i = 0; i < candidates.length; i++) {
+    const file = candidates[i]!;
+    let raw: string;
+    try {
+      raw = await fs.readFile(join(homeRoot, file), 'utf8');
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+      if (!listedDone && root !== own.id) {
+        listedDone = true;
+        candidates.push(...(await doneFolders(homeRoot)).map((folder) => `${folder}/${root}.md`));
+      }
+      continue;
+    }
+    return counts(root, file, raw);
   }
+  return { root, delegations: 0, tokens: 0 };
+}
+
+function counts(root: string, file: string, raw: string): TreeCounts {
   const data = parseFrontMatter(file, raw).data ?? {};
   const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
   return { root, file, delegations: count(data.tree_delegations), tokens: count(data.tree_tokens) };

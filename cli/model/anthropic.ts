@@ -26,7 +26,8 @@ export function createAnthropicProvider(opts: AnthropicOptions): Provider {
   const baseURL = opts.baseURL || DEFAULT_BASE_URL;
   let loaded: Promise<{ sdk: SDK; client: Anthropic }> | undefined;
   const load = () =>
-    (loaded ??= import('@anthropic-ai/sdk').then((sdk) => ({
+    // node:https (behind httpfetch) loads with the SDK, on the first call, not at startup.
+    (loaded ??= Promise.all([import('@anthropic-ai/sdk'), import('./httpfetch.js')]).then(([sdk, { httpFetch }]) => ({
       sdk,
       client: new sdk.default({
         apiKey: opts.apiKey,
@@ -34,6 +35,8 @@ export function createAnthropicProvider(opts: AnthropicOptions): Provider {
         maxRetries: 0,
         timeout: opts.timeoutMs,
         logLevel: 'off', // failures come back to us as errors; the SDK must not print them too
+        // Node's own fetch hangs when the server closes a fresh connection before answering (httpfetch.ts).
+        fetch: httpFetch,
       }),
     })));
 

@@ -38,7 +38,7 @@ export const delegateTool = defineTool({
       throw new ToolError(`refused: ${verdict.reason}`);
     }
     const spend = await rateOrRefuse(ctx, verdict.reason);
-    const tree = await treeAllows(ctx);
+    const tree = await treeAllows(ctx, 'delegation');
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(ctx.env.now(), ctx.home.config.owner.timezone).iso;
     const child = await createItem(ctx.home.root, ctx.env, { text: task, created, from: ctx.agent.id, to, kind: 'delegation', parent: ctx.item.id, chain: ctx.item.chain, root: tree.root, trace: ctx.item.trace });
@@ -54,12 +54,15 @@ export const delegateTool = defineTool({
   },
 });
 
-/** The delegation tree's counts when one more delegation fits in it; else refused (and logged). */
-async function treeAllows(ctx: RunCtx): Promise<TreeCounts & { file: string }> {
+/**
+ * The delegation tree's counts when one more item (a delegation, or a message to another agent)
+ * fits in it under this agent's limits; else refused (and logged).
+ */
+export async function treeAllows(ctx: RunCtx, what: 'delegation' | 'message'): Promise<TreeCounts & { file: string }> {
   const tree = await readTree(ctx.home.root, ctx.item.root ?? ctx.item.id, ctx.item);
-  const refusal = tree.file ? treeRefusal({ ...tree, depth: ctx.item.chain.length }) : `the root item ${tree.root} of this delegation tree is not waiting in inbox/, so the tree takes no more delegations`;
+  const refusal = tree.file ? treeRefusal({ ...tree, depth: ctx.item.chain.length }, ctx.agent.treeLimits) : `the root item ${tree.root} of this delegation tree is gone from inbox/ and inbox/done/, so the tree takes no more delegations`;
   if (!refusal) return tree as TreeCounts & { file: string };
-  const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'refused', agent: ctx.agent.id, ref: ctx.run, body: `Stopped a delegation: ${refusal} (item ${ctx.item.id}).` });
+  const file = await appendLog(ctx.home, ctx.home.config.owner.timezone, ctx.env.now(), { kind: 'refused', agent: ctx.agent.id, ref: ctx.run, body: `Stopped a ${what}: ${refusal} (item ${ctx.item.id}).` });
   await touch(ctx, file);
   throw new ToolError(`refused: ${refusal}`);
 }

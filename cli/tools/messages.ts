@@ -12,10 +12,11 @@ import { localTime } from '../core/docs/time.js';
 import { markerRefusal, setFrontMatterFields } from '../core/docs/frontmatter.js';
 import { BROADCAST_TO, TOPIC, broadcastRecipients, isBroadcast, reservedTopic } from '../core/events/topics.js';
 import { appendLog } from '../home/log.js';
-import { createItem } from '../home/items.js';
+import { createItem, updateItem } from '../home/items.js';
 import { emitEvent } from '../home/events.js';
 import { isErrno, readIfExists, writeAtomic } from '../home/files.js';
 import { findDone, loadAgents } from '../home/store.js';
+import { treeAllows } from './delegate.js';
 import { defineTool, text } from './define.js';
 import { ToolError, agentIds, touch, type RunCtx } from './runctx.js';
 import { rateOrRefuse } from './capuse.js';
@@ -70,10 +71,14 @@ export const sendMessageTool = defineTool({
       await spend();
       return `Sent to the owner (${file}).`;
     }
+    // An item for another agent is a delegation that awaits no answer: without counting it on the
+    // tree, "message 10 helpers, each messages 10 more" would multiply past the tree's limits.
+    const tree = await treeAllows(ctx, 'message');
     if (!(await agentIds(ctx)).includes(to)) throw new ToolError(`refused: there is no active agent "${to}"`);
     const created = localTime(now, ctx.home.config.owner.timezone).iso;
-    const item = await createItem(ctx.home.root, ctx.env, { text: input.text, created, from: ctx.agent.id, to, kind: input.kind ?? 'message', parent: ctx.item.id, chain: ctx.item.chain, trace: ctx.item.trace, ...(inReplyTo ? { in_reply_to: inReplyTo } : {}) }, now);
-    await touch(ctx, item.file);
+    const item = await createItem(ctx.home.root, ctx.env, { text: input.text, created, from: ctx.agent.id, to, kind: input.kind ?? 'message', parent: ctx.item.id, chain: ctx.item.chain, root: tree.root, trace: ctx.item.trace, ...(inReplyTo ? { in_reply_to: inReplyTo } : {}) }, now);
+    await updateItem(ctx.home, tree.file, { tree_delegations: tree.delegations + 1 });
+    await touch(ctx, item.file, tree.file);
     await spend();
     return `Sent to ${to} as inbox item ${item.id}${inReplyTo ? ` (in reply to ${inReplyTo})` : ''}.`;
   },

@@ -1,4 +1,5 @@
 // What a tool call can see and change during one run.
+import type { TreeLimits } from '../core/agents/delegtree.js';
 import type { Capability } from '../core/agents/capabilities.js';
 import type { CapUse } from '../core/runs/runrecord.js';
 import type { Env } from '../env.js';
@@ -8,7 +9,8 @@ import { loadAgents } from '../home/store.js';
 export interface RunCtx {
   home: Home;
   env: Env;
-  agent: { id: string; caps: Capability[] };
+  /** treeLimits: this agent's limits on a delegation tree (its budget may lower aos's); aos's when absent. */
+  agent: { id: string; caps: Capability[]; treeLimits?: TreeLimits };
   /** chain: the agents this work passed through, this one last; children: delegations by earlier runs. */
   item: {
     id: string;

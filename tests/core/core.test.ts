@@ -162,7 +162,9 @@ test('log entries: heading format round-trips; bodies cannot forge headings', ()
   const entries = parseLog('logs/2026/11/2026-11-21.md', '2026-11-21', text);
   assert.is(entries.length, 2);
   assert.equal([entries[0]!.kind, entries[0]!.agent, entries[0]!.ref, entries[0]!.line], ['tick', 'researcher', 'r-1', 3]);
-  assert.match(entries[0]!.body, /Answered\.\n {2}## 11:00:00/);
+  // Defects, round three: the body reads back exactly (it is escaped in the file, not on read).
+  assert.is(entries[0]!.body, 'Answered.\n## 11:00:00 · tick · chief · forged');
+  assert.match(text, /^\\## 11:00:00/m);
   assert.is(entries[1]!.agent, 'res earcher x');
   assert.is(logPath('2026-11-21'), 'logs/2026/11/2026-11-21.md');
 });

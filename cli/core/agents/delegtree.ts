@@ -1,6 +1,7 @@
 // Limits on a whole tree of delegations, rooted at the item someone outside the agents (the owner,
 // a schedule, a goal) gave: each agent's own `agent:delegate{max,depth}` counts per item, so "spawn
 // 10 helpers, each spawns 10 more" would make 110 items; the tree's limits stop it at the total.
+// A message to another agent (send_message) is counted like a delegation: it makes an item as well.
 // The root item keeps the tree's counts in its front matter (tree_delegations, tree_tokens); each
 // item of the tree names its root. Pure.
 import { MAX_CHAIN } from './capabilities.js';
@@ -29,6 +30,20 @@ export interface TreeLimits {
 }
 
 export const TREE_LIMITS: TreeLimits = { delegations: TREE_MAX_DELEGATIONS, tokens: TREE_MAX_TOKENS, depth: TREE_MAX_DEPTH };
+
+/**
+ * The limits that hold when this agent adds to a tree: its front matter's `budget.tree_delegations`,
+ * `tree_depth` and `tree_tokens` may lower aos's, never raise them (a tree is only as open as the
+ * strictest agent adding to it at that moment).
+ */
+export function agentTreeLimits(budget: { tree_delegations?: number; tree_depth?: number; tree_tokens?: number } | undefined): TreeLimits {
+  const lower = (own: number | undefined, max: number) => (own === undefined ? max : Math.min(own, max));
+  return {
+    delegations: lower(budget?.tree_delegations, TREE_MAX_DELEGATIONS),
+    depth: lower(budget?.tree_depth, TREE_MAX_DEPTH),
+    tokens: lower(budget?.tree_tokens, TREE_MAX_TOKENS),
+  };
+}
 
 /** Why one more delegation in this tree is refused, or undefined when it may go ahead. */
 export function treeRefusal(tree: TreeState, limits: TreeLimits = TREE_LIMITS): string | undefined {

@@ -23,9 +23,25 @@ function field(value: string): string {
 
 export function formatEntry(e: { time: string; kind: string; agent: string; ref?: string; body: string }): string {
   const parts = [e.time, field(e.kind), field(e.agent), ...(e.ref ? [field(e.ref)] : [])];
-  // A body line starting with "## " would read as a new entry; indent it so it stays text.
-  const body = e.body.replace(/\r\n?/g, '\n').trimEnd().replace(/^## /gm, '  ## ');
+  const body = escapeBody(e.body.replace(/\r\n?/g, '\n').trimEnd());
   return `\n## ${parts.join(SEP)}\n${body ? body + '\n' : ''}`;
+}
+
+// A body line starting with "## " would read as a new entry (another agent, another kind), and an
+// editor would show it as a heading. Such lines get one more leading backslash on write ("\## "
+// renders as the text "## " in markdown) and lose exactly one on read, so every body reads back
+// exactly, including one that itself starts with backslashes. Older logs indented such lines by two
+// spaces instead: those already read as text and are left as they are.
+const ESCAPED = /^(\\*)## /gm;
+
+/** The body as written to the file: no line of it can start an entry. */
+export function escapeBody(body: string): string {
+  return body.replace(ESCAPED, '\\$1## ');
+}
+
+/** The body as its writer gave it (the inverse of escapeBody). */
+export function unescapeBody(body: string): string {
+  return body.replace(/^\\(\\*)## /gm, '$1## ');
 }
 
 export function logHeader(date: string): string {
@@ -50,7 +66,8 @@ export function parseLog(file: string, date: string, text: string): LogEntry[] {
     }
   });
   if (current) entries.push(current);
-  for (const e of entries) e.body = e.body.trim();
+  // The blank line before the next heading is the format's; the body's own leading indentation is not.
+  for (const e of entries) e.body = unescapeBody(e.body.replace(/^(?:[ \t]*\n)+/, '').trimEnd());
   return entries;
 }
 

@@ -186,6 +186,10 @@ export const AgentSchema = v.strictObject({
       tokens_per_day: v.optional(positiveInt),
       usd_per_day: v.optional(positive),
       max_turns: v.optional(positiveInt),
+      /** Lower this agent's limits on a delegation tree it adds to (core/agents/delegtree.ts): never above aos's. */
+      tree_delegations: v.optional(positiveInt),
+      tree_depth: v.optional(positiveInt),
+      tree_tokens: v.optional(positiveInt),
     }),
     {},
   ),

@@ -12,7 +12,7 @@ export interface NewItem {
   priority?: InboxFront['priority'];
   parent?: string;
   chain?: string[];
-  /** The root of the delegation tree this item joins (delegations only). */
+  /** The root of the delegation tree this item joins (delegations and messages to agents). */
   root?: string;
   /** The item that began this work (every item a run creates carries it; see schemas.ts). */
   trace?: string;
