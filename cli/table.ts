@@ -397,6 +397,8 @@ export const COMMANDS: CommandSpec[] = [
       'repair-rounds': { type: 'string', describe: 'times a failed verify goes back to implement (default 2)' },
       'max-files': { type: 'string', describe: 'the rulebook limit on changed files (default 80)' },
       'max-kb': { type: 'string', describe: 'the rulebook limit on changed KB (default 1024)' },
+      candidates: { type: 'string', describe: 'the arena: implement runs this many candidates, each in its own worktree, and the best goes on (default 1)' },
+      brains: { type: 'string', describe: 'each candidate\'s brain in order, comma-separated: a brain profile (claude, codex) or provider:model' },
     },
     load: mission,
     handler: 'create',

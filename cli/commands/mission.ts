@@ -44,6 +44,8 @@ export async function create(args: Args, env: Env): Promise<number> {
       ...(count(args, 'repair-rounds') !== undefined ? { repairRounds: count(args, 'repair-rounds')! } : {}),
       ...(count(args, 'max-files') !== undefined ? { maxFiles: count(args, 'max-files')! } : {}),
       ...(count(args, 'max-kb') !== undefined ? { maxKb: count(args, 'max-kb')! } : {}),
+      ...(count(args, 'candidates') !== undefined ? { candidates: count(args, 'candidates')! } : {}),
+      ...(args.brains !== undefined ? { brains: String(args.brains).split(',').map((b) => b.trim()).filter(Boolean) } : {}),
     }),
   );
   if (env.out.json) env.out.data({ ...m.front, file: m.file });

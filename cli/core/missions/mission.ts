@@ -22,6 +22,23 @@ const text = v.pipe(v.string(), v.trim(), v.nonEmpty('a non-empty text'));
 const sha = v.pipe(v.string(), v.regex(/^[0-9a-f]{40}$/, 'a full commit hash (40 hex digits)'));
 const count = v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, 'a number of 0 or more'));
 
+/** One arena candidate (issue 18): its own worktree and branch, the same plan, maybe another brain. */
+export const CandidateSchema = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^c\d+$/, 'a candidate id like c1')),
+  /** The brain or model it thinks with (a brain profile like claude, or provider:model); absent: the agent's own. */
+  brain: v.optional(text),
+  branch: text,
+  worktree: text,
+  state: v.picklist(['running', 'done', 'failed'], 'running, done or failed'),
+  item: v.optional(text),
+  run: v.optional(text),
+  head: v.optional(sha),
+  /** Paths write_file refused by the rulebook, named with their rule. */
+  refused: v.optional(v.array(text), []),
+  reason: v.optional(text),
+});
+export type Candidate = v.InferOutput<typeof CandidateSchema>;
+
 export const MissionSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(MISSION_ID, 'a mission id like m-20261207t140000-ab12')),
   goal: text,
@@ -47,6 +64,12 @@ export const MissionSchema = v.strictObject({
   merge: v.optional(v.picklist(['ff', 'merge'], 'ff (fast-forward, the default) or merge (a merge commit)'), 'ff'),
   /** The rulebook's limits for this mission (aos.yaml's rules apply first). */
   limits: v.optional(v.strictObject({ max_files: v.optional(v.pipe(count, v.minValue(1, 'at least 1'))), max_kb: v.optional(v.pipe(count, v.minValue(1, 'at least 1'))) })),
+  /** Issue 18: how many candidates the implement stage runs (1: no arena). */
+  candidates: v.optional(v.pipe(count, v.minValue(1, 'at least 1'))),
+  /** The brain of each candidate in order (c1 first); a candidate past the list uses the agent's own. */
+  brains: v.optional(v.array(text)),
+  /** The candidates as they run; kept after the arena to name their (pruned) branches. */
+  arena: v.optional(v.array(CandidateSchema)),
   /** The stage item an agent run is working on (relative to the home), while a stage runs. */
   item: v.optional(text),
   /** The implement runs, in order: what the replay stage re-executes. */
@@ -92,6 +115,7 @@ export function renderMission(m: { front: MissionFront; body: string }): string 
     repo: f.repo, branch: f.branch, base: f.base, mission_branch: f.mission_branch, worktree: f.worktree,
     checks: f.checks, check_timeout_seconds: f.check_timeout_seconds, repair_rounds: f.repair_rounds, round: f.round,
     promote: f.promote, merge: f.merge, limits: f.limits,
+    candidates: (f.candidates ?? 1) > 1 ? f.candidates : undefined, brains: f.brains, arena: f.arena,
     item: f.item, runs: f.runs.length ? f.runs : undefined, head: f.head, approval: f.approval, reason: f.reason,
     created: f.created, updated: f.updated,
   };
@@ -160,6 +184,16 @@ export function planTask(goal: string, checks: readonly string[]): string {
     'the steps, the files to touch, the checks to run, the risks. Change nothing yet.',
     checks.length ? `The checks that will run: ${checks.join('; ')}` : 'No checks are configured.',
   ].join('\n');
+}
+
+/** A candidate's branch: beside no mission branch of the same name (git cannot hold both a/b and a/b/c1). */
+export const candidateBranch = (id: string, n: number) => `aos/mission/${id}/c${n}`;
+
+/** The candidate's brain as agent front matter: provider:model changes the model, a bare name is a brain profile. */
+export function candidateBrain(brain: string | undefined): { brain?: string; model?: string } {
+  if (!brain) return {};
+  const i = brain.indexOf(':');
+  return i > 0 ? { model: brain.slice(i + 1) } : { brain };
 }
 
 /** A problem for mission.md fields given on the command line. */
