@@ -13,7 +13,7 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { suffix } from '../core/docs/ids.js';
 import { agentIdentity, type CommitSpec } from '../core/docs/commit.js';
 import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
-import { afterStage, candidateBranch, implementTask, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
+import { afterStage, candidateBranch, implementTask, skillOutcome, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
 import { formatViolation, judgeChange, judgePaths, resolveRulebook, type Rulebook } from '../core/rules/judge.js';
 import { CONFIG_FILE } from '../core/docs/configfile.js';
 import { renderItem } from '../core/runs/inbox.js';
@@ -21,7 +21,7 @@ import { runRecordPath } from '../core/runs/runrecord.js';
 import { actionHash } from '../core/agents/approval.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, doneFolders, type Agent } from '../home/store.js';
-import { exists, readIfExists } from '../home/files.js';
+import { exists, readIfExists, writeAtomic } from '../home/files.js';
 import { readRecord } from '../home/records.js';
 import { closeApproval, createApproval, readLedger, writeLedger } from '../home/approvals.js';
 import { candidatePlace, loadMissions, readContract, readMission, readStageItem, worktreePlace, replayPlace, writeContract, writeMission } from '../home/missions.js';
@@ -45,6 +45,8 @@ export interface MissionOptions {
   /** Issue 18: the arena's candidates (more than 1 makes implement an arena) and their brains. */
   candidates?: number;
   brains?: string[];
+  /** Skills the mission uses: enabled ones, or candidates in trial (never retired ones). */
+  skills?: string[];
 }
 
 export const iso = (home: Home, env: Env) => localTime(env.now(), home.config.owner.timezone).iso;
@@ -61,6 +63,16 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
   const { agents } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === agentId);
   if (!agent) throw new UsageError(`no agent "${agentId}" in agents/ (aos agent list shows the roster; --agent names another)`);
+  const skills = [...new Set(o.skills ?? [])];
+  if (skills.length) {
+    const { loadSkills, skillFile } = await import('../home/skills.js');
+    const known = (await loadSkills(home.root, home.docs)).skills;
+    for (const s of skills) {
+      const found = known.find((k) => k.id === s);
+      if (!found) throw new UsageError(`--skill ${s}: no valid ${skillFile(s)} (aos skill list shows the skills)`);
+      if (found.front.status === 'retired') throw new UsageError(`--skill ${s}: ${found.file} is retired; a mission uses enabled skills, or candidates in trial`);
+    }
+  }
   // Lower case: a mixed-case id in paths and branch names reads as a secret-looking token to the scanner.
   const id = `m-${stamp(env.now()).toLowerCase()}-${suffix(env.randomBytes(4))}`;
   const candidates = o.candidates ?? (o.brains && o.brains.length > 1 ? o.brains.length : 1);
@@ -92,6 +104,7 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
     ...(o.maxFiles !== undefined || o.maxKb !== undefined ? { limits: { ...(o.maxFiles !== undefined ? { max_files: o.maxFiles } : {}), ...(o.maxKb !== undefined ? { max_kb: o.maxKb } : {}) } } : {}),
     ...(candidates > 1 ? { candidates } : {}),
     ...(o.brains?.length ? { brains: o.brains } : {}),
+    ...(skills.length ? { skills } : {}),
     runs: [],
     created: iso(home, env),
     updated: iso(home, env),
@@ -225,9 +238,41 @@ export async function settleStage(home: Home, env: Env, m: Mission, r: StageResu
   const subject = `mission ${m.front.id}: ${r.stage}: ${next.note}`;
   const short = subject.length > 160 ? `${subject.slice(0, 157)}...` : subject;
   await commitMission(home, env, updated, r.stage, short, [m.file, progressFile, ...evidence], undefined, extra, short === subject ? undefined : next.note);
+  if (m.front.status === 'active' && front.status !== 'active') await recordSkillOutcomes(home, env, updated);
   // Issue 20: agents that subscribe to mission.* hear of each stage (logged when none does).
   await (await import('./events.js')).announce(home, env, 'mission.stage', `Mission ${m.front.id} ("${m.front.goal}"): ${r.stage}: ${next.note}. Now at ${front.stage}, ${front.status}.`, { about: m.front.id });
   return { id: m.front.id, stage: front.stage, note: `${r.stage}: ${next.note}` };
+}
+
+/**
+ * A mission that ended (promoted, failed, refused, stopped) writes its outcome into the record of
+ * each skill it named, as aos's own commit: no Aos-Run trailer, so the skill does not count as
+ * changed by an agent (which would stop it being offered). A mission counts once per skill.
+ */
+export async function recordSkillOutcomes(home: Home, env: Env, m: Mission): Promise<void> {
+  const outcome = skillOutcome(m.front.status);
+  if (!outcome || !m.front.skills?.length) return;
+  const { loadSkills } = await import('../home/skills.js');
+  const { withOutcome } = await import('../core/skills/skills.js');
+  const { setFrontMatterFields } = await import('../core/docs/frontmatter.js');
+  const { skills } = await loadSkills(home.root, home.docs);
+  const date = localTime(env.now(), home.config.owner.timezone).date;
+  const paths: string[] = [];
+  for (const id of m.front.skills) {
+    const s = skills.find((k) => k.id === id);
+    if (!s) continue; // gone or broken since: nothing to record in (loadSkills names it elsewhere)
+    const front = withOutcome(s.front, { mission: m.front.id, outcome, date });
+    const path = join(home.root, s.file);
+    await writeAtomic(path, setFrontMatterFields(s.file, await fs.readFile(path, 'utf8'), { record: front.record }));
+    paths.push(s.file);
+  }
+  if (!paths.length) return;
+  await commit(home.root, env.vars, {
+    who: agentIdentity('aos'),
+    subject: `skills: mission ${m.front.id} ${outcome}: ${m.front.skills.join(', ')}`,
+    trailers: { 'Aos-Mission': m.front.id, 'Aos-Kind': 'skill-record', 'Aos-Device': home.device },
+    paths,
+  }, home.redact);
 }
 
 // ---- plan and implement: runs of the mission's agent ----
@@ -376,6 +421,7 @@ export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stag
     deadline,
     spent: await spentToday(home, env, agent.id),
     workdir,
+    ...(m.front.skills?.length ? { skills: m.front.skills } : {}),
     ...(resume ? { resume } : {}),
   });
   if (report.outcome === 'done' || report.outcome === 'failed' || report.outcome === 'cancelled') {
@@ -531,6 +577,7 @@ async function replayRuns(home: Home, env: Env, m: Mission, place: string, targe
         workdir: { root: target, scope: scopeToWorktree, refuse: (p) => { const v = judgePaths([p], missionBook(home, m.front)); return v.length ? v.map(formatViolation).join('; ') : undefined; } },
         ...(f.resumes ? { resume: { run: f.resumes, entries: rec.entries.slice(0, prefix), ...(note && typeof note.content === 'string' ? { note: note.content } : {}) } } : {}),
         replay: { run },
+        ...(m.front.skills?.length ? { skills: m.front.skills } : {}),
       });
     } finally {
       await git(home.root, env, ['worktree', 'remove', '--force', scratch]).catch(() => fs.rm(scratch, { recursive: true, force: true }));
@@ -581,6 +628,7 @@ async function promoteStage(home: Home, env: Env, m: Mission): Promise<MissionSt
       const stopped: Mission = { ...m, front: { ...f, status: 'stopped', reason: `the owner denied the promotion (${f.approval})`, approval: undefined, updated: iso(home, env) } };
       await writeMission(home.root, stopped);
       await commitMission(home, env, stopped, 'promote', `mission ${f.id}: promotion denied by the owner`, [m.file, ...closed]);
+      await recordSkillOutcomes(home, env, stopped);
       return { id: f.id, stage: 'promote', note: 'promote: denied by the owner; the mission is stopped' };
     }
     if (status !== 'approved' || !ledger || ledger.hash !== hash) {
@@ -675,6 +723,7 @@ export async function setMissionStatus(home: Home, env: Env, id: string, to: 'st
   const progress = (await readContract(home.root, id, 'progress.md')).trimEnd();
   const file = await writeContract(home.root, id, 'progress.md', `${progress}\n- ${front.updated} ${to === 'stopped' ? 'stopped' : 'resumed'} by the owner at ${m.front.stage}\n`);
   await commitMission(home, env, updated, m.front.stage, `mission ${id}: ${to === 'stopped' ? 'stopped' : 'resumed'} by the owner`, [m.file, file], home.owner);
+  if (to === 'stopped') await recordSkillOutcomes(home, env, updated);
   return updated;
 }
 

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { ValidationError, type Problem } from '../../errors.js';
 import { frontMatterText, parseFrontMatter, renderDocument } from '../docs/frontmatter.js';
 import { validate } from '../docs/validate.js';
-import { AGENT_ID } from '../docs/ids.js';
+import { AGENT_ID, SLUG } from '../docs/ids.js';
 
 export const STAGES = ['plan', 'implement', 'verify', 'replay', 'promote'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -70,6 +70,8 @@ export const MissionSchema = v.strictObject({
   brains: v.optional(v.array(text)),
   /** The candidates as they run; kept after the arena to name their (pruned) branches. */
   arena: v.optional(v.array(CandidateSchema)),
+  /** Skills the mission uses (issue 18): offered to its runs (a candidate one in trial); each gets the mission's outcome in its record. */
+  skills: v.optional(v.array(v.pipe(v.string(), v.regex(SLUG, 'a skill id (lowercase letters, digits, dashes)')))),
   /** The stage item an agent run is working on (relative to the home), while a stage runs. */
   item: v.optional(text),
   /** The implement runs, in order: what the replay stage re-executes. */
@@ -115,7 +117,7 @@ export function renderMission(m: { front: MissionFront; body: string }): string 
     repo: f.repo, branch: f.branch, base: f.base, mission_branch: f.mission_branch, worktree: f.worktree,
     checks: f.checks, check_timeout_seconds: f.check_timeout_seconds, repair_rounds: f.repair_rounds, round: f.round,
     promote: f.promote, merge: f.merge, limits: f.limits,
-    candidates: (f.candidates ?? 1) > 1 ? f.candidates : undefined, brains: f.brains, arena: f.arena,
+    candidates: (f.candidates ?? 1) > 1 ? f.candidates : undefined, brains: f.brains, skills: f.skills?.length ? f.skills : undefined, arena: f.arena,
     item: f.item, runs: f.runs.length ? f.runs : undefined, head: f.head, approval: f.approval, reason: f.reason,
     created: f.created, updated: f.updated,
   };
@@ -194,6 +196,14 @@ export function candidateBrain(brain: string | undefined): { brain?: string; mod
   if (!brain) return {};
   const i = brain.indexOf(':');
   return i > 0 ? { model: brain.slice(i + 1) } : { brain };
+}
+
+/** The outcome a mission's end writes into each named skill's record; undefined while it goes on. */
+export function skillOutcome(status: MissionStatus): 'promoted' | 'failed' | 'stopped' | undefined {
+  if (status === 'promoted') return 'promoted';
+  if (status === 'failed' || status === 'refused') return 'failed';
+  if (status === 'stopped') return 'stopped';
+  return undefined;
 }
 
 /** A problem for mission.md fields given on the command line. */
