@@ -399,6 +399,7 @@ export const COMMANDS: CommandSpec[] = [
       'max-kb': { type: 'string', describe: 'the rulebook limit on changed KB (default 1024)' },
       candidates: { type: 'string', describe: 'the arena: implement runs this many candidates, each in its own worktree, and the best goes on (default 1)' },
       skill: { type: 'string', array: true, describe: 'a skill the mission uses (repeatable): an enabled one, or a candidate in trial; its record gets the outcome' },
+      review: { type: 'string', describe: 'the critic: another agent that reviews the change before promote; its findings send it back to implement (aos.yaml mission.review)' },
       brains: { type: 'string', describe: 'each candidate\'s brain in order, comma-separated: a brain profile (claude, codex) or provider:model' },
     },
     load: mission,

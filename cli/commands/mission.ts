@@ -46,6 +46,7 @@ export async function create(args: Args, env: Env): Promise<number> {
       ...(count(args, 'max-kb') !== undefined ? { maxKb: count(args, 'max-kb')! } : {}),
       ...(count(args, 'candidates') !== undefined ? { candidates: count(args, 'candidates')! } : {}),
       ...(args.skill !== undefined ? { skills: ([] as string[]).concat(args.skill as string[] | string).map((x) => String(x).trim()).filter(Boolean) } : {}),
+      ...(args.review !== undefined ? { review: String(args.review) } : {}),
       ...(args.brains !== undefined ? { brains: String(args.brains).split(',').map((b) => b.trim()).filter(Boolean) } : {}),
     }),
   );

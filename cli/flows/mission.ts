@@ -13,7 +13,7 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { suffix } from '../core/docs/ids.js';
 import { agentIdentity, type CommitSpec } from '../core/docs/commit.js';
 import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
-import { afterStage, candidateBranch, implementTask, skillOutcome, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
+import { afterStage, candidateBranch, implementTask, reviewTask, reviewVerdict, skillOutcome, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
 import { formatViolation, judgeChange, judgePaths, resolveRulebook, type Rulebook } from '../core/rules/judge.js';
 import { CONFIG_FILE } from '../core/docs/configfile.js';
 import { renderItem } from '../core/runs/inbox.js';
@@ -45,6 +45,8 @@ export interface MissionOptions {
   /** Issue 18: the arena's candidates (more than 1 makes implement an arena) and their brains. */
   candidates?: number;
   brains?: string[];
+  /** The critic: the agent that reviews the change before promote. */
+  review?: string;
   /** Skills the mission uses: enabled ones, or candidates in trial (never retired ones). */
   skills?: string[];
 }
@@ -73,6 +75,9 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
       if (found.front.status === 'retired') throw new UsageError(`--skill ${s}: ${found.file} is retired; a mission uses enabled skills, or candidates in trial`);
     }
   }
+  const review = o.review ?? home.config.mission?.review;
+  if (review && !agents.some((a) => a.id === review)) throw new UsageError(`no agent "${review}" in agents/ to review the mission (--review names the critic)`);
+  if (review && review === agentId) throw new UsageError(`--review ${review}: the critic must be another agent than the one that implements`);
   // Lower case: a mixed-case id in paths and branch names reads as a secret-looking token to the scanner.
   const id = `m-${stamp(env.now()).toLowerCase()}-${suffix(env.randomBytes(4))}`;
   const candidates = o.candidates ?? (o.brains && o.brains.length > 1 ? o.brains.length : 1);
@@ -105,6 +110,7 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
     ...(candidates > 1 ? { candidates } : {}),
     ...(o.brains?.length ? { brains: o.brains } : {}),
     ...(skills.length ? { skills } : {}),
+    ...(review ? { review } : {}),
     runs: [],
     created: iso(home, env),
     updated: iso(home, env),
@@ -203,6 +209,8 @@ export async function advanceMission(home: Home, env: Env, m: Mission, deadline:
       return verifyStage(home, env, m);
     case 'replay':
       return replayStage(home, env, m, deadline);
+    case 'review':
+      return reviewStage(home, env, m, deadline);
     case 'promote':
       return promoteStage(home, env, m);
     case 'done':
@@ -225,6 +233,7 @@ export async function settleStage(home: Home, env: Env, m: Mission, r: StageResu
     ...(next.head ? { head: next.head } : {}),
     ...(next.runs ? { runs: next.runs } : {}),
     ...(next.reason ? { reason: next.reason } : {}),
+    ...(next.repair ? { repair: next.repair } : {}),
     item: undefined,
     ...(r.stage === 'promote' ? { approval: undefined } : {}),
     updated: at,
@@ -292,8 +301,9 @@ async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'imp
   let task: string;
   if (stage === 'plan') task = planTask(m.body || m.front.goal, m.front.checks);
   else {
-    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, 'verification.md') : undefined;
-    task = implementTask(m.body || m.front.goal, await readContract(home.root, m.front.id, 'plan.md'), failures);
+    const from = m.front.repair ?? 'verify';
+    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, from === 'review' ? 'review.md' : 'verification.md') : undefined;
+    task = implementTask(m.body || m.front.goal, await readContract(home.root, m.front.id, 'plan.md'), failures, from);
   }
   const ran = await runStageItem(home, env, m, stage, task, deadline, { root: m.front.worktree, refuse, scope: scopeToWorktree });
   if (ran.state === 'pending') return { id: m.front.id, stage, note: `${stage}: ${ran.note}` };
@@ -355,6 +365,8 @@ export interface ItemSlot {
   /** The item's name part after the mission id, e.g. implement-1 or implement-c2. */
   label: string;
   save(file: string): Promise<void>;
+  /** Another agent than the mission's (the critic). */
+  agent?: string;
   /** Agent front matter the run changes (an arena candidate's brain or model). */
   brain?: { brain?: string; model?: string };
 }
@@ -380,7 +392,7 @@ export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stag
     file = `missions/${m.front.id}/items/${itemId}.md`;
     if (!(await exists(join(home.root, file)))) {
       await fs.mkdir(join(home.root, file, '..'), { recursive: true });
-      await fs.writeFile(join(home.root, file), renderItem({ id: itemId, from: 'owner', to: m.front.agent, kind: 'task', created: iso(home, env), text: task }));
+      await fs.writeFile(join(home.root, file), renderItem({ id: itemId, from: 'owner', to: slot.agent ?? m.front.agent, kind: 'task', created: iso(home, env), text: task }));
     }
     await slot.save(file);
   }
@@ -391,8 +403,9 @@ export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stag
   }
   if (item.front.status === 'waiting') return { state: 'pending', note: `${item.id} waits (${item.front.approval ? `for approval ${item.front.approval}` : 'for delegated work'})` };
   const { agents } = await loadAgents(home.root, home.docs);
-  const own = agents.find((a) => a.id === m.front.agent);
-  if (!own) throw new UserError(`agents/${m.front.agent}.md is gone; the mission cannot go on (aos mission stop ${m.front.id}, or restore the agent)`);
+  const who = slot.agent ?? m.front.agent;
+  const own = agents.find((a) => a.id === who);
+  if (!own) throw new UserError(`agents/${who}.md is gone; the mission cannot go on (aos mission stop ${m.front.id}, or restore the agent)`);
   const agent = slot.brain && (slot.brain.brain || slot.brain.model) ? { ...own, front: { ...own.front, ...slot.brain } as Agent['front'] } : own;
   const { caps, errors } = missionCaps(agent);
   if (errors.length) throw new UserError(`${agent.file}: ${errors.join('; ')}`);
@@ -589,6 +602,43 @@ async function replayRuns(home: Home, env: Env, m: Mission, place: string, targe
   return { ok: tree === want, tree, want, runs: chain, ...(tree === want ? {} : { reason: `the replay's tree ${tree.slice(0, 12)} differs from the committed change's ${want.slice(0, 12)}` }) };
 }
 
+// ---- review: another agent reads the replayed change (issue 18) ----
+
+/** The files a critic may read: the worktree, read only; its other grants as its file says. */
+const READ_WORKTREE = parseCapabilities(['file:**:read']).caps;
+const scopeReadOnly = (caps: Capability[]): Capability[] => [...caps.filter((c) => c.kind !== 'file'), ...READ_WORKTREE];
+
+async function reviewStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
+  const f = m.front;
+  const critic = f.review!;
+  const diff = await gitRead(f.repo, env.vars, ['diff', f.base, f.head ?? 'HEAD']);
+  // A big diff is cut: the critic can read the files themselves in the worktree.
+  const shown = diff.length > 20_000 ? `${diff.slice(0, 20_000)}\n… (${diff.length - 20_000} more characters; read the files)` : diff;
+  const ran = await runStageItem(home, env, m, 'review', reviewTask(m.body || f.goal, shown), deadline, { root: f.worktree, refuse: () => 'a review changes nothing', scope: scopeReadOnly }, {
+    ...missionSlot(home, env, m, 'review'),
+    label: `review-${f.round}`,
+    agent: critic,
+  });
+  if (ran.state === 'pending') return { id: f.id, stage: 'review', note: `review: ${ran.note}` };
+  if (ran.outcome !== 'done') return settleStage(home, env, m, { stage: 'review', ok: false, reason: `the critic's run ${ran.run} ended ${ran.outcome}` }, [], { 'Aos-Stage-Run': ran.run });
+  const verdict = reviewVerdict(ran.text);
+  const previous = await readContract(home.root, f.id, 'review.md');
+  const history = previous.includes('## Round') ? previous.slice(previous.indexOf('## Round')) : '';
+  const file = await writeContract(home.root, f.id, 'review.md', [
+    `# Review of ${f.id}`,
+    '',
+    `Latest: ${verdict.ok ? 'APPROVED' : 'CHANGES ASKED'} by ${critic} (run ${ran.run}) at ${iso(home, env)} on ${f.mission_branch} at ${(f.head ?? '').slice(0, 12)}.`,
+    '',
+    `## Round ${f.round}: ${verdict.ok ? 'approved' : 'changes asked'} (${(f.head ?? '').slice(0, 12)})`,
+    '',
+    verdict.findings,
+    '',
+    history.trim(),
+    '',
+  ].join('\n').replace(/\n{3,}/g, '\n\n'));
+  return settleStage(home, env, m, { stage: 'review', ok: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.findings.split('\n').slice(0, 3).join(' ').slice(0, 300) }) }, [file], { 'Aos-Stage-Run': ran.run });
+}
+
 // ---- promote: the only step that touches the target branch ----
 
 const promoteInput = (m: MissionFront) => ({ mission: m.id, head: m.head, branch: m.branch, repo: m.repo, merge: m.merge });
@@ -734,10 +784,11 @@ export async function missionView(home: Home, m: Mission) {
     implement: [...(m.front.head ? [`${m.front.mission_branch} at ${m.front.head.slice(0, 12)}`, ...m.front.runs.map((r) => `run ${r}`)] : []), ...(m.front.arena?.length ? ['arena.md'] : [])],
     verify: ['verification.md'],
     replay: ['verification.md (## Replay)'],
+    review: ['review.md'],
     promote: m.front.approval ? [`approval ${m.front.approval}`] : m.front.status === 'promoted' ? [`${m.front.branch} of ${m.front.repo}`] : [],
   };
   const files: Record<string, boolean> = {};
-  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md', 'arena.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
+  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md', 'arena.md', 'review.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
   return {
     ...m.front,
     file: m.file,
