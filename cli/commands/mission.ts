@@ -44,12 +44,19 @@ export async function create(args: Args, env: Env): Promise<number> {
       ...(count(args, 'repair-rounds') !== undefined ? { repairRounds: count(args, 'repair-rounds')! } : {}),
       ...(count(args, 'max-files') !== undefined ? { maxFiles: count(args, 'max-files')! } : {}),
       ...(count(args, 'max-kb') !== undefined ? { maxKb: count(args, 'max-kb')! } : {}),
+      ...(count(args, 'candidates') !== undefined ? { candidates: count(args, 'candidates')! } : {}),
+      ...(args.skill !== undefined ? { skills: ([] as string[]).concat(args.skill as string[] | string).map((x) => String(x).trim()).filter(Boolean) } : {}),
+      ...(args.review !== undefined ? { review: String(args.review) } : {}),
+      ...(args.brains !== undefined ? { brains: String(args.brains).split(',').map((b) => b.trim()).filter(Boolean) } : {}),
     }),
   );
   if (env.out.json) env.out.data({ ...m.front, file: m.file });
   else {
     env.out.line(`Mission ${m.front.id}: ${m.front.goal}`);
     env.out.line(`  target ${m.front.branch} of ${m.front.repo} at ${m.front.base.slice(0, 12)}; worktree ${m.front.worktree} on ${m.front.mission_branch}`);
+    if ((m.front.candidates ?? 1) > 1) env.out.line(`  implement is an arena of ${m.front.candidates} candidates (aos/mission/${m.front.id}/c1…c${m.front.candidates}${m.front.brains?.length ? `; brains ${m.front.brains.join(', ')}` : ''}); the best goes on, the others are pruned`);
+    if (m.front.review) env.out.line(`  ${m.front.review} reviews the change before promote`);
+    if (m.front.skills?.length) env.out.line(`  skills: ${m.front.skills.join(', ')} (their records get the outcome)`);
     env.out.line(`  the tick takes it one stage at a time: plan, implement, verify, replay, promote (${m.front.promote === 'ask' ? 'you approve the promotion' : 'promoted without asking'}). aos mission show ${m.front.id}`);
   }
   return 0;

@@ -71,6 +71,11 @@ export interface RunSpec {
   replay?: { run: string };
   /** A mission's stage (issue 17): file paths and the shell confined to the mission's worktree. */
   workdir?: RunCtx['workdir'];
+  /**
+   * Skills a mission named (issue 18): an enabled one is offered whatever the task's words; a
+   * candidate one is offered in trial, to this mission's runs only, so it can earn its record.
+   */
+  skills?: readonly string[];
 }
 
 export interface RunReport {
@@ -136,7 +141,7 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[], job
     ...(privateIndex !== undefined ? { privateIndex } : {}),
     memories,
     recentLog,
-    skills: await skillsFor(home, env, `${item.subject}\n${item.body}`),
+    skills: await skillsFor(home, env, `${item.subject}\n${item.body}`, spec.skills),
     now: `${now.date} ${now.time.slice(0, 5)}`,
     run,
     toolNames,
@@ -149,16 +154,19 @@ async function buildContext(spec: RunSpec, run: string, toolNames: string[], job
  * The enabled skills that match the task. An enabled skill whose last commit was an agent's run is
  * left out (an agent cannot switch one on by writing `status: enabled`): git decides, not the file.
  */
-async function skillsFor(home: Home, env: Env, task: string): Promise<{ id: string; name: string; text: string }[]> {
+async function skillsFor(home: Home, env: Env, task: string, named: readonly string[] = []): Promise<{ id: string; name: string; text: string }[]> {
   const { loadSkills } = await import('../home/skills.js');
-  const { skills } = await loadSkills(home.root, home.docs);
+  const loaded = (await loadSkills(home.root, home.docs)).skills;
+  // A candidate the mission named is tried as if enabled, for this run only; a retired one never.
+  const trial = new Set(named);
+  const skills = loaded.map((s) => (trial.has(s.id) && s.front.status === 'candidate' ? { ...s, front: { ...s.front, status: 'enabled' as const } } : s));
   const { offeredSkills } = await import('../core/skills/skills.js');
-  const candidates = offeredSkills({ skills, agentChanged: new Set(), task });
+  const candidates = offeredSkills({ skills, agentChanged: new Set(), task, named });
   if (!candidates.length) return [];
   const { lastWriters } = await import('../git/read.js');
   const writers = await lastWriters(home.root, env.vars, 'skills');
   const agentChanged = new Set(skills.filter((s) => writers.get(s.file)?.agent).map((s) => s.id));
-  return offeredSkills({ skills, agentChanged, task }).map((s) => ({ id: s.id, name: s.front.name, text: s.body }));
+  return offeredSkills({ skills, agentChanged, task, named }).map((s) => ({ id: s.id, name: s.front.name, text: s.body }));
 }
 
 /** The active memory topics that search ranks highest for the task, read whole. */

@@ -13,7 +13,7 @@ import { stamp, localTime } from '../core/docs/time.js';
 import { suffix } from '../core/docs/ids.js';
 import { agentIdentity, type CommitSpec } from '../core/docs/commit.js';
 import { parseCapabilities, type Capability } from '../core/agents/capabilities.js';
-import { afterStage, implementTask, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
+import { afterStage, candidateBranch, implementTask, reviewTask, reviewVerdict, skillOutcome, missionFile, planTask, stageLadder, type Mission, type MissionFront, type Stage, type StageResult } from '../core/missions/mission.js';
 import { formatViolation, judgeChange, judgePaths, resolveRulebook, type Rulebook } from '../core/rules/judge.js';
 import { CONFIG_FILE } from '../core/docs/configfile.js';
 import { renderItem } from '../core/runs/inbox.js';
@@ -21,11 +21,12 @@ import { runRecordPath } from '../core/runs/runrecord.js';
 import { actionHash } from '../core/agents/approval.js';
 import type { Home } from '../home/home.js';
 import { loadAgents, doneFolders, type Agent } from '../home/store.js';
-import { exists, readIfExists } from '../home/files.js';
+import { exists, readIfExists, writeAtomic } from '../home/files.js';
 import { readRecord } from '../home/records.js';
 import { closeApproval, createApproval, readLedger, writeLedger } from '../home/approvals.js';
-import { loadMissions, readContract, readMission, readStageItem, worktreePlace, replayPlace, writeContract, writeMission } from '../home/missions.js';
+import { candidatePlace, loadMissions, readContract, readMission, readStageItem, worktreePlace, replayPlace, writeContract, writeMission } from '../home/missions.js';
 import { commit } from '../git/git.js';
+import { lockPath } from '../home/lock.js';
 import { gitRead, openRepo } from '../git/run.js';
 import { rangeChanges, repositoryRoot, uncommittedChanges } from '../git/changes.js';
 import type { TickReport } from './tick.js';
@@ -41,10 +42,17 @@ export interface MissionOptions {
   repairRounds?: number;
   maxFiles?: number;
   maxKb?: number;
+  /** Issue 18: the arena's candidates (more than 1 makes implement an arena) and their brains. */
+  candidates?: number;
+  brains?: string[];
+  /** The critic: the agent that reviews the change before promote. */
+  review?: string;
+  /** Skills the mission uses: enabled ones, or candidates in trial (never retired ones). */
+  skills?: string[];
 }
 
-const iso = (home: Home, env: Env) => localTime(env.now(), home.config.owner.timezone).iso;
-const git = async (root: string, env: Env, args: string[]) => (await openRepo(root, env.vars)).raw(args);
+export const iso = (home: Home, env: Env) => localTime(env.now(), home.config.owner.timezone).iso;
+export const git = async (root: string, env: Env, args: string[]) => (await openRepo(root, env.vars)).raw(args);
 
 /** Makes missions/<id>/ and the mission's worktree on branch aos/mission/<id> at the target branch's tip. */
 export async function newMission(home: Home, env: Env, o: MissionOptions): Promise<Mission> {
@@ -57,10 +65,27 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
   const { agents } = await loadAgents(home.root, home.docs);
   const agent = agents.find((a) => a.id === agentId);
   if (!agent) throw new UsageError(`no agent "${agentId}" in agents/ (aos agent list shows the roster; --agent names another)`);
+  const skills = [...new Set(o.skills ?? [])];
+  if (skills.length) {
+    const { loadSkills, skillFile } = await import('../home/skills.js');
+    const known = (await loadSkills(home.root, home.docs)).skills;
+    for (const s of skills) {
+      const found = known.find((k) => k.id === s);
+      if (!found) throw new UsageError(`--skill ${s}: no valid ${skillFile(s)} (aos skill list shows the skills)`);
+      if (found.front.status === 'retired') throw new UsageError(`--skill ${s}: ${found.file} is retired; a mission uses enabled skills, or candidates in trial`);
+    }
+  }
+  const review = o.review ?? home.config.mission?.review;
+  if (review && !agents.some((a) => a.id === review)) throw new UsageError(`no agent "${review}" in agents/ to review the mission (--review names the critic)`);
+  if (review && review === agentId) throw new UsageError(`--review ${review}: the critic must be another agent than the one that implements`);
   // Lower case: a mixed-case id in paths and branch names reads as a secret-looking token to the scanner.
   const id = `m-${stamp(env.now()).toLowerCase()}-${suffix(env.randomBytes(4))}`;
-  const worktree = worktreePlace(home.root, id);
-  const missionBranch = `aos/mission/${id}`;
+  const candidates = o.candidates ?? (o.brains && o.brains.length > 1 ? o.brains.length : 1);
+  if (o.brains && o.brains.length > candidates) throw new UsageError(`--brains names ${o.brains.length} brains for ${candidates} candidates: name at most one per candidate`);
+  // With candidates, c1's worktree and branch are the mission's until the arena picks a winner (git
+  // cannot hold a branch aos/mission/<id> beside aos/mission/<id>/c1).
+  const worktree = candidates > 1 ? candidatePlace(home.root, id, 1) : worktreePlace(home.root, id);
+  const missionBranch = candidates > 1 ? candidateBranch(id, 1) : `aos/mission/${id}`;
   const cfg = home.config.mission;
   const front: MissionFront = {
     id,
@@ -82,6 +107,10 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
     // fast-forward would never be possible there: a merge commit is its default.
     merge: o.merge ?? cfg?.merge ?? (repo === (await repositoryRoot(home.root, env.vars)) ? 'merge' : 'ff'),
     ...(o.maxFiles !== undefined || o.maxKb !== undefined ? { limits: { ...(o.maxFiles !== undefined ? { max_files: o.maxFiles } : {}), ...(o.maxKb !== undefined ? { max_kb: o.maxKb } : {}) } } : {}),
+    ...(candidates > 1 ? { candidates } : {}),
+    ...(o.brains?.length ? { brains: o.brains } : {}),
+    ...(skills.length ? { skills } : {}),
+    ...(review ? { review } : {}),
     runs: [],
     created: iso(home, env),
     updated: iso(home, env),
@@ -113,7 +142,7 @@ async function architectureOf(repo: string, env: Env, base: string): Promise<str
   return [`# Architecture`, '', `The files of ${repo} at ${base.slice(0, 12)} (${files.length} files${files.length > shown.length ? `, the first ${shown.length} shown` : ''}).`, '', ...shown.map((f) => `- ${f}`), ''].join('\n');
 }
 
-async function commitMission(home: Home, env: Env, m: Mission, stage: string, subject: string, paths: string[], who = agentIdentity(m.front.agent), extra: Record<string, string> = {}, body?: string): Promise<string | undefined> {
+export async function commitMission(home: Home, env: Env, m: Mission, stage: string, subject: string, paths: string[], who = agentIdentity(m.front.agent), extra: Record<string, string> = {}, body?: string): Promise<string | undefined> {
   const spec: CommitSpec = { who, subject, ...(body ? { body } : {}), trailers: { 'Aos-Mission': m.front.id, 'Aos-Stage': stage, 'Aos-Kind': 'mission', ...extra, 'Aos-Device': home.device }, paths };
   return commit(home.root, env.vars, spec, home.redact);
 }
@@ -170,12 +199,18 @@ export async function advanceMission(home: Home, env: Env, m: Mission, deadline:
   }
   switch (m.front.stage) {
     case 'plan':
+      return agentStage(home, env, m, 'plan', deadline);
     case 'implement':
-      return agentStage(home, env, m, m.front.stage, deadline);
+      // Issue 18: the first implement of a mission with candidates is the arena; a repair round after
+      // it is the winner's own (the mission's branch is then the winner's).
+      if ((m.front.candidates ?? 1) > 1 && !m.front.runs.length) return (await import('./arena.js')).arenaStage(home, env, m, deadline);
+      return agentStage(home, env, m, 'implement', deadline);
     case 'verify':
       return verifyStage(home, env, m);
     case 'replay':
       return replayStage(home, env, m, deadline);
+    case 'review':
+      return reviewStage(home, env, m, deadline);
     case 'promote':
       return promoteStage(home, env, m);
     case 'done':
@@ -187,7 +222,7 @@ export async function advanceMission(home: Home, env: Env, m: Mission, deadline:
  * The one place a mission's stage changes: the pure decision, mission.md and progress.md written,
  * and the stage's evidence committed with its trailers. (Issue 20's events belong here.)
  */
-async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evidence: string[], extra: Record<string, string> = {}): Promise<MissionStep> {
+export async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evidence: string[], extra: Record<string, string> = {}): Promise<MissionStep> {
   const next = afterStage(m.front, r);
   const at = iso(home, env);
   const front: MissionFront = {
@@ -198,6 +233,7 @@ async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evi
     ...(next.head ? { head: next.head } : {}),
     ...(next.runs ? { runs: next.runs } : {}),
     ...(next.reason ? { reason: next.reason } : {}),
+    ...(next.repair ? { repair: next.repair } : {}),
     item: undefined,
     ...(r.stage === 'promote' ? { approval: undefined } : {}),
     updated: at,
@@ -211,9 +247,41 @@ async function settleStage(home: Home, env: Env, m: Mission, r: StageResult, evi
   const subject = `mission ${m.front.id}: ${r.stage}: ${next.note}`;
   const short = subject.length > 160 ? `${subject.slice(0, 157)}...` : subject;
   await commitMission(home, env, updated, r.stage, short, [m.file, progressFile, ...evidence], undefined, extra, short === subject ? undefined : next.note);
+  if (m.front.status === 'active' && front.status !== 'active') await recordSkillOutcomes(home, env, updated);
   // Issue 20: agents that subscribe to mission.* hear of each stage (logged when none does).
   await (await import('./events.js')).announce(home, env, 'mission.stage', `Mission ${m.front.id} ("${m.front.goal}"): ${r.stage}: ${next.note}. Now at ${front.stage}, ${front.status}.`, { about: m.front.id });
   return { id: m.front.id, stage: front.stage, note: `${r.stage}: ${next.note}` };
+}
+
+/**
+ * A mission that ended (promoted, failed, refused, stopped) writes its outcome into the record of
+ * each skill it named, as aos's own commit: no Aos-Run trailer, so the skill does not count as
+ * changed by an agent (which would stop it being offered). A mission counts once per skill.
+ */
+export async function recordSkillOutcomes(home: Home, env: Env, m: Mission): Promise<void> {
+  const outcome = skillOutcome(m.front.status);
+  if (!outcome || !m.front.skills?.length) return;
+  const { loadSkills } = await import('../home/skills.js');
+  const { withOutcome } = await import('../core/skills/skills.js');
+  const { setFrontMatterFields } = await import('../core/docs/frontmatter.js');
+  const { skills } = await loadSkills(home.root, home.docs);
+  const date = localTime(env.now(), home.config.owner.timezone).date;
+  const paths: string[] = [];
+  for (const id of m.front.skills) {
+    const s = skills.find((k) => k.id === id);
+    if (!s) continue; // gone or broken since: nothing to record in (loadSkills names it elsewhere)
+    const front = withOutcome(s.front, { mission: m.front.id, outcome, date });
+    const path = join(home.root, s.file);
+    await writeAtomic(path, setFrontMatterFields(s.file, await fs.readFile(path, 'utf8'), { record: front.record }));
+    paths.push(s.file);
+  }
+  if (!paths.length) return;
+  await commit(home.root, env.vars, {
+    who: agentIdentity('aos'),
+    subject: `skills: mission ${m.front.id} ${outcome}: ${m.front.skills.join(', ')}`,
+    trailers: { 'Aos-Mission': m.front.id, 'Aos-Kind': 'skill-record', 'Aos-Device': home.device },
+    paths,
+  }, home.redact);
 }
 
 // ---- plan and implement: runs of the mission's agent ----
@@ -233,8 +301,9 @@ async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'imp
   let task: string;
   if (stage === 'plan') task = planTask(m.body || m.front.goal, m.front.checks);
   else {
-    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, 'verification.md') : undefined;
-    task = implementTask(m.body || m.front.goal, await readContract(home.root, m.front.id, 'plan.md'), failures);
+    const from = m.front.repair ?? 'verify';
+    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, from === 'review' ? 'review.md' : 'verification.md') : undefined;
+    task = implementTask(m.body || m.front.goal, await readContract(home.root, m.front.id, 'plan.md'), failures, from);
   }
   const ran = await runStageItem(home, env, m, stage, task, deadline, { root: m.front.worktree, refuse, scope: scopeToWorktree });
   if (ran.state === 'pending') return { id: m.front.id, stage, note: `${stage}: ${ran.note}` };
@@ -290,20 +359,42 @@ async function afterImplement(home: Home, env: Env, m: Mission, book: Rulebook, 
  * Runs (or resumes, or finds finished) the stage's item. The item is made and committed before the
  * run, so a replay finds it and a crash never makes a second one: mission.md names it.
  */
-async function runStageItem(home: Home, env: Env, m: Mission, stage: Stage, task: string, deadline: number, workdir: NonNullable<RunSpec['workdir']>): Promise<AgentOutcome> {
-  let file = m.front.item;
+/** Where a stage item's name is kept while it runs: mission.md's item:, or an arena candidate's. */
+export interface ItemSlot {
+  item?: string;
+  /** The item's name part after the mission id, e.g. implement-1 or implement-c2. */
+  label: string;
+  save(file: string): Promise<void>;
+  /** Another agent than the mission's (the critic). */
+  agent?: string;
+  /** Agent front matter the run changes (an arena candidate's brain or model). */
+  brain?: { brain?: string; model?: string };
+}
+
+function missionSlot(home: Home, env: Env, m: Mission, stage: Stage): ItemSlot {
+  return {
+    ...(m.front.item ? { item: m.front.item } : {}),
+    label: `${stage}-${m.front.runs.length + (stage === 'plan' ? 0 : 1)}`,
+    save: async (file) => {
+      m.front.item = file;
+      await writeMission(home.root, m);
+      // As the owner: the stage item carries the owner's goal (the run checks who wrote an item).
+      await commitMission(home, env, m, stage, `mission ${m.front.id}: ${stage} starts`, [m.file, file], home.owner);
+    },
+  };
+}
+
+export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stage, task: string, deadline: number, workdir: NonNullable<RunSpec['workdir']>, slot: ItemSlot = missionSlot(home, env, m, stage)): Promise<AgentOutcome> {
+  let file = slot.item;
   if (!file) {
     // A suffix of its own: a stage tried again (resumed after a refusal) gets a new item, never a finished one's name.
-    const itemId = `${m.front.id}-${stage}-${m.front.runs.length + (stage === 'plan' ? 0 : 1)}-${suffix(env.randomBytes(2))}`;
+    const itemId = `${m.front.id}-${slot.label}-${suffix(env.randomBytes(2))}`;
     file = `missions/${m.front.id}/items/${itemId}.md`;
     if (!(await exists(join(home.root, file)))) {
       await fs.mkdir(join(home.root, file, '..'), { recursive: true });
-      await fs.writeFile(join(home.root, file), renderItem({ id: itemId, from: 'owner', to: m.front.agent, kind: 'task', created: iso(home, env), text: task }));
+      await fs.writeFile(join(home.root, file), renderItem({ id: itemId, from: 'owner', to: slot.agent ?? m.front.agent, kind: 'task', created: iso(home, env), text: task }));
     }
-    m.front.item = file;
-    await writeMission(home.root, m);
-    // As the owner: the stage item carries the owner's goal (the run checks who wrote an item).
-    await commitMission(home, env, m, stage, `mission ${m.front.id}: ${stage} starts`, [m.file, file], home.owner);
+    await slot.save(file);
   }
   const item = await readStageItem(home.root, file);
   if (!item) return finishedItem(home, file);
@@ -312,12 +403,15 @@ async function runStageItem(home: Home, env: Env, m: Mission, stage: Stage, task
   }
   if (item.front.status === 'waiting') return { state: 'pending', note: `${item.id} waits (${item.front.approval ? `for approval ${item.front.approval}` : 'for delegated work'})` };
   const { agents } = await loadAgents(home.root, home.docs);
-  const agent = agents.find((a) => a.id === m.front.agent);
-  if (!agent) throw new UserError(`agents/${m.front.agent}.md is gone; the mission cannot go on (aos mission stop ${m.front.id}, or restore the agent)`);
+  const who = slot.agent ?? m.front.agent;
+  const own = agents.find((a) => a.id === who);
+  if (!own) throw new UserError(`agents/${who}.md is gone; the mission cannot go on (aos mission stop ${m.front.id}, or restore the agent)`);
+  const agent = slot.brain && (slot.brain.brain || slot.brain.model) ? { ...own, front: { ...own.front, ...slot.brain } as Agent['front'] } : own;
   const { caps, errors } = missionCaps(agent);
   if (errors.length) throw new UserError(`${agent.file}: ${errors.join('; ')}`);
-  const { chooseProvider } = await import('../model/provider.js');
-  const choice = await chooseProvider(home.config, env, home.root, agent.front.model);
+  const choice = agent.front.brain
+    ? await (await import('../model/brains.js')).agentProvider(home, env, agent, lockPath(home.root))
+    : await (await import('../model/provider.js')).chooseProvider(home.config, env, home.root, agent.front.model);
   if ('missing' in choice) return { state: 'pending', note: `waits for a model (${choice.missing})` };
   let resume;
   if (item.front.checkpoint) {
@@ -340,6 +434,7 @@ async function runStageItem(home: Home, env: Env, m: Mission, stage: Stage, task
     deadline,
     spent: await spentToday(home, env, agent.id),
     workdir,
+    ...(m.front.skills?.length ? { skills: m.front.skills } : {}),
     ...(resume ? { resume } : {}),
   });
   if (report.outcome === 'done' || report.outcome === 'failed' || report.outcome === 'cancelled') {
@@ -373,6 +468,8 @@ async function finishedItem(home: Home, file: string): Promise<AgentOutcome> {
 
 async function verifyStage(home: Home, env: Env, m: Mission): Promise<MissionStep> {
   const { runCheck } = await import('./missioncheck.js');
+  // A tick killed between the arena's verdict and its pruning left losers behind: they go now.
+  if (m.front.arena?.length) await (await import('./arena.js')).pruneLosers(env, m);
   const wt = m.front.worktree;
   const book = missionBook(home, m.front);
   // The change as committed on the mission branch is judged again: what verify passes is what promotes.
@@ -414,6 +511,24 @@ async function verifyStage(home: Home, env: Env, m: Mission): Promise<MissionSte
 // ---- replay: the implement runs again from their records, in a scratch worktree ----
 
 async function replayStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
+  const verdict = await replayVerdict(home, env, m, deadline);
+  const previous = (await readContract(home.root, m.front.id, 'verification.md')).trimEnd();
+  const section = [
+    '',
+    `## Replay at ${iso(home, env)}: ${verdict.ok ? 'same diff' : 'DIFFERENT'}`,
+    '',
+    `- runs replayed from their records: ${verdict.runs.join(', ') || 'none'}`,
+    `- tree of ${m.front.mission_branch}: ${verdict.want ?? '?'}`,
+    `- tree of the replay: ${verdict.tree ?? '?'}`,
+    ...(verdict.reason ? [`- ${verdict.reason}`] : []),
+    '',
+  ].join('\n');
+  const file = await writeContract(home.root, m.front.id, 'verification.md', `${previous}\n${section}`);
+  return settleStage(home, env, m, { stage: 'replay', ok: verdict.ok, ...(verdict.reason ? { reason: verdict.reason } : {}) }, [file]);
+}
+
+/** The mission's implement runs (m.front.runs) re-executed from their records in a scratch worktree, compared with m.front.head's tree. */
+export async function replayVerdict(home: Home, env: Env, m: Mission, deadline: number): Promise<{ ok: boolean; reason?: string; tree?: string; want?: string; runs: string[] }> {
   const place = replayPlace(home.root, m.front.id);
   await fs.rm(place, { recursive: true, force: true });
   await git(m.front.repo, env, ['worktree', 'prune']);
@@ -429,19 +544,7 @@ async function replayStage(home: Home, env: Env, m: Mission, deadline: number): 
     await git(m.front.repo, env, ['worktree', 'prune']).catch(() => undefined);
     await git(home.root, env, ['worktree', 'prune']).catch(() => undefined);
   }
-  const previous = (await readContract(home.root, m.front.id, 'verification.md')).trimEnd();
-  const section = [
-    '',
-    `## Replay at ${iso(home, env)}: ${verdict.ok ? 'same diff' : 'DIFFERENT'}`,
-    '',
-    `- runs replayed from their records: ${verdict.runs.join(', ') || 'none'}`,
-    `- tree of ${m.front.mission_branch}: ${verdict.want ?? '?'}`,
-    `- tree of the replay: ${verdict.tree ?? '?'}`,
-    ...(verdict.reason ? [`- ${verdict.reason}`] : []),
-    '',
-  ].join('\n');
-  const file = await writeContract(home.root, m.front.id, 'verification.md', `${previous}\n${section}`);
-  return settleStage(home, env, m, { stage: 'replay', ok: verdict.ok, ...(verdict.reason ? { reason: verdict.reason } : {}) }, [file]);
+  return verdict;
 }
 
 async function replayRuns(home: Home, env: Env, m: Mission, place: string, target: string, deadline: number) {
@@ -487,6 +590,7 @@ async function replayRuns(home: Home, env: Env, m: Mission, place: string, targe
         workdir: { root: target, scope: scopeToWorktree, refuse: (p) => { const v = judgePaths([p], missionBook(home, m.front)); return v.length ? v.map(formatViolation).join('; ') : undefined; } },
         ...(f.resumes ? { resume: { run: f.resumes, entries: rec.entries.slice(0, prefix), ...(note && typeof note.content === 'string' ? { note: note.content } : {}) } } : {}),
         replay: { run },
+        ...(m.front.skills?.length ? { skills: m.front.skills } : {}),
       });
     } finally {
       await git(home.root, env, ['worktree', 'remove', '--force', scratch]).catch(() => fs.rm(scratch, { recursive: true, force: true }));
@@ -496,6 +600,43 @@ async function replayRuns(home: Home, env: Env, m: Mission, place: string, targe
   const tree = (await git(target, env, ['write-tree'])).trim();
   const want = (await gitRead(m.front.repo, env.vars, ['rev-parse', `${m.front.head}^{tree}`])).trim();
   return { ok: tree === want, tree, want, runs: chain, ...(tree === want ? {} : { reason: `the replay's tree ${tree.slice(0, 12)} differs from the committed change's ${want.slice(0, 12)}` }) };
+}
+
+// ---- review: another agent reads the replayed change (issue 18) ----
+
+/** The files a critic may read: the worktree, read only; its other grants as its file says. */
+const READ_WORKTREE = parseCapabilities(['file:**:read']).caps;
+const scopeReadOnly = (caps: Capability[]): Capability[] => [...caps.filter((c) => c.kind !== 'file'), ...READ_WORKTREE];
+
+async function reviewStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
+  const f = m.front;
+  const critic = f.review!;
+  const diff = await gitRead(f.repo, env.vars, ['diff', f.base, f.head ?? 'HEAD']);
+  // A big diff is cut: the critic can read the files themselves in the worktree.
+  const shown = diff.length > 20_000 ? `${diff.slice(0, 20_000)}\n… (${diff.length - 20_000} more characters; read the files)` : diff;
+  const ran = await runStageItem(home, env, m, 'review', reviewTask(m.body || f.goal, shown), deadline, { root: f.worktree, refuse: () => 'a review changes nothing', scope: scopeReadOnly }, {
+    ...missionSlot(home, env, m, 'review'),
+    label: `review-${f.round}`,
+    agent: critic,
+  });
+  if (ran.state === 'pending') return { id: f.id, stage: 'review', note: `review: ${ran.note}` };
+  if (ran.outcome !== 'done') return settleStage(home, env, m, { stage: 'review', ok: false, reason: `the critic's run ${ran.run} ended ${ran.outcome}` }, [], { 'Aos-Stage-Run': ran.run });
+  const verdict = reviewVerdict(ran.text);
+  const previous = await readContract(home.root, f.id, 'review.md');
+  const history = previous.includes('## Round') ? previous.slice(previous.indexOf('## Round')) : '';
+  const file = await writeContract(home.root, f.id, 'review.md', [
+    `# Review of ${f.id}`,
+    '',
+    `Latest: ${verdict.ok ? 'APPROVED' : 'CHANGES ASKED'} by ${critic} (run ${ran.run}) at ${iso(home, env)} on ${f.mission_branch} at ${(f.head ?? '').slice(0, 12)}.`,
+    '',
+    `## Round ${f.round}: ${verdict.ok ? 'approved' : 'changes asked'} (${(f.head ?? '').slice(0, 12)})`,
+    '',
+    verdict.findings,
+    '',
+    history.trim(),
+    '',
+  ].join('\n').replace(/\n{3,}/g, '\n\n'));
+  return settleStage(home, env, m, { stage: 'review', ok: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.findings.split('\n').slice(0, 3).join(' ').slice(0, 300) }) }, [file], { 'Aos-Stage-Run': ran.run });
 }
 
 // ---- promote: the only step that touches the target branch ----
@@ -537,6 +678,7 @@ async function promoteStage(home: Home, env: Env, m: Mission): Promise<MissionSt
       const stopped: Mission = { ...m, front: { ...f, status: 'stopped', reason: `the owner denied the promotion (${f.approval})`, approval: undefined, updated: iso(home, env) } };
       await writeMission(home.root, stopped);
       await commitMission(home, env, stopped, 'promote', `mission ${f.id}: promotion denied by the owner`, [m.file, ...closed]);
+      await recordSkillOutcomes(home, env, stopped);
       return { id: f.id, stage: 'promote', note: 'promote: denied by the owner; the mission is stopped' };
     }
     if (status !== 'approved' || !ledger || ledger.hash !== hash) {
@@ -631,6 +773,7 @@ export async function setMissionStatus(home: Home, env: Env, id: string, to: 'st
   const progress = (await readContract(home.root, id, 'progress.md')).trimEnd();
   const file = await writeContract(home.root, id, 'progress.md', `${progress}\n- ${front.updated} ${to === 'stopped' ? 'stopped' : 'resumed'} by the owner at ${m.front.stage}\n`);
   await commitMission(home, env, updated, m.front.stage, `mission ${id}: ${to === 'stopped' ? 'stopped' : 'resumed'} by the owner`, [m.file, file], home.owner);
+  if (to === 'stopped') await recordSkillOutcomes(home, env, updated);
   return updated;
 }
 
@@ -638,13 +781,14 @@ export async function setMissionStatus(home: Home, env: Env, id: string, to: 'st
 export async function missionView(home: Home, m: Mission) {
   const evidence: Record<string, string[]> = {
     plan: ['plan.md', 'risk.md'],
-    implement: m.front.head ? [`${m.front.mission_branch} at ${m.front.head.slice(0, 12)}`, ...m.front.runs.map((r) => `run ${r}`)] : [],
+    implement: [...(m.front.head ? [`${m.front.mission_branch} at ${m.front.head.slice(0, 12)}`, ...m.front.runs.map((r) => `run ${r}`)] : []), ...(m.front.arena?.length ? ['arena.md'] : [])],
     verify: ['verification.md'],
     replay: ['verification.md (## Replay)'],
+    review: ['review.md'],
     promote: m.front.approval ? [`approval ${m.front.approval}`] : m.front.status === 'promoted' ? [`${m.front.branch} of ${m.front.repo}`] : [],
   };
   const files: Record<string, boolean> = {};
-  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
+  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md', 'arena.md', 'review.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
   return {
     ...m.front,
     file: m.file,

@@ -16,6 +16,8 @@ export const MISSIONS = 'missions';
 
 /** Where a mission's worktree lives: inside the home's .aos/ (git-ignored, local to this device). */
 export const worktreePlace = (root: string, id: string) => join(root, '.aos/missions', id, 'worktree');
+/** An arena candidate's worktree (issue 18): beside the mission's own place, pruned with its branch. */
+export const candidatePlace = (root: string, id: string, n: number) => join(root, '.aos/missions', id, `c${n}`);
 /** Scratch places of the replay stage, removed after it. */
 export const replayPlace = (root: string, id: string) => join(root, '.aos/missions', id, 'replay');
 

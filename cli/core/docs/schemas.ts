@@ -155,6 +155,8 @@ export const ConfigSchema = v.strictObject({
       merge: v.optional(v.picklist(['ff', 'merge'], 'ff (fast-forward) or merge (a merge commit)')),
       repair_rounds: v.optional(positiveInt),
       check_timeout_seconds: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
+      /** Issue 18: the critic agent that reviews each mission's change before promote. */
+      review: v.optional(agentId),
     }),
   ),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */
