@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Env } from '../env.js';
 import { candidateBrain, candidateBranch, implementTask, type Candidate, type Mission } from '../core/missions/mission.js';
 import { rankCandidates, winner, arenaDocument, type CandidateFacts } from '../core/arena/score.js';
-import { formatViolation, judgeChange, judgePaths, type Rulebook } from '../core/rules/judge.js';
+import { judgeChange, type Rulebook } from '../core/rules/judge.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { runRecordPath } from '../core/runs/runrecord.js';
 import type { Home } from '../home/home.js';
@@ -22,7 +22,7 @@ import { candidatePlace, readContract, writeContract, writeMission } from '../ho
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/run.js';
 import { rangeChanges, uncommittedChanges } from '../git/changes.js';
-import { commitMission, git, missionBook, replayVerdict, runStageItem, scopeToWorktree, settleStage, type MissionStep } from './mission.js';
+import { commitMission, git, missionBook, replayVerdict, rulebookRefuser, runStageItem, scopeToWorktree, settleStage, type MissionStep } from './mission.js';
 
 export async function arenaStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
   const f = m.front;
@@ -47,13 +47,7 @@ export async function arenaStage(home: Home, env: Env, m: Mission, deadline: num
       await git(f.repo, env, ['worktree', 'add', '-q', ...(has ? [c.worktree, c.branch] : ['-b', c.branch, c.worktree, f.base])]);
     }
     const cand = c;
-    const refused: string[] = [];
-    const refuse = (path: string): string | undefined => {
-      const v = judgePaths([path], book);
-      if (!v.length) return undefined;
-      refused.push(...v.map(formatViolation));
-      return v.map(formatViolation).join('; ');
-    };
+    const { refused, refuse } = rulebookRefuser(book);
     const picked = candidateBrain(cand.brain);
     const ran = await runStageItem(home, env, m, 'implement', task, deadline, { root: cand.worktree, refuse, scope: scopeToWorktree }, {
       ...(cand.item ? { item: cand.item } : {}),

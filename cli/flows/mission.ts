@@ -288,9 +288,11 @@ export async function recordSkillOutcomes(home: Home, env: Env, m: Mission): Pro
 
 type AgentOutcome = { state: 'finished'; run: string; text: string; outcome: string } | { state: 'pending'; note: string };
 
-async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'implement', deadline: number): Promise<MissionStep> {
-  const book = missionBook(home, m.front);
-  // Paths the rulebook refused at write_file, in this process: the change is refused with them.
+/**
+ * The rulebook's judge for each write_file into a mission worktree: it answers the tool with the
+ * violation (the write is refused) and keeps every refusal, so the stage refuses the change with them.
+ */
+export function rulebookRefuser(book: Rulebook): { refused: string[]; refuse: (path: string) => string | undefined } {
   const refused: string[] = [];
   const refuse = (path: string): string | undefined => {
     const v = judgePaths([path], book);
@@ -298,6 +300,13 @@ async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'imp
     refused.push(...v.map(formatViolation));
     return v.map(formatViolation).join('; ');
   };
+  return { refused, refuse };
+}
+
+async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'implement', deadline: number): Promise<MissionStep> {
+  const book = missionBook(home, m.front);
+  // Paths the rulebook refused at write_file, in this process: the change is refused with them.
+  const { refused, refuse } = rulebookRefuser(book);
   let task: string;
   if (stage === 'plan') task = planTask(m.body || m.front.goal, m.front.checks);
   else {
