@@ -24,7 +24,8 @@ export async function runs(args: Args, env: Env): Promise<void> {
 async function cache(env: Env, root: string, opts: { agent?: string; since?: string; limit: number }): Promise<void> {
   const [{ prefixRuns }, { cacheBreaks }] = await Promise.all([import('../home/cacheruns.js'), import('../core/runs/cachekey.js')]);
   const { runs: rows, problems } = await prefixRuns(root, opts);
-  const { breaks, runs: counted } = cacheBreaks(rows);
+  const { runCommitOrder } = await import('../git/read.js');
+  const { breaks, runs: counted } = cacheBreaks(rows, await runCommitOrder(root, env.vars));
   if (env.out.json) return env.out.data({ runs: counted, breaks, problems });
   for (const p of problems) env.out.warn(`skipped ${p}`);
   if (!counted) return env.out.line('No runs with prompt hashes yet.');

@@ -86,3 +86,13 @@ export async function lastWriters(root: string, vars: Vars, folder: string): Pro
   }
   return writers;
 }
+
+/** Each run id's place in the history, oldest commit first: the order runs really happened in. */
+export async function runCommitOrder(root: string, vars: Vars): Promise<Map<string, number>> {
+  const out = await gitRead(root, vars, ['log', '--reverse', '--format=%(trailers:key=Aos-Run,valueonly,separator=%x2c)']);
+  const order = new Map<string, number>();
+  out.split('\n').forEach((line, i) => {
+    for (const run of line.split(',').map((s) => s.trim()).filter(Boolean)) if (!order.has(run)) order.set(run, i);
+  });
+  return order;
+}

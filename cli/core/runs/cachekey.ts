@@ -61,8 +61,11 @@ export function prefixOf(r: PrefixRun): string | undefined {
  * Each point where an agent's prefix changed from its run before (runs in any order; they are
  * taken per agent, oldest first). The first run of an agent is a break too: nothing was cached yet.
  */
-export function cacheBreaks(runs: readonly PrefixRun[]): { breaks: CacheBreak[]; runs: number } {
-  const sorted = [...runs].filter((r) => prefixOf(r)).sort((a, b) => a.started.localeCompare(b.started) || a.run.localeCompare(b.run));
+export function cacheBreaks(runs: readonly PrefixRun[], commitOrder?: ReadonlyMap<string, number>): { breaks: CacheBreak[]; runs: number } {
+  // Start times have whole seconds: a tick runs several items of one agent within one, and a run
+  // id's random tail says nothing of order. The order their commits were made in does.
+  const seq = (r: PrefixRun) => commitOrder?.get(r.run) ?? Number.MAX_SAFE_INTEGER;
+  const sorted = [...runs].filter((r) => prefixOf(r)).sort((a, b) => a.started.localeCompare(b.started) || seq(a) - seq(b) || a.run.localeCompare(b.run));
   const last = new Map<string, PrefixRun>();
   const breaks: CacheBreak[] = [];
   for (const r of sorted) {
