@@ -60,7 +60,8 @@ export async function trace(args: Args, env: Env): Promise<void> {
       problems.push((err as Error).message);
     }
   }
-  const t = buildTrace(rootId, items, runs)!;
+  const { runCommitOrder } = await import('../git/read.js');
+  const t = buildTrace(rootId, items, runs, await runCommitOrder(home.root, env.vars))!;
   if (env.out.json) return env.out.data({ ...t, problems });
   for (const p of problems) env.out.warn(`skipped ${p}`);
   for (const line of formatTrace(t)) env.out.line(line);

@@ -35,4 +35,10 @@ test('an item that names itself as parent does not loop', () => {
   assert.equal(t.root.children.map((n) => n.item.id), ['bb']);
 });
 
+test('runs of one second: the commit order decides, not the run id', () => {
+  const same = { started: '2026-12-01T10:00:00Z', ended: '2026-12-01T10:00:00Z' };
+  const t = buildTrace('a', [item('a')], [run('r-z', 'a', 125, same), run('r-a', 'a', 15, same)], new Map([['r-z', 1], ['r-a', 2]]))!;
+  assert.equal(t.root.runs.map((r) => r.run), ['r-z', 'r-a']);
+});
+
 test.run();

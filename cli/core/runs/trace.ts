@@ -75,7 +75,7 @@ export function traceRootFor(wanted: TraceItem): string {
  * leads to it, linked by `parent`; runs attached to their item, oldest first. Undefined when the
  * root item itself is unknown.
  */
-export function buildTrace(rootId: string, items: readonly TraceItem[], runs: readonly TraceRun[]): Trace | undefined {
+export function buildTrace(rootId: string, items: readonly TraceItem[], runs: readonly TraceRun[], commitOrder?: ReadonlyMap<string, number>): Trace | undefined {
   const byId = new Map(items.map((i) => [i.id, i]));
   const rootItem = byId.get(rootId);
   if (!rootItem) return undefined;
@@ -93,7 +93,9 @@ export function buildTrace(rootId: string, items: readonly TraceItem[], runs: re
     }
   }
   const runsOf = new Map<string, TraceNode['runs']>();
-  for (const r of [...runs].sort((a, b) => a.started.localeCompare(b.started) || a.run.localeCompare(b.run))) {
+  // Start times have whole seconds; within one, the order the runs' commits were made in decides.
+  const seq = (r: TraceRun) => commitOrder?.get(r.run) ?? Number.MAX_SAFE_INTEGER;
+  for (const r of [...runs].sort((a, b) => a.started.localeCompare(b.started) || seq(a) - seq(b) || a.run.localeCompare(b.run))) {
     if (!members.has(r.item)) continue;
     const list = runsOf.get(r.item) ?? [];
     list.push({ ...r, seconds: seconds(r), tokens: tokensOf(r.usage) });
