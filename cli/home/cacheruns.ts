@@ -6,7 +6,7 @@ import type { PrefixRun } from '../core/runs/cachekey.js';
 export async function prefixRuns(root: string, opts: { agent?: string; since?: string; limit: number }): Promise<{ runs: PrefixRun[]; problems: string[] }> {
   const runs: PrefixRun[] = [];
   const problems: string[] = [];
-  for await (const { rec } of walkRecords(root, problems)) {
+  for await (const { rec } of walkRecords(root, problems, { since: opts.since })) {
     if (runs.length >= opts.limit) break;
     const f = rec.front;
     if (opts.agent && f.agent !== opts.agent) continue;

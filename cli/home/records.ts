@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseRunRecord } from '../core/runs/runrecord.js';
 import { UsageError, UserError } from '../errors.js';
 import { monthFiles } from './files.js';
+import { addDays } from '../core/docs/time.js';
 import type { Usage } from '../core/runs/transcript.js';
 
 /** Record files, newest first: logs/runs/YYYY/MM/r-….md */
@@ -19,8 +20,13 @@ export async function readRecord(root: string, file: string) {
  * Every readable run record, newest first (the id is the start time), parsed; an unreadable one is
  * named in `problems` and skipped, never a silent gap. The walk stops when the caller stops.
  */
-export async function* walkRecords(root: string, problems: string[]): AsyncGenerator<{ file: string; rec: Awaited<ReturnType<typeof readRecord>> }> {
+export async function* walkRecords(root: string, problems: string[], opts: { since?: string } = {}): AsyncGenerator<{ file: string; rec: Awaited<ReturnType<typeof readRecord>> }> {
+  // The id names the start (r-YYYYMMDDTHHMMSS-…, UTC): a walk `since` a day stops at the first file
+  // a full day older, before reading it, so unreadable old records never make it read them all.
+  const floor = opts.since ? addDays(opts.since, -1).replace(/-/g, '') : undefined;
   for (const file of await listRecords(root)) {
+    const day = /\/r-(\d{8})T/.exec(file)?.[1];
+    if (floor && day && day < floor) return;
     let rec;
     try {
       rec = await readRecord(root, file);
@@ -64,7 +70,7 @@ export interface RunRow {
 export async function recentRuns(root: string, opts: { agent?: string; since?: string; limit: number }): Promise<{ runs: RunRow[]; problems: string[] }> {
   const runs: RunRow[] = [];
   const problems: string[] = [];
-  for await (const { file, rec } of walkRecords(root, problems)) {
+  for await (const { file, rec } of walkRecords(root, problems, { since: opts.since })) {
     if (runs.length >= opts.limit) break;
     const f = rec.front;
     if (opts.agent && f.agent !== opts.agent) continue;

@@ -28,7 +28,7 @@ export function spendOfRun(r: ReadRun): Spend {
 export async function readRuns(root: string, since: string | undefined): Promise<{ runs: ReadRun[]; problems: string[] }> {
   const runs: ReadRun[] = [];
   const problems: string[] = [];
-  for await (const { file, rec } of walkRecords(root, problems)) {
+  for await (const { file, rec } of walkRecords(root, problems, { since })) {
     // Listed newest first (the id is the start time): an older start ends the walk.
     if (since && rec.front.started.slice(0, 10) < since) break;
     runs.push({ file, front: rec.front, entries: rec.entries, ...(rec.final !== undefined ? { final: rec.final } : {}) });
