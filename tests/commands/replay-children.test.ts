@@ -15,9 +15,11 @@ test('replay of a run that delegated: no divergence', async () => {
     addItem(home, 'Plan the trip to Porto', 'chief');
     const t = await tick(home, server);
     assert.is(t.code, 0, t.stderr);
-    const runs = JSON.parse((await aosAsync(['runs', '--json', '--agent', 'chief', '--home', home], { env })).stdout).runs as { run: string; started: string }[];
+    const runs = JSON.parse((await aosAsync(['runs', '--json', '--agent', 'chief', '--home', home], { env })).stdout).runs as { run: string; started: string; outcome: string }[];
     assert.ok(runs.length >= 1, 'the chief ran');
-    const first = [...runs].sort((a, b) => a.run.localeCompare(b.run))[0]!.run;
+    // The run that delegated ended waiting for its child. (Not the smallest id: the resumed run can
+    // start in the same second, and the id's tail after the time is random.)
+    const first = runs.find((r) => r.outcome === 'waiting')!.run;
     const r = await aosAsync(['replay', first, '--json', '--home', home], { env });
     assert.is(r.code, 0, r.stderr + r.stdout);
     const report = JSON.parse(r.stdout);
