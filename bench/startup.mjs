@@ -176,7 +176,7 @@ function yearHome() {
   for (let i = 0; i < RECORDS; i++) {
     const day = days[i % days.length];
     const run = `r-${day.replace(/-/g, '')}T${pad(6 + (i % 16))}${pad(i % 60)}00-${pad(i, 4)}`;
-    write(home, `logs/runs/${day.slice(0, 4)}/${day.slice(5, 7)}/${run}.md`, `---\nrun: ${run}\nagent: ${pick(AGENTS)}\ntrigger: inbox\nprovider: anthropic\nmodel: claude\ndevice: bench\nstarted: ${day}T09:00:00Z\nended: ${day}T09:01:00Z\noutcome: done\nusage: { input: 1000, output: 200, cache_read: 0, cache_write: 0 }\n---\n\n## outcome\n\n```text\n${sentence()}\n```\n`);
+    write(home, `logs/runs/${day.slice(0, 4)}/${day.slice(5, 7)}/${run}.md`, `---\nrun: ${run}\nagent: ${pick(AGENTS)}\ntrigger: inbox\nprovider: anthropic\nmodel: claude\ndevice: bench\nstarted: ${day}T09:00:00Z\nended: ${day}T09:01:00Z\noutcome: done\nusage: { input: 1000, output: 200, cache_read: 0, cache_write: 0 }\n---\n\n## outcome\n\n\`\`\`text\n${sentence()}\n\`\`\`\n`);
   }
   for (let i = 0; i < TOPICS; i++) {
     write(home, `memory/topic-${i}.md`, `---\ntitle: "Topic ${i} about the ${pick(WORDS)}"\ntype: fact\ndescription: "${sentence()}"\ncreated: ${pick(days)}\nstatus: active\ntags: [${pick(WORDS)}]\n---\n${sentence()} ${sentence()} ${sentence()}\n`);
