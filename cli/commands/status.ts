@@ -16,11 +16,9 @@ import { readOutage } from '../home/outage.js';
 import { outageLine } from '../core/runs/outage.js';
 import { recentFlags } from '../home/flags.js';
 import { heldProblem, listHeld } from '../home/held.js';
-import { readRuns, spendOfRun } from '../home/spends.js';
 import { spendOn } from '../core/report/usage.js';
 import { budgetText } from '../core/report/format.js';
 import { localTime } from '../core/docs/time.js';
-import { monthNet } from '../home/ledger.js';
 import { usd } from '../core/economy/ledger.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
@@ -51,10 +49,19 @@ export async function status(_args: Args, env: Env): Promise<void> {
   // Today's spend per agent against its budget, by the owner's day as the tick's budget check counts
   // it (execute.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
   // formatter is paid for only when there are any.
-  const recent = (await readRuns(root, new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10))).runs;
-  const spent = recent.length ? spendOn(recent.map(spendOfRun), localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
+  // Parsing records (and the YAML parser it needs) is paid for only when a record is that recent:
+  // its file name says when it started, so a home with no run since yesterday reads none.
+  const since = new Date(env.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+  const recent = (await recordsSince(root, since, today))
+    ? await (async () => {
+        const { readRuns, spendOfRun } = await import('../home/spends.js');
+        return (await readRuns(root, since)).runs.map(spendOfRun);
+      })()
+    : [];
+  const spent = recent.length ? spendOn(recent, localTime(env.now(), config.owner.timezone).date) : new Map<string, { tokens: number; usd: number }>();
   // Issue 21: what selling and buying over A2A came to this month (UTC month, like pace below).
-  const ledger = await monthNet(root, env.now().toISOString().slice(0, 7));
+  const month = env.now().toISOString().slice(0, 7);
+  const ledger = (await listNames(join(root, 'ledger', month.slice(0, 4), month.slice(5, 7)))).length ? await (await import('../home/ledger.js')).monthNet(root, month) : undefined;
   const pending = inbox.items.filter((i) => i.front.status !== 'done');
   // An item whose answer waits in .aos/held still says `running` in its file: it is not running, it waits for its write.
   const heldIds = new Set(held.held.map((h) => h.itemId));
@@ -118,4 +125,14 @@ export async function status(_args: Args, env: Env): Promise<void> {
   if (view.heartbeat_warning) o.warn(`warning: ${view.heartbeat_warning}`);
   for (const f of flagged.slice(0, 5)) o.warn(`flagged ${f.item} (${f.when}): ${f.what}`);
   if (view.invalid_files.length) o.warn(`${view.invalid_files.length} invalid file(s) skipped: ${view.invalid_files.join(', ')} — run aos doctor`);
+}
+
+/** Whether any run record started on or after `since` (YYYY-MM-DD): its name says, no file is read. */
+async function recordsSince(root: string, since: string, today: string): Promise<boolean> {
+  const day = since.replace(/-/g, '');
+  for (const d of new Set([since, today])) {
+    const names = await listNames(join(root, 'logs/runs', d.slice(0, 4), d.slice(5, 7)));
+    if (names.some((n) => /^r-\d{8}T/.test(n.name) && n.name.slice(2, 10) >= day)) return true;
+  }
+  return false;
 }
