@@ -7,7 +7,7 @@ import { existsSync, statSync, promises as fs, type Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/agents/shellcheck.js';
-import type { Capability } from '../core/agents/capabilities.js';
+import { PRIVATE_MEMORY, type Capability } from '../core/agents/capabilities.js';
 import { judgePaths, ownerOnly, pathUses, sandboxRefusal, type PathFact, type PathUse, type SandboxState } from '../core/agents/confine.js';
 import { isErrno } from '../errors.js';
 import type { Vars } from '../env.js';
@@ -177,6 +177,11 @@ async function sandboxArgs(homeReal: string, d: ShellDecision, scratch: string |
     const at = join(homeReal, p);
     if (existsSync(at)) a.push(p === '.git' && d.gitWrites ? '--bind' : '--ro-bind', at, at);
   }
+  // Agents' private memories (issue 22) are reached only through recall and remember, whose verdict
+  // names the owner agent; the path check refuses the folder by name, and this hides it from what the
+  // check cannot see (a glob, `grep -r`, "$HOME"). Last, so no write grant binds it back.
+  const privateDir = join(homeReal, PRIVATE_MEMORY);
+  if (existsSync(privateDir)) a.push('--tmpfs', privateDir);
   if (scratch) a.push('--bind', scratch, scratch);
   a.push('--chdir', cwd);
   return a;
