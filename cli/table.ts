@@ -286,10 +286,10 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['memory', 'lint'], describe: 'check the index and the topics; exit 1 on problems', load: memory, handler: 'lint' },
   {
     path: ['dream'],
-    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show|merge|drop|revert <date> a dream branch',
+    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show (every dream branch, or one <date>) and merge|drop|revert <date>',
     positionals: [
       { name: 'action', describe: 'show | merge | drop | revert a dream branch (none: dream now)' },
-      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)' },
+      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N); show without it lists them all' },
     ],
     options: {
       'if-due': { type: 'boolean', describe: 'only when enough time and runs have passed (dream.min_hours, dream.min_runs)' },
