@@ -14,6 +14,7 @@ import type { Vars } from '../env.js';
 import { pendingChanges } from '../git/read.js';
 import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
+import { pidsCgroup } from './pidscgroup.js';
 import { defineTool } from './define.js';
 import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
 
@@ -216,6 +217,8 @@ export interface ShellRun {
   /** What the command made that only the owner's approval writes (agents/, aos.yaml in another case): removed. */
   undone?: string[];
   sandboxed: boolean;
+  /** The processes limit was a pids cgroup (aos as root), not only the rlimit. */
+  pidsCgroup: boolean;
 }
 
 /** Runs an allowed decision. The caller has done the capability check and the policy gate. */
@@ -246,6 +249,11 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   }
   // A home that is not a git repository has no changes to attribute; any other failure is one.
   const before = d.limits.write.length && !ctx.workdir ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
+
+  // As root the processes rlimit binds nothing: a pids cgroup does, where one can be made. The command
+  // joins it before it starts anything ("$0" is the group's cgroup.procs), so nothing escapes it.
+  const group = await pidsCgroup(d.limits.processes);
+  if (group) [file, args] = ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', group.procs, file, ...args]];
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -281,6 +289,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   }, d.limits.timeoutMs);
   const result = await child;
   clearTimeout(timer);
+  await group?.release();
 
   const undone: string[] = [];
   if (before) {
@@ -305,6 +314,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     stderr: Buffer.concat(kept.stderr).toString('utf8'),
     cut: total - size,
     sandboxed: Boolean(bwrap),
+    pidsCgroup: Boolean(group),
     ...(undone.length ? { undone } : {}),
   };
 }
