@@ -22,7 +22,9 @@ import { candidatePlace, readContract, writeContract, writeMission } from '../ho
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/run.js';
 import { rangeChanges, uncommittedChanges } from '../git/changes.js';
-import { commitMission, git, missionBook, replayVerdict, rulebookRefuser, runStageItem, scopeToWorktree, settleStage, type MissionStep } from './mission.js';
+import { commitMission, git, missionBook, rulebookRefuser, scopeToWorktree, settleStage, type MissionStep } from './missionbase.js';
+import { runStageItem } from './missionrun.js';
+import { replayVerdict } from './missionreplay.js';
 
 export async function arenaStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
   const f = m.front;
