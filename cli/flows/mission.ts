@@ -12,6 +12,7 @@ import { UserError, UsageError } from '../errors.js';
 import { stamp } from '../core/docs/time.js';
 import { suffix } from '../core/docs/ids.js';
 import { candidateBranch, missionFile, stageLadder, type Mission, type MissionFront } from '../core/missions/mission.js';
+import type { Bench } from '../core/missions/gates.js';
 import type { Home } from '../home/home.js';
 import { loadAgents } from '../home/store.js';
 import { exists } from '../home/files.js';
@@ -46,6 +47,10 @@ export interface MissionOptions {
   brains?: string[];
   /** The critic: the agent that reviews the change before promote. */
   review?: string;
+  /** Issue 18: independent reviews by the critic, one per brain (all must approve). */
+  reviewBrains?: string[];
+  /** Issue 18: the benchmark gate before promote (else aos.yaml mission.bench). */
+  bench?: Bench;
   /** Skills the mission uses: enabled ones, or candidates in trial (never retired ones). */
   skills?: string[];
 }
@@ -71,7 +76,11 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
       if (found.front.status === 'retired') throw new UsageError(`--skill ${s}: ${found.file} is retired; a mission uses enabled skills, or candidates in trial`);
     }
   }
-  const review = o.review ?? home.config.mission?.review;
+  const configured = home.config.mission?.review;
+  const review = o.review ?? (typeof configured === 'string' ? configured : configured?.agent);
+  const reviewBrains = o.reviewBrains ?? (typeof configured === 'object' && (!o.review || o.review === configured.agent) ? configured.brains : undefined);
+  if (reviewBrains?.length && !review) throw new UsageError('--review-brains: name the critic too (--review <agent>, or aos.yaml mission.review)');
+  const bench = o.bench ?? home.config.mission?.bench;
   if (review && !agents.some((a) => a.id === review)) throw new UsageError(`no agent "${review}" in agents/ to review the mission (--review names the critic)`);
   if (review && review === agentId) throw new UsageError(`--review ${review}: the critic must be another agent than the one that implements`);
   // Lower case: a mixed-case id in paths and branch names reads as a secret-looking token to the scanner.
@@ -107,6 +116,8 @@ export async function newMission(home: Home, env: Env, o: MissionOptions): Promi
     ...(o.brains?.length ? { brains: o.brains } : {}),
     ...(skills.length ? { skills } : {}),
     ...(review ? { review } : {}),
+    ...(review && reviewBrains?.length ? { review_brains: reviewBrains } : {}),
+    ...(bench ? { bench } : {}),
     runs: [],
     created: iso(home, env),
     updated: iso(home, env),
@@ -217,10 +228,10 @@ export async function missionView(home: Home, m: Mission) {
     verify: ['verification.md'],
     replay: ['verification.md (## Replay)'],
     review: ['review.md'],
-    promote: m.front.approval ? [`approval ${m.front.approval}`] : m.front.status === 'promoted' ? [`${m.front.branch} of ${m.front.repo}`] : [],
+    promote: ['gates.md', ...(m.front.approval ? [`approval ${m.front.approval}`] : m.front.status === 'promoted' ? [`${m.front.branch} of ${m.front.repo}`] : [])],
   };
   const files: Record<string, boolean> = {};
-  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md', 'arena.md', 'review.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
+  for (const name of ['plan.md', 'progress.md', 'verification.md', 'risk.md', 'architecture.md', 'arena.md', 'review.md', 'gates.md']) files[name] = await exists(join(home.root, 'missions', m.front.id, name));
   return {
     ...m.front,
     file: m.file,

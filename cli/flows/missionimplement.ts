@@ -2,7 +2,8 @@
 // risk.md, the change is judged by the rulebook and committed on the mission branch.
 import type { Env } from '../env.js';
 import { agentIdentity } from '../core/docs/commit.js';
-import { implementTask, planTask, type Mission, type MissionFront } from '../core/missions/mission.js';
+import { implementTask, planTask, repairFile, type Mission, type MissionFront } from '../core/missions/mission.js';
+import { describeFinding } from '../core/missions/gates.js';
 import { formatViolation, judgeChange, type Rulebook } from '../core/rules/judge.js';
 import type { Home } from '../home/home.js';
 import { readContract, writeContract } from '../home/missions.js';
@@ -11,6 +12,7 @@ import { gitRead } from '../git/run.js';
 import { uncommittedChanges } from '../git/changes.js';
 import { missionBook, rulebookRefuser, scopeToWorktree, settleStage, type MissionStep } from './missionbase.js';
 import { runStageItem } from './missionrun.js';
+import { dropChange, secretsInWorktree } from './missiongates.js';
 
 export async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan' | 'implement', deadline: number): Promise<MissionStep> {
   const book = missionBook(home, m.front);
@@ -20,7 +22,7 @@ export async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan'
   if (stage === 'plan') task = planTask(m.body || m.front.goal, m.front.checks);
   else {
     const from = m.front.repair ?? 'verify';
-    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, from === 'review' ? 'review.md' : 'verification.md') : undefined;
+    const failures = m.front.round > 0 ? await readContract(home.root, m.front.id, repairFile(from)) : undefined;
     task = implementTask(m.body || m.front.goal, await readContract(home.root, m.front.id, 'plan.md'), failures, from);
   }
   const ran = await runStageItem(home, env, m, stage, task, deadline, { root: m.front.worktree, refuse, scope: scopeToWorktree });
@@ -35,7 +37,7 @@ export async function agentStage(home: Home, env: Env, m: Mission, stage: 'plan'
   return afterImplement(home, env, m, book, ran.run, refused);
 }
 
-function riskText(m: MissionFront, book: Rulebook, fromPlan: string[], violations: string[] = []): string {
+function riskText(m: MissionFront, book: Rulebook, fromPlan: string[], violations: string[] = [], secrets: string[] = []): string {
   return [
     '# Risks',
     '',
@@ -43,6 +45,7 @@ function riskText(m: MissionFront, book: Rulebook, fromPlan: string[], violation
     `- Promotion into ${m.branch} ${m.promote === 'ask' ? "waits for the owner's approval" : 'happens without asking (promote: auto)'}, by ${m.merge === 'ff' ? 'fast-forward' : 'a merge commit'}.`,
     ...(fromPlan.length ? ['', '## Named in the plan', '', ...fromPlan.map((l) => l.trim())] : []),
     ...(violations.length ? ['', '## Refused by the rulebook', '', ...violations.map((v) => `- ${v}`)] : []),
+    ...(secrets.length ? ['', '## Refused by the secret scan (the change was dropped; the values are not kept)', '', ...secrets.map((v) => `- ${v}`)] : []),
     '',
   ].join('\n');
 }
@@ -57,6 +60,15 @@ async function afterImplement(home: Home, env: Env, m: Mission, book: Rulebook, 
   if (violations.length) {
     const risk = await writeContract(home.root, m.front.id, 'risk.md', riskText(m.front, book, [], violations));
     return settleStage(home, env, m, { stage: 'implement', ok: false, refused: 'rulebook', reason: `refused by the rulebook: ${violations.join('; ')}` }, [risk], { 'Aos-Stage-Run': run });
+  }
+  // The security gate's secret scan, before the commit (which would refuse it anyway, and the stage
+  // would try again forever): the change is refused and dropped, naming file:line and the kind.
+  const secrets = changes.length ? await secretsInWorktree(wt, env) : [];
+  if (secrets.length) {
+    await dropChange(wt, env);
+    const named = secrets.map(describeFinding);
+    const risk = await writeContract(home.root, m.front.id, 'risk.md', riskText(m.front, book, [], [], named));
+    return settleStage(home, env, m, { stage: 'implement', ok: false, refused: 'security', reason: `refused by the security gate, secret-looking values in the change: ${named.join(', ')}` }, [risk], { 'Aos-Stage-Run': run });
   }
   let head = (await gitRead(wt, env.vars, ['rev-parse', 'HEAD'])).trim();
   if (changes.length) {

@@ -13,6 +13,7 @@ import { writeMission } from '../home/missions.js';
 import { gitRead, openRepo } from '../git/run.js';
 import { rangeChanges } from '../git/changes.js';
 import { commitMission, git, iso, missionBook, recordSkillOutcomes, settleStage, type MissionStep } from './missionbase.js';
+import { runGates } from './missiongates.js';
 
 const promoteInput = (m: MissionFront) => ({ mission: m.id, head: m.head, branch: m.branch, repo: m.repo, merge: m.merge });
 
@@ -25,6 +26,14 @@ export async function promoteStage(home: Home, env: Env, m: Mission): Promise<Mi
   if (await isAncestor(f.repo, env, head, tip)) return settleStage(home, env, m, { stage: 'promote', ok: true }, await closePromotion(home, env, m, 'done'), { 'Aos-Promoted': tip });
   const verdict = judgeChange(await rangeChanges(f.repo, env.vars, f.base, head), missionBook(home, f));
   if (!verdict.ok) return settleStage(home, env, m, { stage: 'promote', ok: false, refused: 'rulebook', reason: `refused by the rulebook: ${verdict.violations.map(formatViolation).join('; ')}` }, []);
+  // The gates (security's secret scan, the bench) run once per head, before the owner is asked (an
+  // approval is for this head: waiting for it runs nothing again) or before an auto promotion.
+  const gated: string[] = [];
+  if (!f.approval) {
+    const g = await runGates(home, env, m, `ok (${verdict.files} files)`);
+    if (!g.ok) return settleStage(home, env, m, { stage: 'promote', ok: false, reason: g.reason!, ...(g.gate === 'security' ? { refused: 'security' } : {}), gate: g.gate! }, [g.file]);
+    gated.push(g.file);
+  }
   const run = f.runs[f.runs.length - 1] ?? f.id;
   if (f.promote === 'ask') {
     const hash = actionHash(run, f.agent, 'promote_mission', promoteInput(f));
@@ -33,11 +42,11 @@ export async function promoteStage(home: Home, env: Env, m: Mission): Promise<Mi
         agent: f.agent, run, item: f.id, subject: `mission ${f.id}: ${f.goal}`, action: 'promote',
         argument: `${f.mission_branch} (${head.slice(0, 12)}) into ${f.branch} of ${f.repo} by ${f.merge === 'ff' ? 'fast-forward' : 'a merge commit'}`,
         hash, rule: 'mission.promote: ask', tool: 'promote_mission', tool_use_id: f.id, pattern: 'mission:promote',
-        change: `Verified and replayed; see missions/${f.id}/verification.md.\n\n\`\`\`diff\n${(await gitRead(f.repo, env.vars, ['diff', '--stat', f.base, head])).trim()}\n\`\`\``,
+        change: `Verified, replayed and gated; see missions/${f.id}/verification.md and gates.md.\n\n\`\`\`diff\n${(await gitRead(f.repo, env.vars, ['diff', '--stat', f.base, head])).trim()}\n\`\`\``,
       }, home.config.owner.timezone);
       const updated: Mission = { ...m, front: { ...f, approval: a.id, updated: iso(home, env) } };
       await writeMission(home.root, updated);
-      await commitMission(home, env, updated, 'promote', `mission ${f.id}: promote asks the owner (${a.id})`, [m.file, a.file], undefined, { 'Aos-Approval': a.id });
+      await commitMission(home, env, updated, 'promote', `mission ${f.id}: promote asks the owner (${a.id})`, [m.file, a.file, ...gated], undefined, { 'Aos-Approval': a.id });
       return { id: f.id, stage: 'promote', note: `promote: waits for the owner's approval ${a.id} (aos approve ${a.id})` };
     }
     const file = `inbox/approvals/${f.approval}.md`;
@@ -60,8 +69,8 @@ export async function promoteStage(home: Home, env: Env, m: Mission): Promise<Mi
     await writeLedger(home.root, { ...ledger, state: 'performing', answered: ledger.answered ?? iso(home, env) });
   }
   const promoted = await mergeInto(home, env, f, tip, head);
-  if ('error' in promoted) return settleStage(home, env, m, { stage: 'promote', ok: false, reason: promoted.error }, await closePromotion(home, env, m, 'refused'));
-  return settleStage(home, env, m, { stage: 'promote', ok: true }, await closePromotion(home, env, m, 'done'), { 'Aos-Promoted': promoted.sha });
+  if ('error' in promoted) return settleStage(home, env, m, { stage: 'promote', ok: false, reason: promoted.error }, [...gated, ...(await closePromotion(home, env, m, 'refused'))]);
+  return settleStage(home, env, m, { stage: 'promote', ok: true }, [...gated, ...(await closePromotion(home, env, m, 'done'))], { 'Aos-Promoted': promoted.sha });
 }
 
 async function isAncestor(repo: string, env: Env, a: string, b: string): Promise<boolean> {
