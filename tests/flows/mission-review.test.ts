@@ -19,6 +19,14 @@ You review code changes.
 `;
 const COMMENTED_ADD = `// add() adds its two arguments.\n${FIXED_ADD}`;
 
+/** The coder and the critic in the home's roster, committed. */
+function addCoderAndCritic(home: string): void {
+  addCoder(home);
+  write(home, 'agents/critic.md', CRITIC);
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'the critic']);
+}
+
 test('the arena winner is reviewed, the critic asks for one repair, the repaired change is approved and promoted', async () => {
   await withModel({
     replies: [
@@ -33,10 +41,7 @@ test('the arena winner is reviewed, the critic asks for one repair, the repaired
       { text: 'APPROVE\nClear and tested.' },
     ],
   }, async ({ server, home }) => {
-    addCoder(home);
-    write(home, 'agents/critic.md', CRITIC);
-    git(home, ['add', '-A']);
-    git(home, ['commit', '-qm', 'the critic']);
+    addCoderAndCritic(home);
     const repo = targetRepo();
     const same = aos(['mission', 'new', 'fix add', '--repo', repo, '--review', 'coder', '--home', home], { env: envFor(server) });
     assert.is(same.code, 2);
@@ -89,10 +94,7 @@ test('review_brains: two independent reviews, one per model; one asks for a chan
       { text: 'APPROVE\nStill correct.' },
     ],
   }, async ({ server, home }) => {
-    addCoder(home);
-    write(home, 'agents/critic.md', CRITIC);
-    git(home, ['add', '-A']);
-    git(home, ['commit', '-qm', 'the critic']);
+    addCoderAndCritic(home);
     const repo = targetRepo();
     const { id, front } = newMission(home, server, repo, ['--review', 'critic', '--review-brains', 'anthropic:critic-model-a,anthropic:critic-model-b', '--promote', 'auto']);
     assert.equal(front.review_brains, ['anthropic:critic-model-a', 'anthropic:critic-model-b']);
