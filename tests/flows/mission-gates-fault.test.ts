@@ -7,12 +7,10 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AOS, git, read, write } from '../helpers.js';
+import { AOS, git, read } from '../helpers.js';
 import { envFor, withModel } from '../model-helpers.js';
 import type { FakeServer } from '../fake-anthropic.js';
-import { FIXED_ADD, addCoder, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
-
-const CRITIC = '---\nname: Critic\nrole: Reviews changes before they are merged.\ncapabilities:\n  - "file:**:read"\n---\nYou review code changes.\n';
+import { FIXED_ADD, addCoderAndCritic, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
 
 function killTickWhen(home: string, server: FakeServer, ready: () => boolean | Promise<boolean>): Promise<void> {
   const child = spawn(process.execPath, [AOS, 'tick', '--home', home], { env: envFor(server), detached: true, stdio: 'ignore' });
@@ -35,10 +33,7 @@ test('kill -9 during the second of two reviews and during the bench: nothing fin
     ],
     model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 60',
   }, async ({ server, home }) => {
-    addCoder(home);
-    write(home, 'agents/critic.md', CRITIC);
-    git(home, ['add', '-A']);
-    git(home, ['commit', '-qm', 'the critic']);
+    addCoderAndCritic(home);
     const repo = targetRepo();
     // The bench sleeps the first time it runs (it leaves a marker in the worktree), so the tick can be killed inside it.
     const bench = 'test -f .slept || { touch .slept; sleep 60; }; echo measured 5';

@@ -7,25 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aos, git, read, write } from '../helpers.js';
 import { envFor, withModel } from '../model-helpers.js';
-import { FIXED_ADD, WRONG_ADD, addCoder, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
+import { CRITIC, FIXED_ADD, WRONG_ADD, addCoder, addCoderAndCritic, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
 
-const CRITIC = `---
-name: Critic
-role: Reviews changes before they are merged.
-capabilities:
-  - "file:**:read"
----
-You review code changes.
-`;
 const COMMENTED_ADD = `// add() adds its two arguments.\n${FIXED_ADD}`;
-
-/** The coder and the critic in the home's roster, committed. */
-function addCoderAndCritic(home: string): void {
-  addCoder(home);
-  write(home, 'agents/critic.md', CRITIC);
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'the critic']);
-}
 
 test('the arena winner is reviewed, the critic asks for one repair, the repaired change is approved and promoted', async () => {
   await withModel({
