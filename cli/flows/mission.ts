@@ -1,5 +1,6 @@
 // Missions (issue 17): `aos mission new` makes one; the tick advances each active mission one stage
-// per tick (plan -> implement -> verify -> replay -> promote). Agent stages are ordinary runs of the
+// per tick (plan -> implement -> verify -> replay -> [review] -> promote, the gates inside promote;
+// each stage in its own module, missionbase.ts the shared part). Agent stages are ordinary runs of the
 // mission's agent on a stage item (missions/<id>/items/), with file paths and the shell confined to
 // the mission's worktree; verify, replay and promote are deterministic steps. Every stage ends in
 // `settleStage`, the one place a mission's stage changes, which writes the evidence and commits it

@@ -1,4 +1,5 @@
-// promote (issue 17): the only step that touches the target branch; asks the owner unless promote: auto.
+// promote (issue 17): the only step that touches the target branch. The rulebook and the gates
+// (missiongates.ts, issue 18) first, then the owner is asked unless promote: auto, then the merge.
 import { join } from 'node:path';
 import type { Env } from '../env.js';
 import { GitError } from '../errors.js';
