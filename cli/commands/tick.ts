@@ -12,7 +12,7 @@ function summary(r: TickReport): string[] {
   const lines: string[] = [];
   for (const n of r.recovered) lines.push(`recovered: ${n}`);
   for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: ${u.why ? `not sent to the model: ${u.why}` : 'the inbox takes only .md items'} (the file is kept there)`);
-  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
+  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : f.run ? `started chain ${f.chain} run ${f.run} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
   for (const c of r.chains ?? []) lines.push(c);
