@@ -261,10 +261,11 @@ export interface Advanced {
  * names (created exclusively), the ledger is written before the question and marked before the
  * item is filed, the run file last.
  */
-export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainRun): Promise<Advanced> {
-  const root = home.root;
-  const tz = home.config.owner.timezone;
-  const now = env.now();
+/**
+ * A run's next move from what its files say, read only: each step's item, and the approval before
+ * the next step when it has one. The tick applies it (advanceRun); `aos tick --dry-run` shows it.
+ */
+export async function planRun(root: string, chain: Chain, run: ChainRun): Promise<{ plan: ChainPlan; seen: StepSeen[] }> {
   const seen = await observeSteps(root, run);
   const hashOf = (i: number, text: string) => stepHash(run.front.run, i, chain.def.steps[i]!.agent, text);
   const approvals = new Map<number, ApprovalSeen>();
@@ -277,6 +278,14 @@ export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainR
     approvals.set(next, await observeApproval(root, run, next, () => (text ? hashOf(next, text) : '')));
   }
   const plan = approvals.size ? planChain({ name: chain.name, def: chain.def }, { id: run.front.run, input: run.input }, seen, approvals, hashOf) : plan0;
+  return { plan, seen };
+}
+
+export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainRun): Promise<Advanced> {
+  const root = home.root;
+  const tz = home.config.owner.timezone;
+  const now = env.now();
+  const { plan, seen } = await planRun(root, chain, run);
   const files: string[] = [];
   const said: string[] = [];
   for (const action of plan.actions) {
