@@ -5,27 +5,12 @@
 // git, the fake Messages API counting requests.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, aosAsync, git, json, write } from '../helpers.js';
 import { addItem, envFor, tick, withModel } from '../model-helpers.js';
 import type { FakeServer } from '../fake-anthropic.js';
-
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const st = statSync(p);
-        out.set(p.slice(root.length + 1), `${st.size}:${st.mtimeMs}:${readFileSync(p).toString('base64')}`);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
+import { changedFiles, snapshot } from '../inprocess-helpers.js';
 
 /** A dry run (text and --json), asserting it changed no file and called no model. */
 async function dryRun(home: string, server: FakeServer): Promise<{ text: string; plan: any }> {
@@ -36,8 +21,7 @@ async function dryRun(home: string, server: FakeServer): Promise<{ text: string;
   const j = await aosAsync(['tick', '--home', home, '--dry-run', '--json'], { env: envFor(server) });
   assert.is(j.code, 0, j.stderr);
   const after = snapshot(home);
-  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
-  assert.equal(changed, [], 'a dry run changes nothing');
+  assert.equal(changedFiles(before, after), [], 'a dry run changes nothing');
   assert.is(server.requests.length, calls, 'a dry run calls no model');
   return { text: r.stdout, plan: json(j) };
 }

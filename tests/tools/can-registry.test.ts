@@ -6,13 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { ROOT, aosAsync, bareEnv, git, json, newHome, read, write } from '../helpers.js';
+import { aosAsync, bareEnv, git, json, newHome, read, write } from '../helpers.js';
 import { openHome } from '../../cli/home/home.js';
 import { parseCapabilities } from '../../cli/core/agents/capabilities.js';
 import { offeredTools, runTool, TOOLS } from '../../cli/tools/registry.js';
 import { makeGate } from '../../cli/tools/gate.js';
 import type { RunCtx } from '../../cli/tools/runctx.js';
-import type { Env } from '../../cli/env.js';
+import { quietEnv } from '../inprocess-helpers.js';
 import { CAN_TOOLS, judgeInRoster } from '../../cli/commands/can.js';
 import { loadAgents } from '../../cli/home/store.js';
 
@@ -58,22 +58,7 @@ const ARGS: Record<string, string[]> = {
   finish: ['done'],
 };
 
-function testEnv(home: string): Env {
-  const quiet = { json: false, line() {}, write() {}, data() {}, warn() {} };
-  return {
-    cwd: home,
-    homeFlag: home,
-    vars: bareEnv(),
-    now: () => new Date(),
-    randomBytes: (n) => new Uint8Array(Array.from({ length: n }, () => Math.floor(Math.random() * 256))),
-    hostname: 'can',
-    pid: process.pid,
-    packageRoot: ROOT,
-    isTTY: false,
-    readStdin: async () => '',
-    out: quiet,
-  };
-}
+const testEnv = (home: string) => quietEnv(home, 'can');
 
 function canHome(): string {
   const home = newHome();
