@@ -8,6 +8,7 @@ import { tickOutcome } from '../core/runs/heartbeat.js';
 import { outageLine } from '../core/runs/outage.js';
 import { planTick, tick as runTick, type TickPlan, type TickReport } from '../flows/tick.js';
 import type { ForeseenChain } from '../flows/chains.js';
+import type { ForeseenFile } from '../flows/watch.js';
 
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
@@ -44,6 +45,7 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
+  for (const w of p.watched ?? []) lines.push(watchedLine(w));
   for (const c of p.chains ?? []) lines.push(chainLine(c));
   let n = 0;
   for (const r of p.runs) {
@@ -51,8 +53,15 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
     else lines.push(`would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via}${'classifier' in r ? `; ${r.classifier}` : ''})`);
   }
   for (const m of p.missions ?? []) lines.push(`would take mission ${m.id} through ${m.stage}`);
-  if (!p.recover.length && !p.held.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length && !p.chains?.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.held.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length && !p.chains?.length && !p.watched?.length) lines.push('Nothing to do.');
   return lines;
+}
+
+function watchedLine(w: ForeseenFile): string {
+  if (w.would === 'file') return `would file ${w.source} for ${w.agent} (a watched folder; the source stays)`;
+  if (w.would === 'start') return `would start a run of chain ${w.chain} for ${w.source} (a watched folder; step 1 by ${w.agent})`;
+  if (w.would === 'finish') return `would finish chain ${w.chain} run ${w.run} for ${w.source} (an interrupted tick decided on it)`;
+  return `would not file ${w.source}: ${w.why} (the file stays where it is)`;
 }
 
 function chainLine(c: ForeseenChain): string {

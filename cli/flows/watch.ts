@@ -9,7 +9,8 @@ import type { Problem } from '../errors.js';
 import { appendLog } from '../home/log.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { parseCapabilities } from '../core/agents/capabilities.js';
-import { expandFolder, isNew, matches, readRefusal, toHash, watchKey, type WatchEntry } from '../core/watch/plan.js';
+import { expandFolder, isNew, matches, readRefusal, toHash, watchKey, type Listed, type SeenFile, type WatchEntry } from '../core/watch/plan.js';
+import type { FileKind } from '../core/watch/filekind.js';
 import { capsOf, copyForRun, fileItemFor, FILES_FOLDER, judge, listWatched, readWatchState, sha256Of, takeDroppedFiles, writeWatchState, type WatchState } from '../home/attachments.js';
 import { loadChains, runFile, startRun, type Chain } from '../home/chains.js';
 import { runId } from '../core/events/chains.js';
@@ -51,20 +52,26 @@ export async function takeInboxFiles(home: Home, env: Env): Promise<{ filed: Fil
   return { filed, refused: intake.refused };
 }
 
+/** A watcher that passed its checks: its target (an agent, or a chain and its first step's agent) and its folder's listing. */
+interface OpenWatcher {
+  n: number;
+  entry: WatchEntry & { priority: 'low' | 'normal' | 'high' | 'urgent' };
+  chain?: Chain;
+  agentId: string;
+  folder: string;
+  listed: Listed[];
+}
+
 /**
- * Each watcher's new or changed files, filed as items for its agent, one commit each. A watcher
- * that is refused (no read grant, an agent that cannot take work, a folder inside the home) is a
- * problem on aos.yaml every tick until fixed; the other watchers and the tick's work go on.
+ * The watchers that may read their folders, each listed. A watcher that is refused (no read grant,
+ * an agent that cannot take work, a missing chain, a folder inside the home) is a problem on aos.yaml
+ * every tick until fixed; the other watchers and the tick's work go on. Reads only.
  */
-export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<Filed[]> {
-  const cfg = home.config.watch;
-  const tz = home.config.owner.timezone;
-  const state = await readWatchState(home.root);
-  const before = JSON.stringify(state);
-  const out: Filed[] = [];
+async function openWatchers(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<OpenWatcher[]> {
   const byId = new Map(agents.map((a) => [a.id, a]));
   let chains: Awaited<ReturnType<typeof loadChains>> | undefined;
-  for (const [n, entry] of cfg.folders.entries()) {
+  const open: OpenWatcher[] = [];
+  for (const [n, entry] of home.config.watch.folders.entries()) {
     const refuse = (expected: string, found: string, hint?: string) => problems.push({ file: 'aos.yaml', field: `watch.folders.${n}`, expected, found, ...(hint ? { hint } : {}) });
     let chain: Chain | undefined;
     if (entry.chain) {
@@ -113,43 +120,79 @@ export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], pr
       refuse('a folder aos can read', `"${entry.folder}": ${listed.error}`, 'this watcher is skipped');
       continue;
     }
+    open.push({ n, entry, chain, agentId, folder: folder.path, listed: listed.filter((f) => matches(f.name, entry.patterns)) });
+  }
+  return open;
+}
+
+/** A watcher's file that may have changed, hashed: `fresh` when it is new or its bytes changed since last seen. */
+interface Hashed {
+  f: Listed;
+  key: string;
+  seen?: SeenFile;
+  sha256: string;
+  fresh: boolean;
+}
+
+/**
+ * The files of a watcher whose size or mtime changed since last seen, hashed (reads only). Gone
+ * since the listing: skipped. Unreadable: a problem, tried again next tick; the other files go on.
+ */
+async function hashChanged(w: OpenWatcher, state: WatchState, problems: Problem[]): Promise<Hashed[]> {
+  const out: Hashed[] = [];
+  for (const f of toHash(w.listed, (p) => state[watchKey(w.entry, p)])) {
+    const key = watchKey(w.entry, f.path);
+    try {
+      const sha256 = await sha256Of(f.path);
+      out.push({ f, key, seen: state[key], sha256, fresh: isNew(sha256, state[key]) });
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue;
+      if (!isErrno(err, 'EACCES') && !isErrno(err, 'EPERM') && !isErrno(err, 'EISDIR')) throw err;
+      problems.push({ file: f.path, expected: 'a watched file aos can read', found: (err as Error).message, hint: `watch.folders.${w.n} in aos.yaml; it is tried again each tick` });
+    }
+  }
+  return out;
+}
+
+/** Why a new watched file is not filed (over the cap, a type the model cannot take), or what it is. */
+async function judgeWatched(home: Home, f: Listed): Promise<{ refused: string } | { judged: { size: number; kind: Exclude<FileKind, { kind: 'unsupported' }> } }> {
+  const cap = home.config.watch.max_file_kb;
+  if (f.size > cap * 1024) return { refused: `${Math.ceil(f.size / 1024)} KB, over the cap of ${cap} KB (watch.max_file_kb)` };
+  const judged = await judge(f.path, f.name, capsOf(home.config));
+  return judged.kind.kind === 'unsupported' ? { refused: judged.kind.why } : { judged: { size: judged.size, kind: judged.kind } };
+}
+
+/**
+ * Each watcher's new or changed files, filed as items for its agent (or starting its chain), one
+ * commit each; refused watchers are problems (openWatchers).
+ */
+export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<Filed[]> {
+  const cfg = home.config.watch;
+  const tz = home.config.owner.timezone;
+  const state = await readWatchState(home.root);
+  const before = JSON.stringify(state);
+  const out: Filed[] = [];
+  for (const w of await openWatchers(home, env, agents, problems)) {
+    const { entry, chain, agentId } = w;
     // A chain run a killed tick decided on is finished first (the same run, never a second one).
     if (chain) for (const key of Object.keys(state)) if (state[key]!.pending && key.startsWith(watchKey(entry, ''))) await finishChainRun(home, env, problems, entry, chain, state, key, out);
-    const wanted = listed.filter((f) => matches(f.name, entry.patterns));
-    for (const f of toHash(wanted, (p) => state[watchKey(entry, p)])) {
-      const key = watchKey(entry, f.path);
-      const seen = state[key];
-      let sha256: string;
-      try {
-        sha256 = await sha256Of(f.path);
-      } catch (err) {
-        // Gone since the listing (a download renamed, a file deleted): nothing to file. Unreadable:
-        // said, and tried again next tick; the other files go on.
-        if (isErrno(err, 'ENOENT')) continue;
-        if (!isErrno(err, 'EACCES') && !isErrno(err, 'EPERM') && !isErrno(err, 'EISDIR')) throw err;
-        problems.push({ file: f.path, expected: 'a watched file aos can read', found: (err as Error).message, hint: `watch.folders.${n} in aos.yaml; it is tried again each tick` });
-        continue;
-      }
-      if (!isNew(sha256, seen)) {
+    for (const { f, key, seen, sha256, fresh } of await hashChanged(w, state, problems)) {
+      if (!fresh) {
         state[key] = { ...seen!, size: f.size, mtimeMs: f.mtimeMs };
         continue;
       }
       const now = env.now();
       const source = shownPath(f.path, env.vars.HOME);
-      let refused: string | undefined;
-      let judged;
-      if (f.size > cfg.max_file_kb * 1024) refused = `${Math.ceil(f.size / 1024)} KB, over the cap of ${cfg.max_file_kb} KB (watch.max_file_kb)`;
-      else {
-        judged = await judge(f.path, f.name, capsOf(home.config));
-        if (judged.kind.kind === 'unsupported') refused = judged.kind.why;
-      }
-      if (refused || !judged || judged.kind.kind === 'unsupported') {
+      const verdict = await judgeWatched(home, f);
+      if ('refused' in verdict) {
+        const { refused } = verdict;
         state[key] = { size: f.size, mtimeMs: f.mtimeMs, sha256, refused };
         out.push({ source, refused });
         const log = await appendLog(home, tz, now, { kind: 'watch', agent: agentId, body: `${source} was not filed: ${refused}. It stays where it is.` });
         await commitOrHold(home, env, problems, log, { who: agentIdentity(agentId), subject: `${agentId}: watched file ${f.name} not filed`, trailers: { 'Aos-Kind': 'watch', 'Aos-Agent': agentId, 'Aos-Device': home.device }, paths: [log] });
         continue;
       }
+      const { judged } = verdict;
       if (chain) {
         // The run's id is written down before anything else: whatever a crash interrupts, the next
         // tick finishes this run (finishChainRun), so the file starts exactly one run.
@@ -186,6 +229,34 @@ export async function fileWatchedItems(home: Home, env: Env, agents: Agent[], pr
     }
   }
   if (JSON.stringify(state) !== before) await writeWatchState(home.root, state);
+  return out;
+}
+
+/** What the tick would do with a watched file (`aos tick --dry-run`). */
+export type ForeseenFile =
+  | { source: string; would: 'file'; agent: string }
+  | { source: string; would: 'start'; chain: string; agent: string }
+  | { source: string; would: 'finish'; chain: string; run: string }
+  | { source: string; would: 'refuse'; why: string };
+
+/**
+ * The watchers' new or changed files and what the tick would do with each, read only (nothing is
+ * copied, filed or remembered): file an item, start a chain run, finish one a killed tick decided
+ * on, or report the file once. Refused watchers are problems, as in the tick.
+ */
+export async function foreseeWatched(home: Home, env: Env, agents: Agent[], problems: Problem[]): Promise<ForeseenFile[]> {
+  const state = await readWatchState(home.root);
+  const out: ForeseenFile[] = [];
+  for (const w of await openWatchers(home, env, agents, problems)) {
+    const prefix = watchKey(w.entry, '');
+    if (w.chain) for (const [key, seen] of Object.entries(state)) if (seen.pending && key.startsWith(prefix)) out.push({ source: shownPath(key.slice(prefix.length), env.vars.HOME), would: 'finish', chain: w.chain.name, run: seen.run! });
+    for (const h of await hashChanged(w, state, problems)) {
+      if (!h.fresh) continue;
+      const source = shownPath(h.f.path, env.vars.HOME);
+      const v = await judgeWatched(home, h.f);
+      out.push('refused' in v ? { source, would: 'refuse', why: v.refused } : w.chain ? { source, would: 'start', chain: w.chain.name, agent: w.agentId } : { source, would: 'file', agent: w.agentId });
+    }
+  }
   return out;
 }
 

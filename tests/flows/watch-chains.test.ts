@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AOS, aosAsync, git, read, tempDir, write } from '../helpers.js';
+import { AOS, aosAsync, git, json, read, tempDir, write } from '../helpers.js';
 import { envFor, withModel, type ModelFixture } from '../model-helpers.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -67,6 +67,11 @@ test('a PNG in a watched folder with chain: starts one run whose first step send
   utimesSync(shot, old, old);
   await withModel({ yaml: WATCH, replies: [{ text: 'A login form with an error.' }, { text: 'Noted.' }] }, async (m) => {
     setUp(m, user.downloads);
+    // The dry run foresees it, reading only: nothing copied, started or remembered.
+    const dry = await aosAsync(['tick', '--home', m.home, '--dry-run', '--json'], { env: { ...m.env, HOME: user.dir } });
+    assert.is(dry.code, 0, dry.stdout + dry.stderr);
+    assert.equal(json(dry).watched, [{ source: '~/Downloads/shot.png', would: 'start', chain: 'look-note', agent: 'researcher' }]);
+    assert.equal([runFiles(m.home), copies(m.home), existsSync(join(m.home, '.aos/watch.json'))], [[], [], false]);
     const r1 = await tickWith(m, user.dir);
     assert.is(r1.code, 0, r1.stdout + r1.stderr);
     const started = /started chain look-note run (\S+) from ~\/Downloads\/shot\.png/.exec(r1.stdout);
@@ -125,6 +130,21 @@ test('a chain watcher names a chain that does not exist on aos.yaml, and other w
   });
 });
 
+test('the dry run of an agent watcher: the file it would file, the one it would report and keep; nothing is written', async () => {
+  const user = userHome();
+  writeFileSync(join(user.downloads, 'shot.png'), PNG);
+  writeFileSync(join(user.downloads, 'broken.png'), 'not a png');
+  await withModel({ yaml: WATCH.replace('chain: look-note', 'agent: researcher'), replies: [] }, async (m) => {
+    setUp(m, user.downloads);
+    const dry = await aosAsync(['tick', '--home', m.home, '--dry-run'], { env: { ...m.env, HOME: user.dir } });
+    assert.is(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /would not file ~\/Downloads\/broken\.png: .* \(the file stays where it is\)/);
+    assert.match(dry.stdout, /would file ~\/Downloads\/shot\.png for researcher \(a watched folder; the source stays\)/);
+    assert.equal([copies(m.home), existsSync(join(m.home, '.aos/watch.json'))], [[], false]);
+    assert.is(m.server.requests.length, 0);
+  });
+});
+
 /**
  * Kills the tick (its whole process group) when a git hook of the home reaches `when`: the hook
  * touches a file and sleeps, so the kill lands exactly there.
@@ -164,6 +184,8 @@ for (const [moment, hook, when] of [
       const pending = Object.values(watchState(m.home));
       assert.equal(pending.map((s) => [s.run, s.pending]), [[run, true]], 'the run is written down as pending');
       assert.equal(copies(m.home), [run!.toLowerCase()]);
+      const dry = await aosAsync(['tick', '--home', m.home, '--dry-run'], { env: { ...m.env, HOME: user.dir } });
+      assert.match(dry.stdout, new RegExp(`would finish chain look-note run ${run!.replace(/\./g, '\\.')} for ~/Downloads/shot\\.png`));
 
       const r = await tickWith(m, user.dir);
       assert.is(r.code, 0, r.stdout + r.stderr);
