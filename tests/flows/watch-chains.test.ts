@@ -93,6 +93,10 @@ test('a PNG in a watched folder with chain: starts one run whose first step send
     assert.not.match(git(m.home, ['ls-files']), /shot\.png/, 'watch.commit_files is false: the copy is git-ignored');
     assert.match(git(m.home, ['log', '--format=%B']), new RegExp(`Aos-Kind: watch\\n(.*\\n)*Aos-Chain-Run: ${run.replace(/\./g, '\\.')}`));
     assert.is(git(m.home, ['status', '--porcelain']), '');
+    const shown = json(await aosAsync(['chain', 'show', run, '--json', '--home', m.home], { env: m.env }));
+    assert.equal([shown.attachment, shown.source], [`inbox/files/${run.toLowerCase()}/shot.png`, '~/Downloads/shot.png']);
+    const listed = await aosAsync(['chain', 'list', '--home', m.home], { env: m.env });
+    assert.match(listed.stdout, /look-note +look → note +aos chain run; files in ~\/Downloads/);
 
     // The next tick runs step 2 and starts nothing new.
     const r2 = await tickWith(m, user.dir);
