@@ -354,6 +354,16 @@ export const shellTool = defineTool({
     'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
   input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
+  can: {
+    argument: 'the command, quoted as one argument',
+    judge: async (q) => {
+      const d = await shellDecision(q.caps, q.argument, q.home.root, { sandbox: sandboxState(q.home.config, q.vars) });
+      const capability = { allowed: d.allowed, reason: d.reason };
+      if (!d.allowed) return { capability };
+      return { capability, action: { kind: 'shell', resource: q.argument, verb: 'execute', argv: policyWords(q.argument, d) } };
+    },
+    call: (command) => ({ command }),
+  },
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, workRoot(ctx), { sandbox: sandboxState(ctx.home.config, ctx.env.vars), run: ctx.run });
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
