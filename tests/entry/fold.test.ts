@@ -3,24 +3,26 @@
 // and aos status read no chunk file at all; and a command whose chunks load on demand still shares
 // the folded modules' instances (its errors are the entry's errors). Parsing a new or changed
 // document (the YAML parser) loads its chunk on demand, so each case is first run with the full build.
+// The folded code runs from V8's code cache: a missing, corrupt or unwritable cache costs a compile,
+// never the command, and any change to the code (even same-size, mtime set back) is never served stale.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, readdirSync, readFileSync, renameSync, mkdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, renameSync, mkdirSync, writeFileSync, statSync, utimesSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, aos, bareEnv, newHome, tempDir, write } from '../helpers.js';
+import { ROOT, AOS, aos, bareEnv, newHome, tempDir, write } from '../helpers.js';
 
 /** A copy of the build without its chunks: whatever a command loads from dist/chunks/ fails it. */
 function foldedOnly(): string {
   const dir = tempDir('aos-folded-');
   mkdirSync(join(dir, 'dist'));
-  for (const f of ['aos.js', 'aos.js.map']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
+  for (const f of ['aos.js', 'aos-hot.cjs', 'aos-hot.cjs.map']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   return join(dir, 'dist/aos.js');
 }
 
-function run(bin: string, args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: bareEnv(), encoding: 'utf8', timeout: 60_000 });
+function run(bin: string, args: string[], cwd: string, env: Record<string, string> = bareEnv()) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -75,6 +77,74 @@ test('a command loaded on demand shares the folded modules: its user errors are 
   // Without the chunks the same command cannot run: the copy above really lacks them.
   const bare = run(foldedOnly(), ['inbox', 'show', 'no-such-item'], home);
   assert.is.not(bare.code, 0);
+});
+
+/** A bare environment whose code cache is in its own HOME (~/.cache/aos), not the suite's shared one. */
+function ownCacheEnv(): Record<string, string> {
+  const env = bareEnv();
+  delete env.XDG_CACHE_HOME;
+  return env;
+}
+
+/** The code cache files under a user's home. */
+function caches(userHome: string): string[] {
+  const dir = join(userHome, '.cache/aos');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')).map((f) => join(dir, f)) : [];
+}
+
+test('the code cache is written once, and a corrupt, empty or unwritable one costs a compile, never the command', () => {
+  const home = newHome();
+  const env = ownCacheEnv();
+  const expected = run(AOS, ['status'], home, env);
+  assert.is(expected.code, 0, expected.stderr);
+  const [cache, ...more] = caches(env.HOME!);
+  assert.ok(cache && more.length === 0, `one cache file under ${env.HOME}/.cache/aos`);
+  const written = readFileSync(cache!);
+  assert.ok(written.length > 10_000, 'the cache holds compiled code');
+  const again = run(AOS, ['status'], home, env);
+  assert.equal([again.code, again.stdout, again.stderr], [0, expected.stdout, '']);
+  assert.equal(readFileSync(cache!), written, 'an accepted cache is not written again');
+
+  for (const [what, bytes] of [['corrupt', Buffer.from('not a code cache at all'.repeat(100))], ['empty', Buffer.alloc(0)]] as const) {
+    writeFileSync(cache!, bytes);
+    const r = run(AOS, ['status'], home, env);
+    assert.equal([r.code, r.stdout, r.stderr], [0, expected.stdout, ''], `${what} cache`);
+    assert.ok(readFileSync(cache!).length > 10_000, `a ${what} cache is written again`);
+  }
+
+  // The cache folder cannot be made: a file stands where it would be.
+  const blocked = ownCacheEnv();
+  writeFileSync(join(blocked.HOME!, '.cache'), 'in the way\n');
+  for (let i = 0; i < 2; i++) {
+    const r = run(AOS, ['status'], home, blocked);
+    assert.equal([r.code, r.stdout, r.stderr], [0, expected.stdout, ''], 'unwritable cache folder');
+  }
+  // No HOME at all (and no XDG_CACHE_HOME): no cache, the command runs.
+  const bare = run(AOS, ['status'], home, { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', AOS_HOME: home });
+  assert.is(bare.code, 0, bare.stderr);
+});
+
+test('a changed build is never served from the cache of the old one, even a same-size edit with its mtime set back', () => {
+  const home = newHome();
+  const env = ownCacheEnv();
+  const bin = foldedOnly();
+  const hot = join(bin, '../aos-hot.cjs');
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  // A whole second, so the mtime can be put back exactly.
+  utimesSync(hot, 1_700_000_000, 1_700_000_000);
+  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version);
+  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version); // now from the cache
+  // The same number of bytes, written in place (same inode), its mtime put back as it was.
+  const before = statSync(hot);
+  const text = readFileSync(hot, 'utf8');
+  const edited = text.replaceAll(JSON.stringify(version), JSON.stringify(version.replace(/\d/g, '9')));
+  assert.is.not(edited, text);
+  assert.is(Buffer.byteLength(edited), before.size);
+  writeFileSync(hot, edited);
+  utimesSync(hot, 1_700_000_000, 1_700_000_000);
+  assert.is(statSync(hot).mtimeMs, before.mtimeMs);
+  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version.replace(/\d/g, '9'));
+  assert.is(caches(env.HOME!).length, 2, 'a cache file of its own for the edited code');
 });
 
 test.run();
