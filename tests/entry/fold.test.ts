@@ -13,9 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, AOS, aos, bareEnv, newHome, tempDir, write } from '../helpers.js';
 
 /** A copy of the build without its chunks: whatever a command loads from dist/chunks/ fails it. */
-function foldedOnly(): string {
+function foldedOnly(withChunks = false): string {
   const dir = tempDir('aos-folded-');
-  mkdirSync(join(dir, 'dist'));
+  if (withChunks) cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  else mkdirSync(join(dir, 'dist'));
   for (const f of ['aos.js', 'aos-hot.cjs', 'aos-hot.cjs.map']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   return join(dir, 'dist/aos.js');
@@ -92,6 +93,16 @@ function caches(userHome: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')).map((f) => join(dir, f)) : [];
 }
 
+test('only a tick or a status writes the code cache', () => {
+  const home = newHome();
+  const env = ownCacheEnv();
+  assert.is(run(AOS, ['--version'], home, env).code, 0);
+  assert.is(run(AOS, ['inbox', 'list'], home, env).code, 0);
+  assert.equal(caches(env.HOME!), []);
+  assert.is(run(AOS, ['tick'], home, env).code, 0);
+  assert.is(caches(env.HOME!).length, 1);
+});
+
 test('the code cache is written once, and a corrupt, empty or unwritable one costs a compile, never the command', () => {
   const home = newHome();
   const env = ownCacheEnv();
@@ -127,13 +138,14 @@ test('the code cache is written once, and a corrupt, empty or unwritable one cos
 test('a changed build is never served from the cache of the old one, even a same-size edit with its mtime set back', () => {
   const home = newHome();
   const env = ownCacheEnv();
-  const bin = foldedOnly();
+  const bin = foldedOnly(true);
   const hot = join(bin, '../aos-hot.cjs');
   const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
   // A whole second, so the mtime can be put back exactly.
   utimesSync(hot, 1_700_000_000, 1_700_000_000);
-  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version);
-  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version); // now from the cache
+  assert.is(run(bin, ['status'], home, env).code, 0); // writes the cache
+  assert.is(caches(env.HOME!).length, 1);
+  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version); // from the cache
   // The same number of bytes, written in place (same inode), its mtime put back as it was.
   const before = statSync(hot);
   const text = readFileSync(hot, 'utf8');
@@ -144,7 +156,9 @@ test('a changed build is never served from the cache of the old one, even a same
   utimesSync(hot, 1_700_000_000, 1_700_000_000);
   assert.is(statSync(hot).mtimeMs, before.mtimeMs);
   assert.is(run(bin, ['--version'], home, env).stdout.trim(), version.replace(/\d/g, '9'));
+  assert.is(run(bin, ['status'], home, env).code, 0);
   assert.is(caches(env.HOME!).length, 2, 'a cache file of its own for the edited code');
+  assert.is(run(bin, ['--version'], home, env).stdout.trim(), version.replace(/\d/g, '9'));
 });
 
 test.run();
