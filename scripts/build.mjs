@@ -41,35 +41,41 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const file = fileURLToPath(new URL('./aos-hot.cjs', import.meta.url));
-const source = readFileSync(file, 'utf8');
-let cacheFile;
-let cachedData;
-try {
-  const st = statSync(file);
-  const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? join(process.env.HOME, '.cache') : undefined);
-  if (base) {
-    cacheFile = join(base, 'aos', \`v8-\${process.version}-\${process.arch}-\${st.ino}-\${st.size}-\${st.mtimeMs}-\${st.ctimeMs}.bin\`);
-    cachedData = readFileSync(cacheFile);
-  }
-} catch {}
-const script = new Script(source, { filename: file, cachedData });
-const cronCommand = process.argv.includes('tick') || process.argv.includes('status');
-if (cacheFile && cronCommand && (!cachedData || script.cachedDataRejected)) {
-  process.once('exit', () => {
-    const tmp = \`\${cacheFile}.\${process.pid}.tmp\`;
-    try {
-      mkdirSync(dirname(cacheFile), { recursive: true });
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cacheFile);
-    } catch {
-      try { rmSync(tmp, { force: true }); } catch {}
+// \`aos --version\` alone answers without the folded code, as cli/aos.ts's main() would.
+const hot = process.argv.length === 3 && process.argv[2] === '--version' ? (process.stdout.write(VERSION + '\\n'), {}) : runFolded();
+
+function runFolded() {
+  const file = fileURLToPath(new URL('./aos-hot.cjs', import.meta.url));
+  const source = readFileSync(file, 'utf8');
+  let cacheFile;
+  let cachedData;
+  try {
+    const st = statSync(file);
+    const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? join(process.env.HOME, '.cache') : undefined);
+    if (base) {
+      cacheFile = join(base, 'aos', \`v8-\${process.version}-\${process.arch}-\${st.ino}-\${st.size}-\${st.mtimeMs}-\${st.ctimeMs}.bin\`);
+      cachedData = readFileSync(cacheFile);
     }
-  });
+  } catch {}
+  const script = new Script(source, { filename: file, cachedData });
+  const cronCommand = process.argv.includes('tick') || process.argv.includes('status');
+  if (cacheFile && cronCommand && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => {
+      const tmp = \`\${cacheFile}.\${process.pid}.tmp\`;
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        try { rmSync(tmp, { force: true }); } catch {}
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (spec) => import(new URL(spec, import.meta.url).href), import.meta.url);
+  return module.exports;
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (spec) => import(new URL(spec, import.meta.url).href), import.meta.url);
-export const { EXPORTS } = module.exports;
+export const { EXPORTS } = hot;
 `;
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -215,10 +221,14 @@ async function foldHotChunks(metafile) {
   if (missed.length || /\bimport\(/.test(code.replace(/\/\/# sourceMappingURL=.*$/m, ''))) throw new Error(`build: an import() of the folded code is not sent through the entry (${missed.join(', ') || 'not a plain string'})`);
   // The CommonJS wrapper, as node's own, with the two names the entry passes in.
   const mapLine = code.match(/\n\/\/# sourceMappingURL=.*\n?$/)?.[0] ?? '';
-  code = `(function (exports, require, module, __filename, __dirname, __aosImport, __aosEntryUrl) {${code.slice(0, code.length - mapLine.length)}\n})${mapLine}`;
+  // On a line of its own, so the source map stays right with one line added at its start.
+  code = `(function (exports, require, module, __filename, __dirname, __aosImport, __aosEntryUrl) {\n${code.slice(0, code.length - mapLine.length)}\n})${mapLine}`;
   writeFileSync(hotFile, code);
+  const map = JSON.parse(readFileSync(hotFile + '.map', 'utf8'));
+  map.mappings = ';' + map.mappings;
+  writeFileSync(hotFile + '.map', JSON.stringify(map));
   const names = folded.flatMap((f, k) => outputs[f].exports.map((n) => alias(k, n)));
-  writeFileSync(entry, HOT_LOADER.replace('EXPORTS', names.join(', ')));
+  writeFileSync(entry, HOT_LOADER.replace('EXPORTS', names.join(', ')).replace('VERSION', JSON.stringify(pkg.version)));
   for (const [k, f] of folded.entries()) {
     const names = outputs[f].exports;
     const from = JSON.stringify('./' + relative(dirname(f), entry));
