@@ -160,7 +160,27 @@ test('a changed build is never served from the cache of the old one, even a same
     const r = run(bin, ['status'], home, env);
     assert.match(r.stdout, /^AOS HOME /, 'the edited code runs, not the cached one');
   }
-  assert.is(caches(env.HOME!).length, 2, 'a cache file of its own for the edited code');
+  assert.is(caches(env.HOME!).length, 1, 'a cache file of its own for the edited code, and the old build\'s removed');
+});
+
+test('a new cache replaces the same install\'s older ones and leaves other installs\' caches alone', () => {
+  const home = newHome();
+  const env = ownCacheEnv();
+  const [a, b] = [foldedOnly(true), foldedOnly(true)];
+  assert.is(run(a, ['status'], home, env).code, 0);
+  assert.is(run(b, ['status'], home, env).code, 0);
+  const both = caches(env.HOME!).sort();
+  assert.is(both.length, 2, 'one cache per install');
+  // A rebuild of install a: a new file in place of its code (another inode).
+  const hot = join(a, '../aos-hot.cjs');
+  const text = readFileSync(hot);
+  renameSync(hot, `${hot}.old`);
+  writeFileSync(hot, text);
+  assert.is(run(a, ['status'], home, env).code, 0);
+  const after = caches(env.HOME!).sort();
+  assert.is(after.length, 2, `still one per install: ${after.join(', ')}`);
+  const bCache = both.find((f) => after.includes(f));
+  assert.ok(bCache, 'install b\'s cache is untouched');
 });
 
 test('aos --version answers from the entry alone', () => {
