@@ -29,11 +29,12 @@ import {
   encodeShard,
   getWord,
   isSection,
-  packWords,
+  growWords,
   parseJson,
   readPostings,
-  unpackWords,
+  setWord,
   validHeader,
+  wordBytes,
   type Entry,
   type Header,
   type Section,
@@ -55,11 +56,14 @@ export class Data implements RankedDocs {
   /** Bytes of the stored body. */
   private size = 0;
   totals: number[] = FIELDS.map(() => 0);
-  /** The document table as stored (read in place), until a refresh unpacks it into `table`. */
-  packed?: Buffer;
-  table?: Int32Array;
+  /**
+   * The document table as stored, 7 bits a byte, read and changed in place (a refresh writes the
+   * words it changes and grows it for new rows, so it is written back as it is: no unpacking).
+   */
+  private packed?: Buffer;
   private coldPacked?: Buffer;
-  private coldTable?: Int32Array;
+  /** Rows the packed tables have room for (at least `rows`). */
+  private capacity = 0;
   private source?: { fd: number; base: number };
   private coldSection?: Section;
   private titleSection?: Section;
@@ -82,6 +86,7 @@ export class Data implements RankedDocs {
     d.totals = header.totals;
     // Checksummed like every section: its numbers are the ones that were written.
     d.packed = d.read(header.table, 'document table');
+    d.capacity = header.rows;
     d.coldSection = header.cold;
     d.titleSection = header.titles;
     for (const [key, section] of Object.entries(header.shards)) d.shardSections.set(key, section);
@@ -108,28 +113,26 @@ export class Data implements RankedDocs {
 
   /** One word of the document table. */
   word(i: number): number {
-    return this.table ? this.table[i]! : getWord(this.packed!, i);
+    return getWord(this.packed!, i);
+  }
+
+  private coldTable(): Buffer {
+    return (this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0));
   }
 
   private coldWord(i: number): number {
-    if (this.coldTable) return this.coldTable[i]!;
-    this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0);
-    return getWord(this.coldPacked, i);
+    return getWord(this.coldTable(), i);
   }
 
-  /** The tables as numbers that can change, with room for `rows` rows. */
-  private mutable(rows: number): { table: Int32Array; cold: Int32Array } {
-    if (!this.table || this.table.length < rows * COLS) {
+  /** The packed tables, with room for `rows` rows, to change in place. */
+  private mutable(rows: number): { table: Buffer; cold: Buffer } {
+    if (!this.packed || this.capacity < rows) {
       const capacity = Math.max(rows, this.rows) + 256;
-      const table = this.table ? new Int32Array(capacity * COLS) : unpackWords(this.packed, this.rows * COLS, capacity * COLS);
-      if (this.table) table.set(this.table.subarray(0, this.rows * COLS));
-      const cold = new Int32Array(capacity * COLD);
-      for (let i = 0; i < this.rows * COLD; i++) cold[i] = this.coldWord(i);
-      this.table = table;
-      this.coldTable = cold;
-      this.packed = this.coldPacked = undefined;
+      this.packed = growWords(this.packed, this.rows * COLS, capacity * COLS);
+      this.coldPacked = growWords(this.coldTable(), this.rows * COLD, capacity * COLD);
+      this.capacity = capacity;
     }
-    return { table: this.table, cold: this.coldTable! };
+    return { table: this.packed, cold: this.coldTable() };
   }
 
   /** Paths by file number ('' once a file is gone). */
@@ -256,7 +259,7 @@ export class Data implements RankedDocs {
   kill(row: number): void {
     if (this.fileOf(row) < 0) return;
     FIELDS.forEach((_, f) => (this.totals[f]! -= this.fieldLength(row, f)));
-    this.mutable(this.rows).table[row * COLS + FILE] = -1;
+    setWord(this.mutable(this.rows).table, row * COLS + FILE, -1);
     this.count--;
     delete this.titles()[row];
   }
@@ -294,19 +297,19 @@ export class Data implements RankedDocs {
     const titles = this.titles();
     docs.forEach(({ doc, file }, i) => {
       const at = (first + i) * COLS;
-      table[at + FILE] = file;
-      table[at + META] = DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3);
-      table[at + DATE] = dateCode(doc.date);
-      cold[(first + i) * COLD + LINE] = doc.line;
-      cold[(first + i) * COLD + HASH] = docHash(doc);
-      cold[(first + i) * COLD + ORD] = doc.ordinal ?? 0;
+      setWord(table, at + FILE, file);
+      setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3));
+      setWord(table, at + DATE, dateCode(doc.date));
+      setWord(cold, (first + i) * COLD + LINE, doc.line);
+      setWord(cold, (first + i) * COLD + HASH, docHash(doc));
+      setWord(cold, (first + i) * COLD + ORD, doc.ordinal ?? 0);
       if (doc.type !== 'log') titles[first + i] = doc.title;
     });
     const idOf = (short: string) => js.documentIds[short] as number;
     for (const [short, lengths] of Object.entries(js.fieldLength)) {
       const at = idOf(short) * COLS;
       const n = FIELDS.map((_, f) => Math.min(lengths[f] ?? 0, MAX_LEN));
-      for (let f = 0; f < FIELDS.length; f += 2) table[at + LENS + f / 2] = n[f]! | (n[f + 1]! << 16);
+      for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
       n.forEach((len, f) => (this.totals[f]! += len));
     }
     this.rows = first + docs.length;
@@ -330,8 +333,8 @@ export class Data implements RankedDocs {
     for (const { folder, names } of listings) this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
   }
 
-  /** The stored form as text: JSON, and numbers 7 bits a byte. */
-  serialize(): string {
+  /** The stored form: JSON, and numbers 7 bits a byte (all of it valid UTF-8, so it is also text). */
+  serialize(): Buffer {
     const parts: Buffer[] = [];
     let size = 0;
     const put = (buf: Buffer): Section => {
@@ -340,8 +343,8 @@ export class Data implements RankedDocs {
       return [size - buf.length, buf.length, checksum(buf)];
     };
     const { table: words, cold: coldWords } = this.mutable(this.rows);
-    const table = put(packWords(words, this.rows * COLS));
-    const cold = put(packWords(coldWords, this.rows * COLD));
+    const table = put(wordBytes(words, this.rows * COLS));
+    const cold = put(wordBytes(coldWords, this.rows * COLD));
     const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
     const shards: Record<string, Section> = {};
     for (const key of [...new Set([...this.shardSections.keys(), ...this.updated.keys()])].sort()) {
@@ -353,8 +356,8 @@ export class Data implements RankedDocs {
     }
     const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, shards, size };
     const head = Buffer.from(JSON.stringify(header), 'utf8');
-    // Every part is valid UTF-8, so the text is written back as the very bytes the offsets count.
-    return `${MAGIC} ${head.length} ${checksum(head)}\n${head.toString('utf8')}${Buffer.concat(parts).toString('utf8')}`;
+    // Written as bytes: the offsets count bytes, and nothing is decoded and encoded again.
+    return Buffer.concat([Buffer.from(`${MAGIC} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...parts]);
   }
 }
 

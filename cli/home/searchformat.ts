@@ -49,27 +49,44 @@ export function getWord(b: Uint8Array, i: number): number {
   return b[o]! | (b[o + 1]! << 7) | (b[o + 2]! << 14) | (b[o + 3]! << 21) | (b[o + 4]! << 28);
 }
 
-export function packWords(words: Int32Array, n: number): Buffer {
-  const b = Buffer.alloc(n * WORD);
-  for (let i = 0; i < n; i++) {
-    const v = words[i]! >>> 0;
-    const o = i * WORD;
-    b[o] = v & 127;
-    b[o + 1] = (v >>> 7) & 127;
-    b[o + 2] = (v >>> 14) & 127;
-    b[o + 3] = (v >>> 21) & 127;
-    b[o + 4] = v >>> 28;
-  }
+/** Sets one word of a packed table (the inverse of getWord). */
+export function setWord(b: Uint8Array, i: number, value: number): void {
+  const v = value >>> 0;
+  const o = i * WORD;
+  b[o] = v & 127;
+  b[o + 1] = (v >>> 7) & 127;
+  b[o + 2] = (v >>> 14) & 127;
+  b[o + 3] = (v >>> 21) & 127;
+  b[o + 4] = v >>> 28;
+}
+
+/** A packed table of `n` words with room for `capacity`, holding the first words of `from`. */
+export function growWords(from: Uint8Array | undefined, n: number, capacity: number): Buffer {
+  const b = Buffer.alloc(capacity * WORD);
+  if (from) b.set(from.subarray(0, n * WORD));
   return b;
 }
 
-export function unpackWords(b: Uint8Array | undefined, n: number, capacity: number): Int32Array {
-  const words = new Int32Array(capacity);
-  for (let i = 0; i < n; i++) words[i] = getWord(b!, i);
-  return words;
+/** The bytes of the first `n` words of a packed table. */
+export function wordBytes(b: Buffer, n: number): Buffer {
+  return b.subarray(0, n * WORD);
 }
 
-function putNumber(out: number[], v: number): void {
+/** Bytes written one at a time into a buffer that grows (a shard's posting lists). */
+class ByteWriter {
+  buf = Buffer.allocUnsafe(4096);
+  length = 0;
+  push(byte: number): void {
+    if (this.length === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = byte;
+  }
+}
+
+function putNumber(out: ByteWriter, v: number): void {
   for (; v >= 64; v = Math.floor(v / 64)) out.push((v % 64) | 64);
   out.push(v);
 }
@@ -108,7 +125,7 @@ export type Section = [number, number, number];
 /** A shard as stored: a JSON directory line, then the posting lists it points into. */
 export function encodeShard(entries: Iterable<Entry>, live: (id: number) => boolean): Buffer | undefined {
   const dir: (string | number)[][] = [];
-  const bytes: number[] = [];
+  const bytes = new ByteWriter();
   for (const entry of entries) {
     const row: (string | number)[] = [entry[0]];
     let any = false;
@@ -129,7 +146,7 @@ export function encodeShard(entries: Iterable<Entry>, live: (id: number) => bool
     }
     if (any) dir.push(row);
   }
-  return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), Buffer.from(bytes)]) : undefined;
+  return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]) : undefined;
 }
 
 export function decodeShard(buf: Buffer, key: string): StoredShard {

@@ -79,7 +79,7 @@ async function load(root: string, rebuild: boolean): Promise<Opened> {
   const { listings, changed, gone, goneFailed, problems, relisted } = found;
   if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted) return { data, problems, reindexed: 0, rebuilt, saved: false };
 
-  let text: string;
+  let text: Buffer;
   try {
     await update(root, data, changed, gone, goneFailed, problems);
     data.list(listings);
