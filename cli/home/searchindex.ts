@@ -12,7 +12,8 @@
 //
 // The parts: home/searchformat.ts the cache file's layout (.aos/search/index), home/searchdata.ts
 // the index's state over it, home/searchsources.ts the source files and their signatures,
-// core/memory/searchrank.ts the ranking. minisearch and the front matter parser load only when files changed.
+// core/memory/searchrank.ts the ranking. minisearch loads only when files changed, the YAML parser only for
+// front matter a line scan cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
 // changed. A document whose content did not change keeps its postings (appending a log entry adds one
@@ -25,6 +26,8 @@ import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeAtomic, isErrno } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
+import { scanFrontMatter } from '../core/memory/frontscan.js';
+import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 import { CACHE_FILE, CorruptCache, docHash } from './searchformat.js';
 import { Data, readCache } from './searchdata.js';
@@ -110,11 +113,23 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
   for (const file of goneFailed) delete data.failed[file];
 
   const texts = await readTexts(root, changed);
-  const parseFront: FrontParser = changed.some((s) => needsFrontMatter(s.file))
-    ? (await import('../core/docs/frontmatter.js')).parseFrontMatter
-    : () => {
-        throw new Error('no front matter parser loaded');
-      };
+  // Front matter is read with a line scan where it is simple (core/memory/frontscan.ts); the YAML
+  // parser loads only when some file needs it, and reads that file.
+  const scanned = new Map<string, ParsedDoc>();
+  let unusual = false;
+  changed.forEach((source, i) => {
+    const text = texts[i];
+    if (typeof text !== 'string' || !needsFrontMatter(source.file)) return;
+    const doc = scanFrontMatter(source.file, text);
+    if (doc) scanned.set(source.file, doc);
+    else unusual = true;
+  });
+  const full = unusual ? (await import('../core/docs/frontmatter.js')).parseFrontMatter : undefined;
+  const parseFront: FrontParser = (file, text) => {
+    const doc = scanned.get(file) ?? full?.(file, text);
+    if (!doc) throw new Error(`no front matter read for ${file}`);
+    return doc;
+  };
   const added: { doc: SearchDoc; file: number }[] = [];
   changed.forEach((source, i) => {
     const text = texts[i];
