@@ -6,7 +6,8 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from './files.js';
 import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
-import { FIELDS, MINISEARCH_OPTIONS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
+import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
+import { postingsOf } from '../core/memory/searchpostings.js';
 import type { Listing } from './searchsources.js';
 import {
   CACHE_FILE,
@@ -283,17 +284,15 @@ export class Data implements RankedDocs {
     this.fileNo.delete(file);
   }
 
-  /** New documents: minisearch analyses them, their postings join the shards under new ids. */
-  add(MiniSearch: typeof import('minisearch').default, docs: { doc: SearchDoc; file: number }[]): void {
+  /** New documents: their postings (core/memory/searchpostings.ts) join the shards under new ids. */
+  add(docs: { doc: SearchDoc; file: number }[]): void {
     if (!docs.length) return;
     const first = this.rows;
     const { table, cold } = this.mutable(first + docs.length);
-    const ms = new MiniSearch(MINISEARCH_OPTIONS);
-    ms.addAll(docs.map(({ doc }, i) => ({ id: first + i, title: doc.title, description: doc.description, body: doc.body, tags: doc.tags })));
-    const js = ms.toJSON();
-    FIELDS.forEach((f, i) => {
-      if (js.fieldIds[f] !== i) throw new Error(`minisearch numbered the field ${f} ${js.fieldIds[f]}, expected ${i}`);
-    });
+    const { lengths, terms } = postingsOf(
+      docs.map(({ doc }) => doc),
+      first,
+    );
     const titles = this.titles();
     docs.forEach(({ doc, file }, i) => {
       const at = (first + i) * COLS;
@@ -304,25 +303,23 @@ export class Data implements RankedDocs {
       setWord(cold, (first + i) * COLD + HASH, docHash(doc));
       setWord(cold, (first + i) * COLD + ORD, doc.ordinal ?? 0);
       if (doc.type !== 'log') titles[first + i] = doc.title;
-    });
-    const idOf = (short: string) => js.documentIds[short] as number;
-    for (const [short, lengths] of Object.entries(js.fieldLength)) {
-      const at = idOf(short) * COLS;
-      const n = FIELDS.map((_, f) => Math.min(lengths[f] ?? 0, MAX_LEN));
+      const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));
       for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
       n.forEach((len, f) => (this.totals[f]! += len));
-    }
+    });
     this.rows = first + docs.length;
     this.count += docs.length;
     // New ids are above every stored id, so appending keeps each posting list ascending.
-    for (const [term, fields] of js.index) {
+    for (const [term, fields] of terms) {
       const shard = this.shard(shardKey(term));
       let entry = shard.get(term);
       if (!entry) shard.set(term, (entry = [term, 0, 0, 0, 0]));
-      for (const [field, postings] of Object.entries(fields)) {
-        const f = 1 + Number(field);
-        const list = (entry[f] || (entry[f] = [])) as number[];
-        for (const [short, freq] of Object.entries(postings)) list.push(idOf(short), freq);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const list = fields[f];
+        if (!list) continue;
+        const stored = entry[1 + f] as Postings;
+        if (stored) for (let k = 0; k < list.length; k++) stored.push(list[k]!);
+        else entry[1 + f] = list;
       }
     }
   }

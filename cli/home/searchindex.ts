@@ -1,8 +1,9 @@
 // The search index over memory topics, daily log entries, done items and goals: opening it
 // (bringing its cache up to date with the files) and answering queries. The public API is here.
 //
-// minisearch analyses the documents: when files change, it turns their fields (title, description,
-// body, tags) into postings with the tokenizer and term processing of core/memory/searchdocs.ts. The ranking
+// The analysis is minisearch's: when files change, their fields (title, description, body, tags)
+// become postings as minisearch's add makes them, with the tokenizer and term processing of
+// core/memory/searchdocs.ts (core/memory/searchpostings.ts, no radix tree built). The ranking
 // is minisearch's too (BM25+, field boosts, prefix and fuzzy matches weighted down, a document boost
 // that puts superseded and stale memories below active ones), computed by core/memory/searchrank.ts straight
 // over the stored postings, because minisearch itself does not load fast enough for a command cron and
@@ -12,7 +13,7 @@
 //
 // The parts: home/searchformat.ts the cache file's layout (.aos/search/index), home/searchdata.ts
 // the index's state over it, home/searchsources.ts the source files and their signatures,
-// core/memory/searchrank.ts the ranking. minisearch loads only when files changed, the YAML parser only for
+// core/memory/searchrank.ts the ranking. The YAML parser loads only for
 // front matter a line scan cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
@@ -163,7 +164,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
     }
     for (const row of keep.values()) data.kill(row);
   });
-  if (added.length) data.add((await import('minisearch')).default, added);
+  data.add(added);
 }
 
 // ---------------------------------------------------------------- queries
