@@ -25,6 +25,7 @@ import {
   ORD,
   VERSION,
   checksum,
+  appendToShard,
   decodeShard,
   docHash,
   encodeShard,
@@ -71,7 +72,8 @@ export class Data implements RankedDocs {
   private titleMap?: Record<string, string>;
   private shardSections = new Map<string, Section>();
   private stored = new Map<string, StoredShard>();
-  private updated = new Map<string, Map<string, Entry>>();
+  /** Postings of documents added by this process, by shard and term (the stored ones stay where they are). */
+  private added = new Map<string, Map<string, Entry>>();
 
   /** The index as stored: the header and the table now, the rest when needed. */
   static fromStored(header: Header, fd: number, base: number): Data {
@@ -221,27 +223,26 @@ export class Data implements RankedDocs {
 
   /** The terms of the shard holding terms that start like `key`. */
   terms(key: string): Iterable<string> {
-    return this.updated.get(key)?.keys() ?? this.storedShard(key)?.dir.keys() ?? [];
+    const stored = this.storedShard(key)?.dir;
+    const added = this.added.get(key);
+    if (!added) return stored?.keys() ?? [];
+    if (!stored) return added.keys();
+    return [...stored.keys(), ...[...added.keys()].filter((t) => !stored.has(t))];
   }
 
-  /** The postings of one term in one field (f: 0 title ... 3 tags). */
+  /** The postings of one term in one field (f: 0 title ... 3 tags): the stored ones, then any added. */
   postings(key: string, term: string, f: number): Postings {
-    const updated = this.updated.get(key);
-    if (updated) return (updated.get(term)?.[1 + f] as Postings | undefined) ?? 0;
     const shard = this.storedShard(key);
     const at = shard?.dir.get(term);
-    if (!shard || !at || !at[2 * f + 1]) return 0;
-    return readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!);
+    const stored = shard && at && at[2 * f + 1] ? readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!) : 0;
+    const more = (this.added.get(key)?.get(term)?.[1 + f] as Postings | undefined) ?? 0;
+    return !more ? stored : !stored ? more : stored.concat(more);
   }
 
-  /** A shard as entries that can change. */
+  /** The postings added to a shard by this process. */
   private shard(key: string): Map<string, Entry> {
-    let entries = this.updated.get(key);
-    if (!entries) {
-      entries = new Map();
-      for (const term of this.terms(key)) entries.set(term, [term, ...([0, 1, 2, 3].map((f) => this.postings(key, term, f)) as [Postings, Postings, Postings, Postings])]);
-      this.updated.set(key, entries);
-    }
+    let entries = this.added.get(key);
+    if (!entries) this.added.set(key, (entries = new Map()));
     return entries;
   }
 
@@ -317,8 +318,8 @@ export class Data implements RankedDocs {
       for (let f = 0; f < FIELDS.length; f++) {
         const list = fields[f];
         if (!list) continue;
-        const stored = entry[1 + f] as Postings;
-        if (stored) for (let k = 0; k < list.length; k++) stored.push(list[k]!);
+        const before = entry[1 + f] as Postings;
+        if (before) for (let k = 0; k < list.length; k++) before.push(list[k]!);
         else entry[1 + f] = list;
       }
     }
@@ -344,11 +345,12 @@ export class Data implements RankedDocs {
     const cold = put(wordBytes(coldWords, this.rows * COLD));
     const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
     const shards: Record<string, Section> = {};
-    for (const key of [...new Set([...this.shardSections.keys(), ...this.updated.keys()])].sort()) {
+    for (const key of [...new Set([...this.shardSections.keys(), ...this.added.keys()])].sort()) {
       const section = this.shardSections.get(key);
-      const entries = this.updated.get(key);
-      if (!entries && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
-      const buf = entries ? encodeShard(entries.values(), (id) => this.live(id)) : this.read(section!, `shard ${key}`);
+      const entries = this.added.get(key);
+      if (section && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
+      // A stored shard is copied as it is, or with the new postings appended; a new shard is encoded.
+      const buf = !entries ? this.read(section!, `shard ${key}`) : section ? appendToShard(this.storedShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
       if (buf) shards[key] = put(buf);
     }
     const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, shards, size };

@@ -149,6 +149,79 @@ export function encodeShard(entries: Iterable<Entry>, live: (id: number) => bool
   return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]) : undefined;
 }
 
+/** The end of `n` postings from `at` and the last id among them (walked, not decoded into a list). */
+function walkPostings(b: Uint8Array, at: number, n: number): { end: number; last: number } {
+  let id = 0;
+  for (let k = 0; k < n * 2; k++) {
+    let v = 0;
+    let scale = 1;
+    let c: number;
+    do {
+      c = b[at++]!;
+      if (c === undefined) throw new CorruptCache('posting list');
+      v += (c & 63) * scale;
+      scale *= 64;
+    } while (c & 64);
+    if (!(k & 1)) id += v;
+  }
+  return { end: at, last: id };
+}
+
+/**
+ * A stored shard with postings of new documents appended (their ids are above every stored id):
+ * each stored list is copied as it is, with the new postings after it, and new terms follow the
+ * stored ones. Postings of dead rows stay until the index is rebuilt (queries skip them), so a
+ * refresh costs the bytes it adds, not the shard's.
+ */
+export function appendToShard(stored: StoredShard, added: ReadonlyMap<string, Entry>, key: string): Buffer {
+  const dir: (string | number)[][] = [];
+  const bytes = new ByteWriter();
+  const copy = (from: number, to: number) => {
+    for (let i = from; i < to; i++) bytes.push(stored.lists[i]!);
+  };
+  const put = (list: Postings, prev: number): number => {
+    let n = 0;
+    for (let i = 0; list && i < list.length; i += 2) {
+      putNumber(bytes, list[i]! - prev);
+      putNumber(bytes, list[i + 1]!);
+      prev = list[i]!;
+      n++;
+    }
+    return n;
+  };
+  for (const [term, at] of stored.dir) {
+    const more = added.get(term);
+    const row: (string | number)[] = [term];
+    for (let f = 0; f < FIELDS.length; f++) {
+      const offset = at[2 * f]!;
+      const count = at[2 * f + 1]!;
+      const start = bytes.length;
+      let last = 0;
+      if (count) {
+        const walked = walkPostings(stored.lists, offset, count);
+        copy(offset, walked.end);
+        last = walked.last;
+      }
+      const list = more ? (more[1 + f] as Postings) : 0;
+      if (list && count && list[0]! <= last) throw new Error(`search index: postings of shard ${key} out of order`);
+      const n = count + put(list, last);
+      row.push(n ? start : 0, n);
+    }
+    dir.push(row);
+  }
+  for (const [term, entry] of added) {
+    if (stored.dir.has(term)) continue;
+    const row: (string | number)[] = [term];
+    for (let f = 0; f < FIELDS.length; f++) {
+      const start = bytes.length;
+      const n = put(entry[1 + f] as Postings, 0);
+      row.push(n ? start : 0, n);
+    }
+    dir.push(row);
+  }
+  return Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]);
+}
+
 export function decodeShard(buf: Buffer, key: string): StoredShard {
   const nl = buf.indexOf(10);
   const dir = nl < 0 ? undefined : (parseJson(buf.subarray(0, nl), `shard ${key}`) as (string | number)[][]);

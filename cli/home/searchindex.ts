@@ -18,8 +18,8 @@
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
 // changed. A document whose content did not change keeps its postings (appending a log entry adds one
-// document, not a day's); removed documents leave dead rows whose postings go when their shard is next
-// written, and past a quarter of dead rows the index is rebuilt. A missing, truncated, corrupt or
+// document, not a day's); removed documents leave dead rows whose postings stay (queries skip them; a
+// refresh appends to a shard, never re-encodes it) until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
 // they are read, so damage found in the middle of a query rebuilds the index and answers anyway.
 import { readFileSync } from 'node:fs';
