@@ -84,6 +84,17 @@ class ByteWriter {
     }
     this.buf[this.length++] = byte;
   }
+  /** Bytes from..to of `from` as they are. */
+  copy(source: Uint8Array, from: number, to: number): void {
+    const need = this.length + (to - from);
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.buf.set(source.subarray(from, to), this.length);
+    this.length = need;
+  }
 }
 
 function putNumber(out: ByteWriter, v: number): void {
@@ -176,9 +187,6 @@ function walkPostings(b: Uint8Array, at: number, n: number): { end: number; last
 export function appendToShard(stored: StoredShard, added: ReadonlyMap<string, Entry>, key: string): Buffer {
   const dir: (string | number)[][] = [];
   const bytes = new ByteWriter();
-  const copy = (from: number, to: number) => {
-    for (let i = from; i < to; i++) bytes.push(stored.lists[i]!);
-  };
   const put = (list: Postings, prev: number): number => {
     let n = 0;
     for (let i = 0; list && i < list.length; i += 2) {
@@ -199,7 +207,7 @@ export function appendToShard(stored: StoredShard, added: ReadonlyMap<string, En
       let last = 0;
       if (count) {
         const walked = walkPostings(stored.lists, offset, count);
-        copy(offset, walked.end);
+        bytes.copy(stored.lists, offset, walked.end);
         last = walked.last;
       }
       const list = more ? (more[1 + f] as Postings) : 0;
