@@ -1,11 +1,11 @@
-// The search index's state over its cache file: the document table, titles and posting shards,
+// The search index's state over its cache file: the document table, titles, citations and posting shards,
 // read lazily and checked section by section, changed in memory by a refresh (new documents
 // analysed by minisearch, removed ones left as dead rows) and serialized back whole.
 // Also what ranking reads of it (core/memory/searchrank.ts's RankedDocs).
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from './files.js';
-import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
+import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
 import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
 import { postingsOf } from '../core/memory/searchpostings.js';
 import type { Listing } from './searchsources.js';
@@ -70,6 +70,10 @@ export class Data implements RankedDocs {
   private coldSection?: Section;
   private titleSection?: Section;
   private titleMap?: Record<string, string>;
+  private citesSection?: Section;
+  private citesMap?: Record<string, string[]>;
+  /** Live log entries by file number and heading line, built when a query first follows a citation. */
+  private entryAt?: Map<number, Map<number, number>>;
   private shardSections = new Map<string, Section>();
   private stored = new Map<string, StoredShard>();
   /** Postings of documents added by this process, by shard and term (the stored ones stay where they are). */
@@ -92,6 +96,7 @@ export class Data implements RankedDocs {
     d.capacity = header.rows;
     d.coldSection = header.cold;
     d.titleSection = header.titles;
+    d.citesSection = header.cites;
     for (const [key, section] of Object.entries(header.shards)) d.shardSections.set(key, section);
     return d;
   }
@@ -211,6 +216,40 @@ export class Data implements RankedDocs {
     return this.titleMap;
   }
 
+  /** The citations of memory topics that cite log entries, by document id. */
+  cites(): Record<string, string[]> {
+    if (!this.citesMap) {
+      const parsed = this.citesSection ? parseJson(this.read(this.citesSection, 'citations'), 'citations') : {};
+      if (!parsed || typeof parsed !== 'object') throw new CorruptCache('citations');
+      this.citesMap = parsed as Record<string, string[]>;
+    }
+    return this.citesMap;
+  }
+
+  /** The live log entries a memory topic cites (those still in the index at the cited line). */
+  cited(id: number): number[] {
+    const cites = this.cites()[id];
+    if (!cites?.length) return [];
+    if (!this.entryAt) {
+      this.entryAt = new Map();
+      for (let r = 0; r < this.rows; r++) {
+        const f = this.fileOf(r);
+        if (f < 0 || this.type(r) !== 'log') continue;
+        let lines = this.entryAt.get(f);
+        if (!lines) this.entryAt.set(f, (lines = new Map()));
+        lines.set(this.line(r), r);
+      }
+    }
+    const out: number[] = [];
+    for (const c of cites) {
+      const m = CITATION.exec(c);
+      const file = m ? this.fileNo.get(m[1]!) : undefined;
+      const row = file === undefined ? undefined : this.entryAt.get(file)?.get(Number(m![2]));
+      if (row !== undefined && row !== id && !out.includes(row)) out.push(row);
+    }
+    return out;
+  }
+
   private storedShard(key: string): StoredShard | undefined {
     let shard = this.stored.get(key);
     const section = this.shardSections.get(key);
@@ -264,6 +303,7 @@ export class Data implements RankedDocs {
     setWord(this.mutable(this.rows).table, row * COLS + FILE, -1);
     this.count--;
     delete this.titles()[row];
+    delete this.cites()[row];
   }
 
   fileNumber(file: string, sig: Sig): number {
@@ -295,6 +335,7 @@ export class Data implements RankedDocs {
       first,
     );
     const titles = this.titles();
+    const cites = this.cites();
     docs.forEach(({ doc, file }, i) => {
       const at = (first + i) * COLS;
       setWord(table, at + FILE, file);
@@ -304,6 +345,7 @@ export class Data implements RankedDocs {
       setWord(cold, (first + i) * COLD + HASH, docHash(doc));
       setWord(cold, (first + i) * COLD + ORD, doc.ordinal ?? 0);
       if (doc.type !== 'log') titles[first + i] = doc.title;
+      if (doc.sources?.length) cites[first + i] = doc.sources;
       const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));
       for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
       n.forEach((len, f) => (this.totals[f]! += len));
@@ -344,6 +386,7 @@ export class Data implements RankedDocs {
     const table = put(wordBytes(words, this.rows * COLS));
     const cold = put(wordBytes(coldWords, this.rows * COLD));
     const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
+    const cites = put(Buffer.from(JSON.stringify(this.cites()), 'utf8'));
     const shards: Record<string, Section> = {};
     for (const key of [...new Set([...this.shardSections.keys(), ...this.added.keys()])].sort()) {
       const section = this.shardSections.get(key);
@@ -353,7 +396,7 @@ export class Data implements RankedDocs {
       const buf = !entries ? this.read(section!, `shard ${key}`) : section ? appendToShard(this.storedShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
       if (buf) shards[key] = put(buf);
     }
-    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, shards, size };
+    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size };
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     // Written as bytes: the offsets count bytes, and nothing is decoded and encoded again.
     return Buffer.concat([Buffer.from(`${MAGIC} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...parts]);

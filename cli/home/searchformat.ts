@@ -7,7 +7,8 @@
 //              signature, two hashes of size, mtime, ctime and inode), files that failed to parse,
 //              and where each section of the body is, with its checksum
 //   body       the document table (file, type, date, status, field lengths; then line, content
-//              hash and place in its day's log), the titles of non-log documents, and the postings sharded by the first two
+//              hash and place in its day's log), the titles of non-log documents, the log entries each
+//              memory topic cites (its `sources`), and the postings sharded by the first two
 //              characters of their term (a query reads only the shards of its own terms)
 import * as zlib from 'node:zlib';
 import type { Problem } from '../errors.js';
@@ -17,7 +18,7 @@ import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
-export const VERSION = `search-4:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const VERSION = `search-5:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
 export const CACHE_FILE = '.aos/search/index';
 export const MAGIC = 'aos-search';
 
@@ -258,6 +259,8 @@ export interface Header {
   table: Section;
   cold: Section;
   titles: Section;
+  /** By document id, the citations (`logs/…md#L<line>`) of memory topics that cite log entries. */
+  cites: Section;
   shards: Record<string, Section>;
   size: number;
 }
@@ -279,7 +282,7 @@ function hashText(s: string): number {
 }
 
 export function docHash(d: SearchDoc): number {
-  return hashText([d.type, d.date, d.status ?? '', d.title, d.description, d.tags, d.body].join('\u0000'));
+  return hashText([d.type, d.date, d.status ?? '', d.title, d.description, d.tags, d.body, ...(d.sources ?? [])].join('\u0000'));
 }
 
 export const isSection = (s: unknown, size: number): s is Section =>
@@ -291,7 +294,7 @@ export function validHeader(h: unknown): h is Header {
   if (x.version !== VERSION || ![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
   if (typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
   if (!x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
-  if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !x.shards || typeof x.shards !== 'object') return false;
+  if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !isSection(x.cites, x.size) || !x.shards || typeof x.shards !== 'object') return false;
   // Shard sections are checked when a query reads one.
   return x.table[1] === x.rows * COLS * WORD && x.cold[1] === x.rows * COLD * WORD;
 }

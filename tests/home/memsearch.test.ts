@@ -293,6 +293,31 @@ test('refresh: a warm open reads nothing; a changed file is the only one re-read
   rebuilt.close();
 });
 
+test('citations: a memory topic ranks the log entries it cites (its sources) with it; the cache follows edits of the sources', async () => {
+  const root = fixture();
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/11/2026-11-20.md#L6, logs/2026/11/2026-11-20.md#L2, memory/x.md#L1]' }));
+  const found = async (opts: { cites?: boolean }) => {
+    const index = await openSearch(root);
+    const hits = ids(await index.search('boat outing weekend', opts));
+    index.close();
+    return hits;
+  };
+  assert.equal(await found({}), ['memory/weekend-plans.md'], 'without citations only the topic says these words');
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md#6'], 'the cited entry comes with it; a line heading no entry and a non-log source lend nothing');
+  // The sources change: the entry it cited before gains nothing, the one it cites now does.
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/10/2026-10-01.md#L3]' }));
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md', 'logs/2026/10/2026-10-01.md#3']);
+  // The cited log is rewritten so that line heads nothing: nothing is lent, nothing breaks.
+  write(root, 'logs/2026/10/2026-10-01.md', '# 2026-10-01\n\nNo entries any more.\n');
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md']);
+  // The command ranks with citations.
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/11/2026-11-20.md#L6]' }));
+  const home = newHome();
+  for (const f of ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md']) write(home, f, readFileSync(join(root, f), 'utf8'));
+  const out = json(aos(['memory', 'search', 'boat outing weekend', '--json'], { cwd: home })) as { hits: Hit[] };
+  assert.equal(ids(out.hits), ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md#6']);
+});
+
 async function results(root: string) {
   const index = await openSearch(root);
   const out = { rebuilt: index.rebuilt, hits: await Promise.all(['locker code', 'ferry trains', 'sourdough rye', 'plumber Monday'].map((q) => index.search(q))) };

@@ -39,7 +39,12 @@ export interface SearchDoc {
   /** Tags (and similar keywords) joined by spaces. */
   tags: string;
   status?: MemoryStatus;
+  /** A memory topic's citations of the log entries it came from (`logs/YYYY/MM/YYYY-MM-DD.md#L<line>`). */
+  sources?: string[];
 }
+
+/** A citation of a log entry, as the dream writes it in a topic's `sources` (core/memory/dream.ts). */
+export const CITATION = /^(logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md)#L(\d+)$/;
 
 export type FrontParser = (file: string, raw: string) => ParsedDoc;
 
@@ -125,7 +130,10 @@ function frontDocs(file: string, type: Exclude<DocType, 'log'>, text: string, pa
   if (type === 'memory') {
     const status = MEMORY_STATUSES.find((s) => s === f.status) ?? 'active';
     const title = str(f.title) || firstHeading(body) || slugTitle(file);
-    return { docs: [{ ...base, title, description: str(f.description), body, date: day(f.updated) || day(f.created), status }], problems: [] };
+    const sources = strings(f.sources).filter((s) => CITATION.test(s));
+    const doc: SearchDoc = { ...base, title, description: str(f.description), body, date: day(f.updated) || day(f.created), status };
+    if (sources.length) doc.sources = sources;
+    return { docs: [doc], problems: [] };
   }
   if (type === 'done') {
     const subject = subjectOf({ subject: str(f.subject) || undefined }, body);

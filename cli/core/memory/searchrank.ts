@@ -56,6 +56,12 @@ export interface SearchOpts {
    * turns around it), and returned as one hit spanning them. 0 (the default): each entry alone.
    */
   neighbours?: number;
+  /**
+   * Memory topics lend their score to the log entries they cite (their `sources`, as the dream
+   * writes them): each cited entry gains CITE_WEIGHT of the topic's score and counts the query
+   * terms the topic matched. Off by default: without it the ranking is exactly minisearch's.
+   */
+  cites?: boolean;
 }
 
 // ---------------------------------------------------------------- minisearch
@@ -124,6 +130,8 @@ export interface RankedDocs {
   /** The file a document is in (a number), and a log entry's place among its day's entries: for neighbour windows. */
   fileOf?(id: number): number;
   ordinal?(id: number): number;
+  /** The live log entries a memory topic cites (its `sources`): for SearchOpts.cites. */
+  cited?(id: number): readonly number[];
 }
 
 /** Past this many terms a query's words are ignored (a pasted paragraph should not scan every shard). */
@@ -172,6 +180,29 @@ export interface Ranked {
   around?: number;
 }
 
+/** How much of a memory topic's score each log entry it cites gains (SearchOpts.cites). */
+export const CITE_WEIGHT = 0.5;
+
+/**
+ * Topics the dream extracted rank the entries they came from: each log entry a scored memory
+ * topic cites gains CITE_WEIGHT of the topic's summed score and the query terms the topic matched
+ * (so it is found by the topic's words, in the ranks log entries hold). The topic keeps its own.
+ */
+function lendToCited(acc: Scores, cited: (id: number) => readonly number[]): void {
+  const { docs, score, matched, touched } = acc;
+  const scored = touched.length;
+  for (let k = 0; k < scored; k++) {
+    const id = touched[k]!;
+    if (docs.type(id) !== 'memory') continue;
+    for (const entry of cited(id)) {
+      if (docs.dead(entry)) continue;
+      if (!matched[entry]) touched.push(entry);
+      score[entry] = score[entry]! + CITE_WEIGHT * score[id]!;
+      matched[entry] = matched[entry]! | matched[id]!;
+    }
+  }
+}
+
 /** How much a neighbour's own score adds to an entry's window. */
 export const NEIGHBOUR_WEIGHT = 0.3;
 
@@ -205,6 +236,7 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
       }
     }
   });
+  if (opts.cites && docs.cited) lendToCited(acc, (id) => docs.cited!(id));
   const types = opts.types?.length ? new Set(opts.types) : undefined;
   const since = opts.since ? dateCode(opts.since) : 0;
   const around = Math.max(0, Math.floor(opts.neighbours ?? 0));
