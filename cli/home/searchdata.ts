@@ -52,6 +52,7 @@ export class Data implements RankedDocs {
   private fileNumbers?: Map<string, number>;
   sigs: number[] = [];
   dirs: Header['dirs'] = {};
+  racy: string[] = [];
   failed: Header['failed'] = {};
   count = 0;
   rows = 0;
@@ -87,6 +88,7 @@ export class Data implements RankedDocs {
     d.pathText = header.paths;
     d.sigs = header.sigs;
     d.dirs = header.dirs;
+    d.racy = header.racy;
     d.failed = header.failed;
     d.count = header.count;
     d.rows = header.rows;
@@ -396,7 +398,7 @@ export class Data implements RankedDocs {
       const buf = !entries ? this.read(section!, `shard ${key}`) : section ? appendToShard(this.storedShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
       if (buf) shards[key] = put(buf);
     }
-    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size };
+    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, racy: this.racy, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size };
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     // Written as bytes: the offsets count bytes, and nothing is decoded and encoded again.
     return Buffer.concat([Buffer.from(`${MAGIC} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...parts]);

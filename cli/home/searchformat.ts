@@ -250,6 +250,12 @@ export interface Header {
    * name by name with no lookups at all.
    */
   dirs: Record<string, { names: string; nos: number[] }>;
+  /**
+   * Files changed too recently for their signature to be trusted (within RACY_MS of the scan): a
+   * file edited again in the same clock tick (a second, on some file systems) keeps its size,
+   * mtime and ctime, so the next open reads these again and lets their content decide.
+   */
+  racy: string[];
   /** Files that failed to parse, with their signature: not retried until they change. */
   failed: Record<string, { sig: Sig; problems: Problem[] }>;
   count: number;
@@ -293,7 +299,7 @@ export function validHeader(h: unknown): h is Header {
   const x = h as Header;
   if (x.version !== VERSION || ![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
   if (typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
-  if (!x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
+  if (!Array.isArray(x.racy) || !x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
   if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !isSection(x.cites, x.size) || !x.shards || typeof x.shards !== 'object') return false;
   // Shard sections are checked when a query reads one.
   return x.table[1] === x.rows * COLS * WORD && x.cold[1] === x.rows * COLD * WORD;

@@ -17,7 +17,8 @@
 // front matter a line scan cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
-// changed. A document whose content did not change keeps its postings (appending a log entry adds one
+// changed, or that had changed within two seconds of the last scan (a same-size edit in the same
+// tick of the file system's clock leaves the signature as it was). A document whose content did not change keeps its postings (appending a log entry adds one
 // document, not a day's); removed documents leave dead rows whose postings stay (queries skip them; a
 // refresh appends to a shard, never re-encodes it) until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
@@ -62,7 +63,7 @@ interface Opened {
   saved: boolean;
 }
 
-async function load(root: string, rebuild: boolean): Promise<Opened> {
+async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Opened> {
   let data = rebuild ? undefined : readCache(root);
   // Dead rows pile up as files change; past a quarter of the table, start over.
   if (data && data.rows - data.count > Math.max(2000, data.count / 4)) {
@@ -74,24 +75,26 @@ async function load(root: string, rebuild: boolean): Promise<Opened> {
 
   let found: Scan;
   try {
-    found = scan(root, d);
+    found = scan(root, d, racyMs);
   } catch (err) {
     d.close();
-    if (err instanceof CorruptCache && !rebuilt) return load(root, true);
+    if (err instanceof CorruptCache && !rebuilt) return load(root, true, racyMs);
     throw err;
   }
-  const { listings, changed, gone, goneFailed, problems, relisted } = found;
-  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted) return { data, problems, reindexed: 0, rebuilt, saved: false };
+  const { listings, changed, gone, goneFailed, problems, relisted, racy } = found;
+  const racyChanged = racy.join('\n') !== data.racy.join('\n');
+  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted && !racyChanged) return { data, problems, reindexed: 0, rebuilt, saved: false };
 
   let text: Buffer;
   try {
     await update(root, data, changed, gone, goneFailed, problems);
     data.list(listings);
+    data.racy = racy;
     text = data.serialize();
   } catch (err) {
     data.close();
     // A stored shard this update had to read or copy was damaged: build it all again from the files.
-    if (err instanceof CorruptCache && !rebuilt) return load(root, true);
+    if (err instanceof CorruptCache && !rebuilt) return load(root, true, racyMs);
     throw err;
   }
   let saved = true;
@@ -234,9 +237,13 @@ function readText(path: string): string {
   }
 }
 
-/** Opens the search index of a home (or any folder), bringing its cache up to date with the files. */
-export async function openSearch(root: string, opts: { rebuild?: boolean } = {}): Promise<SearchIndex> {
-  return new Index(root, await load(root, Boolean(opts.rebuild)));
+/**
+ * Opens the search index of a home (or any folder), bringing its cache up to date with the files.
+ * racyMs: how recent a change must be for the file to be read again next time (tests set 0 to
+ * count the files a refresh reads; see RACY_MS).
+ */
+export async function openSearch(root: string, opts: { rebuild?: boolean; racyMs?: number } = {}): Promise<SearchIndex> {
+  return new Index(root, await load(root, Boolean(opts.rebuild), opts.racyMs));
 }
 
 /** One search: for context assembly and the agents' search tool. */
