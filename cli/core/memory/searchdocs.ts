@@ -255,10 +255,18 @@ export function fuzzyDistance(term: string): number {
 }
 
 /** Levenshtein distance of two terms, or max + 1 as soon as it must exceed max. */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = new Int32Array(b.length + 1);
-  let cur = new Int32Array(b.length + 1);
+  // Two rows reused across calls: a query term is compared with every term of its shard.
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
@@ -270,7 +278,9 @@ export function editDistance(a: string, b: string, max: number): number {
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    const done = prev;
+    prev = cur;
+    cur = done;
   }
   return Math.min(prev[b.length]!, max + 1);
 }
