@@ -106,6 +106,15 @@ function putNumber(out: ByteWriter, v: number): void {
 /** `n` postings from `at`: [id, freq, id, freq, ...]. */
 export function readPostings(b: Uint8Array, at: number, n: number): number[] {
   const out = new Array<number>(n * 2);
+  walkPostings(b, at, n, out);
+  return out;
+}
+
+/**
+ * Walks `n` postings from `at` (each id as its gap from the one before, then the frequency): where
+ * they end and the last id; with `out`, also each id and frequency into it.
+ */
+function walkPostings(b: Uint8Array, at: number, n: number, out?: number[]): { end: number; last: number } {
   let id = 0;
   for (let k = 0; k < n * 2; k++) {
     let v = 0;
@@ -117,9 +126,10 @@ export function readPostings(b: Uint8Array, at: number, n: number): number[] {
       v += (c & 63) * scale;
       scale *= 64;
     } while (c & 64);
-    out[k] = k & 1 ? v : (id += v);
+    if (!(k & 1)) v = id += v;
+    if (out) out[k] = v;
   }
-  return out;
+  return { end: at, last: id };
 }
 
 /** [term, postings in title, description, body, tags] */
@@ -159,24 +169,6 @@ export function encodeShard(entries: Iterable<Entry>, live: (id: number) => bool
     if (any) dir.push(row);
   }
   return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]) : undefined;
-}
-
-/** The end of `n` postings from `at` and the last id among them (walked, not decoded into a list). */
-function walkPostings(b: Uint8Array, at: number, n: number): { end: number; last: number } {
-  let id = 0;
-  for (let k = 0; k < n * 2; k++) {
-    let v = 0;
-    let scale = 1;
-    let c: number;
-    do {
-      c = b[at++]!;
-      if (c === undefined) throw new CorruptCache('posting list');
-      v += (c & 63) * scale;
-      scale *= 64;
-    } while (c & 64);
-    if (!(k & 1)) id += v;
-  }
-  return { end: at, last: id };
 }
 
 /**
