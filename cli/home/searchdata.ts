@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isErrno } from './files.js';
 import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
 import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
-import { postingsOf } from '../core/memory/searchpostings.js';
+import type { postingsOf } from '../core/memory/searchpostings.js';
 import type { Listing } from './searchsources.js';
 import {
   CACHE_FILE,
@@ -328,11 +328,11 @@ export class Data implements RankedDocs {
   }
 
   /** New documents: their postings (core/memory/searchpostings.ts) join the shards under new ids. */
-  add(docs: { doc: SearchDoc; file: number }[]): void {
+  add(docs: { doc: SearchDoc; file: number }[], analyse: typeof postingsOf): void {
     if (!docs.length) return;
     const first = this.rows;
     const { table, cold } = this.mutable(first + docs.length);
-    const { lengths, terms } = postingsOf(
+    const { lengths, terms } = analyse(
       docs.map(({ doc }) => doc),
       first,
     );

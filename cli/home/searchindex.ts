@@ -28,7 +28,6 @@ import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeAtomic, isErrno } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
-import { scanFrontMatter } from '../core/memory/frontscan.js';
 import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 import { CACHE_FILE, CorruptCache, docHash } from './searchformat.js';
@@ -121,10 +120,11 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
   // parser loads only when some file needs it, and reads that file.
   const scanned = new Map<string, ParsedDoc>();
   let unusual = false;
+  const { scanFrontMatter } = changed.some((s) => needsFrontMatter(s.file)) ? await import('../core/memory/frontscan.js') : { scanFrontMatter: undefined };
   changed.forEach((source, i) => {
     const text = texts[i];
     if (typeof text !== 'string' || !needsFrontMatter(source.file)) return;
-    const doc = scanFrontMatter(source.file, text);
+    const doc = scanFrontMatter!(source.file, text);
     if (doc) scanned.set(source.file, doc);
     else unusual = true;
   });
@@ -167,7 +167,8 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
     }
     for (const row of keep.values()) data.kill(row);
   });
-  data.add(added);
+  // Analysis code loads only when there is something to analyse (a warm search loads none of it).
+  if (added.length) data.add(added, (await import('../core/memory/searchpostings.js')).postingsOf);
 }
 
 // ---------------------------------------------------------------- queries
