@@ -86,7 +86,9 @@ async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Op
 
   let text: Buffer;
   try {
-    await update(root, data, changed, gone, goneFailed, problems);
+    const mutated = await update(root, data, changed, gone, goneFailed, problems);
+    // Racy files read again and found unchanged, the same ones as last time: nothing to save.
+    if (!rebuilt && !mutated && !relisted && !racyChanged) return { data, problems, reindexed: changed.length, rebuilt, saved: false };
     data.list(listings);
     data.racy = racy;
     text = data.serialize();
@@ -107,8 +109,11 @@ async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Op
   return { data, problems, reindexed: changed.length, rebuilt, saved };
 }
 
-async function update(root: string, data: Data, changed: Source[], gone: string[], goneFailed: string[], problems: Problem[]): Promise<void> {
+/** Brings the index up to date with the changed and gone files; whether anything in it changed. */
+async function update(root: string, data: Data, changed: Source[], gone: string[], goneFailed: string[], problems: Problem[]): Promise<boolean> {
   const byFile = data.rowsByFile();
+  // A file read again only because it changed recently (racy) and found as it was changes nothing.
+  let mutated = gone.length > 0 || goneFailed.length > 0;
   for (const file of gone) {
     for (const row of byFile.get(data.fileNo.get(file)!) ?? []) data.kill(row);
     data.dropFile(file);
@@ -146,6 +151,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
           ? { docs: [], problems: [{ file: source.file, expected: 'a readable file', found: text.message }] }
           : docsFromFile(source.file, text, parseFront);
     if (text === undefined || result.problems.length) {
+      mutated = true;
       for (const row of old) data.kill(row);
       data.dropFile(source.file);
       if (result.problems.length) {
@@ -154,6 +160,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
       }
       return;
     }
+    if (no === undefined || !data.sameSig(no, source.sig) || data.failed[source.file]) mutated = true;
     delete data.failed[source.file];
     const file = data.fileNumber(source.file, source.sig);
     // Documents of a changed file that did not change themselves (the earlier entries of today's
@@ -166,9 +173,12 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
       else added.push({ doc, file });
     }
     for (const row of keep.values()) data.kill(row);
+    mutated ||= keep.size > 0;
   });
+  mutated ||= added.length > 0;
   // Analysis code loads only when there is something to analyse (a warm search loads none of it).
   if (added.length) data.add(added, (await import('../core/memory/searchpostings.js')).postingsOf);
+  return mutated;
 }
 
 // ---------------------------------------------------------------- queries
