@@ -17,8 +17,9 @@
 // front matter a line scan cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
-// changed, or that had changed within two seconds of the last scan (a same-size edit in the same
-// tick of the file system's clock leaves the signature as it was). A document whose content did not change keeps its postings (appending a log entry adds one
+// changed, or that had changed just before the last scan (within 2 s where the file system keeps
+// whole seconds, 100 ms where it keeps finer times): a same-size edit in the same tick of its
+// clock leaves the signature as it was. A document whose content did not change keeps its postings (appending a log entry adds one
 // document, not a day's); removed documents leave dead rows whose postings stay (queries skip them; a
 // refresh appends to a shard, never re-encodes it) until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
@@ -250,8 +251,8 @@ function readText(path: string): string {
 
 /**
  * Opens the search index of a home (or any folder), bringing its cache up to date with the files.
- * racyMs: how recent a change must be for the file to be read again next time (tests set 0 to
- * count the files a refresh reads; see RACY_MS).
+ * racyMs: how recent a change must be for the file to be read again next time, for every file
+ * (tests set 0 to count the files a refresh reads); by default RACY_MS or FINE_RACY_MS.
  */
 export async function openSearch(root: string, opts: { rebuild?: boolean; racyMs?: number } = {}): Promise<SearchIndex> {
   return new Index(root, await load(root, Boolean(opts.rebuild), opts.racyMs));

@@ -72,8 +72,11 @@ function signature(st: Stats): Sig {
  * A file changed this recently (by mtime or ctime, before the scan) may change again within the
  * same tick of the file system's clock without its size, mtime or ctime moving — the same second
  * on file systems that keep seconds only — so its signature is not trusted on the next open.
+ * Where the file's times carry fractions of a second, the clock's tick is the kernel's (a few
+ * milliseconds), and FINE_RACY_MS is window enough.
  */
 export const RACY_MS = 2000;
+export const FINE_RACY_MS = 100;
 
 export interface Scan {
   listings: Listing[];
@@ -96,13 +99,15 @@ export interface Scan {
  * files that is the open's main cost); a folder listed as before is compared name by name, with no
  * lookups and nothing kept for a file that did not change. Symbolic links are reported, not followed.
  */
-export function scan(root: string, d: Data, racyMs = RACY_MS): Scan {
+export function scan(root: string, d: Data, racyMs?: number): Scan {
   const listings = listFolders(root);
   const seen = new Uint8Array(d.sigs.length / 2);
   const seenFailed = new Set<string>();
   const out: Scan = { listings, racy: [], changed: [], gone: [], problems: [], goneFailed: [], relisted: false };
   // The cache is a guess about the files; the clock only decides which guesses to check again.
-  const racyFrom = racyMs > 0 ? Date.now() - racyMs : Infinity;
+  const now = Date.now();
+  const racyFrom = racyMs === undefined ? now - RACY_MS : racyMs > 0 ? now - racyMs : Infinity;
+  const fineFrom = racyMs === undefined ? now - FINE_RACY_MS : racyFrom;
   const wasRacy = new Set(d.racy);
   const folders = new Set<string>();
   for (const { folder, names } of listings) {
@@ -118,7 +123,9 @@ export function scan(root: string, d: Data, racyMs = RACY_MS): Scan {
       const regular = st.isFile();
       const sig = regular ? signature(st) : undefined;
       const no = nos ? nos[i]! : d.fileNo.get(`${folder}/${names[i]}`) ?? -1;
-      const recent = sig !== undefined && (st.mtimeMs >= racyFrom || st.ctimeMs >= racyFrom);
+      const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
+      const from = whole ? racyFrom : fineFrom;
+      const recent = sig !== undefined && (st.mtimeMs >= from || st.ctimeMs >= from);
       if (recent) out.racy.push(`${folder}/${names[i]}`);
       if (no >= 0 && sig) {
         seen[no] = 1;
