@@ -228,6 +228,12 @@ export class Data implements RankedDocs {
     return this.citesMap;
   }
 
+  /** Whether no document cites a log entry. */
+  citesNothing(): boolean {
+    for (const _ in this.cites()) return false;
+    return true;
+  }
+
   /** The live log entries a memory topic cites (those still in the index at the cited line). */
   cited(id: number): number[] {
     const cites = this.cites()[id];

@@ -13,15 +13,16 @@
 //
 // The parts: home/searchformat.ts the cache file's layout (.aos/search/index), home/searchdata.ts
 // the index's state over it, home/searchsources.ts the source files and their signatures,
-// core/memory/searchrank.ts the ranking. The YAML parser loads only for
-// front matter a line scan cannot read (core/memory/frontscan.ts).
+// core/memory/searchrank.ts the ranking. The YAML parser loads only for front matter a line scan
+// cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
 // changed, or that had changed just before the last scan (within 2 s where the file system keeps
 // whole seconds, 100 ms where it keeps finer times): a same-size edit in the same tick of its
-// clock leaves the signature as it was. A document whose content did not change keeps its postings (appending a log entry adds one
-// document, not a day's); removed documents leave dead rows whose postings stay (queries skip them; a
-// refresh appends to a shard, never re-encodes it) until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
+// clock leaves the signature as it was. A document whose content did not change keeps its
+// postings (appending a log entry adds one document, not a day's); removed documents leave dead
+// rows whose postings stay (queries skip them; a refresh appends to a shard, never re-encodes it)
+// until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
 // they are read, so damage found in the middle of a query rebuilds the index and answers anyway.
 import { readFileSync } from 'node:fs';
@@ -224,7 +225,8 @@ class Index implements SearchIndex {
 
   private run(query: string, opts: SearchOpts): Hit[] {
     const { data } = this.opened;
-    const { top, terms } = rankDocs(data, query, opts);
+    // Citations are followed only in an index that holds some (most homes before their first dream hold none).
+    const { top, terms } = rankDocs(data, query, opts.cites && !data.citesNothing() ? opts : { ...opts, cites: false });
     // Several hits in one file (entries of one day's log) read it once.
     const files = new Map<string, string[]>();
     return top.map(({ id, score, date, around }) => {
