@@ -282,7 +282,8 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
   // far faster than a larger number; file * 2^20 + place when some day holds 2,048 entries or
   // more), for their neighbours. Each touched id's place is kept (-1 for other documents).
   const at = new Map<number, number>();
-  const places = new Float64Array(touched.length).fill(-1);
+  // A plain array (of small integers, mostly): a Float64Array hands each element back boxed.
+  const places: number[] = new Array<number>(touched.length).fill(-1);
   const files = new Int32Array(touched.length);
   let wide = false;
   if (around)
