@@ -507,7 +507,8 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
 }
 
 /** What an agent spent today, from its run records; damaged records are named, not counted. */
-export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend & { damaged: Problem[] }> {
+/** With `ended`, runs still in progress are left out (arena.parallel: their reservations stand for them). */
+export async function spentToday(home: Home, env: Env, agent: string, opts: { ended?: boolean } = {}): Promise<Spend & { damaged: Problem[] }> {
   // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
   const tz = home.config.owner.timezone;
   const today = localTime(env.now(), tz).date;
@@ -536,7 +537,7 @@ export async function spentToday(home: Home, env: Env, agent: string): Promise<S
         spend.damaged.push(...err.problems.map((p) => ({ ...p, hint: p.hint ?? "its spend is not counted in today's budget" })));
         continue;
       }
-      if (rec.front.agent !== agent || !rec.front.started.startsWith(today)) continue;
+      if (rec.front.agent !== agent || !rec.front.started.startsWith(today) || (opts.ended && rec.front.outcome === 'running')) continue;
       spend.tokens += tokensOf(rec.front.usage);
       spend.usd += rec.front.cost_usd ?? 0;
     }
