@@ -1,8 +1,10 @@
 // The arena in missions (issue 18): a mission with `candidates: N` runs its first implement stage N
 // times, each candidate in its own worktree and branch (aos/mission/<id>/c<n>) from the same base and
-// the same plan, maybe with another brain or model. Candidates run one after another within the
-// tick's time; each finished candidate is committed in mission.md (`arena:`), so a killed tick never
-// runs a finished one again and a half-run one resumes from its run's checkpoint. When all are done,
+// the same plan, maybe with another brain or model. Candidates run `arena.parallel` at a time (default
+// 2) within the tick's time, each holding a share of the agent's daily budget (core/arena/pool.ts);
+// each finished candidate is committed in mission.md (`arena:`) through the home's commit queue
+// (git/queue.ts), so a killed tick never runs a finished one again and every half-run one resumes
+// from its run's checkpoint (one journal per run, flows/recover.ts). When all are done,
 // each is scored from facts (core/arena/score.ts): its run, its replay, the rulebook, the checks, the
 // size and the cost; arena.md keeps the table of scores and fingerprints; the winner's branch becomes
 // the mission's and goes on to verify; the losers' worktrees and branches are pruned.
