@@ -243,8 +243,8 @@ export const COMMANDS: CommandSpec[] = [
     describe: 'would this agent be allowed this action? allowed, ask or refused, and why',
     positionals: [
       { name: 'agent', describe: 'the agent id', required: true },
-      { name: 'tool', describe: 'shell, file-read, file-write, http (or http-post, http-put ...), delegate, message, spawn, memory-read, memory-write', required: true },
-      { name: 'argument', describe: 'the command (quoted as one argument), path, URL, or agent', required: true },
+      { name: 'tool', describe: 'any tool an agent can be given, by its name (read_file, run_shell, fetch_url, browse_page, send_message, remember, delegate_remote ...), or shell, file-read, file-write, http-post ..., message, spawn, memory-read, memory-write', required: true },
+      { name: 'argument', describe: 'what the call names: the command (quoted as one argument), path, URL ("POST https://…"), agent, "*" or role:<word>, topic, goal', required: true },
     ],
     load: () => import('./commands/can.js'),
     handler: 'can',

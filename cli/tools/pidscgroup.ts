@@ -81,3 +81,12 @@ export async function pidsCgroup(max: number): Promise<PidsCgroup | undefined> {
     },
   };
 }
+
+/**
+ * The command line that runs `file args` inside the group: a shell writes its own pid into the
+ * group's cgroup.procs, then becomes the command, so nothing the command starts is outside it.
+ */
+export function insideGroup(group: PidsCgroup, file: string, args: readonly string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', group.procs, file, ...args]];
+}
+

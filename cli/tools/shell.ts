@@ -14,7 +14,7 @@ import type { Vars } from '../env.js';
 import { pendingChanges } from '../git/read.js';
 import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
-import { pidsCgroup } from './pidscgroup.js';
+import { insideGroup, pidsCgroup } from './pidscgroup.js';
 import { defineTool } from './define.js';
 import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
 
@@ -188,6 +188,11 @@ async function sandboxArgs(homeReal: string, d: ShellDecision, scratch: string |
   return a;
 }
 
+/** prlimit (util-linux) on the fixed system PATH, where agents cannot have put one. */
+export function prlimitPath(): string | undefined {
+  return SAFE_PATH.split(':').map((dir) => join(dir, 'prlimit')).find((p) => existsSync(p));
+}
+
 /** prlimit's arguments for the decision's rlimits, put between the sandbox and the command. */
 function rlimitArgs(d: ShellDecision, prlimit: string): string[] {
   const { cpuSeconds, memoryBytes, processes } = d.limits;
@@ -239,7 +244,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   if (unsandboxed) throw new ToolError(`refused: ${unsandboxed}`);
   const bwrap = sandbox.bwrap;
   // The rlimits: prlimit (util-linux) from the fixed system PATH, or no command at all.
-  const prlimit = SAFE_PATH.split(':').map((dir) => join(dir, 'prlimit')).find((p) => existsSync(p));
+  const prlimit = prlimitPath();
   if (!prlimit) throw new ToolError('refused: prlimit (util-linux) is not installed, so the cpu, memory and processes limits cannot be enforced');
   let [file, ...args] = [...rlimitArgs(d, prlimit), ...d.argv] as [string, ...string[]];
   if (bwrap) {
@@ -253,7 +258,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   // As root the processes rlimit binds nothing: a pids cgroup does, where one can be made. The command
   // joins it before it starts anything ("$0" is the group's cgroup.procs), so nothing escapes it.
   const group = await pidsCgroup(d.limits.processes);
-  if (group) [file, args] = ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', group.procs, file, ...args]];
+  if (group) [file, args] = insideGroup(group, file, args);
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -349,6 +354,16 @@ export const shellTool = defineTool({
     'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
   input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
+  can: {
+    argument: 'the command, quoted as one argument',
+    judge: async (q) => {
+      const d = await shellDecision(q.caps, q.argument, q.home.root, { sandbox: sandboxState(q.home.config, q.vars) });
+      const capability = { allowed: d.allowed, reason: d.reason };
+      if (!d.allowed) return { capability };
+      return { capability, action: { kind: 'shell', resource: q.argument, verb: 'execute', argv: policyWords(q.argument, d) } };
+    },
+    call: (command) => ({ command }),
+  },
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, workRoot(ctx), { sandbox: sandboxState(ctx.home.config, ctx.env.vars), run: ctx.run });
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);
