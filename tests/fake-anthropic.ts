@@ -64,6 +64,11 @@ export interface FakeOptions {
   whenEmpty?: FakeReply;
   /** The key the server accepts (x-api-key or Authorization: Bearer); default "test-key". */
   apiKey?: string;
+  /**
+   * Chooses the reply by the request (runs in progress at once ask in no fixed order), before the
+   * queue is looked at; undefined takes the queue's next. May wait (a barrier for overlapping runs).
+   */
+  route?: (body: any, n: number) => FakeReply | undefined | Promise<FakeReply | undefined>;
 }
 
 const DEFAULT_USAGE: FakeUsage = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
@@ -156,7 +161,16 @@ export async function startFakeAnthropic(replies: FakeReply[] = [], opts: FakeOp
     }
 
     served += 1;
-    const reply = queue.shift() ?? opts.whenEmpty ?? {
+    if (opts.route) {
+      const n = served;
+      void Promise.resolve(opts.route(body, n)).then((routed) => reply(req, res, body, n, routed));
+      return;
+    }
+    reply(req, res, body, served, undefined);
+  }
+
+  function reply(req: IncomingMessage, res: ServerResponse, body: any, served: number, routed: FakeReply | undefined): void {
+    const reply = routed ?? queue.shift() ?? opts.whenEmpty ?? {
       status: 500,
       error: { type: 'api_error', message: `fake-anthropic: the test script ran out of replies at request #${served}` },
     };

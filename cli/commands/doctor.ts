@@ -7,7 +7,7 @@ import { formatProblem, ValidationError, type Problem } from '../errors.js';
 import { crossCheck } from '../core/docs/crosscheck.js';
 import { parseRunRecord } from '../core/runs/runrecord.js';
 import { listRecords } from '../home/records.js';
-import { readJournal } from '../home/journal.js';
+import { readJournals } from '../home/journal.js';
 import { OUTAGE_FILE, readOutage } from '../home/outage.js';
 import { outageProblem } from '../core/runs/outage.js';
 import { timeZoneProblem } from '../core/docs/time.js';
@@ -96,8 +96,7 @@ export async function doctor(_args: Args, env: Env): Promise<number> {
   }
   const outage = await readOutage(root);
   if (outage) problems.push(outageProblem(outage, OUTAGE_FILE));
-  const journal = await readJournal(root);
-  if (journal) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);
+  for (const journal of await readJournals(root)) notes.push(`run ${journal.run} of ${journal.itemId || 'an item'} has not finished (${journal.phase}); the next tick completes or recovers it`);
 
   if (isRepo(root)) {
     problems.push(...(await (await import('../flows/syncfaults.js')).syncFaults(root, env, config)));

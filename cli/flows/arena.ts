@@ -1,8 +1,10 @@
 // The arena in missions (issue 18): a mission with `candidates: N` runs its first implement stage N
 // times, each candidate in its own worktree and branch (aos/mission/<id>/c<n>) from the same base and
-// the same plan, maybe with another brain or model. Candidates run one after another within the
-// tick's time; each finished candidate is committed in mission.md (`arena:`), so a killed tick never
-// runs a finished one again and a half-run one resumes from its run's checkpoint. When all are done,
+// the same plan, maybe with another brain or model. Candidates run `arena.parallel` at a time (default
+// 2) within the tick's time, each holding a share of the agent's daily budget (core/arena/pool.ts);
+// each finished candidate is committed in mission.md (`arena:`) through the home's commit queue
+// (git/queue.ts), so a killed tick never runs a finished one again and every half-run one resumes
+// from its run's checkpoint (one journal per run, flows/recover.ts). When all are done,
 // each is scored from facts (core/arena/score.ts): its run, its replay, the rulebook, the checks, the
 // size and the cost; arena.md keeps the table of scores and fingerprints; the winner's branch becomes
 // the mission's and goes on to verify; the losers' worktrees and branches are pruned.
@@ -20,6 +22,7 @@ import { exists } from '../home/files.js';
 import { readRecord } from '../home/records.js';
 import { candidatePlace, readContract, writeContract, writeMission } from '../home/missions.js';
 import { commit } from '../git/git.js';
+import { inCommitQueue } from '../git/queue.js';
 import { gitRead } from '../git/run.js';
 import { rangeChanges, uncommittedChanges } from '../git/changes.js';
 import { commitMission, git, missionBook, rulebookRefuser, scopeToWorktree, settleStage, type MissionStep } from './missionbase.js';
@@ -27,6 +30,8 @@ import { runStageItem } from './missionrun.js';
 import { replayVerdict } from './missionreplay.js';
 import { dropChange, secretsInWorktree } from './missiongates.js';
 import { describeFinding } from '../core/missions/gates.js';
+import { arenaParallel, reserveBudget } from '../core/arena/pool.js';
+import type { DailyBudget, Spend } from '../core/runs/outcome.js';
 
 export async function arenaStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
   const f = m.front;
@@ -34,69 +39,143 @@ export async function arenaStage(home: Home, env: Env, m: Mission, deadline: num
   const task = implementTask(m.body || f.goal, await readContract(home.root, f.id, 'plan.md'));
   f.arena ??= [];
   const total = f.candidates ?? 1;
-  for (let n = 1; n <= total; n++) {
-    let c = f.arena.find((x) => x.id === `c${n}`);
-    if (c && c.state !== 'running') continue;
-    if (env.now().getTime() >= deadline) return { id: f.id, stage: 'implement', note: `implement: arena: ${f.arena.filter((x) => x.state !== 'running').length} of ${total} candidates done; the next tick goes on` };
-    if (!c) {
-      const brain = f.brains?.[n - 1];
-      c = { id: `c${n}`, ...(brain ? { brain } : {}), branch: candidateBranch(f.id, n), worktree: candidatePlace(home.root, f.id, n), state: 'running', refused: [] };
-      f.arena.push(c);
+  const todo = Array.from({ length: total }, (_, i) => i + 1).filter((n) => f.arena!.find((x) => x.id === `c${n}`)?.state !== 'done' && f.arena!.find((x) => x.id === `c${n}`)?.state !== 'failed');
+  const parallel = Math.min(arenaParallel(home.config.arena?.parallel), Math.max(1, todo.length));
+  // The pool: `parallel` workers take the candidates not done in order. A candidate that cannot
+  // finish this tick (a checkpoint, an approval, no model) stops the others from starting new ones;
+  // those already running finish. Each records its own arena: entry through the commit queue.
+  const pool: Pool = { next: 0, batch: parallel, going: new Map() };
+  const ctx = { home, env, m, task, book, deadline, concurrent: parallel > 1, pool };
+  let stopped: string | undefined;
+  const worker = async () => {
+    while (!stopped && pool.next < todo.length) {
+      if (env.now().getTime() >= deadline) {
+        stopped ??= `implement: arena: ${f.arena!.filter((x) => x.state !== 'running').length} of ${total} candidates done; the next tick goes on`;
+        return;
+      }
+      const note = await runCandidate(ctx, todo[pool.next++]!);
+      if (note) stopped ??= note;
     }
-    // c1's worktree was made with the mission; a later one is made here (again, if a kill left it half made).
-    if (!(await exists(c.worktree))) {
-      await git(f.repo, env, ['worktree', 'prune']);
-      const has = (await gitRead(f.repo, env.vars, ['rev-parse', '-q', '--verify', `refs/heads/${c.branch}`], { exit1Empty: true })).trim();
-      await fs.mkdir(join(c.worktree, '..'), { recursive: true });
-      await git(f.repo, env, ['worktree', 'add', '-q', ...(has ? [c.worktree, c.branch] : ['-b', c.branch, c.worktree, f.base])]);
-    }
-    const cand = c;
-    const { refused, refuse } = rulebookRefuser(book);
-    const picked = candidateBrain(cand.brain);
-    const ran = await runStageItem(home, env, m, 'implement', task, deadline, { root: cand.worktree, refuse, scope: scopeToWorktree }, {
+  };
+  const ends = await Promise.allSettled(Array.from({ length: parallel }, worker));
+  const failure = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+  if (failure) throw failure.reason;
+  if (stopped) return { id: f.id, stage: 'implement', note: stopped };
+  if (env.now().getTime() >= deadline) return { id: f.id, stage: 'implement', note: `implement: arena: all ${total} candidates done; the next tick scores them` };
+  return judgeArena(home, env, m, book, deadline);
+}
+
+/** The candidates running at once and the part of the agent's daily budget each holds. */
+interface Pool {
+  next: number;
+  /** How many of the first candidates, started together, have not taken their share yet. */
+  batch: number;
+  going: Map<string, Spend>;
+}
+
+interface ArenaCtx {
+  home: Home;
+  env: Env;
+  m: Mission;
+  task: string;
+  book: Rulebook;
+  deadline: number;
+  concurrent: boolean;
+  pool: Pool;
+}
+
+/** Runs (or resumes) candidate n to its end; a note when it could not finish this tick. */
+async function runCandidate(ctx: ArenaCtx, n: number): Promise<string | undefined> {
+  const { home, env, m, task, book, deadline, pool } = ctx;
+  const f = m.front;
+  let c = f.arena!.find((x) => x.id === `c${n}`);
+  if (!c) {
+    const brain = f.brains?.[n - 1];
+    c = { id: `c${n}`, ...(brain ? { brain } : {}), branch: candidateBranch(f.id, n), worktree: candidatePlace(home.root, f.id, n), state: 'running', refused: [] };
+    f.arena!.push(c);
+  }
+  const cand = c;
+  // c1's worktree was made with the mission; a later one is made here (again, if a kill left it half
+  // made), one at a time: git worktree add and prune share the repository's administrative files.
+  await inCommitQueue(f.repo, async () => {
+    if (await exists(cand.worktree)) return;
+    await git(f.repo, env, ['worktree', 'prune']);
+    const has = (await gitRead(f.repo, env.vars, ['rev-parse', '-q', '--verify', `refs/heads/${cand.branch}`], { exit1Empty: true })).trim();
+    await fs.mkdir(join(cand.worktree, '..'), { recursive: true });
+    await git(f.repo, env, ['worktree', 'add', '-q', ...(has ? [cand.worktree, cand.branch] : ['-b', cand.branch, cand.worktree, f.base])]);
+  });
+  const { refused, refuse } = rulebookRefuser(book);
+  const picked = candidateBrain(cand.brain);
+  let ran;
+  try {
+    ran = await runStageItem(home, env, m, 'implement', task, deadline, { root: cand.worktree, refuse, scope: scopeToWorktree }, {
       ...(cand.item ? { item: cand.item } : {}),
       label: `implement-${cand.id}`,
       ...(picked.brain || picked.model ? { brain: { ...(picked.brain ? { brain: { profile: picked.brain } as never } : {}), ...(picked.model ? { model: picked.model } : {}) } } : {}),
-      save: async (file) => {
-        cand.item = file;
-        await writeMission(home.root, m);
-        await commitMission(home, env, m, 'implement', `mission ${f.id}: implement: candidate ${cand.id} starts${cand.brain ? ` (${cand.brain})` : ''}`, [m.file, file], home.owner);
-      },
+      save: (file) =>
+        inCommitQueue(home.root, async () => {
+          cand.item = file;
+          await writeMission(home.root, m);
+          await commitMission(home, env, m, 'implement', `mission ${f.id}: implement: candidate ${cand.id} starts${cand.brain ? ` (${cand.brain})` : ''}`, [m.file, file], home.owner);
+        }),
+      ...(ctx.concurrent
+        ? {
+            concurrent: true,
+            spent: (today: Spend, budget: DailyBudget) => {
+              const r = reserveBudget(budget, today, [...pool.going.values()], pool.batch);
+              pool.batch = Math.max(0, pool.batch - 1);
+              pool.going.set(cand.id, r.reserve);
+              return r.start;
+            },
+          }
+        : {}),
     });
-    if (ran.state === 'pending') return { id: f.id, stage: 'implement', note: `implement: candidate ${cand.id}: ${ran.note}` };
-    cand.run = ran.run;
-    cand.refused = [...cand.refused, ...refused];
-    if (ran.outcome !== 'done') {
-      cand.state = 'failed';
-      cand.reason = `run ${ran.run} ended ${ran.outcome}: ${ran.text.slice(0, 200)}`;
+  } finally {
+    pool.going.delete(cand.id);
+  }
+  if (ran.state === 'pending') return `implement: candidate ${cand.id}: ${ran.note}`;
+  const run = ran.run;
+  let state: 'done' | 'failed';
+  let reason: string | undefined;
+  let head: string | undefined;
+  if (ran.outcome !== 'done') {
+    state = 'failed';
+    reason = `run ${run} ended ${ran.outcome}: ${ran.text.slice(0, 200)}`;
+  } else {
+    // Committed whatever the rulebook says: the arena scores a change over the limits as such (it is
+    // not eligible), and the branch keeps it reachable until it is pruned.
+    const changes = await uncommittedChanges(cand.worktree, env.vars);
+    // A secret is not scored: the change is dropped (never committed) and the candidate failed.
+    const secrets = changes.length ? await secretsInWorktree(cand.worktree, env) : [];
+    if (secrets.length) {
+      await dropChange(cand.worktree, env);
+      state = 'failed';
+      reason = `refused by the security gate, secret-looking values in the change: ${secrets.map(describeFinding).join(', ')}`.slice(0, 500);
     } else {
-      // Committed whatever the rulebook says: the arena scores a change over the limits as such (it is
-      // not eligible), and the branch keeps it reachable until it is pruned.
-      const changes = await uncommittedChanges(cand.worktree, env.vars);
-      // A secret is not scored: the change is dropped (never committed) and the candidate failed.
-      const secrets = changes.length ? await secretsInWorktree(cand.worktree, env) : [];
-      if (secrets.length) {
-        await dropChange(cand.worktree, env);
-        cand.state = 'failed';
-        cand.reason = `refused by the security gate, secret-looking values in the change: ${secrets.map(describeFinding).join(', ')}`.slice(0, 500);
-      } else if (changes.length) {
+      if (changes.length) {
         await commit(cand.worktree, env.vars, {
           who: agentIdentity(f.agent),
           subject: `mission ${f.id}: implement (candidate ${cand.id}): ${f.goal}`.slice(0, 200),
-          trailers: { 'Aos-Mission': f.id, 'Aos-Stage': 'implement', 'Aos-Run': ran.run, 'Aos-Agent': f.agent, 'Aos-Candidate': cand.id },
+          trailers: { 'Aos-Mission': f.id, 'Aos-Stage': 'implement', 'Aos-Run': run, 'Aos-Agent': f.agent, 'Aos-Candidate': cand.id },
         }, home.redact);
       }
-      if (!secrets.length) {
-        cand.head = (await gitRead(cand.worktree, env.vars, ['rev-parse', 'HEAD'])).trim();
-        cand.state = 'done';
-      }
+      head = (await gitRead(cand.worktree, env.vars, ['rev-parse', 'HEAD'])).trim();
+      state = 'done';
     }
+  }
+  // The entry changes and is committed in one turn of the queue: another candidate's commit of
+  // mission.md never holds this one half-updated.
+  await inCommitQueue(home.root, async () => {
+    cand.run = run;
+    cand.refused = [...cand.refused, ...refused];
+    cand.state = state;
+    if (reason) cand.reason = reason;
+    if (head) cand.head = head;
     cand.item = undefined;
     await writeMission(home.root, m);
-    await commitMission(home, env, m, 'implement', `mission ${f.id}: implement: candidate ${cand.id} ${cand.state}`, [m.file], undefined, { 'Aos-Stage-Run': ran.run });
-  }
-  if (env.now().getTime() >= deadline) return { id: f.id, stage: 'implement', note: `implement: arena: all ${total} candidates done; the next tick scores them` };
-  return judgeArena(home, env, m, book, deadline);
+    await commitMission(home, env, m, 'implement', `mission ${f.id}: implement: candidate ${cand.id} ${cand.state}`, [m.file], undefined, { 'Aos-Stage-Run': run });
+  });
+  return undefined;
 }
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');

@@ -19,10 +19,11 @@ import { ValidationError, type Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import type { Agent, InboxItem } from '../home/store.js';
 import { loadMemories } from '../home/store.js';
-import { appendLog, readLog } from '../home/log.js';
+import { appendDeferred, appendLog, deferLogIn, readLog, type DeferredLog } from '../home/log.js';
 import { finishItem, updateItem } from '../home/items.js';
 import { exists, isErrno, readIfExists, writeAtomic } from '../home/files.js';
 import { commit, type CommitSpec } from '../git/git.js';
+import { inCommitQueue } from '../git/queue.js';
 import { offeredTools, runTool } from '../tools/registry.js';
 import type { RunCtx } from '../tools/runctx.js';
 import { runLoop } from '../model/loop.js';
@@ -76,6 +77,11 @@ export interface RunSpec {
    * candidate one is offered in trial, to this mission's runs only, so it can earn its record.
    */
   skills?: readonly string[];
+  /**
+   * Other runs are in progress in this process at the same time (arena.parallel): the run's day-log
+   * entries are held in its journal and appended by its own commit (home/log.ts DeferredLog).
+   */
+  concurrent?: boolean;
 }
 
 export interface RunReport {
@@ -181,16 +187,29 @@ async function topMemories(home: Home, query: string): Promise<{ file: string; t
 }
 
 /** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
-export async function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
-  const redacted = await scrubSecrets(home.root, spec.paths ?? []);
-  if (redacted.length) env.out.warn(`aos: redacted secret-looking values before committing run ${journal.run}: ${redacted.join('; ')}`);
-  await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
-  const sha = await commit(home.root, env.vars, spec, home.redact);
-  await clearJournal(home.root);
-  return sha;
+export function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSpec): Promise<string | undefined> {
+  // In the home's commit queue: the held-back log entries land in the log only now, so no other
+  // run's commit can take them (appendDeferred skips those a killed commit already appended).
+  return inCommitQueue(home.root, async () => {
+    const logs = journal.deferredLog?.length ? await appendDeferred(home.root, journal.deferredLog) : [];
+    if (logs.length && spec.paths) spec = { ...spec, paths: [...new Set([...spec.paths, ...logs])] };
+    const redacted = await scrubSecrets(home.root, spec.paths ?? []);
+    if (redacted.length) env.out.warn(`aos: redacted secret-looking values before committing run ${journal.run}: ${redacted.join('; ')}`);
+    await writeJournal(home.root, { ...journal, phase: 'committing', commit: spec });
+    const sha = await commit(home.root, env.vars, spec, home.redact);
+    await clearJournal(home.root, journal.run);
+    return sha;
+  });
 }
 
 export async function executeRun(spec: RunSpec): Promise<RunReport> {
+  // A replay commits nothing, so it never holds entries back.
+  if (!spec.concurrent || spec.replay) return runAlone(spec, undefined);
+  const held: DeferredLog = { entries: [], saved: async () => {} };
+  return deferLogIn(held, () => runAlone(spec, held));
+}
+
+async function runAlone(spec: RunSpec, heldLog: DeferredLog | undefined): Promise<RunReport> {
   const { home, env } = spec;
   const tz = home.config.owner.timezone;
   const checked = await verifySender(home, env, spec.item, spec.agent.id);
@@ -214,6 +233,8 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     started: started.toISOString(),
     phase: 'running',
     touched: [recordFile, item.file, ...checked.written],
+    // The same array as heldLog's: every save of the journal carries the entries held so far.
+    ...(heldLog ? { deferredLog: heldLog.entries } : {}),
   };
   // An answer already waits to be written to this item: asking again would pay for it twice.
   const waiting = await heldAnswer(home.root, item.id);
@@ -222,6 +243,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   const itemBefore = await fs.readFile(join(home.root, item.file), 'utf8');
   const touched = new Set(journal.touched);
   const saveTouched = () => writeJournal(home.root, { ...journal, touched: [...touched] });
+  if (heldLog) heldLog.saved = saveTouched;
   await markRunning(home, item, { status: 'running', run, handled_by: agent.id, approval: undefined });
 
   const tools = offeredTools(spec.caps);
@@ -308,7 +330,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     // goes back as it was and no attempt is counted; the owner is told the path.
     if (!fixableWriteFailure(err) || spec.replay) throw err;
     await writeAtomic(join(home.root, item.file), itemBefore);
-    await clearJournal(home.root);
+    await clearJournal(home.root, journal.run);
     throw err;
   }
 
@@ -354,7 +376,7 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
   // with a fresh cap, again and again).
   if (job && end.outcome === 'checkpoint') end = { ...end, outcome: 'failed', reason: `the job's cap was reached (${end.reason})`, retry: false };
   if (end.outcome === 'unavailable' && entries.length === entriesBefore && !spec.replay) {
-    await dropUnstartedRun(home, item.file, itemBefore, recordFile);
+    await dropUnstartedRun(home, item.file, itemBefore, recordFile, run);
     const unavailable = { fault: end.fault, reason: end.reason };
     return { run, agent: agent.id, item: item.id, outcome: 'unavailable', unavailable, answered: 0, text: end.reason, usage: end.usage, itemFile: item.file, attention: false, messages: [] };
   }
@@ -421,10 +443,11 @@ export async function executeRun(spec: RunSpec): Promise<RunReport> {
     },
     paths: [...touched],
   });
-  if (spec.replay) await clearJournal(home.root);
+  if (spec.replay) await clearJournal(home.root, journal.run);
   if (saleRecord && sha) await afterSale(home, env, saleRecord);
   // Subscribers hear of it once the run is committed (flows/events.ts); loaded only here.
-  if (!spec.replay && !held) await (await import('./events.js')).announceRun(home, env, { item, agent: agent.id, outcome: plan.outcome, text: plan.text, approval: plan.item.kind === 'update' && typeof plan.item.fields.approval === 'string' ? plan.item.fields.approval : undefined });
+  // Outside the held log (the announcement is committed by itself) and in the queue, like any commit with a log entry.
+  if (!spec.replay && !held) await deferLogIn(undefined, () => inCommitQueue(home.root, async () => (await import('./events.js')).announceRun(home, env, { item, agent: agent.id, outcome: plan.outcome, text: plan.text, approval: plan.item.kind === 'update' && typeof plan.item.fields.approval === 'string' ? plan.item.fields.approval : undefined })));
   const unavailable = end.outcome === 'unavailable' ? { unavailable: { fault: end.fault, reason: end.reason } } : {};
   return { run, agent: agent.id, item: item.id, outcome: plan.outcome, text: plan.text, usage: end.usage, cost_usd: cost, commit: sha, itemFile, attention: plan.attention, messages: ctx.messages, ...unavailable, answered: end.answered, ...(held ? { held: heldProblem(held) } : {}) };
 }
@@ -436,7 +459,7 @@ async function markRunning(home: Home, item: InboxItem, fields: Record<string, u
   } catch (err) {
     const reason = fixableWriteFailure(err);
     if (!reason) throw err;
-    await clearJournal(home.root);
+    await clearJournal(home.root, String(fields.run));
     throw new ItemNotRunnable({ file: item.file, expected: 'an item aos can write (it marks the item running before asking the model)', found: reason, hint: 'it runs once this is fixed; see docs/recovery.md#bad-files' });
   }
 }
@@ -484,7 +507,8 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
 }
 
 /** What an agent spent today, from its run records; damaged records are named, not counted. */
-export async function spentToday(home: Home, env: Env, agent: string): Promise<Spend & { damaged: Problem[] }> {
+/** With `ended`, runs still in progress are left out (arena.parallel: their reservations stand for them). */
+export async function spentToday(home: Home, env: Env, agent: string, opts: { ended?: boolean } = {}): Promise<Spend & { damaged: Problem[] }> {
   // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
   const tz = home.config.owner.timezone;
   const today = localTime(env.now(), tz).date;
@@ -513,7 +537,7 @@ export async function spentToday(home: Home, env: Env, agent: string): Promise<S
         spend.damaged.push(...err.problems.map((p) => ({ ...p, hint: p.hint ?? "its spend is not counted in today's budget" })));
         continue;
       }
-      if (rec.front.agent !== agent || !rec.front.started.startsWith(today)) continue;
+      if (rec.front.agent !== agent || !rec.front.started.startsWith(today) || (opts.ended && rec.front.outcome === 'running')) continue;
       spend.tokens += tokensOf(rec.front.usage);
       spend.usd += rec.front.cost_usd ?? 0;
     }

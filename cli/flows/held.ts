@@ -44,7 +44,7 @@ async function writeHeld(home: Home, env: Env, h: HeldAnswer): Promise<string | 
   } catch (err) {
     const reason = fixableWriteFailure(err);
     if (!reason) throw err;
-    await clearJournal(home.root);
+    await clearJournal(home.root, h.run);
     return heldProblem({ ...h, reason });
   }
   touched.add(target);

@@ -36,8 +36,8 @@ export async function settleUnrecordedCalls(entries: readonly RecordEntry[], run
  * A run that met an outage before doing anything leaves no trace: the item as it was before the run
  * (no attempt, no error), no run record, no journal, no commit. .aos/outage.json tells the owner.
  */
-export async function dropUnstartedRun(home: Home, itemFile: string, itemBefore: string, recordFile: string): Promise<void> {
+export async function dropUnstartedRun(home: Home, itemFile: string, itemBefore: string, recordFile: string, run: string): Promise<void> {
   await writeAtomic(join(home.root, itemFile), itemBefore);
   await fs.rm(join(home.root, recordFile), { force: true });
-  await clearJournal(home.root);
+  await clearJournal(home.root, run);
 }

@@ -16,6 +16,7 @@ import { readRecord } from '../home/records.js';
 import { readStageItem, writeMission } from '../home/missions.js';
 import { lockPath } from '../home/lock.js';
 import type { RunSpec } from './execute.js';
+import type { DailyBudget, Spend } from '../core/runs/outcome.js';
 import { commitMission, iso, missionCaps } from './missionbase.js';
 
 export type AgentOutcome = { state: 'finished'; run: string; text: string; outcome: string } | { state: 'pending'; note: string };
@@ -30,6 +31,10 @@ export interface ItemSlot {
   agent?: string;
   /** Agent front matter the run changes (an arena candidate's brain or model). */
   brain?: { brain?: string; model?: string };
+  /** Other runs go on beside this one in the process (arena.parallel): RunSpec.concurrent. */
+  concurrent?: boolean;
+  /** The spent figure the run starts with, from the day's spend and the agent's budget (an arena candidate's reservation). */
+  spent?: (today: Spend, budget: DailyBudget) => Spend;
 }
 
 export function missionSlot(home: Home, env: Env, m: Mission, stage: Stage): ItemSlot {
@@ -97,7 +102,8 @@ export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stag
     kind: 'tick',
     provider: choice.provider,
     deadline,
-    spent: await spentToday(home, env, agent.id),
+    spent: slot.spent ? slot.spent(await spentToday(home, env, agent.id, { ended: true }), agent.front.budget) : await spentToday(home, env, agent.id),
+    ...(slot.concurrent ? { concurrent: true } : {}),
     workdir,
     ...(m.front.skills?.length ? { skills: m.front.skills } : {}),
     ...(resume ? { resume } : {}),

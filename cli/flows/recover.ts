@@ -9,12 +9,12 @@ import { repeatableCall, unrecordedCalls } from '../core/runs/unrecorded.js';
 import type { Env } from '../env.js';
 import { UserError } from '../errors.js';
 import type { Home } from '../home/home.js';
-import { appendLog } from '../home/log.js';
+import { appendDeferred, appendLog } from '../home/log.js';
 import { updateItem } from '../home/items.js';
 import { isErrno, writeAtomic, exists } from '../home/files.js';
 import { lockHolders } from '../home/procs.js';
 import { gitRead } from '../git/run.js';
-import { clearJournal, readJournal } from '../home/journal.js';
+import { clearJournal, readJournals } from '../home/journal.js';
 import { commitRun } from './execute.js';
 import { loadInbox } from '../home/store.js';
 import { listHeld } from '../home/held.js';
@@ -81,12 +81,12 @@ export async function recover(home: Home, env: Env, opts: { tookOver: boolean })
   const notes: string[] = [];
   const failed: string[] = [];
   await clearIndexLock(home.root, env, opts.tookOver, notes);
-  const journal = await readJournal(home.root);
-  if (journal) {
+  // One journal per run (several when arena.parallel ran candidates at once), each recovered alone.
+  for (const journal of await readJournals(home.root)) {
     if (journal.phase === 'committing' && journal.commit) {
       if (await alreadyCommitted(home, env, journal.run)) {
         notes.push(`run ${journal.run} had committed before its process died; nothing to redo`);
-        await clearJournal(home.root);
+        await clearJournal(home.root, journal.run);
       } else {
         await commitRun(home, env, journal, journal.commit);
         notes.push(`finished the commit of run ${journal.run}, cut short when its process died`);
@@ -113,6 +113,8 @@ async function recoverInterrupted(home: Home, env: Env, journal: import('../home
   const tz = home.config.owner.timezone;
   const reason = `interrupted: the process running it (pid ${journal.pid} on ${journal.host}) died during the run`;
   const touched = new Set(journal.touched);
+  // What the run logged while others ran beside it (held in its journal) goes into the log first.
+  for (const f of await appendDeferred(home.root, journal.deferredLog ?? [])) touched.add(f);
   // Died after the item reached done (and maybe before its inbox copy was removed): the work is
   // done, so keep it done and only finish the bookkeeping.
   const doneCopy = journal.touched.find((p) => p.startsWith('inbox/done/'));

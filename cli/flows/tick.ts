@@ -16,7 +16,7 @@ import { readCreated } from '../home/heartbeat.js';
 import { moveUnsupported, unsupportedInboxFiles } from '../home/unsupported.js';
 import { commit, commitOwnerEdits, pendingOwnerEdits } from '../git/git.js';
 import { finishOwnRebase } from '../git/ownrebase.js';
-import { JOURNAL_FILE } from '../home/journal.js';
+import { readJournals } from '../home/journal.js';
 import { homeUnchanged, recordUnchanged, forgetUnchanged } from '../home/idlestamp.js';
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
@@ -125,7 +125,7 @@ async function needsRecovery(home: Home, tookOver: boolean): Promise<boolean> {
 /** What a crash left behind, each named; empty when the tick has nothing to recover. */
 async function crashTraces(home: Home, tookOver: boolean): Promise<string[]> {
   const traces = tookOver ? ['a stale lock, taken over first'] : [];
-  if (await exists(join(home.root, JOURNAL_FILE))) traces.push(`an unfinished run's journal (${JOURNAL_FILE})`);
+  for (const j of await readJournals(home.root)) traces.push(`an unfinished run's journal (run ${j.run})`);
   if (await exists(join(home.root, '.git/index.lock'))) traces.push("git's index lock (.git/index.lock)");
   const running = (await loadInbox(home.root, home.docs)).items.filter((i) => i.front.status === 'running');
   if (running.length) traces.push(`item${running.length === 1 ? '' : 's'} marked running: ${running.map((i) => i.id).join(', ')}`);

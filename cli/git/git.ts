@@ -10,6 +10,7 @@ import { changedPaths } from './read.js';
 import { isTempFile } from '../core/docs/tempfiles.js';
 import { BAD_CONFIG_HINT, CONFIG_FILE } from '../core/docs/configfile.js';
 import { gitRead, openRepo, type Repo } from './run.js';
+import { inCommitQueue } from './queue.js';
 import { markerChecked, MARKER_GREP } from '../core/runs/sync.js';
 import { UserError, type Problem } from '../errors.js';
 import { findConflictMarker } from '../core/docs/markers.js';
@@ -25,7 +26,11 @@ export type { CommitSpec };
  * Commits and returns the new commit's hash, or undefined when there was nothing to commit. The
  * message goes through the home's redactor (the caller passes it: git reads nothing of the home).
  */
-export async function commit(root: string, vars: Vars, spec: CommitSpec, redact: Redact): Promise<string | undefined> {
+export function commit(root: string, vars: Vars, spec: CommitSpec, redact: Redact): Promise<string | undefined> {
+  return inCommitQueue(root, () => commitNow(root, vars, spec, redact));
+}
+
+async function commitNow(root: string, vars: Vars, spec: CommitSpec, redact: Redact): Promise<string | undefined> {
   const git = await openRepo(root, vars, { who: spec.who });
   const paths = spec.paths ? await presentOrTracked(git, root, spec.paths) : [];
   if (spec.paths && !paths.length) return undefined;

@@ -357,7 +357,7 @@ export async function serveMcp(env: Env, opts: McpOptions): Promise<void> {
  * run's journal names the item while the run is on. Nothing when the journal is another run's.
  */
 async function runOrigin(home: Home, run: string): Promise<{ parent: string; trace: string } | undefined> {
-  const j = await readJournal(home.root);
+  const j = await readJournal(home.root, run);
   if (j?.run !== run) return undefined;
   const { doc } = await readDoc<InboxFront>(home.root, j.item, 'inbox', home.docs);
   const id = doc?.front.id ?? j.itemId;

@@ -40,7 +40,7 @@ async function underParent<T>(home: Home, token: string, run: string | undefined
   }
   // The tick goes on under the same lock after its brain answers; from its commit on, the run is not ours to write in.
   if (run) {
-    const j = await readJournal(home.root);
+    const j = await readJournal(home.root, run);
     if (j?.run !== run || j.phase !== 'running') throw new UserError(`the run ${run} that started this server is over; nothing was written`);
   }
   return fn();

@@ -69,7 +69,7 @@ test(`an item with a NUL byte, a UTF-16 item, an item aos cannot write: skipped 
       if (canImmutable) assert.match(second.stderr, /inbox\/locked\.md/);
       assert.is(server.requests.length, 1);
       assert.ok(existsSync(join(home, 'inbox/nul.md')) && existsSync(join(home, 'inbox/utf16.md')));
-      assert.not.ok(existsSync(join(home, '.aos/run.json')), 'no run left half-done');
+      assert.not.ok(existsSync(join(home, '.aos/runs')) && readdirSync(join(home, '.aos/runs')).length, 'no run left half-done (no journal in .aos/runs)');
 
       const d = aos(['doctor', '--home', home]);
       assert.is(d.code, 1, d.stdout);

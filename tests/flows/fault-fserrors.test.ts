@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, git, json, read, write } from '../helpers.js';
 import { addItem, doneFile, logFile, tick, withModel } from '../model-helpers.js';
@@ -121,7 +121,7 @@ test(`a read-only logs/runs (EROFS, a read-only bind mount): a user error naming
     assert.is(first.stderr.trim().split('\n').length, 1);
     assert.is(server.requests.length, 0, 'the model is not asked when its answer could not be recorded');
     assert.is(read(home, `inbox/${id}.md`), before, 'the item is as it was: no attempt counted');
-    assert.not.ok(existsSync(join(home, '.aos/run.json')));
+    assert.not.ok(existsSync(join(home, '.aos/runs')) && readdirSync(join(home, '.aos/runs')).length, 'no journal left in .aos/runs');
     const fixed = await tick(home, server);
     assert.is(fixed.code, 0, fixed.stdout + fixed.stderr);
     assert.match(read(home, doneFile(home, id)!), /Tyres checked\./);

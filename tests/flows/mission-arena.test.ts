@@ -32,6 +32,8 @@ function rows(arena: string): string[][] {
 
 test('three candidates: the clean small one wins by the formula and is promoted; the failing and the 81-file ones are pruned', async () => {
   await withModel({
+    // Replies are scripted in arrival order: the candidates run one after another (arena.parallel: 1).
+    yaml: 'arena:\n  parallel: 1\n',
     replies: [
       { text: '1. Change add.js so add() adds.\n2. Run node --test.' },
       { tools: [{ name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },
@@ -101,6 +103,8 @@ test('three candidates: the clean small one wins by the formula and is promoted;
 
 test('killed while c2 runs: the next tick goes on with c2, c1 is not run again; no eligible candidate stops the mission as failed', async () => {
   await withModel({
+    // Replies are scripted in arrival order: the candidates run one after another (arena.parallel: 1).
+    yaml: 'arena:\n  parallel: 1\n',
     replies: [
       { text: '1. Fix add.js.' },
       { tools: [{ name: 'write_file', input: { path: 'add.js', content: WRONG_ADD } }] },

@@ -13,6 +13,8 @@ const COMMENTED_ADD = `// add() adds its two arguments.\n${FIXED_ADD}`;
 
 test('the arena winner is reviewed, the critic asks for one repair, the repaired change is approved and promoted', async () => {
   await withModel({
+    // Replies are scripted in arrival order: the candidates run one after another (arena.parallel: 1).
+    yaml: 'arena:\n  parallel: 1\n',
     replies: [
       { text: '1. Fix add.js.' },
       { tools: [{ name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },

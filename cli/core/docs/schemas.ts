@@ -149,6 +149,8 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /** The arena (issue 18): how many of a mission's candidates run at once (1: one after another). */
+  arena: v.optional(v.strictObject({ parallel: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))) })),
   /** Missions (issue 17): the defaults `aos mission new` writes into each mission.md. */
   mission: v.optional(
     v.strictObject({
