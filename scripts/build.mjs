@@ -30,7 +30,8 @@ const REQUIRE_BANNER = "import { createRequire as __aosRequire } from 'node:modu
  * sets the mtime back (the ctime moves). Data V8 rejects anyway (another node, other flags) is
  * written again. The cache
  * is only ever a shortcut: a missing, unreadable, corrupt or unwritable one costs a compile, never
- * the command. It is written once, at the exit of the first tick or status that found none, with
+ * the command. Another command that finds none writes one (name.any.bin) so it does not compile the
+ * whole folded file on every start; the first tick or status replaces it with its own, with
  * every function that run compiled (a cache made by \`aos --version\` holds little more than the
  * top level: an idle tick from it ran 254 M instructions, from a tick's 239 M).
  */
@@ -55,29 +56,43 @@ function cachePrefix(file) {
 function runFolded() {
   const file = fileURLToPath(new URL('./aos-hot.cjs', import.meta.url));
   const source = readFileSync(file, 'utf8');
-  let cacheFile;
+  // Two files per build: a tick's or a status's (every function cron's paths compile), and until one
+  // of those runs, any other command's (the code it compiled): a command other than these would
+  // otherwise compile the whole folded file on every start where cron's commands never ran.
+  let cronFile;
+  let anyFile;
   let cachedData;
+  let fromCron = false;
   try {
     const st = statSync(file);
     const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? join(process.env.HOME, '.cache') : undefined);
     if (base) {
-      cacheFile = join(base, 'aos', \`\${cachePrefix(file)}\${process.version}-\${process.arch}-\${st.ino}-\${st.size}-\${st.mtimeMs}-\${st.ctimeMs}.bin\`);
-      cachedData = readFileSync(cacheFile);
+      const key = join(base, 'aos', \`\${cachePrefix(file)}\${process.version}-\${process.arch}-\${st.ino}-\${st.size}-\${st.mtimeMs}-\${st.ctimeMs}\`);
+      [cronFile, anyFile] = [\`\${key}.bin\`, \`\${key}.any.bin\`];
+      try {
+        cachedData = readFileSync(cronFile);
+        fromCron = true;
+      } catch {
+        cachedData = readFileSync(anyFile);
+      }
     }
   } catch {}
   const script = new Script(source, { filename: file, cachedData });
   const cronCommand = process.argv.includes('tick') || process.argv.includes('status');
-  if (cacheFile && cronCommand && (!cachedData || script.cachedDataRejected)) {
+  const cacheFile = cronCommand ? (!fromCron || script.cachedDataRejected ? cronFile : undefined) : !cachedData ? anyFile : undefined;
+  if (cacheFile) {
     process.once('exit', () => {
       const tmp = \`\${cacheFile}.\${process.pid}.tmp\`;
       try {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);
-        // The same install's caches of older builds are never read again: removed, so updates do not
-        // pile them up. Another install (another dist/ folder) has another prefix and keeps its own.
+        // The same install's caches of older builds are never read again, nor another command's once
+        // a tick or status wrote theirs: removed, so updates do not pile them up. Another install
+        // (another dist/ folder) has another prefix and keeps its own.
+        const keep = cronCommand ? [basename(cronFile)] : [basename(cronFile), basename(anyFile)];
         for (const name of readdirSync(dirname(cacheFile))) {
-          if (name.startsWith(cachePrefix(file)) && name.endsWith('.bin') && name !== basename(cacheFile)) rmSync(join(dirname(cacheFile), name), { force: true });
+          if (name.startsWith(cachePrefix(file)) && name.endsWith('.bin') && !keep.includes(name)) rmSync(join(dirname(cacheFile), name), { force: true });
         }
       } catch {
         try { rmSync(tmp, { force: true }); } catch {}

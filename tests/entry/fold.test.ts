@@ -93,14 +93,22 @@ function caches(userHome: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')).map((f) => join(dir, f)) : [];
 }
 
-test('only a tick or a status writes the code cache', () => {
+test('another command writes a code cache only where none is; the first tick or status replaces it with its own', () => {
   const home = newHome();
   const env = ownCacheEnv();
+  const names = () => caches(env.HOME!).map((f) => f.slice(f.lastIndexOf('/') + 1).replace(/^v8-.*?(\.any)?\.bin$/, (_, any) => (any ? 'any' : 'cron')));
   assert.is(run(AOS, ['--version'], home, env).code, 0);
+  assert.equal(names(), [], '--version loads no folded code');
   assert.is(run(AOS, ['inbox', 'list'], home, env).code, 0);
-  assert.equal(caches(env.HOME!), []);
+  assert.equal(names(), ['any']);
+  const anyCache = readFileSync(caches(env.HOME!)[0]!);
+  const again = run(AOS, ['inbox', 'list'], home, env);
+  assert.is(again.code, 0, again.stderr);
+  assert.equal(readFileSync(caches(env.HOME!)[0]!), anyCache, 'found and used, not written again');
   assert.is(run(AOS, ['tick'], home, env).code, 0);
-  assert.is(caches(env.HOME!).length, 1);
+  assert.equal(names(), ['cron'], "the tick's cache replaces the other command's");
+  assert.is(run(AOS, ['inbox', 'list'], home, env).code, 0);
+  assert.equal(names(), ['cron'], "another command uses the tick's cache and writes none");
 });
 
 test('the code cache is written once, and a corrupt, empty or unwritable one costs a compile, never the command', () => {
