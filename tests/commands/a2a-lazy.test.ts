@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AOS, read, tempDir, write } from '../helpers.js';
 import { envFor, modelHome } from '../model-helpers.js';
@@ -16,9 +16,15 @@ function loadedFiles(args: string[], home: string): string[] {
   const log = join(dir, 'loaded.txt');
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function load(url, ctx, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, ctx); }\n`);
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify('file://' + join(dir, 'hooks.mjs'))});\n`);
-  const r = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), AOS, ...args, '--home', home], { env: envFor(undefined, { ACME_KEY: 'k' }), encoding: 'utf8' });
+  // CommonJS files (express is one) never pass the ES module hook: require's cache is logged at exit.
+  writeFileSync(join(dir, 'cjs.cjs'), `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).map((f) => require('node:url').pathToFileURL(f).href + '\\n').join('')));\n`);
+  const r = spawnSync(process.execPath, ['--require', join(dir, 'cjs.cjs'), '--import', join(dir, 'register.mjs'), AOS, ...args, '--home', home], { env: envFor(undefined, { ACME_KEY: 'k' }), encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
-  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((u) => fileURLToPath(u)) : [];
+  const files = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((u) => fileURLToPath(u)) : [];
+  // The entry runs the folded code of cron's commands (dist/aos-hot.cjs) as a script it reads itself:
+  // no hook sees it, and it is loaded whenever the entry is.
+  const folded = join(dirname(AOS), 'aos-hot.cjs');
+  return files.includes(AOS) && existsSync(folded) ? [...new Set([...files, folded])] : files;
 }
 
 const SDK_MARK = 'lf.a2a.v1';
