@@ -99,7 +99,7 @@ test('revocation: a capability removed while the run waits between turns is refu
     setChief(home, ['file:notes/**:read', 'http:api.example.invalid:*']);
     const id = addItem(home, 'Read twice', 'chief');
     const running = tick(home, server);
-    await server.waitForRequests(2, 20_000);
+    await server.waitForRequests(2, 60_000);
     // The owner removes the file grant mid-run (no commit: the gate reads the file as it is now).
     write(home, 'agents/chief.md', agentFile(['http:api.example.invalid:*']));
     const r = await running;
