@@ -256,9 +256,15 @@ for (const streaming of [false, true]) {
   });
 }
 
+// The watch on a stream's events: a gap of a tenth of the timeout is live, and twelve such gaps outlast
+// the timeout. Both are wide so a loaded machine (the fake and the client share this process, and a
+// stall delays both) cannot turn a live gap into a timeout: 60 ms gaps under a 250 ms timeout did.
+const STREAM_TIMEOUT_MS = 2000;
+const LIVE_GAP_MS = 200;
+
 test('a stream that stalls after it started → timeout; a slow but live stream is not cut off', async () => {
   // The SDK's own timeout stops at the response headers; ours also watches the events.
-  await withFake([{ text: 'never finished', eventDelayMs: 60_000 }, { text: 'one two three four five six seven', eventDelayMs: 60 }], async (_server, provider) => {
+  await withFake([{ text: 'never finished', eventDelayMs: 60_000 }, { text: 'one two three four five six seven', eventDelayMs: LIVE_GAP_MS }], async (_server, provider) => {
     const started = Date.now();
     const err = await failure(provider.call(request({ onText: () => {} })));
     assert.is(err.kind, 'timeout');
@@ -268,10 +274,10 @@ test('a stream that stalls after it started → timeout; a slow but live stream 
     const slowStart = Date.now();
     const deltas: string[] = [];
     const turn = await provider.call(request({ onText: (d) => deltas.push(d) }));
-    assert.ok(Date.now() - slowStart > 400, 'the whole stream took longer than the timeout');
+    assert.ok(Date.now() - slowStart > STREAM_TIMEOUT_MS, 'the whole stream took longer than the timeout');
     assert.is(deltas.join(''), 'one two three four five six seven');
     assert.is(turn.stop, 'end_turn');
-  }, { timeoutMs: 250 });
+  }, { timeoutMs: STREAM_TIMEOUT_MS });
 });
 
 test("an abort through req.signal → timeout, not retryable, the tick's budget", async () => {
