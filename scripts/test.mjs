@@ -17,7 +17,7 @@
 // import.meta.url stays its own, so paths found from it are the same as under tsx.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,9 +28,12 @@ const argv = process.argv.slice(2);
 const typecheck = argv.includes('--typecheck');
 const flags = argv.filter((a) => a.startsWith('-') && a !== '--typecheck');
 const patterns = argv.filter((a) => !a.startsWith('-')).map((p) => new RegExp(p, 'i'));
-// One more than the cores: the files mostly wait (on processes, git, timers), so the cores have room
-// for another. Measured on two cores: 3 workers took JOBS_MEASURE of the time 2 did.
-const jobs = Math.max(1, Number(process.env.AOS_TEST_JOBS) || availableParallelism() + 1);
+// The files mostly wait (on processes, git, timers): on two idle cores two workers left over a third of
+// the CPU unused, so an idle machine gets one worker more than its cores. A machine already busy (a
+// load average at or above its core count) has no idle time to fill: there a third worker on two
+// cores only added contention (measured at a load of 10-16: 3 workers 192-210 s, 2 workers 189 s).
+const cores = availableParallelism();
+const jobs = Math.max(1, Number(process.env.AOS_TEST_JOBS) || (loadavg()[0] < cores ? cores + 1 : Math.max(2, cores)));
 
 function testFiles(dir) {
   return readdirSync(dir)
