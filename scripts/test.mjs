@@ -116,9 +116,9 @@ async function bundle() {
 }
 
 /**
- * `tsc -p .` in its own process, started before the files: it takes one core for a quarter of a
- * minute, which the files (waiting on their children) leave free; run before them it added its
- * whole time to `npm test`. Resolves to its output and whether it passed.
+ * `tsc -p .` in its own process, started before the files: it takes one core for 8-18 s, time the
+ * files (waiting on their children) leave free on an idle machine; run before them it added all of
+ * it to `npm test`. Resolves to its output and whether it passed.
  */
 function startTypecheck() {
   const started = Date.now();
