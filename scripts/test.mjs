@@ -140,7 +140,13 @@ process.on('exit', () => {
   if (built) rmSync(built, { recursive: true, force: true });
   rmSync(shared, { recursive: true, force: true });
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Said, so a run cut short (by a person, a CI timeout, another process) is never taken for one that ended.
+    console.log(`\nstopped by ${signal} before the files finished`);
+    process.exit(1);
+  });
+}
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
