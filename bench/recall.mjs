@@ -9,6 +9,9 @@
 // neighbouring entries, when the turn's heading is inside its line span.
 // The baseline, measured in the same run: plain minisearch (its default options) over the same entries.
 // Two data sets with different seeds by default, so nothing is tuned to one (BENCH_SEEDS=1,2,3).
+// BENCH_TOPICS=1 adds what a dream would have extracted: a memory topic per person whose facts cite
+// the turns they came from (its `sources`); BENCH_TOPICS=facts a topic per fact instead. The
+// questions and their evidence stay the turns.
 // BENCH_VERBOSE=1 lists the missed questions; BENCH_KEEP=1 keeps the homes.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, existsSync, rmSync, cpSync } from 'node:fs';
@@ -24,7 +27,8 @@ if (!existsSync(join(root, 'dist/aos.js'))) spawnSync('npm', ['run', 'build'], {
 const snapshot = mkdtempSync(join(tmpdir(), 'aos-bench-dist-'));
 cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
 cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
-const aos = join(snapshot, 'dist/aos.js');
+// BENCH_AOS times another build (an older snapshot, for a before/after comparison).
+const aos = process.env.BENCH_AOS ?? join(snapshot, 'dist/aos.js');
 const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-bench-user-')), LANG: 'C.UTF-8' };
 const seeds = (process.env.BENCH_SEEDS ?? '1,2').split(',').map(Number);
 const TYPES = ['single-hop', 'multi-hop', 'temporal', 'open-domain'];
@@ -59,7 +63,7 @@ function table(label, s) {
 
 const results = [];
 for (const seed of seeds) {
-  const world = generate(seed);
+  const world = generate(seed, { topics: process.env.BENCH_TOPICS === 'facts' ? 'facts' : process.env.BENCH_TOPICS === '1' });
   const base = mkdtempSync(join(tmpdir(), 'aos-bench-recall-'));
   const home = join(base, 'home');
   const init = spawnSync(process.execPath, [join(root, 'dist/aos.js'), 'init', home, '--timezone', 'UTC', '--owner', 'Alex'], { env, encoding: 'utf8' });
@@ -69,7 +73,7 @@ for (const seed of seeds) {
     writeFileSync(join(home, file), text);
   }
   const counts = Object.fromEntries(TYPES.map((t) => [t, world.questions.filter((q) => q.type === t).length]));
-  console.log(`data set seed ${seed}: ${world.people} people, ${world.sessions} sessions, ${world.turns} conversation turns among ${world.files.reduce((n, f) => n + (f.text.match(/^## /gm) ?? []).length, 0)} log entries in ${world.days} daily files; ${world.questions.length} questions (${TYPES.map((t) => `${counts[t]} ${t}`).join(', ')})`);
+  console.log(`data set seed ${seed}: ${world.people} people, ${world.sessions} sessions, ${world.turns} conversation turns among ${world.files.reduce((n, f) => n + (f.text.match(/^## /gm) ?? []).length, 0)} log entries in ${world.days} daily files${world.topics ? `, ${world.topics} memory topics citing their turns` : ''}; ${world.questions.length} questions (${TYPES.map((t) => `${counts[t]} ${t}`).join(', ')})`);
 
   // The baseline: plain minisearch over the same entries (heading and body), default options.
   const ms = new MiniSearch({ fields: ['title', 'body'], storeFields: ['file', 'line'] });

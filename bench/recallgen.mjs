@@ -9,6 +9,8 @@
 //   temporal     a date: "When did ...", "What did X cook last May?", "... three weeks ago?"
 //   open-domain  a person's interests, asked in other words than they were said
 // Each question carries its evidence (file and heading line of each turn) and the day it is asked.
+// With opts.topics, a memory topic per person as the dream writes them (facts citing their turns);
+// with opts.topics 'facts', a topic per fact instead.
 
 export function makeRng(seed) {
   let s = seed | 0;
@@ -117,7 +119,7 @@ const NOISE = [
 ];
 const NOISE_WORDS = 'electricity water internet gym insurance phone streaming parking garden boiler laptop bicycle'.split(' ');
 
-export function generate(seed) {
+export function generate(seed, opts = {}) {
   const rnd = makeRng(seed);
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
   const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -289,7 +291,38 @@ export function generate(seed) {
     q('open-domain', person.interest.asked.replace('{p}', p), [E.interest]);
     q('open-domain', `Would ${p} enjoy a ${person.race[1] === 'swimming' ? 'lake swim' : person.race[1] === 'cycling' ? 'bike tour' : 'long run'} on holiday?`, [E.race]);
   }
-  return { files, questions, turns: turnCount, sessions: sessions.length, people: plan.length, days: days.size };
+  // What a dream would have extracted (opts.topics): a person topic per friend, in its own words,
+  // citing the turns each fact came from (`sources`, as aos dream writes them).
+  const topics = [];
+  for (const person of plan) {
+    const E = person.events;
+    const cite = (e) => `${e.at.file}#L${e.at.line}`;
+    const facts = [
+      [`Worked as a ${person.job1[0]} at ${person.job1[1]}; now a ${person.job2[0]} at ${person.job2[1]}.`, [E.job1, E.job2]],
+      [`Has a ${person.pet[0]} (${person.pet[1]}) called ${person.petName}.`, [E.pet]],
+      [`Moved to ${person.city}.`, [E.move]],
+      [`Finished the ${person.race[0]} in ${person.raceCity}.`, [E.race]],
+      [`Said: "${person.interest.said}."`, [E.interest]],
+    ];
+    if (opts.topics === 'facts') {
+      // One topic per fact, as the dream mostly writes them.
+      ['work', 'pet', 'home', 'race', 'interests'].forEach((kind, k) => {
+        const [fact, evs] = facts[k];
+        topics.push({
+          file: `memory/${person.name.toLowerCase()}-${kind}.md`,
+          text: `---\ntitle: ${person.name}'s ${kind}\ntype: fact\ndescription: "${fact.replace(/"/g, "'")}"\ncreated: ${asked}\nstatus: active\nsources: [${evs.map(cite).join(', ')}]\ntags: [person]\n---\n${fact}\n`,
+        });
+      });
+      continue;
+    }
+    const sources = facts.flatMap(([, evs]) => evs.map(cite));
+    const slug = person.name.toLowerCase();
+    topics.push({
+      file: `memory/${slug}.md`,
+      text: `---\ntitle: ${person.name}\ntype: person\ndescription: "${person.name}, a friend of the owner: ${person.job2[0]}, lives in ${person.city}"\ncreated: ${asked}\nstatus: active\nsources: [${sources.join(', ')}]\ntags: [person]\n---\n${facts.map(([f]) => `- ${f}`).join('\n')}\n`,
+    });
+  }
+  return { files: opts.topics ? [...files, ...topics] : files, questions, turns: turnCount, sessions: sessions.length, people: plan.length, days: days.size, topics: opts.topics ? topics.length : 0 };
 }
 
 function chunk(xs, n) {

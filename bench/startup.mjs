@@ -9,6 +9,8 @@
 // Sizes come from the environment so a quick run is possible, e.g.
 //   BENCH_RUNS=5 BENCH_DAYS=60 BENCH_DONE=1000 BENCH_RECORDS=200 BENCH_TOPICS=300 BENCH_WAITING=200,400 node bench/startup.mjs
 // BENCH_ONLY=startup,year,waiting,search picks parts; BENCH_CPU=1 adds CPU-time ratios (perf task-clock).
+// Each run has a fresh HOME, so the setup's first tick writes aos's code cache (~/.cache/aos) and the
+// timed runs use it, as cron's do; BENCH_AOS builds older than the cache simply have none.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, renameSync, rmSync, appendFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -41,4 +41,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Not awaited at the top level: the build folds the cron paths' chunks into this file, and the
+// chunks a command loads later import them back from here (scripts/build.mjs), which would wait
+// forever on a module still evaluating. main() catches every error itself.
+void main();

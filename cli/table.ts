@@ -243,8 +243,8 @@ export const COMMANDS: CommandSpec[] = [
     describe: 'would this agent be allowed this action? allowed, ask or refused, and why',
     positionals: [
       { name: 'agent', describe: 'the agent id', required: true },
-      { name: 'tool', describe: 'shell, file-read, file-write, http (or http-post, http-put ...), delegate, message, spawn, memory-read, memory-write', required: true },
-      { name: 'argument', describe: 'the command (quoted as one argument), path, URL, or agent', required: true },
+      { name: 'tool', describe: 'any tool an agent can be given, by its name (read_file, run_shell, fetch_url, browse_page, send_message, remember, delegate_remote ...), or shell, file-read, file-write, http-post ..., message, spawn, memory-read, memory-write', required: true },
+      { name: 'argument', describe: 'what the call names: the command (quoted as one argument), path, URL ("POST https://…"), agent, "*" or role:<word>, topic, goal', required: true },
     ],
     load: () => import('./commands/can.js'),
     handler: 'can',
@@ -286,10 +286,10 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['memory', 'lint'], describe: 'check the index and the topics; exit 1 on problems', load: memory, handler: 'lint' },
   {
     path: ['dream'],
-    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show|merge|drop|revert <date> a dream branch',
+    describe: 'consolidate memory from the log since the last dream (on a branch dream/<date>, merged when its gates pass); or show (every dream branch, or one <date>) and merge|drop|revert <date>',
     positionals: [
       { name: 'action', describe: 'show | merge | drop | revert a dream branch (none: dream now)' },
-      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N)' },
+      { name: 'date', describe: 'the dream branch: dream/<date> (its date, or date-N); show without it lists them all' },
     ],
     options: {
       'if-due': { type: 'boolean', describe: 'only when enough time and runs have passed (dream.min_hours, dream.min_runs)' },
@@ -418,6 +418,10 @@ export const COMMANDS: CommandSpec[] = [
       skill: { type: 'string', array: true, describe: 'a skill the mission uses (repeatable): an enabled one, or a candidate in trial; its record gets the outcome' },
       review: { type: 'string', describe: 'the critic: another agent that reviews the change before promote; its findings send it back to implement (aos.yaml mission.review)' },
       brains: { type: 'string', describe: 'each candidate\'s brain in order, comma-separated: a brain profile (claude, codex) or provider:model' },
+      'review-brains': { type: 'string', describe: 'independent reviews by the critic, one per brain, comma-separated (codex,claude or provider:model); all must approve (aos.yaml mission.review.brains)' },
+      bench: { type: 'string', describe: 'the benchmark gate before promote: a command run like a check; its figure is the last number it prints (aos.yaml mission.bench)' },
+      'bench-min': { type: 'string', describe: 'the bench passes when its figure is at least this' },
+      'bench-max': { type: 'string', describe: 'the bench passes when its figure is at most this' },
     },
     load: mission,
     handler: 'create',

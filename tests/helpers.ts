@@ -8,10 +8,16 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const AOS = join(ROOT, 'dist/aos.js');
 
+/**
+ * One cache folder for every test's aos: the built CLI keeps V8's code cache (~300 KB a build) in
+ * $XDG_CACHE_HOME/aos, which a fresh HOME per process would otherwise fill once per spawn.
+ */
+const SHARED_CACHE = join(tmpdir(), 'aos-test-code-cache');
+
 /** A bare environment like cron's: no git identity, a HOME with no config. */
 export function bareEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), 'aos-userhome-'));
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', ...extra };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', XDG_CACHE_HOME: SHARED_CACHE, ...extra };
 }
 
 export interface Result {

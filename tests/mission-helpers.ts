@@ -30,6 +30,16 @@ export function addCoder(home: string): void {
   git(home, ['commit', '-qm', 'the coder']);
 }
 
+/** A critic (agents/critic.md: reads files, writes none) beside the coder in a model home, committed. */
+export const CRITIC = '---\nname: Critic\nrole: Reviews changes before they are merged.\ncapabilities:\n  - "file:**:read"\n---\nYou review code changes.\n';
+
+export function addCoderAndCritic(home: string): void {
+  addCoder(home);
+  write(home, 'agents/critic.md', CRITIC);
+  git(home, ['add', '-A']);
+  git(home, ['commit', '-qm', 'the critic']);
+}
+
 export function newMission(home: string, server: FakeServer, repo: string, extra: string[] = []): { id: string; front: any } {
   const r = aos(['mission', 'new', 'fix add() so its test passes', '--repo', repo, '--check', 'node --test', '--home', home, '--json', ...extra], { env: envFor(server) });
   if (r.code !== 0) throw new Error(`mission new failed (${r.code}): ${r.stderr}`);

@@ -1,17 +1,16 @@
 // aos can <agent> <tool> <argument>: whether the agent would be allowed the action, asked about it,
-// or refused, and which capability or rule decided. The same checks the tools run, in the same order:
-// capability (and the tool's own rules, by the tools' own decision functions), then the one judge the
-// tool gate uses (tools/judge.ts): the owner's policy and the trust it has learned.
+// or refused, and which capability or rule decided. Every tool of the registry (tools/registry.ts)
+// is known by its own name, each judged by its `can` (tools/canspec.ts: the decision functions its
+// run calls), then by the one judge the tool gate uses (tools/judge.ts): the owner's policy and the
+// trust it has learned. The older names (shell, file-read, http-post …) stand for tools too.
 import type { Args, Env, Vars } from '../env.js';
 import { UsageError } from '../errors.js';
-import { parseCapabilities, checkDelegate, checkMessage, checkSimple, type Capability } from '../core/agents/capabilities.js';
+import { parseCapabilities, checkSimple, type Capability } from '../core/agents/capabilities.js';
 import type { Asked, Outcome } from '../core/agents/verdict.js';
 import { openHome, type Home } from '../home/home.js';
 import { loadAgents } from '../home/store.js';
-import { ToolError } from '../tools/runctx.js';
+import { TOOLS } from '../tools/registry.js';
 import { judgeAction } from '../tools/judge.js';
-import { TOPIC_SLUG, topicFile } from '../core/memory/memlint.js';
-import { INDEX_FILE } from '../core/docs/textchecks.js';
 
 export type CanVerdict = Outcome;
 
@@ -27,68 +26,40 @@ export interface CanAnswer {
   reason: string;
 }
 
-const SIMPLE = ['memory-read', 'memory-write', 'goal-read', 'goal-write', 'inbox-read', 'inbox-write'] as const;
-const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
-export const CAN_TOOLS = ['shell', 'file-read', 'file-write', 'http', ...METHODS.map((m) => `http-${m}`), 'delegate', 'message', 'spawn', ...SIMPLE];
+/** The older names `aos can` took before it knew every tool: each stands for a registry tool (and how its argument is written). */
+const ALIASES: Record<string, { tool: string; argument?: (a: string) => string }> = {
+  shell: { tool: 'run_shell' },
+  'file-read': { tool: 'read_file' },
+  'file-write': { tool: 'write_file' },
+  http: { tool: 'fetch_url' },
+  ...Object.fromEntries(['get', 'head', 'post', 'put', 'patch', 'delete'].map((m) => [`http-${m}`, { tool: 'fetch_url', argument: (a: string) => `${m.toUpperCase()} ${a}` }])),
+  message: { tool: 'send_message' },
+  spawn: { tool: 'spawn_agent' },
+  'memory-read': { tool: 'read_memory' },
+  'goal-write': { tool: 'log_progress' },
+};
+/** Capabilities no single tool stands for (several tools and aos mcp use them): judged as the capability alone. */
+const CAPABILITY_ONLY = ['memory-write', 'goal-read', 'inbox-read', 'inbox-write'] as const;
 
-/** The capability side, by the tools' own decision functions: granted (with the action the policy then classes) or refused, with why. */
-async function capabilitySide(home: Home, caps: Capability[], agent: string, tool: string, argument: string, vars: Vars): Promise<Asked> {
-  const refusal = (err: unknown): Asked => {
-    if (err instanceof ToolError) return { capability: { allowed: false, reason: err.message.replace(/^refused: /, '') } };
+/** Every tool of the registry by its own name, then the older names: the registry is the one source. */
+export const CAN_TOOLS = [...TOOLS.map((t) => t.def.name), ...Object.keys(ALIASES), ...CAPABILITY_ONLY];
+
+/** The capability side, by the tool's own `can` (tools/canspec.ts): the decision functions its run calls. */
+async function capabilitySide(home: Home, caps: Capability[], agent: string, name: string, argument: string, vars: Vars): Promise<Asked> {
+  if ((CAPABILITY_ONLY as readonly string[]).includes(name)) {
+    const [kind, action] = name.split('-') as ['memory' | 'goal' | 'inbox', string];
+    return { capability: checkSimple(caps, kind, argument, action) };
+  }
+  const alias = ALIASES[name];
+  const tool = TOOLS.find((t) => t.def.name === (alias?.tool ?? name))!;
+  const asked = await (async () => tool.can.judge({ home, agent, caps, argument: alias?.argument ? alias.argument(argument) : argument, vars }))().catch((err: unknown) => {
+    // An argument the tool cannot take at all is a usage error, named by the tool as typed.
+    if (err instanceof UsageError) throw new UsageError(`${name} ${err.message}`);
     throw err;
-  };
-  if (tool === 'shell') {
-    const { shellDecision, policyWords, sandboxState } = await import('../tools/shell.js');
-    const d = await shellDecision(caps, argument, home.root, { sandbox: sandboxState(home.config, vars) });
-    const capability = { allowed: d.allowed, reason: d.reason };
-    if (!d.allowed) return { capability };
-    return { capability, action: { kind: 'shell', resource: argument, verb: 'execute', argv: policyWords(argument, d) } };
-  }
-  if (tool === 'file-read' || tool === 'file-write') {
-    const action = tool === 'file-read' ? 'read' : 'write';
-    const { fileDecision } = await import('../tools/files.js');
-    try {
-      const d = await fileDecision(caps, home.root, argument, action);
-      return { capability: { allowed: true, reason: d.reason }, action: { kind: 'file', resource: d.path, verb: action } };
-    } catch (err) {
-      return refusal(err);
-    }
-  }
-  if (tool === 'http' || tool.startsWith('http-')) {
-    const method = tool === 'http' ? 'get' : tool.slice(5);
-    const { httpDecision } = await import('../tools/http.js');
-    try {
-      const d = httpDecision(caps, method, argument);
-      return { capability: { allowed: true, reason: d.reason }, action: { kind: 'http', resource: d.url, verb: method } };
-    } catch (err) {
-      return refusal(err);
-    }
-  }
-  if (tool === 'delegate') return { capability: checkDelegate(caps, argument, [agent], 0) };
-  if (tool === 'message') return { capability: checkMessage(caps, argument) };
-  // As read_memory and aos mcp's memory_read judge it: memory:*:read, then the policy for the file read.
-  if (tool === 'memory-read') return (await import('../core/agents/mcpscope.js')).memoryRead(caps, memoryFile(argument));
-  // spawn: may the agent spawn a helper holding this capability (the argument, as written)?
-  if (tool === 'spawn') {
-    const { checkSpawn, delegatedCapabilities } = await import('../core/agents/capsubset.js');
-    const may = checkSpawn(caps, 0);
-    if (!may.allowed) return { capability: may };
-    const sub = delegatedCapabilities([argument], caps);
-    return { capability: 'error' in sub ? { allowed: false, reason: sub.error } : { allowed: true, reason: `${may.reason}; "${argument}" is within the parent's` } };
-  }
-  const [kind, action] = tool.split('-') as ['memory' | 'goal' | 'inbox', string];
-  const v = checkSimple(caps, kind, argument, action);
-  // log_progress (and aos mcp's goal_log) also ask the policy, as a write of the goal's file.
-  if (tool === 'goal-write') return { capability: v, action: { kind: 'file', resource: `goals/${argument}.md`, verb: 'write' } };
-  return { capability: v };
-}
-
-/** The file a memory read reads: a topic's by its slug (or its path), the index for "*" or MEMORY. */
-function memoryFile(argument: string): string {
-  if (argument === '*' || argument === 'MEMORY' || argument === INDEX_FILE) return INDEX_FILE;
-  const slug = argument.replace(/^memory\//, '').replace(/\.md$/, '');
-  if (!TOPIC_SLUG.test(slug)) throw new UsageError(`memory-read "${argument}": expected a topic such as prefers-trains (or memory/prefers-trains.md), or * for the index`);
-  return topicFile(slug);
+  });
+  // As runTool: a tool the agent is not offered is refused, whatever its own check would say.
+  if (asked.capability.allowed && !tool.offered(caps)) return { capability: { allowed: false, reason: `no capability grants ${tool.def.name}` } };
+  return asked;
 }
 
 /** The agent's capability for the action, then the one judge: the verdict the tools would reach. */

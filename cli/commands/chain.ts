@@ -35,15 +35,17 @@ export async function list(_args: Args, env: Env): Promise<number> {
   const runs = await loadRuns(home.root);
   const all = [...problems, ...runs.problems];
   const newest = [...runs.runs].reverse();
+  // The watchers that start each chain (aos.yaml's watch.folders with chain:): the link lives there.
+  const watchedBy = (chain: string) => home.config.watch.folders.filter((w) => w.chain === chain).map((w) => w.folder);
   if (env.out.json) {
     env.out.data({
-      chains: [...chains.values()].map((c) => ({ name: c.name, file: c.file, description: c.def.description ?? null, trigger: c.def.trigger ?? null, steps: c.def.steps.map((s) => ({ name: s.name, agent: s.agent, approve: s.approve })) })),
+      chains: [...chains.values()].map((c) => ({ name: c.name, file: c.file, description: c.def.description ?? null, trigger: c.def.trigger ?? null, watched: watchedBy(c.name), steps: c.def.steps.map((s) => ({ name: s.name, agent: s.agent, approve: s.approve })) })),
       runs: newest.map(runView),
       problems: all,
     });
   } else {
     if (!chains.size && !all.length) env.out.line('No chains: declare one in chains/<name>.yaml (see docs/decisions.md, "Chains").');
-    if (chains.size) env.out.line(table([['CHAIN', 'STEPS', 'TRIGGER'], ...[...chains.values()].map((c) => [c.name, c.def.steps.map((s) => `${s.name}${s.approve ? '*' : ''}`).join(' → '), triggerText(c.def.trigger)])]));
+    if (chains.size) env.out.line(table([['CHAIN', 'STEPS', 'TRIGGER'], ...[...chains.values()].map((c) => [c.name, c.def.steps.map((s) => `${s.name}${s.approve ? '*' : ''}`).join(' → '), [triggerText(c.def.trigger), ...watchedBy(c.name).map((f) => `files in ${f}`)].join('; ')])]));
     if (newest.length) {
       env.out.line('');
       env.out.line(table([['RUN', 'STATUS', 'STEP', 'STARTED'], ...newest.map((r) => [r.front.run, r.front.status, stepAt(r), r.front.started])]));
@@ -75,12 +77,13 @@ export async function show(args: Args, env: Env): Promise<void> {
   if (env.out.json) return env.out.data({ ...runView(r), input: r.input, steps });
   env.out.line(`${r.front.run} · chain ${r.front.chain} · ${r.front.status}${r.front.reason ? ` (${r.front.reason})` : ''}`);
   env.out.line(`started ${r.front.started} by ${r.front.trigger}${r.front.updated ? `, updated ${r.front.updated}` : ''}; input: ${truncate(r.input || '(none)', 100)}`);
+  if (r.front.attachment) env.out.line(`file: ${r.front.attachment} (from ${r.front.source ?? 'a watched folder'}), attached to step 1's item`);
   env.out.line('');
   env.out.line(table([['#', 'STEP', 'AGENT', 'STATUS', 'ITEM'], ...steps.map((s, i) => [String(i + 1), s.name, s.agent, `${s.status}${s.approval && s.status === 'asked' ? ` (${s.approval})` : ''}`, s.file ?? s.item])]));
 }
 
 function runView(r: ChainRun) {
-  return { run: r.front.run, chain: r.front.chain, status: r.front.status, reason: r.front.reason ?? null, trigger: r.front.trigger, started: r.front.started, updated: r.front.updated ?? null, file: r.file, steps: r.front.steps };
+  return { run: r.front.run, chain: r.front.chain, status: r.front.status, reason: r.front.reason ?? null, trigger: r.front.trigger, attachment: r.front.attachment ?? null, source: r.front.source ?? null, started: r.front.started, updated: r.front.updated ?? null, file: r.file, steps: r.front.steps };
 }
 
 function stepAt(r: ChainRun): string {
@@ -91,6 +94,7 @@ function stepAt(r: ChainRun): string {
 
 function triggerText(t: { topic?: string; schedule?: string; watch?: string } | undefined): string {
   if (!t) return 'aos chain run';
+  // A chain's own watch: starts nothing (a watcher's chain: does), so it is shown as the owner wrote it.
   if (t.topic) return `event ${t.topic}`;
   if (t.schedule) return `schedule "${t.schedule}"`;
   return `watch ${t.watch}`;

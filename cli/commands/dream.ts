@@ -23,7 +23,8 @@ export async function dream(args: Args, env: Env): Promise<number> {
   if (args.action !== undefined) {
     const act = ACTIONS[String(args.action)];
     if (!act) throw new UsageError(`aos dream ${String(args.action)}: expected show, merge, drop or revert (then the dream's date), or nothing to dream now`);
-    if (args.date === undefined) throw new UsageError(`aos dream ${String(args.action)} <date>: which dream branch (aos dream show lists none; git branch --list 'dream/*' lists them)`);
+    if (args.date === undefined && args.action === 'show') return list(env);
+    if (args.date === undefined) throw new UsageError(`aos dream ${String(args.action)} <date>: which dream branch (aos dream show lists them)`);
     await act(args, env);
     return 0;
   }
@@ -62,7 +63,7 @@ export async function dream(args: Args, env: Env): Promise<number> {
     }
     if (env.out.json) {
       const { attempted: _a, indexBefore: _i, ...shown } = plan;
-      env.out.data({ ...shown, writes: [...plan.writes.keys()], committed: sha ?? null, branch: gated?.branch ?? null, gates: gated?.gates ?? [], dry_run: Boolean(args['dry-run']), model: provider ? provider.model : null });
+      env.out.data({ ...shown, writes: [...plan.writes.keys()], committed: sha ?? null, branch: gated?.branch ?? null, gates: gated?.gates ?? [], branches_pruned: gated?.pruned ?? [], dry_run: Boolean(args['dry-run']), model: provider ? provider.model : null });
     } else if (nothing) {
       env.out.line(entries.length && !provider ? `Nothing to prune; ${entries.length} log entries wait for a dream with a model (${'missing' in choice ? choice.missing : ''}).` : 'Nothing new since the last dream.');
     } else {
@@ -86,6 +87,28 @@ async function withLock<T>(env: Env, command: string, fn: (home: Awaited<ReturnT
   } finally {
     await got.lock.release();
   }
+}
+
+/** aos dream show, no date: every dream branch, held ones first (they wait for the owner). */
+async function list(env: Env): Promise<number> {
+  const { listDreams } = await import('../flows/dreamgate.js');
+  const home = await openHome(env);
+  const dreams = await listDreams(home, env);
+  if (env.out.json) {
+    env.out.data(dreams);
+    return 0;
+  }
+  if (!dreams.length) {
+    env.out.line('No dream branches (each dream makes dream/<date>; merged ones older than 30 days are removed by the next dream).');
+    return 0;
+  }
+  const order = { held: 0, merged: 1, reverted: 2 };
+  for (const d of [...dreams].sort((a, b) => order[a.state] - order[b.state] || b.name.localeCompare(a.name))) {
+    env.out.line(`dream/${d.name} · ${d.commit.slice(0, 10)} · ${d.state}${d.merged ? ` (${d.merged.slice(0, 10)})` : ''} · gates: ${d.gates}`);
+  }
+  const held = dreams.filter((d) => d.state === 'held').length;
+  if (held) env.out.line(`\n${held} held: aos dream show <date> for the change, then aos dream merge or drop <date>.`);
+  return 0;
 }
 
 async function show(args: Args, env: Env): Promise<void> {

@@ -37,8 +37,9 @@ export async function search(args: Args, env: Env): Promise<void> {
   const index = await openSearch(root);
   let hits;
   try {
-    // A conversation's turns are found with the turns around them: each log hit spans its neighbours.
-    hits = await index.search(query, { types: type ? [type] : undefined, since, limit, asOf, neighbours: NEIGHBOURS });
+    // A conversation's turns are found with the turns around them: each log hit spans its neighbours;
+    // and by the memory topics that cite them (what the dream extracted from them).
+    hits = await index.search(query, { types: type ? [type] : undefined, since, limit, asOf, neighbours: NEIGHBOURS, cites: true });
   } finally {
     index.close();
   }

@@ -8,6 +8,7 @@ import { openHome, type Home } from '../home/home.js';
 import { acquireLock } from '../home/lock.js';
 import { loadMissions, missionIds, readMission } from '../home/missions.js';
 import { table, truncate } from '../output.js';
+import { thresholdText } from '../core/missions/gates.js';
 
 async function locked<T>(home: Home, env: Env, command: string, fn: () => Promise<T>): Promise<T> {
   const got = await acquireLock(home.root, env, { command, staleMinutes: home.config.tick.lock_stale_minutes });
@@ -25,6 +26,29 @@ function count(args: Args, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < (name === 'repair-rounds' ? 0 : 1)) throw new UsageError(`--${name} "${String(raw)}": expected a whole number${name === 'repair-rounds' ? '' : ' of 1 or more'}`);
   return n;
+}
+
+function figure(args: Args, name: string): number | undefined {
+  const raw = args[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} "${String(raw)}": expected a number (the bench's figure is compared with it)`);
+  return n;
+}
+
+/** --bench "<command>" with --bench-min and/or --bench-max: the mission's benchmark gate. */
+function benchOption(args: Args): { bench?: { command: string; min?: number; max?: number } } {
+  const min = figure(args, 'bench-min');
+  const max = figure(args, 'bench-max');
+  if (args.bench === undefined) {
+    if (min !== undefined || max !== undefined) throw new UsageError('--bench-min/--bench-max: name the bench command too (--bench "<command>")');
+    return {};
+  }
+  const command = String(args.bench).trim();
+  if (!command) throw new UsageError('--bench "<command>": the command is empty');
+  if (min === undefined && max === undefined) throw new UsageError(`--bench "${command}": give its threshold, --bench-min N (the figure must be at least N) and/or --bench-max N`);
+  if (min !== undefined && max !== undefined && min > max) throw new UsageError(`--bench-min ${min} is larger than --bench-max ${max}`);
+  return { bench: { command, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) } };
 }
 
 export async function create(args: Args, env: Env): Promise<number> {
@@ -48,6 +72,8 @@ export async function create(args: Args, env: Env): Promise<number> {
       ...(args.skill !== undefined ? { skills: ([] as string[]).concat(args.skill as string[] | string).map((x) => String(x).trim()).filter(Boolean) } : {}),
       ...(args.review !== undefined ? { review: String(args.review) } : {}),
       ...(args.brains !== undefined ? { brains: String(args.brains).split(',').map((b) => b.trim()).filter(Boolean) } : {}),
+      ...(args['review-brains'] !== undefined ? { reviewBrains: String(args['review-brains']).split(',').map((b) => b.trim()).filter(Boolean) } : {}),
+      ...benchOption(args),
     }),
   );
   if (env.out.json) env.out.data({ ...m.front, file: m.file });
@@ -55,7 +81,8 @@ export async function create(args: Args, env: Env): Promise<number> {
     env.out.line(`Mission ${m.front.id}: ${m.front.goal}`);
     env.out.line(`  target ${m.front.branch} of ${m.front.repo} at ${m.front.base.slice(0, 12)}; worktree ${m.front.worktree} on ${m.front.mission_branch}`);
     if ((m.front.candidates ?? 1) > 1) env.out.line(`  implement is an arena of ${m.front.candidates} candidates (aos/mission/${m.front.id}/c1…c${m.front.candidates}${m.front.brains?.length ? `; brains ${m.front.brains.join(', ')}` : ''}); the best goes on, the others are pruned`);
-    if (m.front.review) env.out.line(`  ${m.front.review} reviews the change before promote`);
+    if (m.front.review) env.out.line(`  ${m.front.review} reviews the change before promote${m.front.review_brains?.length ? `, once with each brain (${m.front.review_brains.join(', ')}); all must approve` : ''}`);
+    if (m.front.bench) env.out.line(`  the bench \`${m.front.bench.command}\` must measure ${thresholdText(m.front.bench)} before promote (its last printed number)`);
     if (m.front.skills?.length) env.out.line(`  skills: ${m.front.skills.join(', ')} (their records get the outcome)`);
     env.out.line(`  the tick takes it one stage at a time: plan, implement, verify, replay, promote (${m.front.promote === 'ask' ? 'you approve the promotion' : 'promoted without asking'}). aos mission show ${m.front.id}`);
   }

@@ -19,7 +19,7 @@ import { heldProblem, listHeld } from '../home/held.js';
 import { spendOn } from '../core/report/usage.js';
 import { budgetText } from '../core/report/format.js';
 import { localTime } from '../core/docs/time.js';
-import { usd } from '../core/economy/ledger.js';
+import { usd } from '../core/economy/money.js';
 
 export async function status(_args: Args, env: Env): Promise<void> {
   const home = await openHome(env);

@@ -7,12 +7,14 @@ import { writeLastTick } from '../home/heartbeat.js';
 import { tickOutcome } from '../core/runs/heartbeat.js';
 import { outageLine } from '../core/runs/outage.js';
 import { planTick, tick as runTick, type TickPlan, type TickReport } from '../flows/tick.js';
+import type { ForeseenChain } from '../flows/chains.js';
+import type { ForeseenFile } from '../flows/watch.js';
 
 function summary(r: TickReport): string[] {
   const lines: string[] = [];
   for (const n of r.recovered) lines.push(`recovered: ${n}`);
   for (const u of r.unsupported) lines.push(`moved ${u.from} to ${u.to}: ${u.why ? `not sent to the model: ${u.why}` : 'the inbox takes only .md items'} (the file is kept there)`);
-  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
+  for (const f of r.filed ?? []) lines.push(f.item ? `filed ${f.item} from ${f.source}` : f.run ? `started chain ${f.chain} run ${f.run} from ${f.source}` : `not filed ${f.source}: ${f.refused} (the file stays where it is)`);
   if (r.ownerEdits.length) lines.push(`committed your hand edits (${r.ownerEdits.length} file${r.ownerEdits.length === 1 ? '' : 's'})`);
   for (const id of r.scheduled) lines.push(`scheduled ${id}`);
   for (const c of r.chains ?? []) lines.push(c);
@@ -43,11 +45,31 @@ function planLines(p: TickPlan, lock: string | undefined): string[] {
   for (const u of p.unsupported) lines.push(`would move ${u} to inbox/unsupported/ (the inbox takes only .md items)`);
   if (p.sync) lines.push('would pull before the runs and push after them (sync.auto)');
   for (const s of p.scheduled) lines.push(`would schedule ${s.id} for ${s.agent} (${s.slot})`);
+  for (const w of p.watched ?? []) lines.push(watchedLine(w));
+  for (const c of p.chains ?? []) lines.push(chainLine(c));
   let n = 0;
-  for (const r of p.runs) lines.push('agent' in r ? `would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via})` : 'refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
+  for (const r of p.runs) {
+    if (!('agent' in r)) lines.push('refused' in r ? `would refuse ${r.item}: ${r.refused}` : `waiting    ${r.item}: ${r.wait}`);
+    else lines.push(`would run ${String(++n).padStart(2)}. ${r.item} by ${r.agent} (${r.via}${'classifier' in r ? `; ${r.classifier}` : ''})`);
+  }
   for (const m of p.missions ?? []) lines.push(`would take mission ${m.id} through ${m.stage}`);
-  if (!p.recover.length && !p.held.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length) lines.push('Nothing to do.');
+  if (!p.recover.length && !p.held.length && !p.ownerEdits.length && !p.unsupported.length && !p.files?.length && !p.scheduled.length && !p.runs.length && !p.missions?.length && !p.chains?.length && !p.watched?.length) lines.push('Nothing to do.');
   return lines;
+}
+
+function watchedLine(w: ForeseenFile): string {
+  if (w.would === 'file') return `would file ${w.source} for ${w.agent} (a watched folder; the source stays)`;
+  if (w.would === 'start') return `would start a run of chain ${w.chain} for ${w.source} (a watched folder; step 1 by ${w.agent})`;
+  if (w.would === 'finish') return `would finish chain ${w.chain} run ${w.run} for ${w.source} (an interrupted tick decided on it)`;
+  return `would not file ${w.source}: ${w.why} (the file stays where it is)`;
+}
+
+function chainLine(c: ForeseenChain): string {
+  if (c.would === 'start') return `would start a run of chain ${c.chain} (${c.trigger})`;
+  if (c.would === 'file') return `would file step ${c.step} (${c.name}) of chain ${c.chain} run ${c.run} for ${c.agent} as ${c.item}`;
+  if (c.would === 'ask') return `would ask your approval ${c.approval} before step ${c.step} (${c.name}) of chain ${c.chain} run ${c.run}`;
+  if (c.would === 'wait') return `waiting    chain ${c.chain} run ${c.run}: ${c.reason}`;
+  return `would end chain ${c.chain} run ${c.run}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`;
 }
 
 /** `aos tick --dry-run`: the plan, read without the lock (taking it would write a file). */

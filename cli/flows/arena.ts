@@ -22,7 +22,11 @@ import { candidatePlace, readContract, writeContract, writeMission } from '../ho
 import { commit } from '../git/git.js';
 import { gitRead } from '../git/run.js';
 import { rangeChanges, uncommittedChanges } from '../git/changes.js';
-import { commitMission, git, missionBook, replayVerdict, rulebookRefuser, runStageItem, scopeToWorktree, settleStage, type MissionStep } from './mission.js';
+import { commitMission, git, missionBook, rulebookRefuser, scopeToWorktree, settleStage, type MissionStep } from './missionbase.js';
+import { runStageItem } from './missionrun.js';
+import { replayVerdict } from './missionreplay.js';
+import { dropChange, secretsInWorktree } from './missiongates.js';
+import { describeFinding } from '../core/missions/gates.js';
 
 export async function arenaStage(home: Home, env: Env, m: Mission, deadline: number): Promise<MissionStep> {
   const f = m.front;
@@ -69,15 +73,23 @@ export async function arenaStage(home: Home, env: Env, m: Mission, deadline: num
       // Committed whatever the rulebook says: the arena scores a change over the limits as such (it is
       // not eligible), and the branch keeps it reachable until it is pruned.
       const changes = await uncommittedChanges(cand.worktree, env.vars);
-      if (changes.length) {
+      // A secret is not scored: the change is dropped (never committed) and the candidate failed.
+      const secrets = changes.length ? await secretsInWorktree(cand.worktree, env) : [];
+      if (secrets.length) {
+        await dropChange(cand.worktree, env);
+        cand.state = 'failed';
+        cand.reason = `refused by the security gate, secret-looking values in the change: ${secrets.map(describeFinding).join(', ')}`.slice(0, 500);
+      } else if (changes.length) {
         await commit(cand.worktree, env.vars, {
           who: agentIdentity(f.agent),
           subject: `mission ${f.id}: implement (candidate ${cand.id}): ${f.goal}`.slice(0, 200),
           trailers: { 'Aos-Mission': f.id, 'Aos-Stage': 'implement', 'Aos-Run': ran.run, 'Aos-Agent': f.agent, 'Aos-Candidate': cand.id },
         }, home.redact);
       }
-      cand.head = (await gitRead(cand.worktree, env.vars, ['rev-parse', 'HEAD'])).trim();
-      cand.state = 'done';
+      if (!secrets.length) {
+        cand.head = (await gitRead(cand.worktree, env.vars, ['rev-parse', 'HEAD'])).trim();
+        cand.state = 'done';
+      }
     }
     cand.item = undefined;
     await writeMission(home.root, m);

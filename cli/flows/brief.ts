@@ -15,6 +15,7 @@ import { appendLog, readLog } from '../home/log.js';
 import { commitAsOwner, commitHandEditsFirst } from './ownercommit.js';
 import { notify } from '../home/notify.js';
 import { askCoordinator } from './ask.js';
+import { listDreams } from './dreamgate.js';
 
 const BRIEF_BUDGET_MS = 3 * 60_000;
 
@@ -38,12 +39,13 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
   const date = localTime(now, tz).date;
   const yesterday = addDays(date, -1);
   const since = addDays(date, -SUGGEST_DAYS);
-  const [{ goals, problems }, inbox, approvals, done, log] = await Promise.all([
+  const [{ goals, problems }, inbox, approvals, done, log, dreams] = await Promise.all([
     readGoals(home),
     loadInbox(home.root, home.docs),
     loadApprovals(home.root, home.docs),
     loadDone(home.root, home.docs),
     readLog(home.root, yesterday, yesterday),
+    listDreams(home, env),
   ]);
   // Work aos filed itself (drills, schedules) says nothing about what the owner is busy with.
   const ownerWork = [...inbox.items, ...done.items].filter((i) => !['drill', 'research', 'schedule'].includes(i.front.kind) && (i.front.created ?? '9999').slice(0, 10) >= since);
@@ -57,6 +59,7 @@ export async function gatherFacts(home: Home, env: Env): Promise<BriefFacts> {
     goals: goals.map((g) => summarize(g.name, g.front, g.start, date)),
     recent: ownerWork.map((i) => i.subject),
     goalText: goals.map((g) => [g.name, g.front.title, ...g.front.skills.flatMap((s) => [s.id, s.name])].join(' ')).join('\n'),
+    heldDreams: dreams.filter((d) => d.state === 'held').map((d) => ({ name: d.name, gates: d.gates })),
     invalid: [...new Set([...problems, ...cadenceProblems(goals), ...inbox.problems, ...approvals.problems, ...done.problems].map((p) => p.file))],
   };
 }

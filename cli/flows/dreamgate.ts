@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { formatEntry, logHeader, logPath, parseLog } from '../core/docs/logfmt.js';
-import { localTime } from '../core/docs/time.js';
+import { addDays, localTime } from '../core/docs/time.js';
 import { agentIdentity, ownerIdentity } from '../core/docs/commit.js';
-import { dreamGates } from '../core/memory/dreamgates.js';
+import { dreamGates, dreamsToPrune, KEEP_MERGED_DREAM_DAYS, type DreamListed } from '../core/memory/dreamgates.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { readIfExists, writeAtomic } from '../home/files.js';
@@ -27,6 +27,8 @@ export interface GatedDream {
   gates: string[];
   /** The commit on the main branch, when the gates passed. */
   merged?: string;
+  /** Merged nights' branches this dream removed (older than KEEP_MERGED_DREAM_DAYS). */
+  pruned?: string[];
 }
 
 /** The text of each cited log entry (`file#Lnn` → its body), undefined when no entry heads that line. */
@@ -63,9 +65,46 @@ export async function gatedDream(home: Home, env: Env, plan: DreamPlan): Promise
   const trailers = { 'Aos-Dream': name, 'Aos-Gates': gates.length ? `failed: ${gates.join('; ')}` : 'passed' };
   const spec = dreamCommitSpec(home, plan, [...files.keys()], trailers);
   const sha = await commitToBranch(home.root, env.vars, { name, parent, files, who: agentIdentity(DREAMER), message: home.redact(commitMessage(spec.subject, spec.trailers, spec.body)) });
-  if (gates.length) return { branch: `dream/${name}`, commit: sha, gates };
-  const merged = await applyOnMain(home, env, sha, name, agentIdentity(DREAMER), spec.subject, spec.trailers);
-  return { branch: `dream/${name}`, commit: sha, gates, ...(merged ? { merged } : {}) };
+  const merged = gates.length ? undefined : await applyOnMain(home, env, sha, name, agentIdentity(DREAMER), spec.subject, spec.trailers);
+  const pruned = await pruneMergedDreams(home, env, date);
+  return { branch: `dream/${name}`, commit: sha, gates, ...(merged ? { merged } : {}), ...(pruned.length ? { pruned } : {}) };
+}
+
+/** Every dream branch by name, each with its state on the main branch (one git log for all of them). */
+export async function listDreams(home: Home, env: Env): Promise<DreamListed[]> {
+  const refs = await gitRead(home.root, env.vars, ['for-each-ref', '--sort=refname', '--format=%(refname)%1f%(objectname)%1f%(contents)%1e', DREAM_REF]);
+  if (!refs.trim()) return [];
+  // Newest first: a night merged, reverted and merged again by the owner takes its latest state.
+  const history = await gitRead(home.root, env.vars, ['log', '--format=%H%x1f%B%x1e', '--grep=^Aos-Dream: ', '--grep=^Aos-Reverts: ', 'HEAD']);
+  const state = new Map<string, { merged: string; reverted: boolean }>();
+  for (const rec of history.split('\x1e')) {
+    const [sha, body = ''] = rec.trim().split('\x1f');
+    const reverts = /^Aos-Reverts: (.+)$/m.exec(body)?.[1];
+    const dream = /^Aos-Dream: (.+)$/m.exec(body)?.[1];
+    if (reverts && !state.has(reverts)) state.set(reverts, { merged: '', reverted: true });
+    else if (sha && dream) {
+      const seen = state.get(dream);
+      if (!seen) state.set(dream, { merged: sha, reverted: false });
+      else if (!seen.merged) seen.merged = sha;
+    }
+  }
+  return refs
+    .split('\x1e')
+    .map((r) => r.replace(/^\n/, ''))
+    .filter(Boolean)
+    .map((r) => {
+      const [ref = '', commit = '', message = ''] = r.split('\x1f');
+      const name = ref.slice(DREAM_REF.length);
+      const s = state.get(name);
+      return { name, commit, state: !s?.merged ? 'held' : s.reverted ? 'reverted' : 'merged', merged: s?.merged || null, gates: /^Aos-Gates: (.*)$/m.exec(message)?.[1] ?? 'unknown' };
+    });
+}
+
+/** Removes merged nights' branches older than KEEP_MERGED_DREAM_DAYS; returns their names. */
+async function pruneMergedDreams(home: Home, env: Env, today: string): Promise<string[]> {
+  const gone = dreamsToPrune(await listDreams(home, env), addDays(today, -KEEP_MERGED_DREAM_DAYS));
+  for (const d of gone) await dropDreamBranch(home.root, env.vars, d.name, d.commit);
+  return gone.map((d) => d.name);
 }
 
 /**

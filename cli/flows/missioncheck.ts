@@ -9,7 +9,8 @@ import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
 import { SAFE_PATH } from '../core/agents/shellcheck.js';
 import { sandboxRefusal } from '../core/agents/confine.js';
-import { sandboxState } from '../tools/shell.js';
+import { prlimitPath, sandboxState } from '../tools/shell.js';
+import { insideGroup, pidsCgroup } from '../tools/pidscgroup.js';
 
 export interface CheckResult {
   command: string;
@@ -26,6 +27,8 @@ export interface CheckResult {
 const TAIL_LINES = 40;
 const TAIL_BYTES = 4000;
 const KEEP_BYTES = 4 * 1024 * 1024;
+/** Processes a check may have at once (test runners start workers; a fork bomb stops here). */
+export const CHECK_PROCESSES = 512;
 
 async function sandboxArgs(wt: string, bins: string[]): Promise<string[]> {
   const a = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
@@ -54,12 +57,18 @@ export async function runCheck(home: Home, env: Env, worktree: string, command: 
   const nodeBin = dirname(process.execPath);
   const path = [...SAFE_PATH.split(':'), nodeBin].filter((d, i, all) => all.indexOf(d) === i).join(':');
   const sh = ['/bin/sh', '/usr/bin/sh'].find((p) => existsSync(p)) ?? 'sh';
-  let file = sh;
-  let args = ['-c', command];
+  // The check runs code the agent wrote: a processes limit (the rlimit for a non-root uid, a pids
+  // cgroup for root, which the rlimit does not bind) and no core files. No memory or CPU rlimit: an
+  // address-space cap breaks runtimes that reserve memory up front, and the time limit bounds CPU.
+  const prlimit = prlimitPath();
+  const inner = [...(prlimit ? [prlimit, `--nproc=${CHECK_PROCESSES}`, '--core=0', '--'] : []), sh, '-c', command];
+  let [file, ...args] = inner as [string, ...string[]];
   if (sandbox.bwrap) {
-    args = [...(await sandboxArgs(wt, nodeBin.startsWith('/usr/') ? [] : [dirname(nodeBin)])), '--', sh, '-c', command];
+    args = [...(await sandboxArgs(wt, nodeBin.startsWith('/usr/') ? [] : [dirname(nodeBin)])), '--', ...inner];
     file = sandbox.bwrap;
   }
+  const group = await pidsCgroup(CHECK_PROCESSES);
+  if (group) [file, args] = insideGroup(group, file, args);
   const { execa } = await import('execa');
   const started = Date.now();
   const child = execa(file, args, { cwd: wt, env: { PATH: path, HOME: wt, LANG: 'C.UTF-8', CI: '1', NO_COLOR: '1' }, extendEnv: false, shell: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, detached: true, reject: false, cleanup: true });
@@ -85,6 +94,7 @@ export async function runCheck(home: Home, env: Env, worktree: string, command: 
   }, timeoutSeconds * 1000);
   const result = await child;
   clearTimeout(timer);
+  await group?.release();
   const durationMs = Date.now() - started;
   const out = Buffer.concat(kept).toString('utf8');
   const tail = out.split('\n').slice(-TAIL_LINES).join('\n').slice(-TAIL_BYTES).trimEnd();

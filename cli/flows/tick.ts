@@ -2,7 +2,7 @@
 // owner's hand edits, create due schedule items, then serve the inbox in order within the tick's
 // time budget, each run committed by its agent.
 import { join } from 'node:path';
-import type { PlannedRun, PlannedScheduleItem } from '../core/runs/tickplan.js';
+import type { PlannedScheduleItem } from '../core/runs/tickplan.js';
 import { scheduling } from '../core/runs/schedulekeys.js';
 import { dueSchedules } from './dueschedules.js';
 import { agentIdentity } from '../core/docs/commit.js';
@@ -149,8 +149,12 @@ export interface TickPlan {
   /** sync.auto: the tick would pull first and push at the end. */
   sync: boolean;
   scheduled: { id: string; agent: string; slot: string }[];
-  /** The pending items in the order the tick would take them, each with its agent or why it waits. */
-  runs: PlannedRun[];
+  /** The pending items in the order the tick would take them, each with its agent (and the classifier's route) or why it waits. */
+  runs: import('./classify.js').RoutedRun[];
+  /** New or changed files in watched folders: the item or chain run each would become, or why not (flows/watch.ts). */
+  watched?: import('./watch.js').ForeseenFile[];
+  /** Chain runs the tick would start or move, and steps waiting for an approval (flows/chains.ts). */
+  chains?: import('./chains.js').ForeseenChain[];
   /** Active missions, each at the stage the tick would take it through. */
   missions?: { id: string; stage: string }[];
   problems: Problem[];
@@ -186,14 +190,19 @@ export async function planTick(home: Home, env: Env, opts: { staleLock: boolean 
   const files = dropped.length ? await (await import('../home/attachments.js')).attachable(home.root, home.config, dropped) : [];
   const unsupported = dropped.filter((f) => !files.includes(f));
   const pending = inbox.items.filter((i) => i.front.status === 'new' || i.front.status === 'waiting');
-  const runs = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
+  const planned = pending.length || due.length ? await (await import('./serve.js')).planServe(home, env, agents.agents, pending, due, problems) : [];
+  // Issue 20: the classifier's route (a cached pick, or the model it would ask: never called here), and the chains' moves.
+  const runs = home.config.routing.classify ? await (await import('./classify.js')).foreseeRoutes(home, agents.agents, new Map(pending.map((i) => [i.id, i.subject])), planned) : planned;
+  const watched = home.config.watch.folders.length ? await (await import('./watch.js')).foreseeWatched(home, env, agents.agents, problems) : [];
+  const chains = (await listNames(join(home.root, 'chains'))).length ? await (await import('./chains.js')).foreseeChains(home, env) : undefined;
+  if (chains) for (const p of chains.problems) if (!problems.some((q) => q.file === p.file && q.expected === p.expected && q.line === p.line)) problems.push(p);
   let missions: TickPlan['missions'];
   if (await exists(join(home.root, 'missions'))) {
     const found = await (await import('../home/missions.js')).loadMissions(home.root);
     problems.push(...found.problems);
     missions = found.missions.filter((m) => m.front.status === 'active').map((m) => ({ id: m.front.id, stage: m.front.stage }));
   }
-  return { recover, held, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(missions ? { missions } : {}), problems };
+  return { recover, held, ownerEdits: edits?.files ?? [], unsupported, ...(files.length ? { files } : {}), sync: home.config.sync.auto, scheduled: due.map((p) => ({ id: p.id, agent: p.agent, slot: p.slot })), runs, ...(watched.length ? { watched } : {}), ...(chains?.chains.length ? { chains: chains.chains } : {}), ...(missions ? { missions } : {}), problems };
 }
 
 /** The names of the items pending and handled, which say when each schedule entry last fired. */

@@ -85,21 +85,11 @@ export async function fileItemFor(root: string, env: Env, spec: FileItemSpec, cr
     }
   }
   const attachment = `${folder}/${spec.name}`;
-  if (spec.ignored) await fs.writeFile(join(root, folder, '.gitignore'), '# watch.commit_files is false: this copy stays on this device, out of git\n*\n');
   if (spec.how === 'move') await fs.link(spec.path, join(root, attachment));
-  else await fs.copyFile(spec.path, join(root, attachment));
-  const described = describeFile(spec.name, spec.size, spec.kind);
-  const where = spec.source ? `from ${spec.source}` : 'dropped in the inbox';
-  const lines = [spec.task ?? (spec.kind.kind === 'text' ? `Look at ${spec.name}.` : `Look at the attached ${spec.name}.`), ''];
-  if (spec.kind.kind === 'text') {
-    const text = await fs.readFile(join(root, attachment), 'utf8');
-    lines.push(`The file ${described}, ${where}, kept at ${attachment}. Its text:`, '', fenced(text, spec.name.split('.').pop() ?? ''));
-  } else {
-    lines.push(`Attached: ${described}, ${where}, kept at ${attachment}.`);
-  }
+  else await placeCopy(root, folder, spec);
   const item: NewItem = {
     id,
-    text: lines.join('\n'),
+    text: [spec.task ?? (spec.kind.kind === 'text' ? `Look at ${spec.name}.` : `Look at the attached ${spec.name}.`), '', await aboutFile(root, spec, attachment)].join('\n'),
     created,
     from: spec.from,
     to: spec.to,
@@ -113,6 +103,40 @@ export async function fileItemFor(root: string, env: Env, spec: FileItemSpec, cr
   await createExclusive(join(root, file), renderItem(item));
   if (spec.how === 'move') await fs.rm(spec.path);
   return { id, file, attachment };
+}
+
+/** A watched file's copy in its folder under inbox/files/ (made again whole if a crash cut it short), git-ignored unless committed. */
+async function placeCopy(root: string, folder: string, spec: Pick<FileItemSpec, 'path' | 'name' | 'ignored'>): Promise<void> {
+  if (spec.ignored) await fs.writeFile(join(root, folder, '.gitignore'), '# watch.commit_files is false: this copy stays on this device, out of git\n*\n');
+  await fs.copyFile(spec.path, join(root, folder, spec.name));
+}
+
+/** What an item (or a chain run's input) says of its file: what it is, where from, where kept; a text file's text in a fence. */
+async function aboutFile(root: string, spec: Pick<FileItemSpec, 'name' | 'size' | 'kind' | 'source'>, attachment: string): Promise<string> {
+  const described = describeFile(spec.name, spec.size, spec.kind);
+  const where = spec.source ? `from ${spec.source}` : 'dropped in the inbox';
+  if (spec.kind.kind !== 'text') return `Attached: ${described}, ${where}, kept at ${attachment}.`;
+  const text = await fs.readFile(join(root, attachment), 'utf8');
+  return `The file ${described}, ${where}, kept at ${attachment}. Its text:\n\n${fenced(text, spec.name.split('.').pop() ?? '')}`;
+}
+
+/**
+ * A watched file for a chain run whose id is already decided: copied to inbox/files/<run>/<name>
+ * (the run id in lower case, as an item's), with what the run's input says of it. Repeatable: a
+ * second call after a crash copies again into the same folder. The attachment is only an image's
+ * or a PDF's: a text file is in the input itself.
+ */
+export async function copyForRun(root: string, run: string, spec: Omit<FileItemSpec, 'how' | 'from' | 'to' | 'priority' | 'task'> & { source: string }): Promise<{ copy: string; about: string; attachment?: string }> {
+  const folder = `${FILES_FOLDER}/${run.toLowerCase()}`;
+  await fs.mkdir(join(root, folder), { recursive: true });
+  const copy = `${folder}/${spec.name}`;
+  try {
+    await placeCopy(root, folder, spec);
+  } catch (err) {
+    // The source went away after an earlier attempt copied it: that copy is the file.
+    if (!isErrno(err, 'ENOENT') || !(await fs.stat(join(root, copy)).catch(() => undefined))) throw err;
+  }
+  return { copy, about: await aboutFile(root, spec, copy), ...(spec.kind.kind === 'text' ? {} : { attachment: copy }) };
 }
 
 /** The files directly in inbox/ that may be work (not items, not aos's folders, not editor leftovers). */

@@ -119,12 +119,24 @@ export async function loadRuns(root: string): Promise<{ runs: ChainRun[]; proble
   return { runs, problems };
 }
 
-/** A new run: its file only, every step pending; the tick's advance (flows/chains.ts) files its first step. */
-export async function startRun(home: Home, env: Env, chain: Chain, trigger: string, input: string, fixed?: { at: Date; suffix: string }): Promise<{ run: string; file: string } | undefined> {
+/**
+ * A new run: its file only, every step pending; the tick's advance (flows/chains.ts) files its first
+ * step. `fixed` gives the run its id: a scheduled slot's (`at` and `suffix`), or one a watcher wrote
+ * down before starting (`run`); with a fixed id a run already there is not started again (undefined).
+ */
+export async function startRun(
+  home: Home,
+  env: Env,
+  chain: Chain,
+  trigger: string,
+  input: string,
+  fixed?: { at: Date; suffix: string } | { run: string },
+  file0?: { attachment?: string; source: string },
+): Promise<{ run: string; file: string } | undefined> {
   const now = env.now();
   for (let attempt = 0; ; attempt++) {
     // A scheduled run's id is its slot's: a second tick (or device) cannot start it again.
-    const run = fixed ? runId(stamp(fixed.at), chain.name, fixed.suffix) : runId(stamp(now), chain.name, suffix(env.randomBytes(4)));
+    const run = !fixed ? runId(stamp(now), chain.name, suffix(env.randomBytes(4))) : 'run' in fixed ? fixed.run : runId(stamp(fixed.at), chain.name, fixed.suffix);
     const file = runFile(run);
     const front: RunFront = {
       run,
@@ -132,6 +144,7 @@ export async function startRun(home: Home, env: Env, chain: Chain, trigger: stri
       status: 'running',
       trigger,
       started: localTime(now, home.config.owner.timezone).iso,
+      ...(file0 ?? {}),
       steps: chain.def.steps.map((s, i) => ({ name: s.name, agent: s.agent, item: stepItemId(run, i, s.name), status: 'pending' as const, ...(s.approve ? { approval: stepApprovalId(run, i) } : {}) })),
     };
     try {
@@ -168,24 +181,6 @@ export async function startTopicRuns(home: Home, env: Env, topic: string, body: 
     const t = chain.def.trigger?.topic;
     if (!t || !topicMatches(t, topic)) continue;
     const r = (await startRun(home, env, chain, `topic:${topic}`, body))!;
-    out.runs.push(r.run);
-    out.files.push(r.file);
-  }
-  return out;
-}
-
-/**
- * Starts a run of every chain whose trigger is `watch: <name>`, the watched file's description as
- * input: the watchers (issue 20's other half) call this for each new file. The caller commits.
- */
-export async function startWatchRuns(home: Home, env: Env, watch: string, input: string): Promise<{ runs: string[]; files: string[]; problems: Problem[] }> {
-  const out = { runs: [] as string[], files: [] as string[], problems: [] as Problem[] };
-  if (!(await listNames(join(home.root, CHAINS_FOLDER))).length) return out;
-  const { chains, problems } = await loadChains(home.root);
-  out.problems.push(...problems);
-  for (const chain of chains.values()) {
-    if (chain.def.trigger?.watch !== watch) continue;
-    const r = (await startRun(home, env, chain, `watch:${watch}`, input))!;
     out.runs.push(r.run);
     out.files.push(r.file);
   }
@@ -266,10 +261,11 @@ export interface Advanced {
  * names (created exclusively), the ledger is written before the question and marked before the
  * item is filed, the run file last.
  */
-export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainRun): Promise<Advanced> {
-  const root = home.root;
-  const tz = home.config.owner.timezone;
-  const now = env.now();
+/**
+ * A run's next move from what its files say, read only: each step's item, and the approval before
+ * the next step when it has one. The tick applies it (advanceRun); `aos tick --dry-run` shows it.
+ */
+export async function planRun(root: string, chain: Chain, run: ChainRun): Promise<{ plan: ChainPlan; seen: StepSeen[] }> {
   const seen = await observeSteps(root, run);
   const hashOf = (i: number, text: string) => stepHash(run.front.run, i, chain.def.steps[i]!.agent, text);
   const approvals = new Map<number, ApprovalSeen>();
@@ -282,6 +278,14 @@ export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainR
     approvals.set(next, await observeApproval(root, run, next, () => (text ? hashOf(next, text) : '')));
   }
   const plan = approvals.size ? planChain({ name: chain.name, def: chain.def }, { id: run.front.run, input: run.input }, seen, approvals, hashOf) : plan0;
+  return { plan, seen };
+}
+
+export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainRun): Promise<Advanced> {
+  const root = home.root;
+  const tz = home.config.owner.timezone;
+  const now = env.now();
+  const { plan, seen } = await planRun(root, chain, run);
   const files: string[] = [];
   const said: string[] = [];
   for (const action of plan.actions) {
@@ -290,7 +294,9 @@ export async function advanceRun(home: Home, env: Env, chain: Chain, run: ChainR
       const ledger = step.approval ? await readLedger(root, step.approval) : undefined;
       if (ledger && ledger.state === 'asked') await writeLedger(root, { ...ledger, state: 'performing', answered: localTime(now, tz).iso });
       const file = `inbox/${step.item}.md`;
-      const item = renderItem({ id: step.item, text: action.text, created: localTime(now, tz).iso, from: `chain:${chain.name}`, to: step.agent, kind: 'request', chain_run: run.front.run });
+      // A watcher's run: the file goes with the first step, as an image or document block for its model.
+      const file0 = action.step === 0 && run.front.attachment ? { attachment: run.front.attachment, source: run.front.source } : {};
+      const item = renderItem({ id: step.item, text: action.text, created: localTime(now, tz).iso, from: `chain:${chain.name}`, to: step.agent, kind: 'request', chain_run: run.front.run, ...file0 });
       try {
         await createExclusive(join(root, file), home.redact(item));
         files.push(file);

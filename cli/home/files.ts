@@ -37,7 +37,7 @@ async function openTemp(path: string): Promise<{ tmp: string; handle: fs.FileHan
   }
 }
 
-async function writeTemp(path: string, text: string): Promise<string> {
+async function writeTemp(path: string, text: string | Uint8Array): Promise<string> {
   await ensureFolder(dirname(path));
   const { tmp, handle } = await openTemp(path);
   try {
@@ -90,7 +90,7 @@ export async function ensureFolder(dir: string): Promise<void> {
 }
 
 /** Replaces a file whole: readers see the old text or the new, never half. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
+export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
   const tmp = await writeTemp(path, text);
   try {
     await fs.rename(tmp, path);

@@ -1,12 +1,13 @@
-// The search index's state over its cache file: the document table, titles and posting shards,
+// The search index's state over its cache file: the document table, titles, citations and posting shards,
 // read lazily and checked section by section, changed in memory by a refresh (new documents
 // analysed by minisearch, removed ones left as dead rows) and serialized back whole.
 // Also what ranking reads of it (core/memory/searchrank.ts's RankedDocs).
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from './files.js';
-import { DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
-import { FIELDS, MINISEARCH_OPTIONS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
+import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
+import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
+import type { postingsOf } from '../core/memory/searchpostings.js';
 import type { Listing } from './searchsources.js';
 import {
   CACHE_FILE,
@@ -24,16 +25,18 @@ import {
   ORD,
   VERSION,
   checksum,
+  appendToShard,
   decodeShard,
   docHash,
   encodeShard,
   getWord,
   isSection,
-  packWords,
+  growWords,
   parseJson,
   readPostings,
-  unpackWords,
+  setWord,
   validHeader,
+  wordBytes,
   type Entry,
   type Header,
   type Section,
@@ -49,24 +52,33 @@ export class Data implements RankedDocs {
   private fileNumbers?: Map<string, number>;
   sigs: number[] = [];
   dirs: Header['dirs'] = {};
+  racy: string[] = [];
   failed: Header['failed'] = {};
   count = 0;
   rows = 0;
   /** Bytes of the stored body. */
   private size = 0;
   totals: number[] = FIELDS.map(() => 0);
-  /** The document table as stored (read in place), until a refresh unpacks it into `table`. */
-  packed?: Buffer;
-  table?: Int32Array;
+  /**
+   * The document table as stored, 7 bits a byte, read and changed in place (a refresh writes the
+   * words it changes and grows it for new rows, so it is written back as it is: no unpacking).
+   */
+  private packed?: Buffer;
   private coldPacked?: Buffer;
-  private coldTable?: Int32Array;
+  /** Rows the packed tables have room for (at least `rows`). */
+  private capacity = 0;
   private source?: { fd: number; base: number };
   private coldSection?: Section;
   private titleSection?: Section;
   private titleMap?: Record<string, string>;
+  private citesSection?: Section;
+  private citesMap?: Record<string, string[]>;
+  /** Live log entries by file number and heading line, built when a query first follows a citation. */
+  private entryAt?: Map<number, Map<number, number>>;
   private shardSections = new Map<string, Section>();
   private stored = new Map<string, StoredShard>();
-  private updated = new Map<string, Map<string, Entry>>();
+  /** Postings of documents added by this process, by shard and term (the stored ones stay where they are). */
+  private added = new Map<string, Map<string, Entry>>();
 
   /** The index as stored: the header and the table now, the rest when needed. */
   static fromStored(header: Header, fd: number, base: number): Data {
@@ -76,14 +88,17 @@ export class Data implements RankedDocs {
     d.pathText = header.paths;
     d.sigs = header.sigs;
     d.dirs = header.dirs;
+    d.racy = header.racy;
     d.failed = header.failed;
     d.count = header.count;
     d.rows = header.rows;
     d.totals = header.totals;
     // Checksummed like every section: its numbers are the ones that were written.
     d.packed = d.read(header.table, 'document table');
+    d.capacity = header.rows;
     d.coldSection = header.cold;
     d.titleSection = header.titles;
+    d.citesSection = header.cites;
     for (const [key, section] of Object.entries(header.shards)) d.shardSections.set(key, section);
     return d;
   }
@@ -108,28 +123,26 @@ export class Data implements RankedDocs {
 
   /** One word of the document table. */
   word(i: number): number {
-    return this.table ? this.table[i]! : getWord(this.packed!, i);
+    return getWord(this.packed!, i);
+  }
+
+  private coldTable(): Buffer {
+    return (this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0));
   }
 
   private coldWord(i: number): number {
-    if (this.coldTable) return this.coldTable[i]!;
-    this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0);
-    return getWord(this.coldPacked, i);
+    return getWord(this.coldTable(), i);
   }
 
-  /** The tables as numbers that can change, with room for `rows` rows. */
-  private mutable(rows: number): { table: Int32Array; cold: Int32Array } {
-    if (!this.table || this.table.length < rows * COLS) {
+  /** The packed tables, with room for `rows` rows, to change in place. */
+  private mutable(rows: number): { table: Buffer; cold: Buffer } {
+    if (!this.packed || this.capacity < rows) {
       const capacity = Math.max(rows, this.rows) + 256;
-      const table = this.table ? new Int32Array(capacity * COLS) : unpackWords(this.packed, this.rows * COLS, capacity * COLS);
-      if (this.table) table.set(this.table.subarray(0, this.rows * COLS));
-      const cold = new Int32Array(capacity * COLD);
-      for (let i = 0; i < this.rows * COLD; i++) cold[i] = this.coldWord(i);
-      this.table = table;
-      this.coldTable = cold;
-      this.packed = this.coldPacked = undefined;
+      this.packed = growWords(this.packed, this.rows * COLS, capacity * COLS);
+      this.coldPacked = growWords(this.coldTable(), this.rows * COLD, capacity * COLD);
+      this.capacity = capacity;
     }
-    return { table: this.table, cold: this.coldTable! };
+    return { table: this.packed, cold: this.coldTable() };
   }
 
   /** Paths by file number ('' once a file is gone). */
@@ -205,6 +218,46 @@ export class Data implements RankedDocs {
     return this.titleMap;
   }
 
+  /** The citations of memory topics that cite log entries, by document id. */
+  cites(): Record<string, string[]> {
+    if (!this.citesMap) {
+      const parsed = this.citesSection ? parseJson(this.read(this.citesSection, 'citations'), 'citations') : {};
+      if (!parsed || typeof parsed !== 'object') throw new CorruptCache('citations');
+      this.citesMap = parsed as Record<string, string[]>;
+    }
+    return this.citesMap;
+  }
+
+  /** Whether no document cites a log entry. */
+  citesNothing(): boolean {
+    for (const _ in this.cites()) return false;
+    return true;
+  }
+
+  /** The live log entries a memory topic cites (those still in the index at the cited line). */
+  cited(id: number): number[] {
+    const cites = this.cites()[id];
+    if (!cites?.length) return [];
+    if (!this.entryAt) {
+      this.entryAt = new Map();
+      for (let r = 0; r < this.rows; r++) {
+        const f = this.fileOf(r);
+        if (f < 0 || this.type(r) !== 'log') continue;
+        let lines = this.entryAt.get(f);
+        if (!lines) this.entryAt.set(f, (lines = new Map()));
+        lines.set(this.line(r), r);
+      }
+    }
+    const out: number[] = [];
+    for (const c of cites) {
+      const m = CITATION.exec(c);
+      const file = m ? this.fileNo.get(m[1]!) : undefined;
+      const row = file === undefined ? undefined : this.entryAt.get(file)?.get(Number(m![2]));
+      if (row !== undefined && row !== id && !out.includes(row)) out.push(row);
+    }
+    return out;
+  }
+
   private storedShard(key: string): StoredShard | undefined {
     let shard = this.stored.get(key);
     const section = this.shardSections.get(key);
@@ -217,27 +270,26 @@ export class Data implements RankedDocs {
 
   /** The terms of the shard holding terms that start like `key`. */
   terms(key: string): Iterable<string> {
-    return this.updated.get(key)?.keys() ?? this.storedShard(key)?.dir.keys() ?? [];
+    const stored = this.storedShard(key)?.dir;
+    const added = this.added.get(key);
+    if (!added) return stored?.keys() ?? [];
+    if (!stored) return added.keys();
+    return [...stored.keys(), ...[...added.keys()].filter((t) => !stored.has(t))];
   }
 
-  /** The postings of one term in one field (f: 0 title ... 3 tags). */
+  /** The postings of one term in one field (f: 0 title ... 3 tags): the stored ones, then any added. */
   postings(key: string, term: string, f: number): Postings {
-    const updated = this.updated.get(key);
-    if (updated) return (updated.get(term)?.[1 + f] as Postings | undefined) ?? 0;
     const shard = this.storedShard(key);
     const at = shard?.dir.get(term);
-    if (!shard || !at || !at[2 * f + 1]) return 0;
-    return readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!);
+    const stored = shard && at && at[2 * f + 1] ? readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!) : 0;
+    const more = (this.added.get(key)?.get(term)?.[1 + f] as Postings | undefined) ?? 0;
+    return !more ? stored : !stored ? more : stored.concat(more);
   }
 
-  /** A shard as entries that can change. */
+  /** The postings added to a shard by this process. */
   private shard(key: string): Map<string, Entry> {
-    let entries = this.updated.get(key);
-    if (!entries) {
-      entries = new Map();
-      for (const term of this.terms(key)) entries.set(term, [term, ...([0, 1, 2, 3].map((f) => this.postings(key, term, f)) as [Postings, Postings, Postings, Postings])]);
-      this.updated.set(key, entries);
-    }
+    let entries = this.added.get(key);
+    if (!entries) this.added.set(key, (entries = new Map()));
     return entries;
   }
 
@@ -256,9 +308,10 @@ export class Data implements RankedDocs {
   kill(row: number): void {
     if (this.fileOf(row) < 0) return;
     FIELDS.forEach((_, f) => (this.totals[f]! -= this.fieldLength(row, f)));
-    this.mutable(this.rows).table[row * COLS + FILE] = -1;
+    setWord(this.mutable(this.rows).table, row * COLS + FILE, -1);
     this.count--;
     delete this.titles()[row];
+    delete this.cites()[row];
   }
 
   fileNumber(file: string, sig: Sig): number {
@@ -280,46 +333,44 @@ export class Data implements RankedDocs {
     this.fileNo.delete(file);
   }
 
-  /** New documents: minisearch analyses them, their postings join the shards under new ids. */
-  add(MiniSearch: typeof import('minisearch').default, docs: { doc: SearchDoc; file: number }[]): void {
+  /** New documents: their postings (core/memory/searchpostings.ts) join the shards under new ids. */
+  add(docs: { doc: SearchDoc; file: number }[], analyse: typeof postingsOf): void {
     if (!docs.length) return;
     const first = this.rows;
     const { table, cold } = this.mutable(first + docs.length);
-    const ms = new MiniSearch(MINISEARCH_OPTIONS);
-    ms.addAll(docs.map(({ doc }, i) => ({ id: first + i, title: doc.title, description: doc.description, body: doc.body, tags: doc.tags })));
-    const js = ms.toJSON();
-    FIELDS.forEach((f, i) => {
-      if (js.fieldIds[f] !== i) throw new Error(`minisearch numbered the field ${f} ${js.fieldIds[f]}, expected ${i}`);
-    });
+    const { lengths, terms } = analyse(
+      docs.map(({ doc }) => doc),
+      first,
+    );
     const titles = this.titles();
+    const cites = this.cites();
     docs.forEach(({ doc, file }, i) => {
       const at = (first + i) * COLS;
-      table[at + FILE] = file;
-      table[at + META] = DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3);
-      table[at + DATE] = dateCode(doc.date);
-      cold[(first + i) * COLD + LINE] = doc.line;
-      cold[(first + i) * COLD + HASH] = docHash(doc);
-      cold[(first + i) * COLD + ORD] = doc.ordinal ?? 0;
+      setWord(table, at + FILE, file);
+      setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3));
+      setWord(table, at + DATE, dateCode(doc.date));
+      setWord(cold, (first + i) * COLD + LINE, doc.line);
+      setWord(cold, (first + i) * COLD + HASH, docHash(doc));
+      setWord(cold, (first + i) * COLD + ORD, doc.ordinal ?? 0);
       if (doc.type !== 'log') titles[first + i] = doc.title;
-    });
-    const idOf = (short: string) => js.documentIds[short] as number;
-    for (const [short, lengths] of Object.entries(js.fieldLength)) {
-      const at = idOf(short) * COLS;
-      const n = FIELDS.map((_, f) => Math.min(lengths[f] ?? 0, MAX_LEN));
-      for (let f = 0; f < FIELDS.length; f += 2) table[at + LENS + f / 2] = n[f]! | (n[f + 1]! << 16);
+      if (doc.sources?.length) cites[first + i] = doc.sources;
+      const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));
+      for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
       n.forEach((len, f) => (this.totals[f]! += len));
-    }
+    });
     this.rows = first + docs.length;
     this.count += docs.length;
     // New ids are above every stored id, so appending keeps each posting list ascending.
-    for (const [term, fields] of js.index) {
+    for (const [term, fields] of terms) {
       const shard = this.shard(shardKey(term));
       let entry = shard.get(term);
       if (!entry) shard.set(term, (entry = [term, 0, 0, 0, 0]));
-      for (const [field, postings] of Object.entries(fields)) {
-        const f = 1 + Number(field);
-        const list = (entry[f] || (entry[f] = [])) as number[];
-        for (const [short, freq] of Object.entries(postings)) list.push(idOf(short), freq);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const list = fields[f];
+        if (!list) continue;
+        const before = entry[1 + f] as Postings;
+        if (before) for (let k = 0; k < list.length; k++) before.push(list[k]!);
+        else entry[1 + f] = list;
       }
     }
   }
@@ -330,8 +381,8 @@ export class Data implements RankedDocs {
     for (const { folder, names } of listings) this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
   }
 
-  /** The stored form as text: JSON, and numbers 7 bits a byte. */
-  serialize(): string {
+  /** The stored form: JSON, and numbers 7 bits a byte (all of it valid UTF-8, so it is also text). */
+  serialize(): Buffer {
     const parts: Buffer[] = [];
     let size = 0;
     const put = (buf: Buffer): Section => {
@@ -340,21 +391,23 @@ export class Data implements RankedDocs {
       return [size - buf.length, buf.length, checksum(buf)];
     };
     const { table: words, cold: coldWords } = this.mutable(this.rows);
-    const table = put(packWords(words, this.rows * COLS));
-    const cold = put(packWords(coldWords, this.rows * COLD));
+    const table = put(wordBytes(words, this.rows * COLS));
+    const cold = put(wordBytes(coldWords, this.rows * COLD));
     const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
+    const cites = put(Buffer.from(JSON.stringify(this.cites()), 'utf8'));
     const shards: Record<string, Section> = {};
-    for (const key of [...new Set([...this.shardSections.keys(), ...this.updated.keys()])].sort()) {
+    for (const key of [...new Set([...this.shardSections.keys(), ...this.added.keys()])].sort()) {
       const section = this.shardSections.get(key);
-      const entries = this.updated.get(key);
-      if (!entries && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
-      const buf = entries ? encodeShard(entries.values(), (id) => this.live(id)) : this.read(section!, `shard ${key}`);
+      const entries = this.added.get(key);
+      if (section && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
+      // A stored shard is copied as it is, or with the new postings appended; a new shard is encoded.
+      const buf = !entries ? this.read(section!, `shard ${key}`) : section ? appendToShard(this.storedShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
       if (buf) shards[key] = put(buf);
     }
-    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, shards, size };
+    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, racy: this.racy, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size };
     const head = Buffer.from(JSON.stringify(header), 'utf8');
-    // Every part is valid UTF-8, so the text is written back as the very bytes the offsets count.
-    return `${MAGIC} ${head.length} ${checksum(head)}\n${head.toString('utf8')}${Buffer.concat(parts).toString('utf8')}`;
+    // Written as bytes: the offsets count bytes, and nothing is decoded and encoded again.
+    return Buffer.concat([Buffer.from(`${MAGIC} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...parts]);
   }
 }
 

@@ -7,7 +7,8 @@
 //              signature, two hashes of size, mtime, ctime and inode), files that failed to parse,
 //              and where each section of the body is, with its checksum
 //   body       the document table (file, type, date, status, field lengths; then line, content
-//              hash and place in its day's log), the titles of non-log documents, and the postings sharded by the first two
+//              hash and place in its day's log), the titles of non-log documents, the log entries each
+//              memory topic cites (its `sources`), and the postings sharded by the first two
 //              characters of their term (a query reads only the shards of its own terms)
 import * as zlib from 'node:zlib';
 import type { Problem } from '../errors.js';
@@ -17,7 +18,7 @@ import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
-export const VERSION = `search-4:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const VERSION = `search-5:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
 export const CACHE_FILE = '.aos/search/index';
 export const MAGIC = 'aos-search';
 
@@ -49,27 +50,55 @@ export function getWord(b: Uint8Array, i: number): number {
   return b[o]! | (b[o + 1]! << 7) | (b[o + 2]! << 14) | (b[o + 3]! << 21) | (b[o + 4]! << 28);
 }
 
-export function packWords(words: Int32Array, n: number): Buffer {
-  const b = Buffer.alloc(n * WORD);
-  for (let i = 0; i < n; i++) {
-    const v = words[i]! >>> 0;
-    const o = i * WORD;
-    b[o] = v & 127;
-    b[o + 1] = (v >>> 7) & 127;
-    b[o + 2] = (v >>> 14) & 127;
-    b[o + 3] = (v >>> 21) & 127;
-    b[o + 4] = v >>> 28;
-  }
+/** Sets one word of a packed table (the inverse of getWord). */
+export function setWord(b: Uint8Array, i: number, value: number): void {
+  const v = value >>> 0;
+  const o = i * WORD;
+  b[o] = v & 127;
+  b[o + 1] = (v >>> 7) & 127;
+  b[o + 2] = (v >>> 14) & 127;
+  b[o + 3] = (v >>> 21) & 127;
+  b[o + 4] = v >>> 28;
+}
+
+/** A packed table of `n` words with room for `capacity`, holding the first words of `from`. */
+export function growWords(from: Uint8Array | undefined, n: number, capacity: number): Buffer {
+  const b = Buffer.alloc(capacity * WORD);
+  if (from) b.set(from.subarray(0, n * WORD));
   return b;
 }
 
-export function unpackWords(b: Uint8Array | undefined, n: number, capacity: number): Int32Array {
-  const words = new Int32Array(capacity);
-  for (let i = 0; i < n; i++) words[i] = getWord(b!, i);
-  return words;
+/** The bytes of the first `n` words of a packed table. */
+export function wordBytes(b: Buffer, n: number): Buffer {
+  return b.subarray(0, n * WORD);
 }
 
-function putNumber(out: number[], v: number): void {
+/** Bytes written one at a time into a buffer that grows (a shard's posting lists). */
+class ByteWriter {
+  buf = Buffer.allocUnsafe(4096);
+  length = 0;
+  push(byte: number): void {
+    if (this.length === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = byte;
+  }
+  /** Bytes from..to of `from` as they are. */
+  copy(source: Uint8Array, from: number, to: number): void {
+    const need = this.length + (to - from);
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.buf.set(source.subarray(from, to), this.length);
+    this.length = need;
+  }
+}
+
+function putNumber(out: ByteWriter, v: number): void {
   for (; v >= 64; v = Math.floor(v / 64)) out.push((v % 64) | 64);
   out.push(v);
 }
@@ -77,6 +106,15 @@ function putNumber(out: number[], v: number): void {
 /** `n` postings from `at`: [id, freq, id, freq, ...]. */
 export function readPostings(b: Uint8Array, at: number, n: number): number[] {
   const out = new Array<number>(n * 2);
+  walkPostings(b, at, n, out);
+  return out;
+}
+
+/**
+ * Walks `n` postings from `at` (each id as its gap from the one before, then the frequency): where
+ * they end and the last id; with `out`, also each id and frequency into it.
+ */
+function walkPostings(b: Uint8Array, at: number, n: number, out?: number[]): { end: number; last: number } {
   let id = 0;
   for (let k = 0; k < n * 2; k++) {
     let v = 0;
@@ -88,9 +126,10 @@ export function readPostings(b: Uint8Array, at: number, n: number): number[] {
       v += (c & 63) * scale;
       scale *= 64;
     } while (c & 64);
-    out[k] = k & 1 ? v : (id += v);
+    if (!(k & 1)) v = id += v;
+    if (out) out[k] = v;
   }
-  return out;
+  return { end: at, last: id };
 }
 
 /** [term, postings in title, description, body, tags] */
@@ -108,7 +147,7 @@ export type Section = [number, number, number];
 /** A shard as stored: a JSON directory line, then the posting lists it points into. */
 export function encodeShard(entries: Iterable<Entry>, live: (id: number) => boolean): Buffer | undefined {
   const dir: (string | number)[][] = [];
-  const bytes: number[] = [];
+  const bytes = new ByteWriter();
   for (const entry of entries) {
     const row: (string | number)[] = [entry[0]];
     let any = false;
@@ -129,7 +168,59 @@ export function encodeShard(entries: Iterable<Entry>, live: (id: number) => bool
     }
     if (any) dir.push(row);
   }
-  return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), Buffer.from(bytes)]) : undefined;
+  return dir.length ? Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]) : undefined;
+}
+
+/**
+ * A stored shard with postings of new documents appended (their ids are above every stored id):
+ * each stored list is copied as it is, with the new postings after it, and new terms follow the
+ * stored ones. Postings of dead rows stay until the index is rebuilt (queries skip them), so a
+ * refresh costs the bytes it adds, not the shard's.
+ */
+export function appendToShard(stored: StoredShard, added: ReadonlyMap<string, Entry>, key: string): Buffer {
+  const dir: (string | number)[][] = [];
+  const bytes = new ByteWriter();
+  const put = (list: Postings, prev: number): number => {
+    let n = 0;
+    for (let i = 0; list && i < list.length; i += 2) {
+      putNumber(bytes, list[i]! - prev);
+      putNumber(bytes, list[i + 1]!);
+      prev = list[i]!;
+      n++;
+    }
+    return n;
+  };
+  for (const [term, at] of stored.dir) {
+    const more = added.get(term);
+    const row: (string | number)[] = [term];
+    for (let f = 0; f < FIELDS.length; f++) {
+      const offset = at[2 * f]!;
+      const count = at[2 * f + 1]!;
+      const start = bytes.length;
+      let last = 0;
+      if (count) {
+        const walked = walkPostings(stored.lists, offset, count);
+        bytes.copy(stored.lists, offset, walked.end);
+        last = walked.last;
+      }
+      const list = more ? (more[1 + f] as Postings) : 0;
+      if (list && count && list[0]! <= last) throw new Error(`search index: postings of shard ${key} out of order`);
+      const n = count + put(list, last);
+      row.push(n ? start : 0, n);
+    }
+    dir.push(row);
+  }
+  for (const [term, entry] of added) {
+    if (stored.dir.has(term)) continue;
+    const row: (string | number)[] = [term];
+    for (let f = 0; f < FIELDS.length; f++) {
+      const start = bytes.length;
+      const n = put(entry[1 + f] as Postings, 0);
+      row.push(n ? start : 0, n);
+    }
+    dir.push(row);
+  }
+  return Buffer.concat([Buffer.from(JSON.stringify(dir) + '\n', 'utf8'), bytes.buf.subarray(0, bytes.length)]);
 }
 
 export function decodeShard(buf: Buffer, key: string): StoredShard {
@@ -151,6 +242,12 @@ export interface Header {
    * name by name with no lookups at all.
    */
   dirs: Record<string, { names: string; nos: number[] }>;
+  /**
+   * Files changed too recently for their signature to be trusted (within RACY_MS of the scan): a
+   * file edited again in the same clock tick (a second, on some file systems) keeps its size,
+   * mtime and ctime, so the next open reads these again and lets their content decide.
+   */
+  racy: string[];
   /** Files that failed to parse, with their signature: not retried until they change. */
   failed: Record<string, { sig: Sig; problems: Problem[] }>;
   count: number;
@@ -160,6 +257,8 @@ export interface Header {
   table: Section;
   cold: Section;
   titles: Section;
+  /** By document id, the citations (`logs/…md#L<line>`) of memory topics that cite log entries. */
+  cites: Section;
   shards: Record<string, Section>;
   size: number;
 }
@@ -181,7 +280,7 @@ function hashText(s: string): number {
 }
 
 export function docHash(d: SearchDoc): number {
-  return hashText([d.type, d.date, d.status ?? '', d.title, d.description, d.tags, d.body].join('\u0000'));
+  return hashText([d.type, d.date, d.status ?? '', d.title, d.description, d.tags, d.body, ...(d.sources ?? [])].join('\u0000'));
 }
 
 export const isSection = (s: unknown, size: number): s is Section =>
@@ -192,8 +291,8 @@ export function validHeader(h: unknown): h is Header {
   const x = h as Header;
   if (x.version !== VERSION || ![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
   if (typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
-  if (!x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
-  if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !x.shards || typeof x.shards !== 'object') return false;
+  if (!Array.isArray(x.racy) || !x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
+  if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !isSection(x.cites, x.size) || !x.shards || typeof x.shards !== 'object') return false;
   // Shard sections are checked when a query reads one.
   return x.table[1] === x.rows * COLS * WORD && x.cold[1] === x.rows * COLD * WORD;
 }

@@ -1,8 +1,9 @@
 // The search index over memory topics, daily log entries, done items and goals: opening it
 // (bringing its cache up to date with the files) and answering queries. The public API is here.
 //
-// minisearch analyses the documents: when files change, it turns their fields (title, description,
-// body, tags) into postings with the tokenizer and term processing of core/memory/searchdocs.ts. The ranking
+// The analysis is minisearch's: when files change, their fields (title, description, body, tags)
+// become postings as minisearch's add makes them, with the tokenizer and term processing of
+// core/memory/searchdocs.ts (core/memory/searchpostings.ts, no radix tree built). The ranking
 // is minisearch's too (BM25+, field boosts, prefix and fuzzy matches weighted down, a document boost
 // that puts superseded and stale memories below active ones), computed by core/memory/searchrank.ts straight
 // over the stored postings, because minisearch itself does not load fast enough for a command cron and
@@ -12,12 +13,16 @@
 //
 // The parts: home/searchformat.ts the cache file's layout (.aos/search/index), home/searchdata.ts
 // the index's state over it, home/searchsources.ts the source files and their signatures,
-// core/memory/searchrank.ts the ranking. minisearch and the front matter parser load only when files changed.
+// core/memory/searchrank.ts the ranking. The YAML parser loads only for front matter a line scan
+// cannot read (core/memory/frontscan.ts).
 //
 // Opening lists the folders, lstat's every source file and re-reads only those whose signature
-// changed. A document whose content did not change keeps its postings (appending a log entry adds one
-// document, not a day's); removed documents leave dead rows whose postings go when their shard is next
-// written, and past a quarter of dead rows the index is rebuilt. A missing, truncated, corrupt or
+// changed, or that had changed just before the last scan (within 2 s where the file system keeps
+// whole seconds, 100 ms where it keeps finer times): a same-size edit in the same tick of its
+// clock leaves the signature as it was. A document whose content did not change keeps its
+// postings (appending a log entry adds one document, not a day's); removed documents leave dead
+// rows whose postings stay (queries skip them; a refresh appends to a shard, never re-encodes it)
+// until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
 // they are read, so damage found in the middle of a query rebuilds the index and answers anyway.
 import { readFileSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeAtomic, isErrno } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
+import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 import { CACHE_FILE, CorruptCache, docHash } from './searchformat.js';
 import { Data, readCache } from './searchdata.js';
@@ -58,7 +64,7 @@ interface Opened {
   saved: boolean;
 }
 
-async function load(root: string, rebuild: boolean): Promise<Opened> {
+async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Opened> {
   let data = rebuild ? undefined : readCache(root);
   // Dead rows pile up as files change; past a quarter of the table, start over.
   if (data && data.rows - data.count > Math.max(2000, data.count / 4)) {
@@ -70,24 +76,28 @@ async function load(root: string, rebuild: boolean): Promise<Opened> {
 
   let found: Scan;
   try {
-    found = scan(root, d);
+    found = scan(root, d, racyMs);
   } catch (err) {
     d.close();
-    if (err instanceof CorruptCache && !rebuilt) return load(root, true);
+    if (err instanceof CorruptCache && !rebuilt) return load(root, true, racyMs);
     throw err;
   }
-  const { listings, changed, gone, goneFailed, problems, relisted } = found;
-  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted) return { data, problems, reindexed: 0, rebuilt, saved: false };
+  const { listings, changed, gone, goneFailed, problems, relisted, racy } = found;
+  const racyChanged = racy.join('\n') !== data.racy.join('\n');
+  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted && !racyChanged) return { data, problems, reindexed: 0, rebuilt, saved: false };
 
-  let text: string;
+  let text: Buffer;
   try {
-    await update(root, data, changed, gone, goneFailed, problems);
+    const mutated = await update(root, data, changed, gone, goneFailed, problems);
+    // Racy files read again and found unchanged, the same ones as last time: nothing to save.
+    if (!rebuilt && !mutated && !relisted && !racyChanged) return { data, problems, reindexed: changed.length, rebuilt, saved: false };
     data.list(listings);
+    data.racy = racy;
     text = data.serialize();
   } catch (err) {
     data.close();
     // A stored shard this update had to read or copy was damaged: build it all again from the files.
-    if (err instanceof CorruptCache && !rebuilt) return load(root, true);
+    if (err instanceof CorruptCache && !rebuilt) return load(root, true, racyMs);
     throw err;
   }
   let saved = true;
@@ -101,8 +111,11 @@ async function load(root: string, rebuild: boolean): Promise<Opened> {
   return { data, problems, reindexed: changed.length, rebuilt, saved };
 }
 
-async function update(root: string, data: Data, changed: Source[], gone: string[], goneFailed: string[], problems: Problem[]): Promise<void> {
+/** Brings the index up to date with the changed and gone files; whether anything in it changed. */
+async function update(root: string, data: Data, changed: Source[], gone: string[], goneFailed: string[], problems: Problem[]): Promise<boolean> {
   const byFile = data.rowsByFile();
+  // A file read again only because it changed recently (racy) and found as it was changes nothing.
+  let mutated = gone.length > 0 || goneFailed.length > 0;
   for (const file of gone) {
     for (const row of byFile.get(data.fileNo.get(file)!) ?? []) data.kill(row);
     data.dropFile(file);
@@ -110,11 +123,24 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
   for (const file of goneFailed) delete data.failed[file];
 
   const texts = await readTexts(root, changed);
-  const parseFront: FrontParser = changed.some((s) => needsFrontMatter(s.file))
-    ? (await import('../core/docs/frontmatter.js')).parseFrontMatter
-    : () => {
-        throw new Error('no front matter parser loaded');
-      };
+  // Front matter is read with a line scan where it is simple (core/memory/frontscan.ts); the YAML
+  // parser loads only when some file needs it, and reads that file.
+  const scanned = new Map<string, ParsedDoc>();
+  let unusual = false;
+  const { scanFrontMatter } = changed.some((s) => needsFrontMatter(s.file)) ? await import('../core/memory/frontscan.js') : { scanFrontMatter: undefined };
+  changed.forEach((source, i) => {
+    const text = texts[i];
+    if (typeof text !== 'string' || !needsFrontMatter(source.file)) return;
+    const doc = scanFrontMatter!(source.file, text);
+    if (doc) scanned.set(source.file, doc);
+    else unusual = true;
+  });
+  const full = unusual ? (await import('../core/docs/frontmatter.js')).parseFrontMatter : undefined;
+  const parseFront: FrontParser = (file, text) => {
+    const doc = scanned.get(file) ?? full?.(file, text);
+    if (!doc) throw new Error(`no front matter read for ${file}`);
+    return doc;
+  };
   const added: { doc: SearchDoc; file: number }[] = [];
   changed.forEach((source, i) => {
     const text = texts[i];
@@ -127,6 +153,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
           ? { docs: [], problems: [{ file: source.file, expected: 'a readable file', found: text.message }] }
           : docsFromFile(source.file, text, parseFront);
     if (text === undefined || result.problems.length) {
+      mutated = true;
       for (const row of old) data.kill(row);
       data.dropFile(source.file);
       if (result.problems.length) {
@@ -135,6 +162,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
       }
       return;
     }
+    if (no === undefined || !data.sameSig(no, source.sig) || data.failed[source.file]) mutated = true;
     delete data.failed[source.file];
     const file = data.fileNumber(source.file, source.sig);
     // Documents of a changed file that did not change themselves (the earlier entries of today's
@@ -147,8 +175,12 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
       else added.push({ doc, file });
     }
     for (const row of keep.values()) data.kill(row);
+    mutated ||= keep.size > 0;
   });
-  if (added.length) data.add((await import('minisearch')).default, added);
+  mutated ||= added.length > 0;
+  // Analysis code loads only when there is something to analyse (a warm search loads none of it).
+  if (added.length) data.add(added, (await import('../core/memory/searchpostings.js')).postingsOf);
+  return mutated;
 }
 
 // ---------------------------------------------------------------- queries
@@ -193,7 +225,8 @@ class Index implements SearchIndex {
 
   private run(query: string, opts: SearchOpts): Hit[] {
     const { data } = this.opened;
-    const { top, terms } = rankDocs(data, query, opts);
+    // Citations are followed only in an index that holds some (most homes before their first dream hold none).
+    const { top, terms } = rankDocs(data, query, opts.cites && !data.citesNothing() ? opts : { ...opts, cites: false });
     // Several hits in one file (entries of one day's log) read it once.
     const files = new Map<string, string[]>();
     return top.map(({ id, score, date, around }) => {
@@ -218,9 +251,13 @@ function readText(path: string): string {
   }
 }
 
-/** Opens the search index of a home (or any folder), bringing its cache up to date with the files. */
-export async function openSearch(root: string, opts: { rebuild?: boolean } = {}): Promise<SearchIndex> {
-  return new Index(root, await load(root, Boolean(opts.rebuild)));
+/**
+ * Opens the search index of a home (or any folder), bringing its cache up to date with the files.
+ * racyMs: how recent a change must be for the file to be read again next time, for every file
+ * (tests set 0 to count the files a refresh reads); by default RACY_MS or FINE_RACY_MS.
+ */
+export async function openSearch(root: string, opts: { rebuild?: boolean; racyMs?: number } = {}): Promise<SearchIndex> {
+  return new Index(root, await load(root, Boolean(opts.rebuild), opts.racyMs));
 }
 
 /** One search: for context assembly and the agents' search tool. */

@@ -68,8 +68,20 @@ function signature(st: Stats): Sig {
   return [a, b];
 }
 
+/**
+ * A file changed this recently (by mtime or ctime, before the scan) may change again within the
+ * same tick of the file system's clock without its size, mtime or ctime moving — the same second
+ * on file systems that keep seconds only — so its signature is not trusted on the next open.
+ * Where the file's times carry fractions of a second, the clock's tick is the kernel's (a few
+ * milliseconds), and FINE_RACY_MS is window enough.
+ */
+export const RACY_MS = 2000;
+export const FINE_RACY_MS = 100;
+
 export interface Scan {
   listings: Listing[];
+  /** Files changed within RACY_MS before the scan: read again on the next open. */
+  racy: string[];
   /** New and changed files. */
   changed: Source[];
   /** Indexed files that are no longer there (or no longer regular files). */
@@ -87,11 +99,16 @@ export interface Scan {
  * files that is the open's main cost); a folder listed as before is compared name by name, with no
  * lookups and nothing kept for a file that did not change. Symbolic links are reported, not followed.
  */
-export function scan(root: string, d: Data): Scan {
+export function scan(root: string, d: Data, racyMs?: number): Scan {
   const listings = listFolders(root);
   const seen = new Uint8Array(d.sigs.length / 2);
   const seenFailed = new Set<string>();
-  const out: Scan = { listings, changed: [], gone: [], problems: [], goneFailed: [], relisted: false };
+  const out: Scan = { listings, racy: [], changed: [], gone: [], problems: [], goneFailed: [], relisted: false };
+  // The cache is a guess about the files; the clock only decides which guesses to check again.
+  const now = Date.now();
+  const racyFrom = racyMs === undefined ? now - RACY_MS : racyMs > 0 ? now - racyMs : Infinity;
+  const fineFrom = racyMs === undefined ? now - FINE_RACY_MS : racyFrom;
+  const wasRacy = new Set(d.racy);
   const folders = new Set<string>();
   for (const { folder, names } of listings) {
     folders.add(folder);
@@ -106,9 +123,13 @@ export function scan(root: string, d: Data): Scan {
       const regular = st.isFile();
       const sig = regular ? signature(st) : undefined;
       const no = nos ? nos[i]! : d.fileNo.get(`${folder}/${names[i]}`) ?? -1;
+      const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
+      const from = whole ? racyFrom : fineFrom;
+      const recent = sig !== undefined && (st.mtimeMs >= from || st.ctimeMs >= from);
+      if (recent) out.racy.push(`${folder}/${names[i]}`);
       if (no >= 0 && sig) {
         seen[no] = 1;
-        if (d.sameSig(no, sig)) continue;
+        if (d.sameSig(no, sig) && !(wasRacy.size && wasRacy.has(`${folder}/${names[i]}`))) continue;
       }
       const file = `${folder}/${names[i]}`;
       if (st.isSymbolicLink()) {
@@ -119,7 +140,7 @@ export function scan(root: string, d: Data): Scan {
       const failed = d.failed[file];
       if (failed) {
         seenFailed.add(file);
-        if (failed.sig[0] === sig[0] && failed.sig[1] === sig[1]) {
+        if (failed.sig[0] === sig[0] && failed.sig[1] === sig[1] && !wasRacy.has(file)) {
           out.problems.push(...failed.problems);
           continue;
         }

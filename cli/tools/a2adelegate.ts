@@ -28,6 +28,17 @@ export const delegateRemoteTool = defineTool({
     task: text(20000),
   }),
   offered: (caps) => remoteTargets(caps).length > 0,
+  can: {
+    argument: 'the remote agent, a2a:https://…',
+    // The grant and its secret; the card's price is only known when the card is read, at the call.
+    judge: (q) => {
+      const grant = remoteGrant(q.caps, q.argument);
+      if ('refused' in grant) return { capability: { allowed: false, reason: grant.refused } };
+      if (grant.auth && !q.home.secret(grant.auth)) return { capability: { allowed: false, reason: `the secret ${grant.auth} named by "${grant.cap.text}" is not set (aos.yaml secrets:)` } };
+      return { capability: { allowed: true, reason: `granted by "${grant.cap.text}" (the price is checked against the card at the call)` } };
+    },
+    call: (to) => ({ to, skill: 'aos-can', task: 'aos can' }),
+  },
   async run({ to, skill, task }, ctx) {
     const grant = remoteGrant(ctx.agent.caps, to);
     if ('refused' in grant) throw new ToolError(`refused: ${grant.refused}`);

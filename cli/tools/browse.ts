@@ -9,6 +9,7 @@ import type { Capability } from '../core/agents/capabilities.js';
 import { defineTool } from './define.js';
 import { httpDecision, performFetch, type FetchDeps } from './http.js';
 import { ToolError, type RunCtx } from './runctx.js';
+import { refusedBy } from './canspec.js';
 
 export interface Page {
   url: string;
@@ -97,6 +98,22 @@ export const browseTool = defineTool({
     render: v.optional(v.pipe(v.boolean(), v.description('run the page\'s JavaScript first (needs a browser capability)'))),
   }),
   offered: (caps) => caps.some((c) => c.kind === 'http'),
+  can: {
+    argument: 'a URL, or "render <URL>" to run its JavaScript first',
+    judge: async (q) => {
+      const render = /^render\s+/i.test(q.argument);
+      const url = q.argument.replace(/^render\s+/i, '');
+      try {
+        const d = httpDecision(q.caps, 'get', url);
+        const why = render ? (await import('./render.js')).browserRefusal(q.caps) : undefined;
+        if (why) return { capability: { allowed: false, reason: why } };
+        return { capability: { allowed: true, reason: d.reason }, action: { kind: 'http', resource: d.url, verb: 'get' } };
+      } catch (err) {
+        return refusedBy(err);
+      }
+    },
+    call: (argument) => ({ url: argument.replace(/^render\s+/i, ''), ...(/^render\s+/i.test(argument) ? { render: true } : {}) }),
+  },
   async run(input, ctx: RunCtx) {
     const d = httpDecision(ctx.agent.caps, 'get', input.url);
     if (input.render) {

@@ -5,6 +5,7 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import type { Capability } from '../core/agents/capabilities.js';
 import type { RunCtx } from './runctx.js';
 import type { Tool } from './registry.js';
+import type { CanSpec } from './canspec.js';
 
 /**
  * Checks the model is not shown: valibot enforces them and the refusal says which failed. Showing
@@ -45,6 +46,8 @@ export function defineTool<S extends v.GenericSchema>(t: {
   description: string;
   input: S;
   offered(caps: readonly Capability[]): boolean;
+  /** How `aos can` judges this tool (tools/canspec.ts): required, so no tool is missing from it. */
+  can: CanSpec;
   run(input: v.InferOutput<S>, ctx: RunCtx): Promise<string>;
 }): Tool<v.InferOutput<S>> {
   let def: Tool['def'] | undefined;
@@ -56,6 +59,7 @@ export function defineTool<S extends v.GenericSchema>(t: {
     },
     input: t.input as unknown as v.GenericSchema<unknown, v.InferOutput<S>>,
     offered: t.offered,
+    can: t.can,
     run: t.run,
   };
 }

@@ -9,6 +9,7 @@ import { createItem, updateItem } from '../home/items.js';
 import { defineTool, text } from './define.js';
 import { ToolError, agentIds, touch, type RunCtx } from './runctx.js';
 import { rateOrRefuse } from './capuse.js';
+import { activeAgents } from './canspec.js';
 import { treeRefusal } from '../core/agents/delegtree.js';
 import { readTree, type TreeCounts } from '../home/tree.js';
 
@@ -20,6 +21,16 @@ export const delegateTool = defineTool({
     'Hand part of this work to another agent. It becomes an inbox item for that agent; this item waits, and you are resumed with the results when every delegated item has finished. End your turn after delegating.',
   input: v.strictObject({ to: v.pipe(v.string(), v.regex(AGENT_ID, 'an agent id'), v.description('agent id')), task: text(20000) }),
   offered: hasDelegate,
+  can: {
+    argument: 'the agent id',
+    judge: async (q) => {
+      if (q.argument === q.agent) return { capability: { allowed: false, reason: 'an agent cannot delegate to itself' } };
+      const verdict = checkDelegate(q.caps, q.argument, [q.agent], 0);
+      if (verdict.allowed && !(await activeAgents(q)).some((a) => a.id === q.argument)) return { capability: { allowed: false, reason: `there is no active agent "${q.argument}"` } };
+      return { capability: verdict };
+    },
+    call: (to) => ({ to, task: 'aos can' }),
+  },
   async run({ to, task }, ctx) {
     if (to === ctx.agent.id) throw new ToolError('refused: an agent cannot delegate to itself');
     const marker = markerRefusal('task', task);

@@ -14,6 +14,8 @@ import { markerChecked } from '../core/runs/sync.js';
 import { defineTool } from './define.js';
 import { isOutsidePath, outsideDecision, readCapped, readOutside, writeOutside } from './outside.js';
 import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
+import { refusedBy, type CanQuery } from './canspec.js';
+import type { Asked } from '../core/agents/verdict.js';
 
 const LIST_MAX = 500;
 
@@ -185,6 +187,16 @@ async function outsideFile(ctx: RunCtx, tool: string, path: string, action: 'rea
   return `Wrote ${d.path} (${Buffer.byteLength(content ?? '')} bytes), outside the home: not committed.`;
 }
 
+/** `aos can` for the file tools: fileDecision, as their runs call it, then the policy on the canonical path. */
+async function fileCan(q: CanQuery, action: 'read' | 'write'): Promise<Asked> {
+  try {
+    const d = await fileDecision(q.caps, q.home.root, q.argument, action);
+    return { capability: { allowed: true, reason: d.reason }, action: { kind: 'file', resource: d.path, verb: action } };
+  } catch (err) {
+    return refusedBy(err);
+  }
+}
+
 const hasGrant = (caps: readonly Capability[], action: string) => caps.some((c) => c.kind === 'file' && c.actions.includes(action));
 
 export const readFileTool = defineTool({
@@ -192,6 +204,11 @@ export const readFileTool = defineTool({
   description: 'Read a text file in the home (path relative to the home).',
   input: v.strictObject({ path: v.string() }),
   offered: (caps) => hasGrant(caps, 'read'),
+  can: {
+    argument: 'a path in the home (or an absolute path a grant names)',
+    judge: async (q) => fileCan(q, 'read'),
+    call: (path) => ({ path }),
+  },
   async run({ path }, ctx) {
     if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'read_file', path, 'read', { path });
     const rel = await allowed(ctx, 'read_file', path, 'read', { path });
@@ -204,6 +221,16 @@ export const listFilesTool = defineTool({
   description: 'List a folder in the home (path relative to the home; folders end with /). Shows only what you may read.',
   input: v.strictObject({ path: v.optional(v.pipe(v.string(), v.description('a folder; the home itself when omitted'))) }),
   offered: (caps) => hasGrant(caps, 'read'),
+  can: {
+    argument: 'a folder in the home',
+    judge: (q) => {
+      // As the tool shows a folder: when something inside it could be readable.
+      const norm = normalizeHomePath(q.argument || '.');
+      if ('error' in norm) return { capability: { allowed: false, reason: norm.error } };
+      return { capability: checkFile(q.caps, norm.path === '.' ? 'x' : `${norm.path}/x`, 'read') };
+    },
+    call: (path) => ({ path }),
+  },
   async run({ path }, ctx) {
     const norm = normalizeHomePath(path ?? '.');
     if ('error' in norm) throw new ToolError(`refused: ${norm.error}`);
@@ -229,6 +256,11 @@ export const writeFileTool = defineTool({
   description: 'Create or replace a text file in the home (path relative to the home). The run commits it.',
   input: v.strictObject({ path: v.string(), content: v.pipe(v.string(), v.maxLength(1_000_000, 'at most 1,000,000 characters')) }),
   offered: (caps) => hasGrant(caps, 'write'),
+  can: {
+    argument: 'a path in the home (or an absolute path a grant names)',
+    judge: async (q) => fileCan(q, 'write'),
+    call: (path) => ({ path, content: 'aos can\n' }),
+  },
   async run({ path, content }, ctx) {
     if (isOutsidePath(ctx.agent.caps, path)) return outsideFile(ctx, 'write_file', path, 'write', { path, content }, content);
     const rel = await allowed(ctx, 'write_file', path, 'write', { path, content });

@@ -9,6 +9,7 @@ import { SLUG } from '../core/docs/ids.js';
 import { EDITABLE_SECTIONS } from '../core/goals/goaledit.js';
 import { ValidationError } from '../errors.js';
 import type { Capability } from '../core/agents/capabilities.js';
+import { goalLog } from '../core/agents/mcpscope.js';
 
 /** Offered to an agent that may write some goal; each call checks the goal it names. */
 const goalWriter = (caps: readonly Capability[]): boolean => caps.some((c) => c.kind === 'goal' && c.actions.includes('write'));
@@ -26,6 +27,7 @@ export const logProgressTool = defineTool({
     note: v.optional(v.pipe(v.string(), v.maxLength(300, 'at most 300 characters'), v.description('one line: the main weakness, or what went well'))),
   }),
   offered: goalWriter,
+  can: { argument: 'the goal (its file name without .md)', judge: (q) => goalLog(q.caps, q.argument), call: (goal) => ({ goal, skill: 'metric', value: 1 }) },
   async run(input, ctx) {
     await mayWriteGoal(ctx, 'log_progress', input.goal, input);
     const { recordProgress } = await import('../home/goallog.js');
@@ -61,6 +63,7 @@ export const editGoalTool = defineTool({
     mode: v.optional(v.picklist(['append', 'replace']), 'append'),
   }),
   offered: goalWriter,
+  can: { argument: 'the goal (its file name without .md)', judge: (q) => goalLog(q.caps, q.argument), call: (goal) => ({ goal, section: 'plan', text: 'aos can' }) },
   async run(input, ctx) {
     await mayWriteGoal(ctx, 'edit_goal', input.goal, input);
     const { editGoalSection } = await import('../home/goalsection.js');

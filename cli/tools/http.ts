@@ -15,6 +15,7 @@ import type { Capability } from '../core/agents/capabilities.js';
 import { addressRefusal, checkHttp, checkRedirect, MAX_REDIRECTS, type HttpLimits } from '../core/agents/urlcheck.js';
 import { defineTool } from './define.js';
 import { ToolError, type RunCtx } from './runctx.js';
+import { refusedBy } from './canspec.js';
 
 /** Reads a secret by name: the home's (loaded when it opens, so their values are also redacted everywhere). */
 export type SecretLookup = (name: string) => string | undefined;
@@ -305,6 +306,12 @@ export function formatResult(r: FetchResult): string {
   return r.sentSecret ? out.split(r.sentSecret.value).join(`[secret:${r.sentSecret.name}]`) : out;
 }
 
+/** `aos can`'s argument for fetch_url: "https://…" (a GET) or "POST https://…". */
+function methodAndUrl(argument: string): { method: string; url: string } {
+  const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(argument.trim());
+  return m ? { method: m[1]!.toLowerCase(), url: m[2]! } : { method: 'get', url: argument.trim() };
+}
+
 export const fetchTool = defineTool({
   name: 'fetch_url',
   description:
@@ -316,6 +323,22 @@ export const fetchTool = defineTool({
     headers: v.optional(v.pipe(v.record(v.string(), v.string()), v.description('extra request headers (Accept, Content-Type, User-Agent, X-… and similar; no Authorization, Cookie or Host)'))),
   }),
   offered: (caps) => caps.some((c) => c.kind === 'http'),
+  can: {
+    argument: 'a URL, or a method and a URL ("POST https://…")',
+    judge: (q) => {
+      const { method, url } = methodAndUrl(q.argument);
+      try {
+        const d = httpDecision(q.caps, method, url);
+        return { capability: { allowed: true, reason: d.reason }, action: { kind: 'http', resource: d.url, verb: method } };
+      } catch (err) {
+        return refusedBy(err);
+      }
+    },
+    call: (argument) => {
+      const { method, url } = methodAndUrl(argument);
+      return { url, ...(method === 'get' ? {} : { method: method.toUpperCase() }) };
+    },
+  },
   async run(input, ctx: RunCtx) {
     const method = (input.method ?? 'get').toLowerCase();
     const d = httpDecision(ctx.agent.caps, method, input.url);

@@ -20,6 +20,7 @@ import { treeAllows } from './delegate.js';
 import { defineTool, text } from './define.js';
 import { ToolError, agentIds, touch, type RunCtx } from './runctx.js';
 import { rateOrRefuse } from './capuse.js';
+import { activeAgents } from './canspec.js';
 
 const ITEM_REF = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const TO = new RegExp(`${AGENT_ID.source}|${BROADCAST_TO.source}`);
@@ -44,6 +45,22 @@ export const sendMessageTool = defineTool({
     final: v.optional(v.boolean()),
   }),
   offered: canSend,
+  can: {
+    argument: 'who: owner, an agent id, "*" or "role:<word>"',
+    judge: async (q) => {
+      const to = q.argument;
+      if (to === q.agent) return { capability: { allowed: false, reason: 'a message to yourself is a note (use the note tool)' } };
+      if (isBroadcast(to)) {
+        const recipients = broadcastRecipients(await activeAgents(q), to, q.agent);
+        if (!recipients.length) return { capability: { allowed: false, reason: `no active agent ${to === '*' ? 'besides you' : `has the role word "${to.slice(5)}"`}; nothing was sent` } };
+        return { capability: checkBroadcast(q.caps, recipients.length) };
+      }
+      const verdict = checkMessage(q.caps, to);
+      if (verdict.allowed && to !== 'owner' && !(await activeAgents(q)).some((a) => a.id === to)) return { capability: { allowed: false, reason: `there is no active agent "${to}"` } };
+      return { capability: verdict };
+    },
+    call: (to) => ({ to, text: 'aos can' }),
+  },
   async run(input, ctx) {
     const marker = markerRefusal('text', input.text);
     if (marker) throw new ToolError(`refused: ${marker}`);

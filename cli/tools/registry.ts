@@ -5,6 +5,7 @@ import type { Capability } from '../core/agents/capabilities.js';
 
 import type { ToolDef } from '../core/runs/transcript.js';
 import { NeedsApproval, ToolError, type RunCtx } from './runctx.js';
+import { ALWAYS, type CanSpec } from './canspec.js';
 export { ToolError } from './runctx.js';
 import { readFileTool, listFilesTool, writeFileTool } from './files.js';
 import { noteTool } from './notes.js';
@@ -27,6 +28,8 @@ export interface Tool<I = any> {
   input: v.GenericSchema<unknown, I>;
   /** Whether any of the agent's capabilities could grant this tool at all. */
   offered(caps: readonly Capability[]): boolean;
+  /** How `aos can` judges this tool: its argument and capability side (tools/canspec.ts). */
+  can: CanSpec;
   run(input: I, ctx: RunCtx): Promise<string>;
 }
 
@@ -36,6 +39,7 @@ const finishTool = defineTool({
   description: 'End the run with your final answer for the owner (or for the agent that delegated to you).',
   input: v.strictObject({ result: v.pipe(v.string(), v.description('the answer, in markdown')) }),
   offered: () => true,
+  can: { argument: 'the answer (any text)', judge: () => ALWAYS('every run may finish'), call: (result) => ({ result }) },
   async run(input, ctx) {
     ctx.finished = input.result;
     return 'Finished.';

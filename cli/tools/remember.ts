@@ -37,6 +37,7 @@ export const rememberTool = defineTool({
     slug: v.optional(v.pipe(v.string(), v.regex(TOPIC_SLUG, 'lowercase letters, digits and dashes'))),
   }),
   offered: grants('write'),
+  can: { argument: 'the topic (a slug)', judge: (q) => ({ capability: checkPrivateMemory(q.caps, q.agent, q.agent, 'write') }), call: (slug) => ({ title: slug, description: 'aos can', body: 'aos can', slug }) },
   async run(input, ctx) {
     const self = ctx.agent.id;
     const verdict = checkPrivateMemory(ctx.agent.caps, self, self, 'write');
@@ -64,6 +65,11 @@ export const recallTool = defineTool({
     agent: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'an agent id'))),
   }),
   offered: grants('read'),
+  can: {
+    argument: 'whose private memory: an agent id, or - for its own',
+    judge: (q) => ({ capability: checkPrivateMemory(q.caps, q.agent, q.argument === '-' ? q.agent : q.argument, 'read') }),
+    call: (agent) => (agent === '-' ? {} : { agent }),
+  },
   async run({ slug, agent }, ctx) {
     const owner = agent ?? ctx.agent.id;
     const verdict = checkPrivateMemory(ctx.agent.caps, ctx.agent.id, owner, 'read');

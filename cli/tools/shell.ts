@@ -7,13 +7,14 @@ import { existsSync, statSync, promises as fs, type Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { checkShell, programNames, SAFE_PATH, type Resolution, type ShellDecision } from '../core/agents/shellcheck.js';
-import type { Capability } from '../core/agents/capabilities.js';
+import { PRIVATE_MEMORY, type Capability } from '../core/agents/capabilities.js';
 import { judgePaths, ownerOnly, pathUses, sandboxRefusal, type PathFact, type PathUse, type SandboxState } from '../core/agents/confine.js';
 import { isErrno } from '../errors.js';
 import type { Vars } from '../env.js';
 import { pendingChanges } from '../git/read.js';
 import { notARepo } from '../git/failures.js';
 import { parseShell } from './shellparse.js';
+import { insideGroup, pidsCgroup } from './pidscgroup.js';
 import { defineTool } from './define.js';
 import { ToolError, touch, workRoot, type RunCtx } from './runctx.js';
 
@@ -177,9 +178,19 @@ async function sandboxArgs(homeReal: string, d: ShellDecision, scratch: string |
     const at = join(homeReal, p);
     if (existsSync(at)) a.push(p === '.git' && d.gitWrites ? '--bind' : '--ro-bind', at, at);
   }
+  // Agents' private memories (issue 22) are reached only through recall and remember, whose verdict
+  // names the owner agent; the path check refuses the folder by name, and this hides it from what the
+  // check cannot see (a glob, `grep -r`, "$HOME"). Last, so no write grant binds it back.
+  const privateDir = join(homeReal, PRIVATE_MEMORY);
+  if (existsSync(privateDir)) a.push('--tmpfs', privateDir);
   if (scratch) a.push('--bind', scratch, scratch);
   a.push('--chdir', cwd);
   return a;
+}
+
+/** prlimit (util-linux) on the fixed system PATH, where agents cannot have put one. */
+export function prlimitPath(): string | undefined {
+  return SAFE_PATH.split(':').map((dir) => join(dir, 'prlimit')).find((p) => existsSync(p));
 }
 
 /** prlimit's arguments for the decision's rlimits, put between the sandbox and the command. */
@@ -211,6 +222,8 @@ export interface ShellRun {
   /** What the command made that only the owner's approval writes (agents/, aos.yaml in another case): removed. */
   undone?: string[];
   sandboxed: boolean;
+  /** The processes limit was a pids cgroup (aos as root), not only the rlimit. */
+  pidsCgroup: boolean;
 }
 
 /** Runs an allowed decision. The caller has done the capability check and the policy gate. */
@@ -231,7 +244,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   if (unsandboxed) throw new ToolError(`refused: ${unsandboxed}`);
   const bwrap = sandbox.bwrap;
   // The rlimits: prlimit (util-linux) from the fixed system PATH, or no command at all.
-  const prlimit = SAFE_PATH.split(':').map((dir) => join(dir, 'prlimit')).find((p) => existsSync(p));
+  const prlimit = prlimitPath();
   if (!prlimit) throw new ToolError('refused: prlimit (util-linux) is not installed, so the cpu, memory and processes limits cannot be enforced');
   let [file, ...args] = [...rlimitArgs(d, prlimit), ...d.argv] as [string, ...string[]];
   if (bwrap) {
@@ -241,6 +254,11 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   }
   // A home that is not a git repository has no changes to attribute; any other failure is one.
   const before = d.limits.write.length && !ctx.workdir ? await pendingChanges(ctx.home.root, ctx.env.vars).catch((err: unknown) => (notARepo(err) ? undefined : Promise.reject(err))) : undefined;
+
+  // As root the processes rlimit binds nothing: a pids cgroup does, where one can be made. The command
+  // joins it before it starts anything ("$0" is the group's cgroup.procs), so nothing escapes it.
+  const group = await pidsCgroup(d.limits.processes);
+  if (group) [file, args] = insideGroup(group, file, args);
 
   const { execa } = await import('execa');
   // Its own process group, so a timeout kills everything the command started.
@@ -276,6 +294,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
   }, d.limits.timeoutMs);
   const result = await child;
   clearTimeout(timer);
+  await group?.release();
 
   const undone: string[] = [];
   if (before) {
@@ -300,6 +319,7 @@ export async function runShell(ctx: Pick<RunCtx, 'home' | 'env' | 'run' | 'touch
     stderr: Buffer.concat(kept.stderr).toString('utf8'),
     cut: total - size,
     sandboxed: Boolean(bwrap),
+    pidsCgroup: Boolean(group),
     ...(undone.length ? { undone } : {}),
   };
 }
@@ -334,6 +354,16 @@ export const shellTool = defineTool({
     'Run one command (a granted program and its arguments) in the home or a scratch folder. No shell: pipes, ;, &&, redirections, globs, $VARS, $(…), backslashes and ~ are refused unless your capability grants that syntax. Quote arguments with single quotes.',
   input: v.strictObject({ command: v.pipe(v.string(), v.maxLength(4096), v.description('e.g. git log -n 5 --oneline')) }),
   offered: (caps) => caps.some((c) => c.kind === 'shell' && c.actions.includes('execute')),
+  can: {
+    argument: 'the command, quoted as one argument',
+    judge: async (q) => {
+      const d = await shellDecision(q.caps, q.argument, q.home.root, { sandbox: sandboxState(q.home.config, q.vars) });
+      const capability = { allowed: d.allowed, reason: d.reason };
+      if (!d.allowed) return { capability };
+      return { capability, action: { kind: 'shell', resource: q.argument, verb: 'execute', argv: policyWords(q.argument, d) } };
+    },
+    call: (command) => ({ command }),
+  },
   async run(input, ctx) {
     const d = await shellDecision(ctx.agent.caps, input.command, workRoot(ctx), { sandbox: sandboxState(ctx.home.config, ctx.env.vars), run: ctx.run });
     if (!d.allowed) throw new ToolError(`refused: ${d.reason}`);

@@ -23,6 +23,7 @@ export const proposeSkillTool = defineTool({
     mission: v.optional(v.pipe(text(80), v.description('the mission it worked in'))),
   }),
   offered: (caps) => checkSimple(caps, 'skill', '*', 'propose').allowed,
+  can: { argument: 'the skill\'s name', judge: (q) => ({ capability: checkSimple(q.caps, 'skill', '*', 'propose') }), call: (name) => ({ name, description: 'aos can', procedure: 'aos can' }) },
   async run(input, ctx) {
     const granted = checkSimple(ctx.agent.caps, 'skill', '*', 'propose');
     if (!granted.allowed) throw new ToolError(`refused: ${granted.reason}`);

@@ -26,6 +26,16 @@ export const spawnTool = defineTool({
     instructions: v.optional(v.pipe(text(8000), v.description("the helper's instructions; a plain default when omitted"))),
   }),
   offered: (caps) => caps.some((c) => c.kind === 'agent' && c.actions.includes('spawn')),
+  can: {
+    argument: 'a capability the helper would hold, as written in an agent file',
+    judge: (q) => {
+      const may = checkSpawn(q.caps, 0);
+      if (!may.allowed) return { capability: may };
+      const sub = delegatedCapabilities([q.argument], q.caps);
+      return { capability: 'error' in sub ? { allowed: false, reason: sub.error } : { allowed: true, reason: `${may.reason}; "${q.argument}" is within the parent's` } };
+    },
+    call: (capability) => ({ task: 'aos can', capabilities: [capability] }),
+  },
   async run({ task, capabilities, instructions }, ctx) {
     const marker = markerRefusal('task', task) ?? (instructions ? markerRefusal('instructions', instructions) : undefined);
     if (marker) throw new ToolError(`refused: ${marker}`);

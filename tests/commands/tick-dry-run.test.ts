@@ -2,31 +2,14 @@
 // on disk (the lock, the cache, git's index included) and not a commit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, aosAsync, git, json, write } from '../helpers.js';
+import { changedFiles, snapshot } from '../inprocess-helpers.js';
 import { RESEARCHER, addItem, envFor, modelHome, tick } from '../model-helpers.js';
 
-/** Every file under the home, .git included, with its size, mtime and content. */
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const st = statSync(p);
-        out.set(p.slice(root.length + 1), `${st.size}:${st.mtimeMs}:${readFileSync(p).toString('base64')}`);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
-
 function assertUnchanged(before: Map<string, string>, after: Map<string, string>): void {
-  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
-  assert.equal(changed, [], 'no file added, removed or changed');
+  assert.equal(changedFiles(before, after), [], 'no file added, removed or changed');
 }
 
 /** A home made two days ago with a daily schedule (due now: a new entry looks back a day), two owner items, and a hand edit. */

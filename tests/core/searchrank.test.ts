@@ -207,6 +207,31 @@ test('rankDocs: types, since and limit filter without changing the order', () =>
   assert.is(ids(many, 'dentist').length, 10);
 });
 
+test('rankDocs with cites: a memory topic lends its score and matched terms to the log entries it cites', () => {
+  const docs: Doc[] = [
+    { type: 'memory', title: 'Carla adopted a greyhound', body: 'Carla adopted a greyhound named Luna in May.' },
+    { type: 'log', title: 'chat c', body: 'C: we brought Luna home today, she sleeps all day.' },
+    { type: 'log', title: 'chat bruno', body: 'Bruno: the greyhound races are on television tonight.' },
+    { type: 'log', title: 'chat carla', body: 'Carla: the weather is lovely.' },
+    { type: 'log', title: 'chat bruno', body: 'Bruno: my neighbour has a greyhound.', dead: true },
+  ];
+  const cited = (id: number) => (id === 0 ? [1, 4] : []);
+  const withCites = (opts: { cites?: boolean } = {}) => rankDocs({ ...index(docs), cited }, 'Carla greyhound', { ...opts }).top;
+  const plain = withCites();
+  assert.ok(!plain.some((r) => r.id === 1), 'without cites, the entry that says neither word plainly is not found by them');
+  const lent = withCites({ cites: true });
+  const at = (id: number) => lent.findIndex((r) => r.id === id);
+  assert.ok(at(1) >= 0, 'the cited entry is found by the topic');
+  assert.is(at(0), 0, 'the topic keeps its own rank');
+  assert.ok(at(1) < at(2) && at(1) < at(3), 'the cited entry ranks above entries matching one word of the question');
+  assert.ok(at(4) < 0, 'a dead entry gains nothing');
+  // The topic's own score is unchanged; only what it cites moves.
+  assert.is(lent.find((r) => r.id === 0)!.score, plain.find((r) => r.id === 0)!.score);
+  // The same with neighbour windows (the CLI's ranking): the cited entry still takes a log rank.
+  const windows = rankDocs({ ...index(docs), cited, fileOf: (id) => (id ? 1 : 0), ordinal: (id) => id }, 'Carla greyhound', { cites: true, neighbours: 1 }).top;
+  assert.ok(windows.some((r) => r.id === 1 || r.around), 'a window holding the cited entry is returned');
+});
+
 test('showHit: title, snippet line and text, date, rounded score, status only when set', () => {
   const memoryLines = ['---', 'title: "Dentist"', 'description: "who and where"', 'status: superseded', '---', 'Dr Ana Almeida, in Alfama.', ''];
   const logLines = ['# 2026-03-01', '', '## 10:00:00 · note · owner · r-20260301T100000-ab12', 'Called the dentist.', ''];

@@ -7,16 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aos, git, read, write } from '../helpers.js';
 import { envFor, withModel } from '../model-helpers.js';
-import { FIXED_ADD, WRONG_ADD, addCoder, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
+import { CRITIC, FIXED_ADD, WRONG_ADD, addCoder, addCoderAndCritic, newMission, show, stageCommits, targetRepo, tickOk } from '../mission-helpers.js';
 
-const CRITIC = `---
-name: Critic
-role: Reviews changes before they are merged.
-capabilities:
-  - "file:**:read"
----
-You review code changes.
-`;
 const COMMENTED_ADD = `// add() adds its two arguments.\n${FIXED_ADD}`;
 
 test('the arena winner is reviewed, the critic asks for one repair, the repaired change is approved and promoted', async () => {
@@ -33,10 +25,7 @@ test('the arena winner is reviewed, the critic asks for one repair, the repaired
       { text: 'APPROVE\nClear and tested.' },
     ],
   }, async ({ server, home }) => {
-    addCoder(home);
-    write(home, 'agents/critic.md', CRITIC);
-    git(home, ['add', '-A']);
-    git(home, ['commit', '-qm', 'the critic']);
+    addCoderAndCritic(home);
     const repo = targetRepo();
     const same = aos(['mission', 'new', 'fix add', '--repo', repo, '--review', 'coder', '--home', home], { env: envFor(server) });
     assert.is(same.code, 2);
@@ -72,6 +61,70 @@ test('the arena winner is reviewed, the critic asks for one repair, the repaired
     const stages = stageCommits(home, id);
     assert.is(stages.filter((s) => s === 'review').length, 4, 'two reviews, each a start and a verdict');
     assert.is(show(home, id).status, 'promoted');
+  });
+});
+
+test('review_brains: two independent reviews, one per model; one asks for a change, the repair is reviewed by both again and promoted', async () => {
+  await withModel({
+    replies: [
+      { text: '1. Fix add.js.' },
+      { tools: [{ name: 'write_file', input: { path: 'add.js', content: FIXED_ADD } }] },
+      { text: 'fixed add' },
+      { text: 'CHANGES\nadd.js: say in a comment what add() does.' },
+      { text: 'APPROVE\nCorrect.' },
+      { tools: [{ name: 'write_file', input: { path: 'add.js', content: COMMENTED_ADD } }] },
+      { text: 'comment added' },
+      { text: 'APPROVE\nNow documented.' },
+      { text: 'APPROVE\nStill correct.' },
+    ],
+  }, async ({ server, home }) => {
+    addCoderAndCritic(home);
+    const repo = targetRepo();
+    const { id, front } = newMission(home, server, repo, ['--review', 'critic', '--review-brains', 'anthropic:critic-model-a,anthropic:critic-model-b', '--promote', 'auto']);
+    assert.equal(front.review_brains, ['anthropic:critic-model-a', 'anthropic:critic-model-b']);
+    const outs: string[] = [];
+    for (let i = 0; i < 14 && show(home, id).status === 'active'; i++) outs.push((await tickOk(home, server)).stdout);
+    const all = outs.join('\n');
+    assert.is(show(home, id).status, 'promoted', all);
+    assert.is(server.requests.length, 9);
+    // Each review asked its own model, both reading the same diff; neither saw the other's answer.
+    assert.equal(server.requests.map((r) => r.body.model).slice(3, 5), ['critic-model-a', 'critic-model-b']);
+    assert.equal(server.requests.map((r) => r.body.model).slice(7, 9), ['critic-model-a', 'critic-model-b']);
+    const asked = (i: number) => JSON.stringify(server.requests[i]!.body.messages).replace(/review-0-b\d-[a-z0-9]+/g, 'review-0-b?');
+    assert.is(asked(3), asked(4));
+    assert.match(asked(3), /\+exports\.add = \(a, b\) => a \+ b;/);
+    // One review asking for changes is enough: its findings went back to the implementing agent.
+    assert.match(all, /review: the critic asked for changes; back to implement \(repair round 1 of 2\)/, all);
+    const repair = JSON.stringify(server.requests[5]!.body.messages[0]);
+    assert.match(repair, /say in a comment what add\(\) does/);
+    const review = read(home, `missions/${id}/review.md`);
+    assert.match(review, /Latest: APPROVED by critic with anthropic:critic-model-a and anthropic:critic-model-b/);
+    assert.match(review, /## Round 1: approved by all 2/);
+    assert.match(review, /## Round 0: changes asked by 1 of 2/);
+    assert.match(review, /### critic with anthropic:critic-model-a \(run r-\S+\): changes asked\n\nCHANGES\nadd\.js: say in a comment/);
+    assert.match(review, /### critic with anthropic:critic-model-b \(run r-\S+\): approved\n\nAPPROVE\nCorrect\./);
+    assert.is(git(repo, ['show', 'main:add.js']), COMMENTED_ADD);
+    assert.is(show(home, id).reviews, undefined, 'the reviews in progress are cleared when the stage settles');
+    // Each review's start and verdict is a commit: a killed tick never runs a finished one again.
+    assert.is(stageCommits(home, id).filter((s) => s === 'review').length, 2 * (2 * 2) + 2);
+  });
+});
+
+test('aos.yaml mission.review {agent, brains} is each mission\'s dual review; brains without a critic are refused', async () => {
+  await withModel({ replies: [] }, async ({ server, home }) => {
+    addCoder(home);
+    write(home, 'agents/critic.md', CRITIC);
+    const repo = targetRepo();
+    const r = aos(['mission', 'new', 'fix add', '--repo', repo, '--review-brains', 'codex,claude', '--home', home], { env: envFor(server) });
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /--review-brains: name the critic too/);
+    write(home, 'aos.yaml', `${read(home, 'aos.yaml')}\nmission:\n  review:\n    agent: critic\n    brains: [codex, claude]\n`);
+    git(home, ['add', '-A']);
+    git(home, ['commit', '-qm', 'a dual review for every mission']);
+    const { id, front } = newMission(home, server, repo);
+    assert.is(front.review, 'critic');
+    assert.equal(front.review_brains, ['codex', 'claude']);
+    assert.match(read(home, `missions/${id}/mission.md`), /review_brains:\n {2}- codex\n {2}- claude/);
   });
 });
 

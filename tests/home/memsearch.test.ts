@@ -3,7 +3,7 @@
 // refresh, damaged and foreign caches, files that do not parse) and `aos memory search` itself.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import MiniSearch from 'minisearch';
@@ -255,20 +255,20 @@ test('search: type and since filters, a limit, stop words alone find nothing', a
 
 test('refresh: a warm open reads nothing; a changed file is the only one re-read; a deleted one disappears', async () => {
   const root = fixture();
-  const first = await openSearch(root);
+  const first = await openSearch(root, { racyMs: 0 });
   assert.ok(first.rebuilt);
   assert.is(first.reindexed, 9);
   assert.ok(first.saved);
   assert.is(first.documentCount, 10);
   first.close();
 
-  const warm = await openSearch(root);
+  const warm = await openSearch(root, { racyMs: 0 });
   assert.equal([warm.rebuilt, warm.reindexed, warm.saved], [false, 0, false]);
   const before = await warm.search('locker code Alfama');
   warm.close();
 
   appendFileSync(join(root, 'logs/2026/11/2026-11-20.md'), '\n## 11:00:00 · note · chief · r-x\nThe owner booked a quokka sanctuary visit.\n');
-  const after = await openSearch(root);
+  const after = await openSearch(root, { racyMs: 0 });
   assert.equal([after.rebuilt, after.reindexed, after.saved, after.documentCount], [false, 1, true, 11]);
   assert.equal(ids(await after.search('quokka sanctuary')), ['logs/2026/11/2026-11-20.md#9']);
   assert.equal(ids(await after.search('locker code Alfama')), ids(before), 'the other documents rank as before (scores move a little: one more document)');
@@ -277,7 +277,7 @@ test('refresh: a warm open reads nothing; a changed file is the only one re-read
 
   write(root, 'memory/bakery-visit.md', memory('Bakery visit', 'The baker now sells rye only.'));
   unlinkSync(join(root, 'memory/sourdough-starter.md'));
-  const again = await openSearch(root);
+  const again = await openSearch(root, { racyMs: 0 });
   assert.is(again.reindexed, 1);
   assert.is(again.documentCount, 10);
   assert.equal(await again.search('sourdough'), [], 'a deleted file and a changed one no longer match');
@@ -293,8 +293,63 @@ test('refresh: a warm open reads nothing; a changed file is the only one re-read
   rebuilt.close();
 });
 
-async function results(root: string) {
+test('citations: a memory topic ranks the log entries it cites (its sources) with it; the cache follows edits of the sources', async () => {
+  const root = fixture();
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/11/2026-11-20.md#L6, logs/2026/11/2026-11-20.md#L2, memory/x.md#L1]' }));
+  const found = async (opts: { cites?: boolean }) => {
+    const index = await openSearch(root);
+    const hits = ids(await index.search('boat outing weekend', opts));
+    index.close();
+    return hits;
+  };
+  assert.equal(await found({}), ['memory/weekend-plans.md'], 'without citations only the topic says these words');
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md#6'], 'the cited entry comes with it; a line heading no entry and a non-log source lend nothing');
+  // The sources change: the entry it cited before gains nothing, the one it cites now does.
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/10/2026-10-01.md#L3]' }));
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md', 'logs/2026/10/2026-10-01.md#3']);
+  // The cited log is rewritten so that line heads nothing: nothing is lent, nothing breaks.
+  write(root, 'logs/2026/10/2026-10-01.md', '# 2026-10-01\n\nNo entries any more.\n');
+  assert.equal(await found({ cites: true }), ['memory/weekend-plans.md']);
+  // The command ranks with citations.
+  write(root, 'memory/weekend-plans.md', memory('Weekend boat outing', 'The owner wants a boat outing across the river at the weekend.', { sources: '[logs/2026/11/2026-11-20.md#L6]' }));
+  const home = newHome();
+  for (const f of ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md']) write(home, f, readFileSync(join(root, f), 'utf8'));
+  const out = json(aos(['memory', 'search', 'boat outing weekend', '--json'], { cwd: home })) as { hits: Hit[] };
+  assert.equal(ids(out.hits), ['memory/weekend-plans.md', 'logs/2026/11/2026-11-20.md#6']);
+});
+
+test('refresh: a log edited in place within the same second, its size and mtime unchanged, is read again and its new text found', async () => {
+  const root = fixture();
+  const file = join(root, 'logs/2026/11/2026-11-20.md');
+  const before = readFileSync(file, 'utf8');
+  const stat = statSync(file);
   const index = await openSearch(root);
+  assert.equal(ids(await index.search('ferry Cacilhas')), ['logs/2026/11/2026-11-20.md#6']);
+  index.close();
+  // Same length, same mtime (set back, as an edit in the same tick of a seconds-only clock leaves it).
+  writeFileSync(file, before.replace('ferry trip to Cacilhas', 'kayak trip to Barreiro'));
+  utimesSync(file, stat.atime, stat.mtime);
+  assert.is(statSync(file).size, stat.size);
+  // (A wide window, so a loaded machine cannot make the file old before the next open.)
+  const again = await openSearch(root, { racyMs: 60_000 });
+  assert.equal(ids(await again.search('kayak Barreiro')), ['logs/2026/11/2026-11-20.md#6'], 'the new text is found');
+  assert.equal(await again.search('Cacilhas'), [], 'the old text is gone');
+  again.close();
+  // The file changed just before the scan: it is read again while it stays that recent, even
+  // when nothing moved at all (not its ctime either), and its content decides.
+  const racy = await openSearch(root, { racyMs: 60_000 });
+  assert.ok(racy.reindexed >= 1, 'a file changed within the last seconds is read again');
+  assert.equal(ids(await racy.search('kayak Barreiro')), ['logs/2026/11/2026-11-20.md#6']);
+  racy.close();
+  // Once the files are older than the window, the next open reads them once more and then none.
+  (await openSearch(root, { racyMs: 0 })).close();
+  const settled = await openSearch(root, { racyMs: 0 });
+  assert.is(settled.reindexed, 0);
+  settled.close();
+});
+
+async function results(root: string) {
+  const index = await openSearch(root, { racyMs: 0 });
   const out = { rebuilt: index.rebuilt, hits: await Promise.all(['locker code', 'ferry trains', 'sourdough rye', 'plumber Monday'].map((q) => index.search(q))) };
   index.close();
   return out;
@@ -340,7 +395,7 @@ test('cache: truncated, corrupted, garbage or from another version is rebuilt, w
   }
   // Damage inside the shard a query reads is found when it is read: rebuilt, and still answered.
   writeFileSync(path, flip(body + header.shards['lo'][0] + 2, stored));
-  const index = await openSearch(root);
+  const index = await openSearch(root, { racyMs: 0 });
   assert.not.ok(index.rebuilt, 'the header and the table are fine');
   assert.equal(await index.search('locker code'), good.hits[0]);
   assert.ok(index.rebuilt, 'the damaged shard made it rebuild');
@@ -348,7 +403,7 @@ test('cache: truncated, corrupted, garbage or from another version is rebuilt, w
   // Damage in a shard no query read is found when a refresh copies it.
   writeFileSync(path, flip(body + header.shards['pl'][0] + 2, stored));
   appendFileSync(join(root, 'logs/2026/11/2026-11-20.md'), '\n## 12:00:00 · note · chief · r-y\nA wombat.\n');
-  const refreshed = await openSearch(root);
+  const refreshed = await openSearch(root, { racyMs: 0 });
   assert.ok(refreshed.rebuilt, 'the refresh met the damaged shard and rebuilt');
   assert.equal(ids(await refreshed.search('plumber wombat')), ['inbox/done/2026/11/20261119T100000-zz99.md', 'logs/2026/11/2026-11-20.md#9']);
   refreshed.close();
@@ -358,7 +413,7 @@ test('problems: an unparsable topic is skipped and reported (once parsed, not ag
   const root = fixture();
   write(root, 'memory/broken.md', '---\ntitle: "Broken quokka\ntype: fact\n---\nThe quokka text.\n');
   symlinkSync(join(root, 'memory/bakery-visit.md'), join(root, 'memory/linked.md'));
-  const index = await openSearch(root);
+  const index = await openSearch(root, { racyMs: 0 });
   assert.equal(
     index.problems.map((p) => p.file).sort(),
     ['memory/broken.md', 'memory/linked.md'],
@@ -366,11 +421,11 @@ test('problems: an unparsable topic is skipped and reported (once parsed, not ag
   assert.equal(await index.search('quokka'), []);
   assert.equal(ids(await index.search('sourdough')).slice(0, 1), ['memory/sourdough-starter.md'], 'the rest is searchable');
   index.close();
-  const warm = await openSearch(root);
+  const warm = await openSearch(root, { racyMs: 0 });
   assert.equal([warm.reindexed, warm.problems.length], [0, 2], 'the broken file is not parsed again, and still reported');
   warm.close();
   write(root, 'memory/broken.md', memory('Fixed quokka', 'The quokka text.'));
-  const fixed = await openSearch(root);
+  const fixed = await openSearch(root, { racyMs: 0 });
   assert.equal([fixed.reindexed, fixed.problems.map((p) => p.file)], [1, ['memory/linked.md']]);
   assert.equal(ids(await fixed.search('quokka')), ['memory/broken.md']);
   fixed.close();

@@ -16,7 +16,7 @@ import { parseCapabilities } from '../../cli/core/agents/capabilities.js';
 import { offeredTools, runTool, TOOLS } from '../../cli/tools/registry.js';
 import { makeGate } from '../../cli/tools/gate.js';
 import type { RunCtx } from '../../cli/tools/runctx.js';
-import type { Env } from '../../cli/env.js';
+import { quietEnv } from '../inprocess-helpers.js';
 import { CAN_TOOLS, judgeInRoster } from '../../cli/commands/can.js';
 import { loadAgents } from '../../cli/home/store.js';
 
@@ -91,22 +91,7 @@ async function inBatches<T, R>(items: T[], size: number, fn: (t: T, i: number) =
 
 const label = (c: Case, i: number) => `#${i} [${c.source}] ${c.tool} ${JSON.stringify(c.arg)} (caps ${JSON.stringify(c.caps ?? 'from agent file')})`;
 
-function testEnv(home: string): Env {
-  const quiet = { json: false, line() {}, write() {}, data() {}, warn() {} };
-  return {
-    cwd: home,
-    homeFlag: home,
-    vars: bareEnv(),
-    now: () => new Date(),
-    randomBytes: (n) => new Uint8Array(Array.from({ length: n }, () => Math.floor(Math.random() * 256))),
-    hostname: 'corpus',
-    pid: process.pid,
-    packageRoot: ROOT,
-    isTTY: false,
-    readStdin: async () => '',
-    out: quiet,
-  };
-}
+const testEnv = (home: string) => quietEnv(home, 'corpus');
 
 /** The tool call a case stands for, as the model would make it. */
 function toolCall(c: Case): { name: string; input: Record<string, unknown> } | undefined {

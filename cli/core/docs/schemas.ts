@@ -10,6 +10,7 @@ import { LOCK_STALE_MINUTES } from '../runs/lock.js';
 import { BrainSchema } from '../agents/brains.js';
 import { DEVICE_NAME } from '../runs/sync.js';
 import { SellSchema } from '../economy/sellconfig.js';
+import { BenchSchema } from '../missions/gates.js';
 import { TOPIC, TOPIC_PATTERN } from '../events/topics.js';
 const agentId = v.pipe(v.string(), v.regex(AGENT_ID, 'an id of lowercase letters, digits and dashes'));
 const slug = v.pipe(v.string(), v.regex(SLUG, 'a file name without .md (lowercase, digits, dashes)'));
@@ -155,8 +156,14 @@ export const ConfigSchema = v.strictObject({
       merge: v.optional(v.picklist(['ff', 'merge'], 'ff (fast-forward) or merge (a merge commit)')),
       repair_rounds: v.optional(positiveInt),
       check_timeout_seconds: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
-      /** Issue 18: the critic agent that reviews each mission's change before promote. */
-      review: v.optional(agentId),
+      /**
+       * Issue 18: the critic agent that reviews each mission's change before promote; or
+       * `{agent, brains: [codex, claude]}`: independent reviews by that agent, one per brain (a
+       * brain profile, or provider:model), all of which must approve.
+       */
+      review: v.optional(v.union([agentId, v.strictObject({ agent: agentId, brains: v.optional(v.pipe(texts, v.minLength(1, 'at least one brain'))) })], 'an agent id, or {agent, brains: [...]}')),
+      /** Issue 18: the benchmark gate before promote: {command, min and/or max, timeout_seconds}. */
+      bench: v.optional(BenchSchema),
     }),
   ),
   /** NAME: env | env:VARIABLE | /path/outside/the/home — known values are redacted from everything aos writes. */

@@ -3,7 +3,7 @@
 // never write the same file and a sync merges by union. Money is integer micro-dollars; the
 // "USD 0.005" texts beside them are for the person reading the file. Pure: render, read, sum.
 import * as v from 'valibot';
-import { formatAmount, formatPrice } from './money.js';
+import { formatPrice } from './money.js';
 
 export const SETTLEMENTS = ['unpaid', 'invoiced', 'paid'] as const;
 const micros = v.pipe(v.number(), v.integer('a whole number of micro-dollars'));
@@ -127,7 +127,5 @@ export function sumLedger(records: readonly LedgerRecord[], since?: string): { r
   return { rows: sorted, months: [...months.values()] };
 }
 
-/** "$0.0123" style for tables. */
-export function usd(micros: number): string {
-  return `${micros < 0 ? '-' : ''}$${formatAmount(Math.abs(micros))}`;
-}
+// usd lives in money.ts (aos status prints it and must not load this file's valibot schema); re-exported here.
+export { usd } from './money.js';

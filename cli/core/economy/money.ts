@@ -55,3 +55,8 @@ export function formatAmount(micros: number): string {
 export function formatPrice(micros: number, currency: string): string {
   return `${currency} ${formatAmount(micros)}`;
 }
+
+/** "$0.0123" style for tables. */
+export function usd(micros: number): string {
+  return `${micros < 0 ? '-' : ''}$${formatAmount(Math.abs(micros))}`;
+}

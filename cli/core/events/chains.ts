@@ -26,8 +26,9 @@ export type Condition = v.InferOutput<typeof Condition>;
 export const ChainSchema = v.strictObject({
   description: v.optional(text),
   /**
-   * What starts a run besides `aos chain run`: an event topic, a cron schedule, or a watcher
-   * (aos.yaml's watch: entries, issue 20's other half, name one by `watch: <name>`).
+   * What starts a run besides `aos chain run`: an event topic or a cron schedule. `watch:` is
+   * accepted and shown only: a watcher (aos.yaml's watch.folders entry with `chain: <this chain>`)
+   * is what starts a run for a file, so the link lives in one place.
    */
   trigger: v.optional(
     v.pipe(
@@ -152,11 +153,15 @@ export const RunSchema = v.strictObject({
   run: text,
   chain: v.pipe(v.string(), v.regex(CHAIN_NAME, 'a chain name')),
   status: v.picklist(RUN_STATUSES),
-  /** manual, topic:<topic>, schedule:<slot>, watch:<name>. */
+  /** manual, topic:<topic>, schedule:<slot>, watch:<the watched file, ~/Downloads/paper.pdf>. */
   trigger: text,
   started: text,
   updated: v.optional(text),
   reason: v.optional(text),
+  /** A run started by a watcher: the copy of the file (inbox/files/<run>/<name>), attached to step 1's item. */
+  attachment: v.optional(text),
+  /** Where that file came from (its path in the watched folder), for the owner. */
+  source: v.optional(text),
   steps: v.array(
     v.strictObject({
       name: text,

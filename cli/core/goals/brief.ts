@@ -17,6 +17,8 @@ export interface BriefFacts {
   goalText: string;
   /** Files that failed validation and were left out. */
   invalid: string[];
+  /** Dreams whose gates held them on their branch, waiting for the owner (aos dream show). */
+  heldDreams?: { name: string; gates: string }[];
 }
 
 export interface Suggestion {
@@ -89,6 +91,10 @@ export function briefText(f: BriefFacts, ideas: Suggestion[]): string {
   if (behind.length) {
     out.push('', 'Behind pace:');
     for (const g of behind) out.push(`- ${g.goal}: ${paceText(g.pace)}`);
+  }
+  if (f.heldDreams?.length) {
+    out.push('', `Memory: ${plural(f.heldDreams.length, 'dream')} held on a branch, not merged:`);
+    for (const d of f.heldDreams.slice(0, 5)) out.push(`- dream/${d.name}: ${oneLine(d.gates, 110)} (aos dream show ${d.name}, then merge or drop)`);
   }
   if (f.invalid.length) out.push('', `Left out, invalid: ${f.invalid.join(', ')} (aos doctor says why).`);
   if (ideas.length) {

@@ -70,3 +70,26 @@ export function dreamGates(g: GateInput): string[] {
   }
   return failed;
 }
+
+/** A dream branch as `aos dream show` lists it. */
+export interface DreamListed {
+  name: string;
+  commit: string;
+  /** held: waiting for the owner; merged: on the main branch; reverted: merged, then undone. */
+  state: 'held' | 'merged' | 'reverted';
+  /** The main-branch commit that merged it. */
+  merged: string | null;
+  gates: string;
+}
+
+/** Days a merged night's branch is kept: main holds what it did (revert reads main), so older ones go. */
+export const KEEP_MERGED_DREAM_DAYS = 30;
+
+/**
+ * The branches the next dream removes: merged (or merged and reverted) nights older than `cutoff`
+ * (a date, by the name's date). A held dream is the owner's to merge or drop: never pruned.
+ */
+export function dreamsToPrune(dreams: readonly DreamListed[], cutoff: string): DreamListed[] {
+  return dreams.filter((d) => d.state !== 'held' && d.name.slice(0, 10) < cutoff);
+}
+

@@ -39,7 +39,12 @@ export interface SearchDoc {
   /** Tags (and similar keywords) joined by spaces. */
   tags: string;
   status?: MemoryStatus;
+  /** A memory topic's citations of the log entries it came from (`logs/YYYY/MM/YYYY-MM-DD.md#L<line>`). */
+  sources?: string[];
 }
+
+/** A citation of a log entry, as the dream writes it in a topic's `sources` (core/memory/dream.ts). */
+export const CITATION = /^(logs\/\d{4}\/\d{2}\/\d{4}-\d{2}-\d{2}\.md)#L(\d+)$/;
 
 export type FrontParser = (file: string, raw: string) => ParsedDoc;
 
@@ -125,7 +130,10 @@ function frontDocs(file: string, type: Exclude<DocType, 'log'>, text: string, pa
   if (type === 'memory') {
     const status = MEMORY_STATUSES.find((s) => s === f.status) ?? 'active';
     const title = str(f.title) || firstHeading(body) || slugTitle(file);
-    return { docs: [{ ...base, title, description: str(f.description), body, date: day(f.updated) || day(f.created), status }], problems: [] };
+    const sources = strings(f.sources).filter((s) => CITATION.test(s));
+    const doc: SearchDoc = { ...base, title, description: str(f.description), body, date: day(f.updated) || day(f.created), status };
+    if (sources.length) doc.sources = sources;
+    return { docs: [doc], problems: [] };
   }
   if (type === 'done') {
     const subject = subjectOf({ subject: str(f.subject) || undefined }, body);
@@ -247,10 +255,18 @@ export function fuzzyDistance(term: string): number {
 }
 
 /** Levenshtein distance of two terms, or max + 1 as soon as it must exceed max. */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = new Int32Array(b.length + 1);
-  let cur = new Int32Array(b.length + 1);
+  // Two rows reused across calls: a query term is compared with every term of its shard.
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
@@ -262,7 +278,9 @@ export function editDistance(a: string, b: string, max: number): number {
       if (v < best) best = v;
     }
     if (best > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    const done = prev;
+    prev = cur;
+    cur = done;
   }
   return Math.min(prev[b.length]!, max + 1);
 }

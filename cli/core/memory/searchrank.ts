@@ -56,6 +56,12 @@ export interface SearchOpts {
    * turns around it), and returned as one hit spanning them. 0 (the default): each entry alone.
    */
   neighbours?: number;
+  /**
+   * Memory topics lend their score to the log entries they cite (their `sources`, as the dream
+   * writes them): each cited entry gains CITE_WEIGHT of the topic's score and counts the query
+   * terms the topic matched. Off by default: without it the ranking is exactly minisearch's.
+   */
+  cites?: boolean;
 }
 
 // ---------------------------------------------------------------- minisearch
@@ -124,6 +130,8 @@ export interface RankedDocs {
   /** The file a document is in (a number), and a log entry's place among its day's entries: for neighbour windows. */
   fileOf?(id: number): number;
   ordinal?(id: number): number;
+  /** The live log entries a memory topic cites (its `sources`): for SearchOpts.cites. */
+  cited?(id: number): readonly number[];
 }
 
 /** Past this many terms a query's words are ignored (a pasted paragraph should not scan every shard). */
@@ -172,6 +180,29 @@ export interface Ranked {
   around?: number;
 }
 
+/** How much of a memory topic's score each log entry it cites gains (SearchOpts.cites). */
+export const CITE_WEIGHT = 0.5;
+
+/**
+ * Topics the dream extracted rank the entries they came from: each log entry a scored memory
+ * topic cites gains CITE_WEIGHT of the topic's summed score and the query terms the topic matched
+ * (so it is found by the topic's words, in the ranks log entries hold). The topic keeps its own.
+ */
+function lendToCited(acc: Scores, cited: (id: number) => readonly number[]): void {
+  const { docs, score, matched, touched } = acc;
+  const scored = touched.length;
+  for (let k = 0; k < scored; k++) {
+    const id = touched[k]!;
+    if (docs.type(id) !== 'memory') continue;
+    for (const entry of cited(id)) {
+      if (docs.dead(entry)) continue;
+      if (!matched[entry]) touched.push(entry);
+      score[entry] = score[entry]! + CITE_WEIGHT * score[id]!;
+      matched[entry] = matched[entry]! | matched[id]!;
+    }
+  }
+}
+
 /** How much a neighbour's own score adds to an entry's window. */
 export const NEIGHBOUR_WEIGHT = 0.3;
 
@@ -205,6 +236,7 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
       }
     }
   });
+  if (opts.cites && docs.cited) lendToCited(acc, (id) => docs.cited!(id));
   const types = opts.types?.length ? new Set(opts.types) : undefined;
   const since = opts.since ? dateCode(opts.since) : 0;
   const around = Math.max(0, Math.floor(opts.neighbours ?? 0));
@@ -246,10 +278,28 @@ export function rankDocs(docs: RankedDocs, query: string, opts: SearchOpts = {})
  */
 function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, keep: (id: number) => boolean, limit: number): Ranked[] {
   const { docs, score, matched, touched } = acc;
-  // Touched log entries by file and place (file * 2^20 + place), for their neighbours.
+  // Touched log entries by file and place (file * 2^11 + place: a small integer, which a Map hashes
+  // far faster than a larger number; file * 2^20 + place when some day holds 2,048 entries or
+  // more), for their neighbours. Each touched id's place is kept (-1 for other documents).
   const at = new Map<number, number>();
-  const place = (id: number) => docs.fileOf!(id) * 1048576 + docs.ordinal!(id);
-  if (around) for (const id of touched) if (docs.type(id) === 'log') at.set(place(id), id);
+  // A plain array (of small integers, mostly): a Float64Array hands each element back boxed.
+  const places: number[] = new Array<number>(touched.length).fill(-1);
+  const files = new Int32Array(touched.length);
+  let wide = false;
+  if (around)
+    touched.forEach((id, k) => {
+      if (docs.type(id) !== 'log') return;
+      files[k] = docs.fileOf!(id);
+      places[k] = docs.ordinal!(id);
+      wide ||= places[k]! >= 2048 || files[k]! >= 262144;
+    });
+  const scale = wide ? 1048576 : 2048;
+  for (let k = 0; k < touched.length; k++) {
+    if (places[k]! < 0) continue;
+    places[k] = files[k]! * scale + places[k]!;
+    at.set(places[k]!, touched[k]!);
+  }
+  const place = (id: number) => docs.fileOf!(id) * scale + docs.ordinal!(id);
   // Two orders: every document by its own score (as without windows, times the date's weight),
   // which decides which ranks go to log entries at all; and the log entries by their windows,
   // which decides which entries fill those ranks. So windows reorder the log among itself and
@@ -257,18 +307,19 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
   const select = (cap: number): { own: Ranked[]; windows: Ranked[] } => {
     const own: Ranked[] = [];
     const windows: Ranked[] = [];
-    for (const id of touched) {
+    for (let k = 0; k < touched.length; k++) {
+      const id = touched[k]!;
       if (!keep(id)) continue;
       const date = docs.date(id);
-      const weight = dateWeight(date, ranges);
-      insert(own, { id, score: score[id]! * popcount(matched[id]!) * weight, date }, cap);
-      if (!around || docs.type(id) !== 'log') continue;
+      const weight = ranges.length ? dateWeight(date, ranges) : 1;
+      offer(own, id, score[id]! * popcount(matched[id]!) * weight, date, undefined, cap);
+      const p = places[k]!;
+      if (p < 0) continue;
       let sum = score[id]!;
       let theirs = 0;
       let best = id;
-      const p = place(id);
-      for (let k = -around; k <= around; k++) {
-        const n = k ? at.get(p + k) : undefined;
+      for (let j = -around; j <= around; j++) {
+        const n = j ? at.get(p + j) : undefined;
         if (n === undefined) continue;
         if (score[n]! > score[best]!) best = n;
         sum += NEIGHBOUR_WEIGHT * score[n]!;
@@ -277,7 +328,7 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
       // Query terms only the neighbours matched count at NEIGHBOUR_WEIGHT in BM25+'s multiplier.
       const terms = popcount(matched[id]!) + NEIGHBOUR_WEIGHT * popcount(theirs & ~matched[id]!);
       // A window's hit is anchored on its best entry (its line is the turn that matched most).
-      insert(windows, { id: best, score: sum * terms * weight, date, around }, cap);
+      offer(windows, best, sum * terms * weight, date, around, cap);
     }
     if (cap === Infinity) {
       own.sort(order);
@@ -314,6 +365,15 @@ function rankWindows(acc: Scores, ranges: readonly DayRange[], around: number, k
 }
 
 const order = (a: Ranked, b: Ranked) => (ranksBefore(a, b) ? -1 : ranksBefore(b, a) ? 1 : 0);
+
+/** insert, without making the hit when it would not get into a full list. */
+function offer(list: Ranked[], id: number, score: number, date: number, around: number | undefined, cap: number): void {
+  if (list.length >= cap && cap !== Infinity) {
+    const last = list[list.length - 1]!;
+    if (!(score > last.score || (score === last.score && (date > last.date || (date === last.date && id < last.id))))) return;
+  }
+  insert(list, around === undefined ? { id, score, date } : { id, score, date, around }, cap);
+}
 
 /** Inserts a hit into a list kept best first and at most `cap` long (unbounded lists are sorted once, later). */
 function insert(list: Ranked[], hit: Ranked, cap: number): void {

@@ -7,6 +7,7 @@ import { ValidationError, type Problem } from '../../errors.js';
 import { frontMatterText, parseFrontMatter, renderDocument } from '../docs/frontmatter.js';
 import { validate } from '../docs/validate.js';
 import { AGENT_ID, SLUG } from '../docs/ids.js';
+import { BenchSchema } from './gates.js';
 
 export const STAGES = ['plan', 'implement', 'verify', 'replay', 'review', 'promote'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -38,6 +39,16 @@ export const CandidateSchema = v.strictObject({
   reason: v.optional(text),
 });
 export type Candidate = v.InferOutput<typeof CandidateSchema>;
+
+/** One review of a dual review (issue 18, `review_brains:`): the critic thinking with one brain. */
+export const ReviewRunSchema = v.strictObject({
+  brain: text,
+  item: v.optional(text),
+  run: v.optional(text),
+  /** The verdict, once its run finished: approve, or changes (its findings are the run's answer). */
+  verdict: v.optional(v.picklist(['approve', 'changes', 'failed'], 'approve, changes or failed')),
+});
+export type ReviewRun = v.InferOutput<typeof ReviewRunSchema>;
 
 export const MissionSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(MISSION_ID, 'a mission id like m-20261207t140000-ab12')),
@@ -72,8 +83,14 @@ export const MissionSchema = v.strictObject({
   arena: v.optional(v.array(CandidateSchema)),
   /** Issue 18: the agent whose run reviews the replayed change before promote (no review when absent). */
   review: v.optional(v.pipe(v.string(), v.regex(AGENT_ID, 'an agent id'))),
-  /** What sent the mission back to implement (a failed verify, or the critic's findings). */
-  repair: v.optional(v.picklist(['verify', 'review'], 'verify or review')),
+  /** Issue 18: the brains of independent reviews of the same change (one critic run each; all must approve). */
+  review_brains: v.optional(v.array(text)),
+  /** The current round's reviews while a dual review runs (cleared when the stage settles). */
+  reviews: v.optional(v.array(ReviewRunSchema)),
+  /** Issue 18: the benchmark gate before promote (aos.yaml mission.bench, or --bench). */
+  bench: v.optional(BenchSchema),
+  /** What sent the mission back to implement (a failed verify, the critic's findings, a failed gate). */
+  repair: v.optional(v.picklist(['verify', 'review', 'gates'], 'verify, review or gates')),
   /** Skills the mission uses (issue 18): offered to its runs (a candidate one in trial); each gets the mission's outcome in its record. */
   skills: v.optional(v.array(v.pipe(v.string(), v.regex(SLUG, 'a skill id (lowercase letters, digits, dashes)')))),
   /** The stage item an agent run is working on (relative to the home), while a stage runs. */
@@ -120,7 +137,7 @@ export function renderMission(m: { front: MissionFront; body: string }): string 
     id: f.id, goal: f.goal, status: f.status, stage: f.stage, agent: f.agent,
     repo: f.repo, branch: f.branch, base: f.base, mission_branch: f.mission_branch, worktree: f.worktree,
     checks: f.checks, check_timeout_seconds: f.check_timeout_seconds, repair_rounds: f.repair_rounds, round: f.round,
-    promote: f.promote, merge: f.merge, limits: f.limits, review: f.review, repair: f.repair,
+    promote: f.promote, merge: f.merge, limits: f.limits, review: f.review, review_brains: f.review_brains, reviews: f.reviews, bench: f.bench, repair: f.repair,
     candidates: (f.candidates ?? 1) > 1 ? f.candidates : undefined, brains: f.brains, skills: f.skills?.length ? f.skills : undefined, arena: f.arena,
     item: f.item, runs: f.runs.length ? f.runs : undefined, head: f.head, approval: f.approval, reason: f.reason,
     created: f.created, updated: f.updated,
@@ -138,10 +155,10 @@ export type StageResult =
   | { stage: 'replay'; ok: boolean; reason?: string }
   | { stage: 'review'; ok: boolean; reason?: string }
   | { stage: 'promote'; ok: true }
-  | { stage: 'promote'; ok: false; refused?: string; reason: string };
+  | { stage: 'promote'; ok: false; refused?: string; reason: string; gate?: 'security' | 'bench' | 'config' };
 
 /** The mission's next state after a stage: the one place a stage changes. */
-export function afterStage(m: MissionFront, r: StageResult): Pick<MissionFront, 'stage' | 'status' | 'round'> & { reason?: string; head?: string; runs?: string[]; repair?: 'verify' | 'review'; note: string } {
+export function afterStage(m: MissionFront, r: StageResult): Pick<MissionFront, 'stage' | 'status' | 'round'> & { reason?: string; head?: string; runs?: string[]; repair?: 'verify' | 'review' | 'gates'; note: string } {
   const base = { stage: m.stage, status: m.status, round: m.round };
   switch (r.stage) {
     case 'plan':
@@ -163,6 +180,12 @@ export function afterStage(m: MissionFront, r: StageResult): Pick<MissionFront, 
       return { ...base, status: 'failed', reason: `the critic still asks for changes after ${m.repair_rounds} repair round${m.repair_rounds === 1 ? '' : 's'}: ${r.reason ?? 'see review.md'}`, note: 'the critic asked for changes; no repair rounds left' };
     case 'promote':
       if (r.ok) return { ...base, stage: 'done', status: 'promoted', note: `promoted into ${m.branch}` };
+      // A bench below its threshold is the change's to fix, like a failing check; a secret in the
+      // mission branch's history is not (a repair commit would leave it there), nor a bench that
+      // prints no figure (the configuration's to fix).
+      if (r.gate === 'bench' && m.round < m.repair_rounds) return { ...base, stage: 'implement', round: m.round + 1, repair: 'gates', note: `the bench gate failed: ${r.reason}; back to implement (repair round ${m.round + 1} of ${m.repair_rounds})` };
+      if (r.gate === 'bench') return { ...base, status: 'failed', reason: `the bench gate still fails after ${m.repair_rounds} repair round${m.repair_rounds === 1 ? '' : 's'}: ${r.reason}`, note: 'the bench gate failed; no repair rounds left' };
+      if (r.gate === 'security') return { ...base, status: 'refused', reason: r.reason, note: `promotion refused by the security gate: ${r.reason}` };
       return { ...base, status: r.refused ? 'refused' : 'failed', reason: r.reason, note: `promotion ${r.refused ? 'refused' : 'failed'}: ${r.reason}` };
   }
 }
@@ -175,8 +198,17 @@ export function stageLadder(m: MissionFront): { stage: Stage; state: 'done' | 'c
   return stages.map((stage, i) => ({ stage, state: i < at ? 'done' : i === at ? (m.status === 'active' ? 'current' : 'stopped') : 'todo' }));
 }
 
+const REPAIR_HEADING = {
+  verify: '## The checks failed on your last change; fix this',
+  review: '## The critic reviewed your last change and asks for this',
+  gates: '## The benchmark gate before promote failed on your last change; fix this',
+} as const;
+
+/** The contract file that holds a repair round's findings. */
+export const repairFile = (from: 'verify' | 'review' | 'gates') => ({ verify: 'verification.md', review: 'review.md', gates: 'gates.md' })[from];
+
 /** The task an implement run is given: the goal, the plan, and on a repair round the failures. */
-export function implementTask(goal: string, plan: string, failures?: string, from: 'verify' | 'review' = 'verify'): string {
+export function implementTask(goal: string, plan: string, failures?: string, from: 'verify' | 'review' | 'gates' = 'verify'): string {
   return [
     `Mission goal: ${goal}`,
     '',
@@ -185,7 +217,7 @@ export function implementTask(goal: string, plan: string, failures?: string, fro
     '',
     '## Plan',
     plan.trim() || '(no plan)',
-    ...(failures ? ['', from === 'review' ? '## The critic reviewed your last change and asks for this' : '## The checks failed on your last change; fix this', failures.trim()] : []),
+    ...(failures ? ['', REPAIR_HEADING[from], failures.trim()] : []),
   ].join('\n');
 }
 

@@ -20,6 +20,12 @@ export interface SeenFile {
   /** The item it became, or why it was not filed (reported once, not again until it changes). */
   item?: string;
   refused?: string;
+  /**
+   * A chain watcher's run for this file. With `pending`, the run was decided (its id written here
+   * first) but not yet known to be committed: the next tick finishes exactly that run, never a second.
+   */
+  run?: string;
+  pending?: boolean;
 }
 
 export interface Listed {
