@@ -7,6 +7,7 @@
 //   node scripts/test.mjs                 every tests/**/*.test.ts
 //   node scripts/test.mjs corpus tick     only the files whose path matches one of the patterns
 //   node scripts/test.mjs -b              flags go to each uvu process as they are
+//   node scripts/test.mjs --typecheck     also `tsc -p .` beside the files, its errors a failure (npm test)
 //   AOS_TEST_JOBS=1 node scripts/test.mjs one file at a time
 //   AOS_TEST_CPU=1 node scripts/test.mjs  also each file's CPU seconds (user+sys, its children included)
 //   AOS_TEST_TSX=1 node scripts/test.mjs  each file through tsx, as written, instead of a bundle
@@ -24,10 +25,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TESTS = join(ROOT, 'tests');
 const argv = process.argv.slice(2);
-const flags = argv.filter((a) => a.startsWith('-'));
+const typecheck = argv.includes('--typecheck');
+const flags = argv.filter((a) => a.startsWith('-') && a !== '--typecheck');
 const patterns = argv.filter((a) => !a.startsWith('-')).map((p) => new RegExp(p, 'i'));
-// At least two: the files mostly wait (on processes, git, timers), so even one core keeps two busy.
-const jobs = Math.max(1, Number(process.env.AOS_TEST_JOBS) || Math.max(2, availableParallelism()));
+// The files mostly wait (on processes, git, timers): on two idle cores two workers left over a third of
+// the CPU unused, so the default is one worker more than the cores. Measured on two cores, the whole
+// run at a load of 4-7: 3 workers 339 s, 2 workers 464 s; 20 heavy files at a load of 10-16, where
+// there was no idle time to fill: 3 workers 192-210 s, 2 workers 189 s (a small loss, kept for the gain).
+const jobs = Math.max(1, Number(process.env.AOS_TEST_JOBS) || availableParallelism() + 1);
 
 function testFiles(dir) {
   return readdirSync(dir)
@@ -109,9 +114,38 @@ async function bundle() {
   }
 }
 
+/**
+ * `tsc -p .` in its own process, started before the files: it takes one core for 8-18 s, time the
+ * files (waiting on their children) leave free on an idle machine; run before them it added all of
+ * it to `npm test`. Resolves to its output and whether it passed.
+ */
+function startTypecheck() {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code, signal) => resolve({ ok: code === 0, out, how: signal ? `killed by ${signal}` : `exit ${code}`, ms: Date.now() - started }));
+  });
+}
+const typechecked = typecheck ? startTypecheck() : undefined;
+
 const built = await bundle();
-process.on('exit', () => built && rmSync(built, { recursive: true, force: true }));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
+// Homes the files copy (tests/helpers.ts template()): made once for the whole run, not once per file.
+const shared = mkdtempSync(join(tmpdir(), 'aos-test-shared-'));
+const childEnv = { ...process.env, AOS_TEST_SHARED: shared };
+process.on('exit', () => {
+  if (built) rmSync(built, { recursive: true, force: true });
+  rmSync(shared, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Said, so a run cut short (by a person, a CI timeout, another process) is never taken for one that ended.
+    console.log(`\nstopped by ${signal} before the files finished`);
+    process.exit(1);
+  });
+}
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -125,8 +159,8 @@ function runFile(file) {
     // On a shared machine wall time says little: GNU time counts the CPU of the file and its children.
     const cpuFile = cpu && join(mkdtempSync(join(tmpdir(), 'aos-test-cpu-')), 'cpu');
     const child = cpuFile
-      ? spawn('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -165,11 +199,23 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
 
+// The typecheck's errors come last, after every file's output, and count as one failure.
+let typeFailed = false;
+if (typechecked) {
+  const t = await typechecked;
+  typeFailed = !t.ok;
+  if (t.ok) console.log(`ok   typecheck (tsc -p .): no errors (${(t.ms / 1000).toFixed(1)} s)\n`);
+  else {
+    process.stdout.write(t.out.endsWith('\n') ? t.out : `${t.out}\n`);
+    console.log(`FAIL typecheck (tsc -p .): ${t.how} (${(t.ms / 1000).toFixed(1)} s)\n`);
+  }
+}
+
 if (!patterns.length) writeFileSync(timesFile, JSON.stringify(Object.fromEntries(results.map((r) => [r.file, r.ms]))));
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
-const bad = results.filter((r) => !r.ok).map((r) => r.file);
+const bad = [...results.filter((r) => !r.ok).map((r) => r.file), ...(typeFailed ? ['typecheck (tsc -p .)'] : [])];
 const cpuTotal = cpu ? `, cpu ${results.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0).toFixed(1)} s` : '';
 console.log(`${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s${cpuTotal} on ${jobs} workers${bad.length ? `; failing: ${bad.join(', ')}` : ''}`);
 if (!files.length) console.log('no test file matched');
-console.log(`\n${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
+console.log(`\n${sum('passed')} passed, ${sum('failed') + (typeFailed ? 1 : 0)} failed, ${sum('skipped')} skipped`);
 process.exit(bad.length || !files.length ? 1 : 0);

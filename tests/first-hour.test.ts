@@ -133,7 +133,7 @@ test('the first hour: init, inbox add, a dropped file, a tick, an approval, the 
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<Result>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr })));
-    await server.waitForRequests(6, 20_000);
+    await server.waitForRequests(6, 60_000);
     child.kill('SIGINT');
     const stopped = await closed;
     assert.is(stopped.code, 130, stopped.stderr);

@@ -1,6 +1,6 @@
 // Real processes, real git, real temp folders: the helpers every suite shares.
 import { spawnSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,15 @@ export function aosAsync(args: string[], opts: { cwd?: string; env?: Record<stri
   });
 }
 
+/**
+ * Waits for the clock's next whole second. Run ids and record times are to the second: two runs in
+ * one second have no order between them (the id's tail is random), so a test about "newest first"
+ * starts the later run in a later second.
+ */
+export function nextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+}
+
 export function tempDir(prefix = 'aos-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -62,19 +71,48 @@ export function copyHome(from: string, to = join(tempDir(), 'home')): string {
   return to;
 }
 
-// One real `aos init` per test process, copied for each home: init is the same every time, and a copy
-// costs no process (the suite makes a few hundred homes).
-let initialised: string | undefined;
+// Ready-made homes to copy, each made once: under scripts/test.mjs once for the whole run, in the
+// folder AOS_TEST_SHARED names (91 files made the same `aos init` home, a process and a second each);
+// run any other way, once per test process.
+const made = new Map<string, string>();
 
-/** A fresh home made by the real `aos init` (a copy of this process's first one). */
-export function newHome(): string {
-  if (!initialised) {
-    const dir = join(tempDir('aos-template-'), 'home');
+/**
+ * The home `make` builds in the folder it is given, made once and then only read (copy it with
+ * copyHome). Parallel files may make the same one at once: each builds its own and renames it into
+ * place, and a rename onto one already there fails, so all of them use the first one finished.
+ */
+export function template(name: string, make: (dir: string) => void): string {
+  let dir = made.get(name);
+  if (dir) return dir;
+  const shared = process.env.AOS_TEST_SHARED;
+  dir = join(shared ?? tempDir('aos-template-'), name);
+  if (!shared || !existsSync(dir)) {
+    const building = join(tempDir('aos-template-'), 'home');
+    make(building);
+    try {
+      renameSync(building, dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Another file put its copy there first (a rename onto a non-empty folder): use that one.
+      if (!shared || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw err;
+      rmSync(dirname(building), { recursive: true, force: true });
+    }
+  }
+  made.set(name, dir);
+  return dir;
+}
+
+/** The home the real `aos init` made (once: init is the same every time); copy it, never change it. */
+export function initTemplate(): string {
+  return template('init', (dir) => {
     const r = aos(['init', dir, '--owner', 'Tess', '--timezone', 'UTC']);
     if (r.code !== 0) throw new Error(`aos init failed: ${r.stderr}`);
-    initialised = dir;
-  }
-  return copyHome(initialised);
+  });
+}
+
+/** A fresh home made by the real `aos init` (a copy of initTemplate()). */
+export function newHome(): string {
+  return copyHome(initTemplate());
 }
 
 export function git(cwd: string, args: string[]): string {

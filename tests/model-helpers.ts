@@ -1,7 +1,8 @@
 // Homes wired to a model (the fake Messages API, or a command brain), shared by the tick and dream suites.
 import { appendFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, bareEnv, copyHome, git, newHome, read, write, type Result } from './helpers.js';
+import { createHash } from 'node:crypto';
+import { aosAsync, bareEnv, copyHome, git, initTemplate, read, template, write, type Result } from './helpers.js';
 import { startFakeAnthropic, type FakeReply, type FakeServer } from './fake-anthropic.js';
 
 export const CHIEF = `---
@@ -30,19 +31,17 @@ You are the researcher.
 /** The model section that points a home at the fake server (its address comes from envFor). */
 export const FAKE_MODEL = 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 5';
 
-// Each roster home is made once per test process and copied: the suite asks for a few hundred.
-const rosterHomes = new Map<string, string>();
-
-/** A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake server. */
+/**
+ * A home with a two-agent roster, no schedules, no welcome item, and the model pointed at the fake
+ * server. Each kind is made once (a template) and copied: the suite asks for a few hundred.
+ */
 export function modelHome(extraYaml = '', model = FAKE_MODEL): string {
-  const key = JSON.stringify([extraYaml, model]);
-  let made = rosterHomes.get(key);
-  if (!made) rosterHomes.set(key, (made = rosterHome(extraYaml, model)));
-  return copyHome(made);
+  const key = createHash('sha256').update(JSON.stringify([extraYaml, model])).digest('hex').slice(0, 16);
+  return copyHome(template(`roster-${key}`, (dir) => rosterHome(dir, extraYaml, model)));
 }
 
-function rosterHome(extraYaml: string, model: string): string {
-  const home = newHome();
+function rosterHome(to: string, extraYaml: string, model: string): void {
+  const home = copyHome(initTemplate(), to);
   for (const f of readdirSync(join(home, 'agents'))) rmSync(join(home, 'agents', f));
   rmSync(join(home, 'inbox/welcome.md'));
   write(home, 'agents/chief.md', CHIEF);
@@ -51,7 +50,6 @@ function rosterHome(extraYaml: string, model: string): string {
   write(home, 'aos.yaml', yaml);
   git(home, ['add', '-A']);
   git(home, ['commit', '-qm', 'test roster']);
-  return home;
 }
 
 export function envFor(server: FakeServer | undefined, extra: Record<string, string> = {}) {

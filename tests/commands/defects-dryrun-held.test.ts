@@ -14,9 +14,9 @@ test('--dry-run says which held answer the next tick writes first, and which it 
     const garage = addItem(home, 'Tidy the garage');
     const shed = addItem(home, 'Paint the shed');
     const running = tick(home, server);
-    await server.waitForRequests(1, 20_000);
+    await server.waitForRequests(1, 60_000);
     write(home, `inbox/${garage}.md`, `---\nid: ${garage}\nstatus: [running\n---\nTidy the garage\n`);
-    await server.waitForRequests(2, 20_000);
+    await server.waitForRequests(2, 60_000);
     write(home, `inbox/${shed}.md`, `---\nid: ${shed}\nstatus: [running\n---\nPaint the shed\n`);
     const first = await running;
     assert.is(first.code, 1, first.stdout + first.stderr);

@@ -37,7 +37,7 @@ function records(home: string): string[] {
 
 test('Ctrl-C during aos run: record cancelled and committed, lock released, one line; the next tick does not run it again', async () => {
   await withModel({ replies: [{ hang: true }] }, async ({ server, home, env }) => {
-    const r = await stopMidCall(['run', 'chief', 'Plan the week', '--home', home], env, () => server.waitForRequests(1, 20_000), 'SIGINT');
+    const r = await stopMidCall(['run', 'chief', 'Plan the week', '--home', home], env, () => server.waitForRequests(1, 60_000), 'SIGINT');
     assert.is(r.code, 130, r.stderr);
     assert.not.match(r.stderr, /internal error/);
     const lines = r.stderr.trim().split('\n');
@@ -63,7 +63,7 @@ test('Ctrl-C during aos run: record cancelled and committed, lock released, one 
 test('SIGTERM during a tick: the run is recorded cancelled and committed, the lock released, and the item runs next tick', async () => {
   await withModel({ replies: [{ hang: true }, { text: 'Done now.' }] }, async ({ server, home, env }) => {
     const id = addItem(home, 'Find the ferry times.');
-    const r = await stopMidCall(['tick', '--home', home], env, () => server.waitForRequests(1, 20_000), 'SIGTERM');
+    const r = await stopMidCall(['tick', '--home', home], env, () => server.waitForRequests(1, 60_000), 'SIGTERM');
     assert.is(r.code, 143, r.stderr);
     assert.match(r.stderr, /tick stopped by SIGTERM: kept and committed r-\S+ \(cancelled\)/);
     assert.not.match(r.stderr, /internal error/);

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, git, json, read, write } from '../helpers.js';
+import { aosAsync, git, json, nextSecond, read, write } from '../helpers.js';
 import { addItem, doneFile, envFor, runIdOf, tick, withModel } from '../model-helpers.js';
 
 const agentFile = (caps: string[]) => `---\nname: Chief\nrole: Triages.\ncapabilities: ${JSON.stringify(caps)}\nbudget:\n  max_turns: 6\n---\nYou are the chief.\n`;
@@ -99,7 +99,7 @@ test('revocation: a capability removed while the run waits between turns is refu
     setChief(home, ['file:notes/**:read', 'http:api.example.invalid:*']);
     const id = addItem(home, 'Read twice', 'chief');
     const running = tick(home, server);
-    await server.waitForRequests(2, 20_000);
+    await server.waitForRequests(2, 60_000);
     // The owner removes the file grant mid-run (no commit: the gate reads the file as it is now).
     write(home, 'agents/chief.md', agentFile(['http:api.example.invalid:*']));
     const r = await running;
@@ -145,6 +145,8 @@ test('{rate:2/hour}: the third use in the window is refused, counted across runs
     assert.match(first[0]!.content, /A-CONTENT/);
     assert.match(first[1]!.content, /A-CONTENT/);
     const second = addItem(home, 'Read it again', 'chief');
+    // "Newest first" needs the second run in a later second than the first (ids and times are to the second).
+    await nextSecond();
     r = await tick(home, server);
     assert.is(r.code, 0, r.stderr);
     assert.match(toolResults(server.requests[3]!.body)[0]!.content, /^refused: "file:notes\/\*\*:read\{rate:2\/hour\}" was used 2 times in the last hour, its limit/);

@@ -80,7 +80,7 @@ test('capture → analyse → post across ticks: killed after a step is done and
     git(home, ['add', '-A']);
     git(home, ['commit', '-qm', 'slow item']);
     const { child, exited } = spawnTick(home, server);
-    await server.waitForRequests(2, 30_000);
+    await server.waitForRequests(2, 60_000);
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
     assert.ok(doneFile(home, step(1, 'capture')), 'step 1 is done');

@@ -160,7 +160,7 @@ test('kill -9 in the middle of a dream: the home stays on main, nothing is lost,
     // 1. While the model is asked.
     server.push({ hang: true });
     const first = spawnDream(home, server);
-    await server.waitForRequests(1, 30_000);
+    await server.waitForRequests(1, 60_000);
     process.kill(-first.child.pid!, 'SIGKILL');
     await first.exited;
     assert.is(gt(home, ['symbolic-ref', 'HEAD']), 'refs/heads/main');

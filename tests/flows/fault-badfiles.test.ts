@@ -143,7 +143,7 @@ test("an item edited into invalid YAML while its run is in flight: the answer wa
     const other = addItem(home, 'Sweep the porch');
     server.push({ text: 'Porch swept.' });
     const running = tick(home, server);
-    await server.waitForRequests(1, 20_000);
+    await server.waitForRequests(1, 60_000);
     const broken = `---\nid: ${id}\nstatus: [running\n---\nTidy the garage, and the shed\n`;
     write(home, `inbox/${id}.md`, broken);
     const first = await running;

@@ -46,7 +46,7 @@ test(`an item made immutable while the model answers (EPERM): the answer is held
     const id = addItem(home, 'Book the boiler service');
     const path = join(home, `inbox/${id}.md`);
     const running = tick(home, server);
-    await server.waitForRequests(1, 20_000);
+    await server.waitForRequests(1, 60_000);
     run(CHATTR!, ['+i', path]);
     try {
       const first = await running;

@@ -29,7 +29,7 @@ test('SIGKILL after two recorded turns, the third request in flight: the next ti
     const id = addItem(home, 'a three-step task', 'chief');
     const { child, exited } = spawnTick(home, server);
     // The third request is sent only once the record holds both turns and their results.
-    await server.waitForRequests(3, 30_000);
+    await server.waitForRequests(3, 60_000);
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
     const before = server.requests.map((q) => hashOf(q.body.messages));
@@ -90,7 +90,7 @@ test('SIGKILL while tool calls run: side effects are not repeated (the model is 
     git(home, ['commit', '-qm', 'worker']);
     const id = addItem(home, 'write, read, then wait', 'worker');
     const { child, exited } = spawnTick(home, server);
-    await server.waitForRequests(1, 30_000);
+    await server.waitForRequests(1, 60_000);
     // write_file has run and the shell is on its way: none of the three results is recorded yet.
     for (let i = 0; i < 300 && !existsSync(join(home, 'notes/out.md')); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(join(home, 'notes/out.md')));

@@ -15,7 +15,7 @@ function ageLock(home: string): void {
 }
 
 async function waitFor(what: () => boolean, label: string): Promise<void> {
-  for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(what(), label);
 }
 

@@ -119,7 +119,7 @@ test('killed while c2 runs: the next tick goes on with c2, c1 is not run again; 
     await tickOk(home, server); // plan
     const child = spawn(process.execPath, [AOS, 'tick', '--home', home], { env: envFor(server), detached: true, stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    await server.waitForRequests(4, 30_000); // c2's first question in flight
+    await server.waitForRequests(4, 60_000); // c2's first question in flight
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
     const mid = show(home, id);

@@ -46,7 +46,7 @@ test('kill -9 mid-implement and mid-verify: each resumes at its stage, nothing f
 
     // Killed in implement: the fix is written into the worktree, the model's next answer in flight.
     let t = spawnTick(home, server);
-    await server.waitForRequests(3, 30_000);
+    await server.waitForRequests(3, 60_000);
     process.kill(-t.child.pid!, 'SIGKILL');
     await t.exited;
     assert.is(read(front.worktree, 'add.js'), FIXED_ADD);

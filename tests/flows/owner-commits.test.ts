@@ -10,7 +10,7 @@ test('an item added during a running tick is committed as the owner\'s, before t
   await withModel({ replies: [{ text: 'First done.', delayMs: 2500 }, { text: 'Second done.' }] }, async ({ server, home, env }) => {
     addItem(home, 'Find the first thing.');
     const running = aosAsync(['tick', '--home', home], { env });
-    await server.waitForRequests(1, 20_000);
+    await server.waitForRequests(1, 60_000);
     const added = aos(['inbox', 'add', 'Find the second thing.', '--home', home], { env });
     assert.is(added.code, 0, added.stderr);
     assert.match(added.stdout, /a tick is running/);

@@ -144,7 +144,7 @@ test('a device killed mid-run keeps its claim: the other device leaves the item,
   const child = spawn(process.execPath, [AOS, 'tick', '--home', a.home], { env: a.env, detached: true, stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const claimed = () => git(remote, ['ls-tree', '--name-only', 'main', 'inbox/claims/']).includes(id);
-  for (let i = 0; i < 200 && !claimed(); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !claimed(); i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(claimed(), 'the claim reached the remote before the run');
   await new Promise((r) => setTimeout(r, 300));
   process.kill(-child.pid!, 'SIGKILL');

@@ -15,7 +15,7 @@ await writeAtomic(${JSON.stringify(target)}, 'x'.repeat(256 * 1024 * 1024));`;
   const child = spawn(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], { cwd: ROOT, stdio: 'ignore' });
   const dir = join(target, '..');
   const temp = () => readdirSync(dir).find((n) => n.endsWith('.tmp'));
-  for (let i = 0; i < 2000 && !temp() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 12_000 && !temp() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 5));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const name = temp();

@@ -148,7 +148,7 @@ test('SIGKILL during the model call: the next tick takes over, records the inter
   await withModel({ replies: [{ hang: true }], model: 'provider: anthropic\n  model: claude-sonnet-4-6\n  max_retries: 0\n  timeout_seconds: 30' }, async ({ server, home }) => {
     const id = addItem(home, 'a long question', 'chief');
     const { child, exited } = spawnTick(home, server);
-    await server.waitForRequests(1, 20_000);
+    await server.waitForRequests(1, 60_000);
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
     assert.ok(existsSync(join(home, '.aos/lock')), 'the dead tick left its lock');
@@ -174,7 +174,7 @@ test('SIGKILL during the commit: the next tick clears git, finishes that commit 
     write(home, '.git/hooks/pre-commit', `#!/bin/sh\ntouch '${started}'\nsleep 30\n`);
     chmodSync(join(home, '.git/hooks/pre-commit'), 0o755);
     const { child, exited } = spawnTick(home, server);
-    for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(started), 'the commit started');
     process.kill(-child.pid!, 'SIGKILL');
     await exited;

@@ -238,6 +238,10 @@ test('an error event in the middle of a stream → overloaded, retryable', async
   });
 });
 
+// The fake that hangs never answers, and the SDK's own timeout is ten minutes: a call that fails within
+// GAVE_UP_MS gave up on our timeout. The bound is far from both so a loaded machine never reaches it.
+const GAVE_UP_MS = 20_000;
+
 for (const streaming of [false, true]) {
   test(`a server that never answers → timeout, retryable (${streaming ? 'streaming' : 'plain'})`, async () => {
     await withFake([{ hang: true }], async (server, provider) => {
@@ -246,28 +250,34 @@ for (const streaming of [false, true]) {
       assert.is(err.kind, 'timeout');
       assert.is(err.retryable, true);
       assert.is(err.message, 'the model API did not answer within 0.3 s');
-      assert.ok(Date.now() - started < 3000, 'gave up near the timeout');
+      assert.ok(Date.now() - started < GAVE_UP_MS, `gave up on the timeout, not the SDK's (${Date.now() - started} ms)`);
       assert.is(server.requests.length, 1, 'no SDK retry after the timeout');
     }, { timeoutMs: 300 });
   });
 }
 
+// The watch on a stream's events: a gap of a tenth of the timeout is live, and twelve such gaps outlast
+// the timeout. Both are wide so a loaded machine (the fake and the client share this process, and a
+// stall delays both) cannot turn a live gap into a timeout: 60 ms gaps under a 250 ms timeout did.
+const STREAM_TIMEOUT_MS = 2000;
+const LIVE_GAP_MS = 200;
+
 test('a stream that stalls after it started → timeout; a slow but live stream is not cut off', async () => {
   // The SDK's own timeout stops at the response headers; ours also watches the events.
-  await withFake([{ text: 'never finished', eventDelayMs: 60_000 }, { text: 'one two three four five six seven', eventDelayMs: 60 }], async (_server, provider) => {
+  await withFake([{ text: 'never finished', eventDelayMs: 60_000 }, { text: 'one two three four five six seven', eventDelayMs: LIVE_GAP_MS }], async (_server, provider) => {
     const started = Date.now();
     const err = await failure(provider.call(request({ onText: () => {} })));
     assert.is(err.kind, 'timeout');
     assert.is(err.retryable, true);
-    assert.ok(Date.now() - started < 3000);
+    assert.ok(Date.now() - started < GAVE_UP_MS, `the stalled stream (next event in 60 s) was cut off after ${Date.now() - started} ms`);
 
     const slowStart = Date.now();
     const deltas: string[] = [];
     const turn = await provider.call(request({ onText: (d) => deltas.push(d) }));
-    assert.ok(Date.now() - slowStart > 400, 'the whole stream took longer than the timeout');
+    assert.ok(Date.now() - slowStart > STREAM_TIMEOUT_MS, 'the whole stream took longer than the timeout');
     assert.is(deltas.join(''), 'one two three four five six seven');
     assert.is(turn.stop, 'end_turn');
-  }, { timeoutMs: 250 });
+  }, { timeoutMs: STREAM_TIMEOUT_MS });
 });
 
 test("an abort through req.signal → timeout, not retryable, the tick's budget", async () => {

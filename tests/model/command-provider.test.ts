@@ -156,13 +156,43 @@ test('claude reporting is_error is a retryable failure', async () => {
   assert.match(err.message, /reported an error: error_max_turns/);
 });
 
+// brain-sleep.mjs answers only after 60 s. A call that ends well before that was stopped, not waited
+// out: the bound is that far from the sleep so a loaded machine cannot reach it, whatever its speed.
+const WAITED_OUT_MS = 30_000;
+
+/** The brain's pid from its marker file, or undefined if it was stopped before it wrote one. */
+function brainPid(marker: string): number | undefined {
+  const m = existsSync(marker) ? /^pid (\d+)$/m.exec(readFileSync(marker, 'utf8')) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Whether a process with this pid still exists (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The brain behind a finished call is gone and never reached its answer (if it got as far as starting). */
+function assertStopped(marker: string, what: string): void {
+  const pid = brainPid(marker);
+  if (pid !== undefined) assert.not.ok(alive(pid), `${what}: the brain (pid ${pid}) is still running`);
+  assert.not.match(existsSync(marker) ? readFileSync(marker, 'utf8') : '', /too late/, `${what}: the brain was waited out`);
+}
+
 test('a brain that does not answer in time: timeout, retryable, and it is killed promptly', async () => {
+  const marker = join(tempDir(), 'brain-state');
   const started = Date.now();
-  const err = await failure(provider('brain-sleep.mjs', [], { timeoutMs: 300 }).call(request));
+  const err = await failure(provider('brain-sleep.mjs', ['patient', marker], { timeoutMs: 300 }).call(request));
+  const took = Date.now() - started;
   assert.is(err.kind, 'timeout');
   assert.is(err.retryable, true);
   assert.match(err.message, /did not answer within 0\.3 s/);
-  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  assertStopped(marker, 'after the timeout');
+  assert.ok(took < WAITED_OUT_MS, `took ${took} ms`);
 });
 
 test('a brain that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
@@ -178,18 +208,23 @@ test('a brain that ignores SIGTERM is killed with SIGKILL after the grace period
   assert.is(err.kind, 'timeout');
   const took = Date.now() - started;
   assert.match(readFileSync(marker, 'utf8'), /ignoring SIGTERM/, 'the SIGTERM came and was ignored');
-  assert.ok(took >= 2000 && took < 6000, `took ${took} ms`);
+  // Ignoring SIGTERM, it could only end by the SIGKILL (or by waiting out its sleep, which it did not).
+  assertStopped(marker, 'after SIGTERM and the grace period');
+  assert.ok(took >= 2000, `SIGKILL came ${took} ms after SIGTERM, before the 2 s grace period`);
+  assert.ok(took < WAITED_OUT_MS, `took ${took} ms`);
 });
 
 test("the caller's signal cancels the call: timeout, not retryable", async () => {
+  const marker = join(tempDir(), 'brain-state');
   const ctl = new AbortController();
   const started = Date.now();
   setTimeout(() => ctl.abort(), 200);
-  const err = await failure(provider('brain-sleep.mjs').call({ ...request, signal: ctl.signal }));
+  const err = await failure(provider('brain-sleep.mjs', ['patient', marker]).call({ ...request, signal: ctl.signal }));
   assert.is(err.kind, 'timeout');
   assert.is(err.retryable, false);
   assert.match(err.message, /time budget/);
-  assert.ok(Date.now() - started < 5000);
+  assertStopped(marker, 'after the cancel');
+  assert.ok(Date.now() - started < WAITED_OUT_MS);
   const already = await failure(provider('brain-echo.mjs').call({ ...request, signal: AbortSignal.abort() }));
   assert.is(already.retryable, false);
 });

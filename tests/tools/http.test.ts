@@ -395,7 +395,8 @@ test('fetch: a slow server hits the timeout, reported as a failure with a code',
     assert.is((err as NodeJS.ErrnoException).code, 'ETIMEDOUT');
     assert.match((err as Error).message, /timed out after 0\.3s/);
   }
-  assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+  // The body never ends: any finite time shows the timeout fired; 20 s leaves a loaded machine room.
+  assert.ok(Date.now() - t0 < 20_000, `took ${Date.now() - t0} ms`);
 });
 
 test('fetch: binary bodies come back as size and sha256; HEAD reads no body', async () => {
