@@ -1,6 +1,6 @@
 // Real processes, real git, real temp folders: the helpers every suite shares.
 import { spawnSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,3 +137,15 @@ export function json<T = any>(r: Result): T {
     throw new Error(`expected JSON on stdout (exit ${r.code}), got:\n${r.stdout}\nstderr:\n${r.stderr}`);
   }
 }
+
+/** The pids of running processes whose command line holds `marker` (Linux /proc): what a test's command left behind. */
+export function processesWith(marker: string): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+

@@ -3,9 +3,9 @@
 // pids), so a fork bomb fails to fork past the limit as root too, and no group is left behind.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bareEnv, tempDir } from '../helpers.js';
+import { bareEnv, processesWith, tempDir } from '../helpers.js';
 import { runShell, sandboxAvailable } from '../../cli/tools/shell.js';
 import { pidsCgroup } from '../../cli/tools/pidscgroup.js';
 import { DEFAULT_RLIMITS, type ShellDecision } from '../../cli/core/agents/shellcheck.js';
@@ -66,13 +66,7 @@ rootTest('as root, a fork bomb fails to fork past the limit, long before its tim
   const r = await runShell(ctx(), decision(script, 20, 20_000));
   assert.match(r.stderr, /fork|Resource temporarily unavailable/i, `the pids limit stopped the forks: ${r.stderr.slice(0, 300)}`);
   assert.is(r.timedOut, false, 'the shell gave up on its own, the timeout did not have to stop it');
-  const alive = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
+  const alive = processesWith(marker);
   assert.equal(alive, [], 'every process of the bomb is gone');
   assert.equal(groupsLeft(), []);
 });
