@@ -60,5 +60,5 @@ export async function tickOk(home: string, server: FakeServer): Promise<Result> 
 
 /** The stages of the home's commits for a mission, oldest first. */
 export function stageCommits(home: string, id: string): string[] {
-  return git(home, ['log', '--reverse', '--format=%(trailers:key=Aos-Stage,valueonly)', '--fixed-strings', `--grep=Aos-Mission: ${id}`]).split('\n').map((s) => s.trim()).filter(Boolean);
+  return git(home, ['log', '--first-parent', '--reverse', '--format=%(trailers:key=Aos-Stage,valueonly)', '--fixed-strings', `--grep=Aos-Mission: ${id}`]).split('\n').map((s) => s.trim()).filter(Boolean);
 }
