@@ -15,7 +15,7 @@ export async function audit(args: Args, env: Env): Promise<number> {
   const agent = String(args.agent);
   const today = localTime(env.now(), home.config.owner.timezone).date;
   const since = parseSince(args.since, today);
-  const rows: AuditRow[] = [];
+  const runs: { run: string; uses: AuditRow[] }[] = [];
   const problems: string[] = [];
   for (const file of await listRecords(home.root)) {
     let rec;
@@ -29,8 +29,9 @@ export async function audit(args: Args, env: Env): Promise<number> {
     // Records are listed newest first: an older start ends the walk.
     if (since && f.started.slice(0, 10) < since) break;
     if (f.agent !== agent) continue;
-    for (const use of [...(f.uses ?? [])].reverse()) if (!since || use.at.slice(0, 10) >= since) rows.push({ ...use, run: f.run });
+    runs.push({ run: f.run, uses: [...(f.uses ?? [])].reverse().filter((use) => !since || use.at.slice(0, 10) >= since).map((use) => ({ ...use, run: f.run })) });
   }
+  const rows = (await newestFirst(home.root, env, runs)).flatMap((r) => r.uses);
   if (env.out.json) {
     env.out.data({ agent, uses: rows, problems });
     return 0;
@@ -43,3 +44,18 @@ export async function audit(args: Args, env: Env): Promise<number> {
   env.out.line(table([['TIME', 'RUN', 'TOOL', 'ARGUMENT', 'VERDICT', 'RULE'], ...rows.map((r) => [r.at.slice(0, 19).replace('T', ' '), r.run, r.tool, truncate(r.argument, 40), r.verdict, truncate(r.rule, 60)])]));
   return 0;
 }
+
+/**
+ * Runs newest first. Their ids (the listing's order) hold the start to the second and then a random
+ * tail, so runs of one second are put in the order of their commits (asked of git only then); a run
+ * not committed yet is the newest.
+ */
+async function newestFirst<T extends { run: string }>(root: string, env: Env, runs: T[]): Promise<T[]> {
+  const second = (run: string) => run.slice(0, 17);
+  if (!runs.some((r, i) => i > 0 && second(runs[i - 1]!.run) === second(r.run))) return runs;
+  const { runCommitOrder } = await import('../git/read.js');
+  const order = await runCommitOrder(root, env.vars);
+  const rank = (run: string) => order.get(run) ?? Number.MAX_SAFE_INTEGER;
+  return [...runs].sort((a, b) => second(b.run).localeCompare(second(a.run)) || rank(b.run) - rank(a.run));
+}
+
