@@ -5,44 +5,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { aosAsync, git, json, read, write } from '../helpers.js';
-import { doneFile, envFor, tick, withModel } from '../model-helpers.js';
-import type { FakeServer } from '../fake-anthropic.js';
+import { git, json, read, write } from '../helpers.js';
+import { doneFile, tick, withModel } from '../model-helpers.js';
+import { aosIn, approvals, setUp } from '../chain-helpers.js';
 
-const CHAIN = `description: Capture a page, analyse it, post the summary
-steps:
-  - name: capture
-    agent: researcher
-    task: "Capture the key facts of {{input}}"
-  - name: analyse
-    agent: chief
-    task: |
-      Analyse these facts and say whether they are worth posting:
-      {{previous}}
-    continue_if: {contains: "worth posting"}
-  - name: post
-    agent: poster
-    task: |
-      Post this summary:
-      {{previous}}
-    approve: true
-`;
-
-const POSTER = `---\nname: Poster\nrole: Posts summaries.\n---\nYou post.\n`;
-
-function setUp(home: string): void {
-  write(home, 'chains/capture-post.yaml', CHAIN);
-  write(home, 'agents/poster.md', POSTER);
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'chain and poster']);
-}
-
-const aosIn = (home: string, args: string[], server?: FakeServer) => aosAsync([...args, '--home', home], { env: envFor(server) });
-
-function approvals(home: string): string[] {
-  const dir = join(home, 'inbox/approvals');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3)) : [];
-}
 
 test('a run file left behind by a crash (its next step filed, the file not yet updated) is brought up to date: the step is not filed twice', async () => {
   await withModel({ replies: [{ text: 'FACTS: a.' }, { text: 'worth posting: a.' }] }, async ({ server, home }) => {

@@ -5,41 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AOS, aosAsync, git, json, read, write } from '../helpers.js';
+import { AOS, git, json, read, write } from '../helpers.js';
 import { doneFile, envFor, tick, withModel } from '../model-helpers.js';
 import type { FakeServer } from '../fake-anthropic.js';
+import { aosIn, approvals, setUp } from '../chain-helpers.js';
 
-const CHAIN = `description: Capture a page, analyse it, post the summary
-steps:
-  - name: capture
-    agent: researcher
-    task: "Capture the key facts of {{input}}"
-  - name: analyse
-    agent: chief
-    task: |
-      Analyse these facts and say whether they are worth posting:
-      {{previous}}
-    continue_if: {contains: "worth posting"}
-  - name: post
-    agent: poster
-    task: |
-      Post this summary:
-      {{previous}}
-    approve: true
-`;
-
-const POSTER = `---\nname: Poster\nrole: Posts summaries.\n---\nYou post.\n`;
-
-function setUp(home: string): void {
-  write(home, 'chains/capture-post.yaml', CHAIN);
-  write(home, 'agents/poster.md', POSTER);
-  git(home, ['add', '-A']);
-  git(home, ['commit', '-qm', 'chain and poster']);
-}
-
-const aosIn = (home: string, args: string[], server?: FakeServer) => aosAsync([...args, '--home', home], { env: envFor(server) });
 
 function spawnTick(home: string, server: FakeServer) {
   const child = spawn(process.execPath, [AOS, 'tick', '--home', home], { env: envFor(server), detached: true, stdio: 'ignore' });
@@ -52,10 +24,6 @@ function asked(server: FakeServer, step: string): number {
   return server.requests.filter((q) => JSON.stringify(q.body.messages[0]).includes(`.${step}`) && JSON.stringify(q.body.messages[0]).includes('Step ')).length;
 }
 
-function approvals(home: string): string[] {
-  const dir = join(home, 'inbox/approvals');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3)) : [];
-}
 
 test('capture → analyse → post across ticks: killed after a step is done and before the next is filed, nothing lost or run twice; the post step waits for aos approve', async () => {
   await withModel({
