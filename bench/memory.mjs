@@ -16,18 +16,9 @@ import { mkdtempSync, writeFileSync, mkdirSync, existsSync, appendFileSync, read
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aos, dropSnapshot, env, root, starter } from './build.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(join(root, 'dist/aos.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-// A snapshot of the build, so a rebuild in the project during the run cannot pull chunks away.
-const snapshot = mkdtempSync(join(tmpdir(), 'aos-bench-dist-'));
-cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
-cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
-// BENCH_AOS times another build (an older snapshot, for a before/after comparison).
-const aos = process.env.BENCH_AOS ?? join(snapshot, 'dist/aos.js');
-const starter = join(root, 'dist/aos.js');
 const runs = Number(process.env.BENCH_RUNS ?? 21);
-const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-bench-user-')), LANG: 'C.UTF-8' };
 
 // ---------------------------------------------------------------- a seeded world
 
@@ -448,7 +439,7 @@ console.log(`hit@1 ${(hit1 / n).toFixed(3)}   hit@5 ${(hit5 / n).toFixed(3)}   M
 console.log(`changed facts: current memory above the superseded one in ${currentFirst}/${updateChecks.length}`);
 console.log(`goal: hit@5 at least 0.9 — ${hit5 / n >= 0.9 ? 'met' : 'NOT met'} (${(hit5 / n).toFixed(3)})`);
 if (process.env.BENCH_VERBOSE) for (const m of misses) console.log(`  missed: "${m.question}" → ${m.file}${m.line ? ':' + m.line : ''}`);
-rmSync(snapshot, { recursive: true, force: true });
+dropSnapshot();
 rmSync(env.HOME, { recursive: true, force: true });
 if (!process.env.BENCH_KEEP) rmSync(base, { recursive: true, force: true });
 else console.log(`home kept at ${home}`);

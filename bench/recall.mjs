@@ -20,16 +20,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
 import { generate } from './recallgen.mjs';
+import { aos, dropSnapshot, env, root, starter } from './build.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(join(root, 'dist/aos.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-// A snapshot of the build, so a rebuild in the project during the run cannot pull chunks away.
-const snapshot = mkdtempSync(join(tmpdir(), 'aos-bench-dist-'));
-cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
-cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
-// BENCH_AOS times another build (an older snapshot, for a before/after comparison).
-const aos = process.env.BENCH_AOS ?? join(snapshot, 'dist/aos.js');
-const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-bench-user-')), LANG: 'C.UTF-8' };
 const seeds = (process.env.BENCH_SEEDS ?? '1,2').split(',').map(Number);
 const TYPES = ['single-hop', 'multi-hop', 'temporal', 'open-domain'];
 
@@ -102,5 +94,5 @@ for (const seed of seeds) {
 }
 const worst = Math.min(...results.map((r) => r.all.recall));
 console.log(`goal: recall@10 at least 0.85 on every data set, no network, no model call at query time — ${worst >= 0.85 ? 'met' : 'NOT met'} (lowest ${worst.toFixed(3)})`);
-rmSync(snapshot, { recursive: true, force: true });
+dropSnapshot();
 rmSync(env.HOME, { recursive: true, force: true });

@@ -16,19 +16,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdi
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aos, dropSnapshot, env, root, starter } from './build.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(join(root, 'dist/aos.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-// A snapshot of the build, so a rebuild in the project during the run cannot pull chunks away.
-// BENCH_AOS times another build (an older snapshot, for a before/after comparison).
-const snapshot = mkdtempSync(join(tmpdir(), 'aos-bench-dist-'));
-if (!process.env.BENCH_AOS) {
-  cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
-  cpSync(join(root, 'package.json'), join(snapshot, 'package.json'));
-}
-const aos = process.env.BENCH_AOS ?? join(snapshot, 'dist/aos.js');
-// aos init reads the starter files next to the real build.
-const starter = join(root, 'dist/aos.js');
 const num = (name, dflt) => Number(process.env[name] ?? dflt);
 const runs = num('BENCH_RUNS', 25);
 const DAYS = num('BENCH_DAYS', 365);
@@ -38,7 +27,6 @@ const RECORDS = num('BENCH_RECORDS', 1000);
 const TOPICS = num('BENCH_TOPICS', 2000);
 const WAITING = (process.env.BENCH_WAITING ?? '1000,2000').split(',').filter(Boolean).map(Number);
 const only = new Set((process.env.BENCH_ONLY ?? 'startup,year,waiting,search').split(','));
-const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'aos-bench-user-')), LANG: 'C.UTF-8' };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pad = (n, w = 2) => String(n).padStart(w, '0');
@@ -262,3 +250,4 @@ if (only.has('search')) {
 }
 
 console.log(`\n${goals.filter((g) => g.includes('— met')).length} of ${goals.length} goals met`);
+dropSnapshot();
