@@ -204,12 +204,13 @@ export function commitRun(home: Home, env: Env, journal: Journal, spec: CommitSp
 
 export async function executeRun(spec: RunSpec): Promise<RunReport> {
   // A replay commits nothing, so it never holds entries back.
-  if (!spec.concurrent || spec.replay) return runAlone(spec, undefined);
+  if (!spec.concurrent || spec.replay) return runWith(spec, undefined);
   const held: DeferredLog = { entries: [], saved: async () => {} };
-  return deferLogIn(held, () => runAlone(spec, held));
+  return deferLogIn(held, () => runWith(spec, held));
 }
 
-async function runAlone(spec: RunSpec, heldLog: DeferredLog | undefined): Promise<RunReport> {
+/** The run itself; `heldLog` holds its day-log entries back when other runs share the process. */
+async function runWith(spec: RunSpec, heldLog: DeferredLog | undefined): Promise<RunReport> {
   const { home, env } = spec;
   const tz = home.config.owner.timezone;
   const checked = await verifySender(home, env, spec.item, spec.agent.id);
@@ -506,8 +507,10 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
   return out;
 }
 
-/** What an agent spent today, from its run records; damaged records are named, not counted. */
-/** With `ended`, runs still in progress are left out (arena.parallel: their reservations stand for them). */
+/**
+ * What an agent spent today, from its run records; damaged records are named, not counted. With
+ * `ended`, runs still in progress are left out (arena.parallel: their reservations stand for them).
+ */
 export async function spentToday(home: Home, env: Env, agent: string, opts: { ended?: boolean } = {}): Promise<Spend & { damaged: Problem[] }> {
   // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
   const tz = home.config.owner.timezone;
