@@ -17,7 +17,7 @@ function foldedOnly(withChunks = false): string {
   const dir = tempDir('aos-folded-');
   if (withChunks) cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   else mkdirSync(join(dir, 'dist'));
-  for (const f of ['aos.js', 'aos-hot.cjs', 'aos-hot.cjs.map']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
+  for (const f of ['aos.js', 'aos-hot.cjs', 'aos-hot.cjs.map', 'package.json']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   return join(dir, 'dist/aos.js');
 }
