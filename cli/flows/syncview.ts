@@ -1,6 +1,6 @@
 // The sync part of aos status: what this device knows (home/syncstate.ts) and how far it is ahead
 // of and behind the remote as last fetched (git). Local reads only, no network.
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
@@ -27,7 +27,7 @@ export interface SyncView {
 /** false when .git/config names no remote at all (most homes): status then spawns no git for sync. */
 async function mayHaveRemote(root: string): Promise<boolean> {
   try {
-    return /^\s*\[remote\s+"/m.test(await fs.readFile(join(root, '.git', 'config'), 'utf8'));
+    return /^\s*\[remote\s+"/m.test(readFileSync(join(root, '.git', 'config'), 'utf8'));
   } catch (err) {
     // .git is a file (a worktree, a submodule): git knows where the config is.
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return true;

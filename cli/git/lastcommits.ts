@@ -3,7 +3,7 @@
 // change, so the answer depends only on where HEAD and the refs point; their files are read (a few
 // small files) and the last answer is kept in .aos/cache/last-commits.json under them. A .git that is
 // not a plain folder (a worktree's file), or refs that move while git runs, are asked of git as before.
-import { promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Vars } from '../env.js';
 import { lastCommitByKind } from './read.js';
@@ -18,14 +18,14 @@ async function refsKey(root: string): Promise<string | undefined> {
   const parts: string[] = [];
   const read = async (rel: string): Promise<string | undefined> => {
     try {
-      return await fs.readFile(join(git, rel), 'utf8');
+      return readFileSync(join(git, rel), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
   };
   try {
-    if (!(await fs.lstat(git)).isDirectory()) return undefined;
+    if (!(lstatSync(git)).isDirectory()) return undefined;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -34,7 +34,7 @@ async function refsKey(root: string): Promise<string | undefined> {
   const walk = async (rel: string): Promise<void> => {
     let entries;
     try {
-      entries = await fs.readdir(join(git, rel), { withFileTypes: true });
+      entries = readdirSync(join(git, rel), { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
@@ -53,7 +53,7 @@ export async function lastCommitByKindCached(root: string, vars: Vars): Promise<
   const key = await refsKey(root);
   if (key !== undefined) {
     try {
-      const cached = JSON.parse(await fs.readFile(join(root, CACHE), 'utf8')) as { key?: string; last?: Record<string, string> } | null;
+      const cached = JSON.parse(readFileSync(join(root, CACHE), 'utf8')) as { key?: string; last?: Record<string, string> } | null;
       if (cached?.key === key && cached.last && typeof cached.last === 'object') return cached.last;
     } catch (err) {
       // Missing, torn or corrupt: only a lost shortcut.
@@ -64,11 +64,11 @@ export async function lastCommitByKindCached(root: string, vars: Vars): Promise<
   // Kept only when no ref moved while git ran, so the answer belongs to the key.
   if (key !== undefined && key === (await refsKey(root))) {
     try {
-      await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
+      mkdirSync(join(root, '.aos/cache'), { recursive: true });
       // aos's temp-file name, so a write killed half-way is swept by the next tick like any other.
       const tmp = join(root, '.aos/cache', tempName('last-commits.json', process.pid, (await import('node:crypto')).randomBytes(4).toString('hex')));
-      await fs.writeFile(tmp, JSON.stringify({ key, last }));
-      await fs.rename(tmp, join(root, CACHE));
+      writeFileSync(tmp, JSON.stringify({ key, last }));
+      renameSync(tmp, join(root, CACHE));
     } catch (err) {
       // status is read-only in spirit: a home it cannot write (read-only mount) still gets its answer.
       if (!['EACCES', 'EROFS', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;

@@ -1,7 +1,7 @@
 // Validated documents cached in .aos/ by file identity, so a status that changed nothing parses
 // nothing: with a warm cache the YAML parser and the schemas are not even loaded. A file whose
 // size, mtime, ctime or inode differs is parsed again; invalid files are never cached.
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic, isErrno } from './files.js';
@@ -35,7 +35,7 @@ export class DocCache {
 
   static async open(root: string): Promise<DocCache> {
     try {
-      const data = JSON.parse(await fs.readFile(join(root, CACHE_FILE), 'utf8')) as { version?: string; entries?: Record<string, Entry> };
+      const data = JSON.parse(readFileSync(join(root, CACHE_FILE), 'utf8')) as { version?: string; entries?: Record<string, Entry> };
       if (data.version === VERSION && data.entries && typeof data.entries === 'object') return new DocCache(root, data.entries);
     } catch (err) {
       // Missing, truncated or corrupt: the cache is only ever a copy, so start over.

@@ -1,5 +1,5 @@
 // Reading and validating the home's documents. A bad file becomes problems; the others still load.
-import { promises as fs } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import type { DocKind } from '../core/docs/parsedoc.js';
@@ -26,7 +26,7 @@ export async function readDoc<T>(root: string, file: string, kind: DocKind, cach
   const unreadable = (found: string) => ({ problems: [{ file, expected: 'a readable regular file', found }] });
   let st;
   try {
-    st = await fs.lstat(path);
+    st = lstatSync(path);
   } catch (err) {
     return unreadable((err as Error).message);
   }
@@ -36,7 +36,7 @@ export async function readDoc<T>(root: string, file: string, kind: DocKind, cach
   if (!parts) {
     let raw: string;
     try {
-      raw = await fs.readFile(path, 'utf8');
+      raw = readFileSync(path, 'utf8');
     } catch (err) {
       return unreadable((err as Error).message);
     }

@@ -1,19 +1,20 @@
 // Plain-file primitives: atomic replace, exclusive create, reads of files that may be missing, and
 // listings that never follow a symbolic link (the store refuses them).
-import { promises as fs, constants } from 'node:fs';
+// The calls are synchronous inside async functions (issue 24): aos is a short-lived process that does
+// one thing at a time, and each promise of node:fs/promises costs a round trip through libuv's thread
+// pool (~50 µs here; an idle tick made ~50 of them) and loads fs/promises with the stream modules it
+// pulls in (~1 ms). The functions stay async, so callers need not change and may go on awaiting them.
+import { closeSync, constants, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { isErrno } from '../errors.js';
 import { tempName } from '../core/docs/tempfiles.js';
 
 // isErrno lives in errors.ts (layers without the store use it too); the store's modules take it from here.
 export { isErrno };
 
-const lazyRequire = createRequire(import.meta.url);
-
 /** Random bytes; node:crypto is loaded on first use, since most runs never need it (~5 ms). */
 export function randomBytes(n: number): Uint8Array {
-  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomBytes(n);
+  return process.getBuiltinModule('node:crypto').randomBytes(n);
 }
 
 // The name is one core/docs/tempfiles.ts recognises: ignored by git, never committed, cleaned by the tick.
@@ -26,11 +27,11 @@ function tempPath(path: string): string {
 }
 
 /** Opens a new temp file beside `path`, exclusively; a name already taken (a clash of suffixes) gets another. */
-async function openTemp(path: string): Promise<{ tmp: string; handle: fs.FileHandle }> {
+function openTemp(path: string): { tmp: string; fd: number } {
   for (let attempt = 0; ; attempt++) {
     const tmp = tempPath(path);
     try {
-      return { tmp, handle: await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644) };
+      return { tmp, fd: openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644) };
     } catch (err) {
       if (!isErrno(err, 'EEXIST') || attempt >= 5) throw err;
     }
@@ -39,17 +40,17 @@ async function openTemp(path: string): Promise<{ tmp: string; handle: fs.FileHan
 
 async function writeTemp(path: string, text: string | Uint8Array): Promise<string> {
   await ensureFolder(dirname(path));
-  const { tmp, handle } = await openTemp(path);
+  const { tmp, fd } = openTemp(path);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
+    writeFileSync(fd, text, 'utf8');
+    fsyncSync(fd);
   } catch (err) {
     // A full disk: the half-written temp file goes, and the error names the file it was for.
-    await handle.close();
-    await fs.rm(tmp, { force: true });
+    closeSync(fd);
+    removeFile(tmp);
     throw withPath(err, path);
   }
-  await handle.close();
+  closeSync(fd);
   return tmp;
 }
 
@@ -70,7 +71,7 @@ export function withPath(err: unknown, path: string): unknown {
  */
 export async function ensureFolder(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     return;
   } catch (err) {
     if (!isErrno(err, 'EEXIST') && !isErrno(err, 'ENOENT')) throw err;
@@ -79,10 +80,10 @@ export async function ensureFolder(dir: string): Promise<void> {
   for (let i = 1; i <= parts.length; i++) {
     const folder = parts.slice(0, i).join('');
     try {
-      await fs.mkdir(folder);
+      mkdirSync(folder);
     } catch (err) {
       if (!isErrno(err, 'EEXIST')) throw err;
-      if (!(await fs.stat(folder)).isDirectory()) {
+      if (!statSync(folder).isDirectory()) {
         throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', errno: -20, syscall: 'mkdir', path: folder });
       }
     }
@@ -93,9 +94,9 @@ export async function ensureFolder(dir: string): Promise<void> {
 export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
   const tmp = await writeTemp(path, text);
   try {
-    await fs.rename(tmp, path);
+    renameSync(tmp, path);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
+    removeFile(tmp);
     throw err;
   }
 }
@@ -104,17 +105,29 @@ export async function writeAtomic(path: string, text: string | Uint8Array): Prom
 export async function createExclusive(path: string, text: string): Promise<void> {
   const tmp = await writeTemp(path, text);
   try {
-    await fs.link(tmp, path);
+    linkSync(tmp, path);
   } finally {
-    await fs.rm(tmp, { force: true });
+    removeFile(tmp);
   }
 }
 
 
+/**
+ * Removes a file, if it is there. Not `rm --force`: node's rmSync loads its recursive-removal module
+ * for one file; a folder is an error here, as for unlink(2).
+ */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+  }
+}
+
 /** A file's text, or undefined when there is no such file; any other failure is thrown. */
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
@@ -123,7 +136,7 @@ export async function readIfExists(path: string): Promise<string | undefined> {
 
 export async function exists(path: string): Promise<boolean> {
   try {
-    await fs.lstat(path);
+    lstatSync(path);
     return true;
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return false;
@@ -134,7 +147,7 @@ export async function exists(path: string): Promise<boolean> {
 /** Names of entries in a folder, or none when it does not exist. Dotfiles are local noise. */
 export async function listNames(dir: string): Promise<{ name: string; isFile: boolean; isDir: boolean; isLink: boolean }[]> {
   try {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries
       .filter((e) => !e.name.startsWith('.'))
       .map((e) => ({ name: e.name, isFile: e.isFile(), isDir: e.isDirectory(), isLink: e.isSymbolicLink() }))

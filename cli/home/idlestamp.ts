@@ -5,10 +5,9 @@
 // removed or renamed file its folder's. A fact from within a second before the tick began, or later,
 // is unknown (file systems with coarse mtimes could hide a second edit in the same second): then no
 // stamp is kept, and the next tick takes the slow path and tries again.
-import { lstatSync, readdirSync } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic, readIfExists } from './files.js';
+import { writeAtomic, readIfExists, removeFile } from './files.js';
 import { LOCK_FILE } from './lock.js';
 
 const STAMP_FILE = '.aos/cache/idle.json';
@@ -100,15 +99,15 @@ export async function recordUnchanged(root: string): Promise<void> {
   if ((await readIfExists(path))?.startsWith(TOO_BIG)) return;
   const found = start ? collect(root) : undefined;
   if (start && !found) {
-    await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
+    mkdirSync(join(root, '.aos/cache'), { recursive: true });
     return writeAtomic(path, TOO_BIG);
   }
   const startMs = start ? Number(start.fact.split(':')[1]) : 0;
   if (!found || found.newest >= startMs - SECOND_MS) return forgetUnchanged(root);
-  await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
+  mkdirSync(join(root, '.aos/cache'), { recursive: true });
   await writeAtomic(join(root, STAMP_FILE), JSON.stringify({ version: VERSION, facts: found.facts }));
 }
 
 export async function forgetUnchanged(root: string): Promise<void> {
-  await fs.rm(join(root, STAMP_FILE), { force: true });
+  removeFile(join(root, STAMP_FILE));
 }

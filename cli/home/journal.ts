@@ -4,9 +4,9 @@
 // progress at once (the arena's candidates, arena.parallel) never overwrite each other's journal.
 // .aos/run.json is the journal of the releases before: still read (and cleared) by recovery, doctor
 // and the MCP server, never written.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIfExists, writeAtomic } from './files.js';
+import { readIfExists, removeFile, writeAtomic } from './files.js';
 import type { CommitSpec } from '../core/docs/commit.js';
 
 export const JOURNAL_DIR = '.aos/runs';
@@ -37,7 +37,7 @@ export interface Journal {
 }
 
 export async function writeJournal(root: string, j: Journal): Promise<void> {
-  await fs.mkdir(join(root, JOURNAL_DIR), { recursive: true });
+  mkdirSync(join(root, JOURNAL_DIR), { recursive: true });
   await writeAtomic(join(root, journalFile(j.run)), JSON.stringify(j, null, 2) + '\n');
 }
 
@@ -61,7 +61,7 @@ export async function readJournals(root: string): Promise<Journal[]> {
   if (legacy !== undefined) out.push(parseJournal(legacy, 'unknown'));
   let names: string[] = [];
   try {
-    names = (await fs.readdir(join(root, JOURNAL_DIR))).filter((n) => n.endsWith('.json')).sort();
+    names = (readdirSync(join(root, JOURNAL_DIR))).filter((n) => n.endsWith('.json')).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -79,7 +79,7 @@ export async function readJournal(root: string, run: string): Promise<Journal | 
 
 /** Removes the run's journal (and the legacy journal when it is that run's, or unreadable). */
 export async function clearJournal(root: string, run: string): Promise<void> {
-  await fs.rm(join(root, journalFile(run)), { force: true });
+  removeFile(join(root, journalFile(run)));
   const legacy = await readIfExists(join(root, LEGACY_JOURNAL_FILE));
-  if (legacy !== undefined && parseJournal(legacy, 'unknown').run === run) await fs.rm(join(root, LEGACY_JOURNAL_FILE), { force: true });
+  if (legacy !== undefined && parseJournal(legacy, 'unknown').run === run) removeFile(join(root, LEGACY_JOURNAL_FILE));
 }

@@ -1,9 +1,9 @@
 // The home's writer lock: .aos/lock, created exclusively; stale locks are taken over one at a time.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeLock, parseLockInfo, type LockInfo } from '../core/runs/lock.js';
 import type { Env } from '../env.js';
-import { createExclusive, isErrno, readIfExists } from './files.js';
+import { createExclusive, isErrno, readIfExists, removeFile } from './files.js';
 import { pidAlive } from './procs.js';
 
 export const LOCK_FILE = '.aos/lock';
@@ -45,24 +45,21 @@ async function withTakeoverGuard<T>(root: string, env: Env, fn: () => Promise<T>
   const guard = join(root, GUARD_FILE);
   const mine = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: 'takeover' };
   if (!(await tryCreate(guard, mine))) {
-    const st = await fs.stat(guard).catch((err: unknown) => {
-      if (isErrno(err, 'ENOENT')) return undefined; // released meanwhile: someone else is taking over
-      throw err;
-    });
+    const st = statSync(guard, { throwIfNoEntry: false }); // missing: released meanwhile, someone else is taking over
     // A guard is held for milliseconds; an old one belongs to a process that died holding it.
     if (!st || env.now().getTime() - st.mtimeMs < GUARD_MAX_AGE_MS) return undefined;
-    await fs.rm(guard, { force: true });
+    removeFile(guard);
     if (!(await tryCreate(guard, mine))) return undefined;
   }
   try {
     return await fn();
   } finally {
-    await fs.rm(guard, { force: true });
+    removeFile(guard);
   }
 }
 
 export async function acquireLock(root: string, env: Env, opts: { command: string; staleMinutes: number }): Promise<LockResult> {
-  await fs.mkdir(join(root, '.aos'), { recursive: true });
+  mkdirSync(join(root, '.aos'), { recursive: true });
   const path = join(root, LOCK_FILE);
   const info: LockInfo = { pid: env.pid, host: env.hostname, started: env.now().toISOString(), command: opts.command };
   const held = (tookOver?: HeldLock['tookOver']): LockResult => ({
@@ -73,7 +70,7 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
         const now = parseLockInfo((await readIfExists(path)) ?? '');
         // Only remove the lock if it is still ours: a takeover may have replaced it.
         if (now?.started === info.started && now.pid === info.pid && now.host === info.host) {
-          await fs.rm(path, { force: true });
+          removeFile(path);
         }
       },
     },
@@ -87,7 +84,7 @@ export async function acquireLock(root: string, env: Env, opts: { command: strin
   const taken = await withTakeoverGuard(root, env, async () => {
     const again = await readIfExists(path);
     if (again !== undefined && again !== seen) return false; // someone else already replaced it
-    await fs.rm(path, { force: true });
+    removeFile(path);
     return tryCreate(path, info);
   });
   return taken ? held({ from: holder, reason: verdict.reason }) : { heldBy: parseLockInfo((await readIfExists(path)) ?? '') ?? holder };

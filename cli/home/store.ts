@@ -1,6 +1,6 @@
 // The home's collections, loaded and validated. Each returns its valid documents and its problems.
 import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import type * as s from '../core/docs/schemas.js';
 import { subjectOf } from '../core/docs/subject.js';
 import { AGENT_ID } from '../core/docs/ids.js';
@@ -64,7 +64,7 @@ export function doneFolders(root: string): Promise<string[]> {
 export async function countDone(root: string): Promise<number> {
   let n = 0;
   for (const folder of await doneFolders(root)) {
-    n += (await fs.readdir(join(root, folder))).filter((f) => f.endsWith('.md')).length;
+    n += (readdirSync(join(root, folder))).filter((f) => f.endsWith('.md')).length;
   }
   return n;
 }
@@ -84,7 +84,7 @@ export async function findDone(root: string, id: string, folders?: string[]): Pr
   for (const folder of folders ?? (await doneFolders(root))) {
     const file = `${folder}/${id}.md`;
     try {
-      await fs.lstat(join(root, file));
+      lstatSync(join(root, file));
       return file;
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw err;

@@ -1,6 +1,6 @@
 // What this device knows about syncing, for aos status: when it last synced (.aos/sync.json, local
 // only) and the claims in inbox/claims/. How far it is ahead and behind is git's: flows/syncview.ts.
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseClaim, type Claim } from '../core/runs/sync.js';
 import { isErrno, listNames, readIfExists, writeAtomic } from './files.js';
@@ -20,7 +20,7 @@ export interface SyncState {
 
 export async function readSyncState(root: string): Promise<SyncState> {
   try {
-    return JSON.parse(await fs.readFile(join(root, SYNC_STATE_FILE), 'utf8')) as SyncState;
+    return JSON.parse(readFileSync(join(root, SYNC_STATE_FILE), 'utf8')) as SyncState;
   } catch (err) {
     if (isErrno(err, 'ENOENT') || err instanceof SyntaxError) return {};
     throw err;
@@ -43,7 +43,7 @@ export async function loadClaims(root: string): Promise<(Claim & { file: string 
     const file = `${CLAIMS_FOLDER}/${e.name}`;
     let text: string;
     try {
-      text = await fs.readFile(join(root, file), 'utf8');
+      text = readFileSync(join(root, file), 'utf8');
     } catch (err) {
       if (isErrno(err, 'ENOENT')) continue;
       out.push({ file, unreadable: true, reason: unreadableReason(err) });
