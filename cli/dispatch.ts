@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeOutput } from './output.js';
+import { makeOutput, stdoutIsTTY } from './output.js';
 import { randomBytes } from './home/files.js';
 import type { CommandSpec } from './table.js';
 import type { Args, Env, StopSignals } from './env.js';
@@ -41,6 +41,7 @@ function catchStop(): StopSignals {
 type Handler = (args: Args, env: Env) => Promise<number | void>;
 
 function makeEnv(args: Args): Env {
+  let tty: boolean | undefined;
   return {
     cwd: process.cwd(),
     homeFlag: args.home,
@@ -51,10 +52,13 @@ function makeEnv(args: Args): Env {
     pid: process.pid,
     packageRoot: packageRoot(),
     execPath: process.execPath,
-    isTTY: Boolean(process.stdout.isTTY),
+    // Asked only by the commands that print differently on a terminal (see stdoutIsTTY).
+    get isTTY() {
+      return (tty ??= stdoutIsTTY());
+    },
     readStdin,
     catchStop,
-    out: makeOutput(Boolean(args.json), process.stdout, process.stderr),
+    out: makeOutput(Boolean(args.json)),
   };
 }
 

@@ -1,7 +1,6 @@
 // The one way aos runs git. Reads spawn git directly (status runs every few minutes and simple-git's
 // ~27 ms of loading would be most of its budget); changes and sync go through simple-git. Both get
 // the same allow-listed environment, and every failure of either is one GitError.
-import { createRequire } from 'node:module';
 import type { SimpleGit } from 'simple-git';
 import type { Identity } from '../core/docs/commit.js';
 import { GitError } from '../errors.js';
@@ -9,8 +8,8 @@ import type { Vars } from '../env.js';
 
 // node:child_process is loaded on the first git call: with the net, dgram and stream modules it
 // pulls in it costs ~2 ms of CPU, and an idle tick or a status in an unchanged home spawns nothing.
-const lazyRequire = createRequire(import.meta.url);
-const childProcess = () => lazyRequire('node:child_process') as typeof import('node:child_process');
+// process.getBuiltinModule, not createRequire: node:module loads node's ES module loader (~1 ms).
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 /** What git may inherit from aos's environment: no GIT_DIR or other GIT_* surprises from a hook. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND'];

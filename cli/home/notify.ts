@@ -1,13 +1,11 @@
 // The owner's notify command from aos.yaml (notify-send, ntfy, mail …): run without a shell, the
 // message as its last argument, briefly. A failure is reported, never fatal: the log has it all.
-import { createRequire } from 'node:module';
 import type { Config } from '../core/docs/schemas.js';
 import type { Vars } from '../env.js';
 import type { Problem } from '../errors.js';
 
 const NOTIFY_TIMEOUT_MS = 10_000;
 // Loaded when a notification is sent: every tick imports this module, few notify (see git/run.ts).
-const lazyRequire = createRequire(import.meta.url);
 
 /** Undefined when it worked (or there is no command); else why it did not. */
 export function notify(config: Config, vars: Vars, text: string): Promise<string | undefined> {
@@ -16,7 +14,7 @@ export function notify(config: Config, vars: Vars, text: string): Promise<string
   const env: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'LANG', 'DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR']) if (vars[k]) env[k] = vars[k]!;
   return new Promise((resolve) => {
-    (lazyRequire('node:child_process') as typeof import('node:child_process')).execFile(argv[0]!, [...argv.slice(1), text.slice(0, 2000)], { env, timeout: NOTIFY_TIMEOUT_MS }, (err, _out, stderr) => {
+    process.getBuiltinModule('node:child_process').execFile(argv[0]!, [...argv.slice(1), text.slice(0, 2000)], { env, timeout: NOTIFY_TIMEOUT_MS }, (err, _out, stderr) => {
       resolve(err ? `notify command ${argv[0]} failed: ${String(stderr).trim() || err.message}` : undefined);
     });
   });
