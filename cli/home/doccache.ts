@@ -67,7 +67,8 @@ export class DocCache {
 
   async save(): Promise<void> {
     if (!this.root || !this.changed) return;
-    await writeAtomic(join(this.root, CACHE_FILE), JSON.stringify({ version: VERSION, entries: this.entries }));
+    // Only a copy: a damaged one is started over (open), so no fsync.
+    await writeAtomic(join(this.root, CACHE_FILE), JSON.stringify({ version: VERSION, entries: this.entries }), { durable: false });
     this.changed = false;
   }
 }

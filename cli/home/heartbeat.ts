@@ -8,7 +8,8 @@ export const LAST_TICK_FILE = '.aos/last-tick.json';
 export const CREATED_FILE = '.aos/created';
 
 export async function writeLastTick(root: string, last: LastTick): Promise<void> {
-  await writeAtomic(join(root, LAST_TICK_FILE), JSON.stringify(last) + '\n');
+  // A damaged heartbeat reads as none until the next tick: not worth an fsync on every tick.
+  await writeAtomic(join(root, LAST_TICK_FILE), JSON.stringify(last) + '\n', { durable: false });
 }
 
 /** The last tick, or undefined when none ran here (or the file was damaged: it is rewritten by the next tick). */

@@ -32,7 +32,8 @@ function judge(text: string, env: Env, staleMinutes: number) {
 
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   try {
-    await createExclusive(path, JSON.stringify(info) + '\n');
+    // Not fsynced: after a power cut its holder is gone, and an empty or damaged lock is judged stale.
+    await createExclusive(path, JSON.stringify(info) + '\n', { durable: false });
     return true;
   } catch (err) {
     if (isErrno(err, 'EEXIST')) return false;
