@@ -277,4 +277,49 @@ async function foldHotChunks(metafile) {
     writeFileSync(f, stub + (names.length ? `export const { ${names.map((n) => `${alias(k, n)}: ${n}`).join(', ')} } = hot;\n` : ''));
     rmSync(f + '.map', { force: true });
   }
+  importFoldedOnce(outputs, folded, hot, entry, alias);
+}
+
+/**
+ * A command that is not folded imported each folded chunk it uses through its stub: `aos memory
+ * search` loaded 18 stubs, `aos inbox list` 30, and node's ES module loader pays per file (resolve,
+ * read, compile, link: ~0.3-0.6 ms each). Here every static import of a folded chunk in the other
+ * chunks reads from one module, dist/chunks/folded.js, which exports every folded value under its
+ * alias. The imports stay ES imports (hoisted and linked before any code runs, so no order between
+ * chunks changes); each is blanked in place with spaces of its length and the new one written on the
+ * banner's line, so the chunk's source map (whose first line is the banner, unmapped) stays right.
+ * The stubs stay for dynamic imports (\`await import('./serve.js')\`).
+ */
+function importFoldedOnce(outputs, folded, hot, entry, alias) {
+  const dist = dirname(entry);
+  const index = new Map(folded.map((f, k) => [f, k]));
+  const all = folded.flatMap((f, k) => outputs[f].exports.map((n) => alias(k, n)));
+  const module = join(dist, 'chunks', 'folded.js');
+  writeFileSync(module, `import { createRequire } from 'node:module';\nconst hot = createRequire(import.meta.url)("../aos.js").__hotExports();\nexport const { ${all.join(', ')} } = hot;\n`);
+  // One import statement at the sticky position: a clause and "from", or a bare import.
+  const statement = /import\s*(?:([^"';]*?)\s*from\s*)?"([^"]+)";?/y;
+  for (const file of Object.keys(outputs)) {
+    if (!file.endsWith('.js') || hot.has(file) || dirname(file) !== join(dist, 'chunks')) continue;
+    const text = readFileSync(file, 'utf8');
+    const nl = text.indexOf('\n');
+    if (nl < 0 || text.slice(0, nl) !== REQUIRE_BANNER) throw new Error(`build: ${file} does not start with the require banner`);
+    let body = text.slice(nl + 1);
+    const moved = [];
+    let blanked = 0;
+    for (let at = 0; ; ) {
+      statement.lastIndex = at;
+      const m = statement.exec(body);
+      if (!m) break;
+      at = statement.lastIndex;
+      const k = m[2].startsWith('./') ? index.get(join(dirname(file), m[2])) : undefined;
+      if (k === undefined) continue;
+      const clause = m[1]?.trim();
+      if (clause && !/^\{[^}]*\}$/.test(clause)) throw new Error(`build: ${file} imports the folded ${m[2]} as "${clause}", which only named imports can read from folded.js`);
+      const names = clause ? clause.slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean) : [];
+      if (names.length) moved.push(`import{${names.map((n) => { const [name, as = name] = n.split(/\s+as\s+/); return `${alias(k, name)} as ${as}`; }).join(',')}}from"./folded.js";`);
+      body = body.slice(0, m.index) + ' '.repeat(m[0].length) + body.slice(at);
+      blanked++;
+    }
+    if (blanked) writeFileSync(file, `${REQUIRE_BANNER}${moved.join('')}\n${body}`);
+  }
 }

@@ -80,6 +80,27 @@ test('a command loaded on demand shares the folded modules: its user errors are 
   assert.is.not(bare.code, 0);
 });
 
+test('a command loaded on demand reads the folded values from one module, not through a stub per chunk', () => {
+  const chunks = join(ROOT, 'dist/chunks');
+  // A folded chunk's stub (and folded.js) require the entry and take its __hotExports().
+  const isStub = (text: string) => text.startsWith("import { createRequire } from 'node:module';\nconst hot = createRequire(") && text.includes('.__hotExports();');
+  const files = readdirSync(chunks).filter((f) => f.endsWith('.js'));
+  const stubs = new Set(files.filter((f) => f !== 'folded.js' && isStub(readFileSync(join(chunks, f), 'utf8'))));
+  assert.ok(stubs.size > 10, 'the folded chunks left stubs (for dynamic imports)');
+  let readers = 0;
+  for (const f of files.filter((f) => !stubs.has(f) && f !== 'folded.js')) {
+    const text = readFileSync(join(chunks, f), 'utf8');
+    // Static imports only: `import{...}from"./x.js"` or `import"./x.js"`; import("./x.js") is dynamic.
+    const statics = [...text.matchAll(/(?:^|[;\n])\s*import\s*(?:[^"'();]*?from\s*)?"\.\/([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(statics.filter((s) => stubs.has(s)), [], `${f} imports stubs statically`);
+    if (statics.includes('folded.js')) readers++;
+  }
+  assert.ok(readers > 10, 'commands read the folded values from folded.js');
+  // And it works: the inbox command (not folded) answers, with the folded modules' error classes.
+  const r = aos(['inbox', 'show', 'no-such-item'], { cwd: newHome() });
+  assert.equal([r.code, r.stderr.split('\n')[0]], [1, 'aos: no inbox item "no-such-item" (aos inbox list shows the ids)']);
+});
+
 /** A bare environment whose code cache is in its own HOME (~/.cache/aos), not the suite's shared one. */
 function ownCacheEnv(): Record<string, string> {
   const env = bareEnv();
