@@ -47,7 +47,12 @@ const { basename, dirname, join } = require('node:path');
 
 // \`aos --version\` alone answers without the folded code, as cli/aos.ts's main() would.
 if (process.argv.length === 3 && process.argv[2] === '--version') process.stdout.write(VERSION + '\\n');
-else runFolded();
+// aos loads node's own modules with process.getBuiltinModule (Node 20.16 and later): an older node
+// is told so plainly, not with a TypeError from deep inside the first git call.
+else if (typeof process.getBuiltinModule !== 'function') {
+  process.stderr.write(\`aos: needs Node.js 20.16 or later; this is \${process.version} (\${process.execPath})\\n\`);
+  process.exitCode = 1;
+} else runFolded();
 
 /** v8-<FNV-1a of the code file's path>-: one install's cache files, whatever its build. */
 function cachePrefix(file) {

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, readdirSync, readFileSync, renameSync, mkdirSync, writeFileSync, statSync, utimesSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, AOS, aos, bareEnv, newHome, tempDir, write } from '../helpers.js';
+import { ROOT, AOS, aos, bareEnv, git, newHome, tempDir, write } from '../helpers.js';
 
 /** A copy of the build without its chunks: whatever a command loads from dist/chunks/ fails it. */
 function foldedOnly(withChunks = false): string {
@@ -210,6 +210,15 @@ test('a new cache replaces the same install\'s older ones and leaves other insta
   assert.is(after.length, 2, `still one per install: ${after.join(', ')}`);
   const bCache = both.find((f) => after.includes(f));
   assert.ok(bCache, 'install b\'s cache is untouched');
+});
+
+test('a node older than 20.16 is told plainly, and nothing runs', () => {
+  const home = newHome();
+  const before = git(home, ['log', '--oneline']);
+  const r = spawnSync(process.execPath, ['-r', join(ROOT, 'tests/fixtures/old-node.cjs'), AOS, 'tick'], { cwd: home, env: bareEnv(), encoding: 'utf8' });
+  assert.equal([r.status, r.stdout], [1, '']);
+  assert.match(r.stderr, /^aos: needs Node\.js 20\.16 or later; this is v\d+\.\d+\.\d+ \(/);
+  assert.is(git(home, ['log', '--oneline']), before, 'the tick did nothing');
 });
 
 test('aos --version answers from the entry alone', () => {
