@@ -229,7 +229,7 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
   if (!scheduling(agents).length) return [];
   const tz = home.config.owner.timezone;
   const now = env.now();
-  const plan = await dueSchedules(home.root, { timeZone: tz, agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, now);
+  const plan = await dueSchedules(home.root, { timeZone: tz, agents, created: await readCreated(home.root) }, () => itemNames(home.root), now);
   problems.push(...plan.problems);
   if (!plan.create.length) return [];
   const { renderItem } = await import('../core/runs/inbox.js');
