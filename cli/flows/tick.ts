@@ -21,6 +21,7 @@ import { homeUnchanged, recordUnchanged, forgetUnchanged } from '../home/idlesta
 import type { RunReport } from './execute.js';
 import { fileGoalItems } from './drills.js';
 import { ignoreTempFiles, removeStrayTempFiles } from './upkeep.js';
+import { treeStatus } from '../git/read.js';
 import { keepLastGoodConfig } from '../home/config.js';
 import { writeHeldAnswers } from './held.js';
 import { listHeld } from '../home/held.js';
@@ -60,15 +61,25 @@ export async function tick(home: Home, env: Env, opts: { tookOver: boolean; dead
   // Nothing changed since a tick that left the home clean: no hand edit, stray temp file or unsupported
   // file to look for (home/idlestamp.ts).
   const quiet = await homeUnchanged(home.root);
+  // One git status (with the ignored files) finds both the stray temp files and the hand edits.
+  let changed: string[] | undefined;
   if (!quiet) {
-    report.recovered.push(...(await removeStrayTempFiles(home, env)));
+    const tree = await treeStatus(home.root, env.vars);
+    const temps = await removeStrayTempFiles(home, env, tree.temps);
+    report.recovered.push(...temps.lines);
     // Before the hand edits, so a dropped file is committed once, where it is kept: as an item's
     // attachment when the model can take it (issue 20), else in inbox/unsupported/.
     const dropped = (await unsupportedInboxFiles(home.root)).length ? await (await import('./watch.js')).takeInboxFiles(home, env) : undefined;
     if (dropped?.filed.length) report.filed = dropped.filed;
     report.unsupported = (await moveUnsupported(home.root)).map((u) => ({ ...u, ...(dropped?.refused.get(u.from) ? { why: dropped.refused.get(u.from) } : {}) }));
+    // The status stands for the tree the hand-edit check would see when aos changed nothing since but
+    // the temp files it removed (gone, so git would not list them); a moved or filed file asks again.
+    if (!dropped && !report.unsupported.length) {
+      const removed = new Set(temps.removed);
+      changed = tree.changed.filter((p) => !removed.has(p));
+    }
   }
-  const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact);
+  const edits = quiet ? undefined : await commitOwnerEdits(home.root, env.vars, home.owner, home.device, home.redact, changed);
   if (edits) {
     report.ownerEdits = edits.files;
     report.problems.push(...edits.held);
@@ -218,7 +229,7 @@ async function createScheduleItems(home: Home, env: Env, agents: Agent[], proble
   if (!scheduling(agents).length) return [];
   const tz = home.config.owner.timezone;
   const now = env.now();
-  const plan = await dueSchedules(home.root, { timeZone: tz, agents, itemNames: await itemNames(home.root), created: await readCreated(home.root) }, now);
+  const plan = await dueSchedules(home.root, { timeZone: tz, agents, created: await readCreated(home.root) }, () => itemNames(home.root), now);
   problems.push(...plan.problems);
   if (!plan.create.length) return [];
   const { renderItem } = await import('../core/runs/inbox.js');

@@ -11,10 +11,13 @@ import { pidAlive } from '../home/procs.js';
 import { tempFiles } from '../git/read.js';
 import { commit } from '../git/git.js';
 
-/** The temp files in the home with their age and whether their writer still runs (doctor reads the same). */
-export async function inspectTempFiles(root: string, env: Env): Promise<TempFile[]> {
+/**
+ * The temp files in the home with their age and whether their writer still runs (doctor reads the
+ * same). `found`: the temp files git already listed (the tick's treeStatus), else git is asked.
+ */
+export async function inspectTempFiles(root: string, env: Env, found?: string[]): Promise<TempFile[]> {
   const out: TempFile[] = [];
-  for (const path of await tempFiles(root, env.vars)) {
+  for (const path of found ?? (await tempFiles(root, env.vars))) {
     const st = await fs.lstat(join(root, path)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
     if (!st) continue; // its write finished meanwhile
     out.push({ path, ageMs: env.now().getTime() - st.mtimeMs, writerAlive: pidAlive(tempWriter(path)!) });
@@ -22,11 +25,11 @@ export async function inspectTempFiles(root: string, env: Env): Promise<TempFile
   return out;
 }
 
-/** Removes the temp files no writer will finish; one line per file removed. */
-export async function removeStrayTempFiles(home: Home, env: Env): Promise<string[]> {
-  const plan = planTempCleanup(await inspectTempFiles(home.root, env));
+/** Removes the temp files no writer will finish: the paths removed, and one line for each. */
+export async function removeStrayTempFiles(home: Home, env: Env, found?: string[]): Promise<{ removed: string[]; lines: string[] }> {
+  const plan = planTempCleanup(await inspectTempFiles(home.root, env, found));
   for (const path of plan.remove) await fs.rm(join(home.root, path), { force: true });
-  return plan.remove.map((p) => `removed ${p}, a temp file left by a write that was killed`);
+  return { removed: plan.remove, lines: plan.remove.map((p) => `removed ${p}, a temp file left by a write that was killed`) };
 }
 
 /** Adds the temp files' line to a .gitignore that predates it, in a commit of its own. */

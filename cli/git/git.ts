@@ -91,8 +91,8 @@ async function presentOrTracked(git: Repo, root: string, paths: string[]): Promi
  * owner left half-done) is held back, uncommitted and reported, so the rest of the work goes on.
  */
 /** The owner's uncommitted edits: the files a tick would commit, and those held for their conflict markers. */
-export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOnly?: boolean } = {}): Promise<{ files: string[]; held: Problem[]; skippedTemp: boolean } | undefined> {
-  const changed = await changedPaths(root, vars, opts);
+export async function pendingOwnerEdits(root: string, vars: Vars, opts: { readOnly?: boolean; changed?: string[] } = {}): Promise<{ files: string[]; held: Problem[]; skippedTemp: boolean } | undefined> {
+  const changed = opts.changed ?? (await changedPaths(root, vars, opts));
   // A write killed half-way leaves aos's temp file; it is never the owner's edit.
   const pending = changed.filter((p) => !isTempFile(p));
   if (!pending.length) return undefined;
@@ -155,8 +155,9 @@ async function configProblems(root: string): Promise<Problem[]> {
   return parseDoc('config', CONFIG_FILE, text).problems.map((p) => ({ ...p, hint: `${p.hint ? `${p.hint}; ` : ''}${BAD_CONFIG_HINT}` }));
 }
 
-export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
-  const pending = await pendingOwnerEdits(root, vars);
+/** `changed`: what git status reports now, when the caller already asked (else git is asked here). */
+export async function commitOwnerEdits(root: string, vars: Vars, owner: Identity, device: string, redact: Redact, changed?: string[]): Promise<{ sha?: string; files: string[]; held: Problem[] } | undefined> {
+  const pending = await pendingOwnerEdits(root, vars, changed ? { changed } : {});
   if (!pending) return undefined;
   const { files, held } = pending;
   if (!files.length) return { files, held };

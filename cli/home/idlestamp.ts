@@ -25,7 +25,8 @@ const TOO_BIG = `{"version":${VERSION},"too_big":true}`;
 /** Relative path → "size:mtimeMs:ctimeMs:ino" (fractional milliseconds); '' is the home folder itself. */
 type Facts = Record<string, string>;
 
-function factOf(path: string): { fact: string; newest: number } | undefined {
+/** A path's facts (undefined when it does not exist), and its newest time to compare with the tick's start. */
+export function factOf(path: string): { fact: string; newest: number } | undefined {
   // Plain (not bigint) stats: the times are doubles of milliseconds, precise to under a microsecond
   // for today's dates, and a third of the cost (BigIntStats builds its Date objects eagerly).
   const st = lstatSync(path, { throwIfNoEntry: false });
@@ -95,6 +96,15 @@ export async function homeUnchanged(root: string): Promise<boolean> {
  * unless one is as new as the tick's start (the lock file's mtime, the file system's own clock) less
  * a second, or the home is too big for the stamp to pay; then any old stamp goes.
  */
+/**
+ * The newest a fact may be and still be known: the tick's start (the lock file's mtime, the file
+ * system's own clock) less a second; undefined without the lock (no tick holds it).
+ */
+export function knownBefore(root: string): number | undefined {
+  const start = factOf(join(root, LOCK_FILE));
+  return start ? Number(start.fact.split(':')[1]) - SECOND_MS : undefined;
+}
+
 export async function recordUnchanged(root: string): Promise<void> {
   const start = factOf(join(root, LOCK_FILE));
   const path = join(root, STAMP_FILE);

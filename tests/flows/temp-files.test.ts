@@ -64,4 +64,45 @@ test('a fresh temp file is left for its writer but still never committed', async
   assert.ok(JSON.parse(doc.stdout).notes.some((n: string) => n.includes(temp)), doc.stdout);
 });
 
+test('one git status finds stray temp files where .gitignore hides them (.aos/, an ignored folder) and the hand edit beside them', () => {
+  // The tick asks git once (status with --ignored) for both; without the ignored files it would
+  // miss these, which ls-files --others used to list.
+  const home = newHome();
+  write(home, '.gitignore', `${read(home, '.gitignore')}build/\n`);
+  git(home, ['commit', '-qam', 'ignore build/']);
+  // A pid that no process has: the writer is gone.
+  const strays = ['.aos/.docs.json.999999999.0badc0de.tmp', '.aos/cache/.idle.json.999999999.0badc0de.tmp', 'build/out/.a.txt.999999999.0badc0de.tmp', 'memory/.topic.md.999999999.0badc0de.tmp'];
+  const past = new Date(Date.now() - 120_000);
+  for (const s of strays) {
+    write(home, s, 'half a write');
+    utimesSync(join(home, s), past, past);
+  }
+  write(home, 'notes.md', 'a real hand edit\n');
+  const r = aos(['tick'], { cwd: home });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  for (const s of strays) {
+    assert.not.ok(existsSync(join(home, s)), `${s} removed`);
+    assert.ok(r.stdout.includes(`removed ${s}, a temp file`), r.stdout);
+  }
+  assert.match(r.stdout, /committed your hand edits \(1 file\)/);
+  assert.match(git(home, ['log', '--name-only', '--format=']), /^notes\.md$/m, 'the hand edit was committed');
+  assert.not.match(git(home, ['log', '--all', '--name-only', '--format=']), /\.tmp/);
+  assert.is(git(home, ['status', '--porcelain']), '');
+});
+
+test('a file the tick moves out of inbox/ is committed and listed where it is kept, not where git first saw it', () => {
+  // The tick's one git status is taken before it moves dropped files; a move asks git again, so the
+  // owner's commit names the kept path (reusing the first answer would list inbox/report.pdf).
+  const home = newHome();
+  write(home, 'inbox/report.pdf', '%PDF-1.4 fake');
+  write(home, 'notes.md', 'a real hand edit\n');
+  const r = aos(['tick', '--json'], { cwd: home });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const edits: string[] = JSON.parse(r.stdout).ownerEdits;
+  assert.ok(edits.includes('inbox/unsupported/report.pdf') && edits.includes('notes.md'), edits.join(', '));
+  assert.not.ok(edits.includes('inbox/report.pdf'), edits.join(', '));
+  assert.match(git(home, ['log', '--format=%b', '--grep=hand edits']), /^- inbox\/unsupported\/report\.pdf$/m);
+  assert.is(git(home, ['status', '--porcelain']), '');
+});
+
 test.run();

@@ -64,19 +64,51 @@ const QUIET_VERSION = 1;
 
 /** The inputs of the plan besides the clock, as one comparable string. */
 export function scheduleInputs(state: ScheduleState): string {
+  return scheduleInputsOf(state, lastFiredStamps(state.itemNames, scheduleKeys(state.agents)));
+}
+
+/** scheduleInputs from each entry's last fired stamp (lastFiredStamps), without the item names. */
+export function scheduleInputsOf(state: Omit<ScheduleState, 'itemNames'>, last: Readonly<Record<string, string | null>>): string {
   const entries = scheduling(state.agents).flatMap((a) =>
     a.front.schedule.map((e) => {
       const key = scheduleKey(a.id, e);
-      return [a.id, key, e.cron, e.missed, lastFiredStamp(state.itemNames, key) ?? null];
+      return [a.id, key, e.cron, e.missed, last[key] ?? null];
     }),
   );
   return JSON.stringify([QUIET_VERSION, state.timeZone, state.created?.getTime() ?? null, entries]);
+}
+
+/** The key of every entry the tick serves. */
+export function scheduleKeys(agents: readonly SchedulingAgent[]): string[] {
+  return scheduling(agents).flatMap((a) => a.front.schedule.map((e) => scheduleKey(a.id, e)));
+}
+
+/** lastFiredStamp of each key (null: never fired), in one pass over the names. */
+export function lastFiredStamps(names: readonly string[], keys: readonly string[]): Record<string, string | null> {
+  const last: Record<string, string | null> = {};
+  for (const k of keys) last[k] = null;
+  // A name `<stamp>-<key>.md`: the key is the 6 characters before ".md" (scheduleKey's length).
+  for (const n of names) {
+    if (n.length < 10 || n[n.length - 10] !== '-' || !n.endsWith('.md')) continue;
+    const key = n.slice(-9, -3);
+    if (!Object.hasOwn(last, key)) continue;
+    const stamp = n.slice(0, 15);
+    const was = last[key];
+    if (was === null || was === undefined || stamp > was) last[key] = stamp;
+  }
+  return last;
 }
 
 export interface ScheduleQuiet {
   inputs: string;
   /** Epoch ms of the first slot, of any entry, after the tick that planned nothing. */
   next_due: number;
+  /**
+   * What the item names said (each entry's last fired stamp), kept with the facts of the folders
+   * they were listed from (inbox/, inbox/done/, its year and month folders): while every fact holds,
+   * no name was added, removed or renamed, so the stamps stand without listing the names again.
+   */
+  listing?: { folders: Record<string, string>; last: Record<string, string | null> };
 }
 
 /** True when no schedule slot can be due: the inputs are those of a tick that planned nothing, and no slot came since. */
