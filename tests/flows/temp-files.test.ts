@@ -68,10 +68,13 @@ test('one git status finds stray temp files where .gitignore hides them (.aos/, 
   // The tick asks git once (status with --ignored) for both; without the ignored files it would
   // miss these, which ls-files --others used to list.
   const home = newHome();
-  write(home, '.gitignore', `${read(home, '.gitignore')}build/\n`);
+  // Ignored folders are listed whole (--ignored=matching): .aos/ is read by aos, the owner's asked of
+  // git, one of them named with characters a glob pathspec reads.
+  write(home, '.gitignore', `${read(home, '.gitignore')}build/\nmedia \\[2025\\]*/\n`);
   git(home, ['commit', '-qam', 'ignore build/']);
   // A pid that no process has: the writer is gone.
-  const strays = ['.aos/.docs.json.999999999.0badc0de.tmp', '.aos/cache/.idle.json.999999999.0badc0de.tmp', 'build/out/.a.txt.999999999.0badc0de.tmp', 'memory/.topic.md.999999999.0badc0de.tmp'];
+  const strays = ['.aos/.docs.json.999999999.0badc0de.tmp', '.aos/cache/.idle.json.999999999.0badc0de.tmp', 'build/out/.a.txt.999999999.0badc0de.tmp', 'media [2025]*/x/.b.txt.999999999.0badc0de.tmp', 'memory/.topic.md.999999999.0badc0de.tmp'];
+  write(home, 'media [2025]*/x/photo.txt', 'kept: not a temp file');
   const past = new Date(Date.now() - 120_000);
   for (const s of strays) {
     write(home, s, 'half a write');
@@ -88,6 +91,7 @@ test('one git status finds stray temp files where .gitignore hides them (.aos/, 
   assert.match(git(home, ['log', '--name-only', '--format=']), /^notes\.md$/m, 'the hand edit was committed');
   assert.not.match(git(home, ['log', '--all', '--name-only', '--format=']), /\.tmp/);
   assert.is(git(home, ['status', '--porcelain']), '');
+  assert.ok(existsSync(join(home, 'media [2025]*/x/photo.txt')), 'the ignored folder keeps its own files');
 });
 
 test('a file the tick moves out of inbox/ is committed and listed where it is kept, not where git first saw it', () => {
