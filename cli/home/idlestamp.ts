@@ -92,11 +92,6 @@ export async function homeUnchanged(root: string): Promise<boolean> {
 }
 
 /**
- * Called at the end of a tick whose hand-edit check left nothing behind: records the home's facts,
- * unless one is as new as the tick's start (the lock file's mtime, the file system's own clock) less
- * a second, or the home is too big for the stamp to pay; then any old stamp goes.
- */
-/**
  * The newest a fact may be and still be known: the tick's start (the lock file's mtime, the file
  * system's own clock) less a second; undefined without the lock (no tick holds it).
  */
@@ -105,6 +100,11 @@ export function knownBefore(root: string): number | undefined {
   return start ? Number(start.fact.split(':')[1]) - SECOND_MS : undefined;
 }
 
+/**
+ * Called at the end of a tick whose hand-edit check left nothing behind: records the home's facts,
+ * unless one is as new as the tick's start (the lock file's mtime, the file system's own clock) less
+ * a second, or the home is too big for the stamp to pay; then any old stamp goes.
+ */
 export async function recordUnchanged(root: string): Promise<void> {
   const start = factOf(join(root, LOCK_FILE));
   const path = join(root, STAMP_FILE);
