@@ -1,10 +1,10 @@
 // The schedule plan's quiet record (issue 24): what the last tick that planned nothing saw, and when
 // its next slot comes. Local to this device (in .aos/cache/), only ever a shortcut: missing, damaged
 // or stale, the tick plans in full.
-import { promises as fs } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScheduleQuiet } from '../core/runs/schedulekeys.js';
-import { listNames, readIfExists, writeAtomic } from './files.js';
+import { listNames, readIfExists, removeFile, writeAtomic } from './files.js';
 import { factOf, knownBefore } from './idlestamp.js';
 
 const FILE = '.aos/cache/schedule.json';
@@ -26,9 +26,10 @@ export async function readScheduleQuiet(root: string): Promise<ScheduleQuiet | u
 }
 
 export async function writeScheduleQuiet(root: string, quiet: ScheduleQuiet | undefined): Promise<void> {
-  if (!quiet) return fs.rm(join(root, FILE), { force: true });
-  await fs.mkdir(join(root, '.aos/cache'), { recursive: true });
-  await writeAtomic(join(root, FILE), JSON.stringify(quiet));
+  if (!quiet) return removeFile(join(root, FILE));
+  mkdirSync(join(root, '.aos/cache'), { recursive: true });
+  // Only a shortcut: a damaged record is a lost one (readScheduleQuiet), so no fsync.
+  await writeAtomic(join(root, FILE), JSON.stringify(quiet), { durable: false });
 }
 
 function isStrings(v: unknown): v is Record<string, string> {
