@@ -1,10 +1,13 @@
-// The search index's state over its cache file: the document table, titles, citations and posting shards,
-// read lazily and checked section by section, changed in memory by a refresh (new documents
-// analysed by minisearch, removed ones left as dead rows) and serialized back whole.
+// The search index's state over its cache files: the document table, titles, citations and posting
+// shards, read lazily and checked section by section, in three layers: the base file, the delta
+// beside it (what changed since the base), and what this process changed (new documents analysed,
+// removed ones left as dead rows). Saved as a new delta (the first two layers' changes to the
+// base), or, when the delta grows past a fraction of the base, as a new base.
 // Also what ranking reads of it (core/memory/searchrank.ts's RankedDocs).
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { openSync, readSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isErrno } from './files.js';
+import { tempName } from '../core/docs/tempfiles.js';
 import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
 import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
 import type { postingsOf } from '../core/memory/searchpostings.js';
@@ -12,6 +15,8 @@ import type { Listing } from './searchsources.js';
 import {
   CACHE_FILE,
   COLD,
+  DELTA_FILE,
+  DELTA_MAGIC,
   COLS,
   CorruptCache,
   DATE,
@@ -31,12 +36,13 @@ import {
   encodeShard,
   getWord,
   isSection,
-  growWords,
   parseJson,
   readPostings,
   setWord,
+  validDelta,
   validHeader,
-  wordBytes,
+  WORD,
+  type DeltaHeader,
   type Entry,
   type Header,
   type Section,
@@ -44,11 +50,14 @@ import {
   type StoredShard,
 } from './searchformat.js';
 
-/** The index's state: the stored form, read lazily, plus what this process changed. */
+/** The index's state: the base as stored, the delta over it, and what this process changed. */
 export class Data implements RankedDocs {
   /** By file number: the path ('' once the file is gone; split when first needed), two numbers of signature each. */
   private pathList?: string[];
   private pathText = '';
+  /** File numbers in the base's manifest, and the paths the delta changed or added since (applied when split). */
+  private baseFiles = 0;
+  private deltaPaths: [number, string][] = [];
   private fileNumbers?: Map<string, number>;
   sigs: number[] = [];
   dirs: Header['dirs'] = {};
@@ -56,46 +65,73 @@ export class Data implements RankedDocs {
   failed: Header['failed'] = {};
   count = 0;
   rows = 0;
-  /** Bytes of the stored body. */
-  private size = 0;
   totals: number[] = FIELDS.map(() => 0);
-  /**
-   * The document table as stored, 7 bits a byte, read and changed in place (a refresh writes the
-   * words it changes and grows it for new rows, so it is written back as it is: no unpacking).
-   */
-  private packed?: Buffer;
-  private coldPacked?: Buffer;
-  /** Rows the packed tables have room for (at least `rows`). */
-  private capacity = 0;
+
+  // The base: its stamp ('' when there is none yet), its rows (ids below baseRows are its rows), the
+  // bytes of its file and of its body, its open file.
+  private stamp = '';
+  private baseRows = 0;
+  private baseWords = 0;
+  private baseColdWords = 0;
+  /** Bytes of the base file (header and body): the delta is merged into it past a share of this. */
+  baseBytes = 0;
+  private size = 0;
   private source?: { fd: number; base: number };
+  /** The base's document table, 7 bits a byte (rows removed since are marked in it in place), and its line table. */
+  private baseTable?: Buffer;
+  private baseCold?: Buffer;
   private coldSection?: Section;
   private titleSection?: Section;
   private titleMap?: Record<string, string>;
   private citesSection?: Section;
   private citesMap?: Record<string, string[]>;
-  /** Live log entries by file number and heading line, built when a query first follows a citation. */
-  private entryAt?: Map<number, Map<number, number>>;
   private shardSections = new Map<string, Section>();
   private stored = new Map<string, StoredShard>();
+
+  // Since the base: the delta as read, and this process's changes on top.
+  private delta?: { header: DeltaHeader; body: Buffer };
+  private deltaShardSections = new Map<string, Section>();
+  private deltaStored = new Map<string, StoredShard>();
+  /** Rows from baseRows on: their document table and line table, with room for `tailCapacity` rows. */
+  private tailTable: Buffer = Buffer.alloc(0);
+  private tailCold: Buffer = Buffer.alloc(0);
+  private tailCapacity = 0;
+  /** Titles and citations of the rows from baseRows on. */
+  private newTitleMap?: Record<string, string>;
+  private newCitesMap?: Record<string, string[]>;
+  private killedBase = new Set<number>();
+  /** File numbers and folders whose manifest entries changed since the base. */
+  private changedFiles = new Set<number>();
+  private changedDirs = new Set<string>();
+  /** Folders in which this process numbered or dropped a file: their listing is stored again. */
+  private touchedFolders = new Set<string>();
   /** Postings of documents added by this process, by shard and term (the stored ones stay where they are). */
   private added = new Map<string, Map<string, Entry>>();
+  /** A delta was there but is not this base's, or is damaged: it is replaced at the next save. */
+  deltaRejected = false;
+  /** Live log entries by file number and heading line, built when a query first follows a citation. */
+  private entryAt?: Map<number, Map<number, number>>;
 
   /** The index as stored: the header and the table now, the rest when needed. */
-  static fromStored(header: Header, fd: number, base: number): Data {
+  static fromStored(header: Header, fd: number, base: number, bytes: number): Data {
     const d = new Data();
     d.source = { fd, base };
+    d.baseBytes = bytes;
     d.size = header.size;
+    d.stamp = header.stamp;
     d.pathText = header.paths;
+    d.baseFiles = header.sigs.length / 2;
     d.sigs = header.sigs;
     d.dirs = header.dirs;
     d.racy = header.racy;
     d.failed = header.failed;
     d.count = header.count;
-    d.rows = header.rows;
+    d.rows = d.baseRows = header.rows;
+    d.baseWords = header.rows * COLS;
+    d.baseColdWords = header.rows * COLD;
     d.totals = header.totals;
     // Checksummed like every section: its numbers are the ones that were written.
-    d.packed = d.read(header.table, 'document table');
-    d.capacity = header.rows;
+    d.baseTable = d.read(header.table, 'document table');
     d.coldSection = header.cold;
     d.titleSection = header.titles;
     d.citesSection = header.cites;
@@ -103,7 +139,47 @@ export class Data implements RankedDocs {
     return d;
   }
 
-  /** One stored section, checked against its checksum. */
+  /** Takes the delta over the base: its rows, removals, manifest changes and postings. */
+  useDelta(delta: { header: DeltaHeader; body: Buffer }): void {
+    const h = delta.header;
+    this.delta = delta;
+    // Its tables are checked before anything is taken from it: a damaged delta leaves the base as it was.
+    let table: Buffer, cold: Buffer;
+    try {
+      table = this.readDelta(h.table, 'delta document table');
+      cold = this.readDelta(h.cold, 'delta line table');
+    } catch (err) {
+      this.delta = undefined;
+      throw err;
+    }
+    this.rows = h.rows;
+    this.count = h.count;
+    this.totals = h.totals;
+    this.racy = h.racy;
+    this.failed = h.failed;
+    for (const [no, path, a, b] of h.files) {
+      this.sigs[no * 2] = a;
+      this.sigs[no * 2 + 1] = b;
+      this.deltaPaths.push([no, path]);
+      this.changedFiles.add(no);
+    }
+    for (const [folder, entry] of Object.entries(h.dirs)) {
+      if (entry) this.dirs[folder] = entry;
+      else delete this.dirs[folder];
+      this.changedDirs.add(folder);
+    }
+    for (const row of h.killed) {
+      setWord(this.baseTable!, row * COLS + FILE, -1);
+      this.killedBase.add(row);
+    }
+    // The delta's body is this process's own copy: its rows are changed in place like the base's.
+    this.tailTable = table;
+    this.tailCold = cold;
+    this.tailCapacity = h.rows - h.baseRows;
+    for (const [key, section] of Object.entries(h.shards)) this.deltaShardSections.set(key, section);
+  }
+
+  /** One stored section of the base, checked against its checksum. */
   private read([offset, length, sum]: Section, what: string): Buffer {
     if (!this.source) throw new Error(`search index: no cache file to read the ${what} from`);
     const buf = Buffer.allocUnsafe(length);
@@ -116,6 +192,15 @@ export class Data implements RankedDocs {
     return buf;
   }
 
+  /** One section of the delta (read whole at open), checked against its checksum. */
+  private readDelta([offset, length, sum]: Section, what: string): Buffer {
+    const body = this.delta?.body;
+    if (!body || offset + length > body.length) throw new CorruptCache(what);
+    const buf = body.subarray(offset, offset + length);
+    if (checksum(buf) !== sum) throw new CorruptCache(what);
+    return buf;
+  }
+
   close(): void {
     if (this.source) closeSync(this.source.fd);
     this.source = undefined;
@@ -123,33 +208,45 @@ export class Data implements RankedDocs {
 
   /** One word of the document table. */
   word(i: number): number {
-    return getWord(this.packed!, i);
+    return i < this.baseWords ? getWord(this.baseTable!, i) : getWord(this.tailTable, i - this.baseWords);
   }
 
-  private coldTable(): Buffer {
-    return (this.coldPacked ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0));
+  private setRowWord(row: number, col: number, value: number): void {
+    if (row < this.baseRows) setWord(this.baseTable!, row * COLS + col, value);
+    else setWord(this.tailTable, (row - this.baseRows) * COLS + col, value);
+  }
+
+  private baseColdTable(): Buffer {
+    return (this.baseCold ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0));
   }
 
   private coldWord(i: number): number {
-    return getWord(this.coldTable(), i);
+    return i < this.baseColdWords ? getWord(this.baseColdTable(), i) : getWord(this.tailCold, i - this.baseColdWords);
   }
 
-  /** The packed tables, with room for `rows` rows, to change in place. */
-  private mutable(rows: number): { table: Buffer; cold: Buffer } {
-    if (!this.packed || this.capacity < rows) {
-      const capacity = Math.max(rows, this.rows) + 256;
-      this.packed = growWords(this.packed, this.rows * COLS, capacity * COLS);
-      this.coldPacked = growWords(this.coldTable(), this.rows * COLD, capacity * COLD);
-      this.capacity = capacity;
-    }
-    return { table: this.packed, cold: this.coldTable() };
+  /** Room in the tables for `rows` rows. */
+  private growTail(rows: number): void {
+    const need = rows - this.baseRows;
+    if (need <= this.tailCapacity) return;
+    const capacity = need + 256;
+    const used = this.rows - this.baseRows;
+    const table = Buffer.alloc(capacity * COLS * WORD);
+    table.set(this.tailTable.subarray(0, used * COLS * WORD));
+    const cold = Buffer.alloc(capacity * COLD * WORD);
+    cold.set(this.tailCold.subarray(0, used * COLD * WORD));
+    this.tailTable = table;
+    this.tailCold = cold;
+    this.tailCapacity = capacity;
   }
 
   /** Paths by file number ('' once a file is gone). */
   get paths(): string[] {
     if (!this.pathList) {
-      this.pathList = this.sigs.length ? this.pathText.split('\n') : [];
-      if (this.sigs.length !== this.pathList.length * 2) throw new CorruptCache('manifest');
+      const list = this.baseFiles ? this.pathText.split('\n') : [];
+      if (list.length !== this.baseFiles) throw new CorruptCache('manifest');
+      for (const [no, path] of this.deltaPaths) list[no] = path;
+      if (this.sigs.length !== list.length * 2) throw new CorruptCache('manifest');
+      this.pathList = list;
     }
     return this.pathList;
   }
@@ -209,34 +306,46 @@ export class Data implements RankedDocs {
     return id >= 0 && id < this.rows && this.fileOf(id) >= 0;
   }
 
-  titles(): Record<string, string> {
-    if (!this.titleMap) {
-      const parsed = this.titleSection ? parseJson(this.read(this.titleSection, 'titles'), 'titles') : {};
-      if (!parsed || typeof parsed !== 'object') throw new CorruptCache('titles');
-      this.titleMap = parsed as Record<string, string>;
-    }
+  private baseTitles(): Record<string, string> {
+    if (!this.titleMap) this.titleMap = this.titleSection ? objectOf(this.read(this.titleSection, 'titles'), 'titles') : {};
     return this.titleMap;
   }
 
-  /** The citations of memory topics that cite log entries, by document id. */
-  cites(): Record<string, string[]> {
-    if (!this.citesMap) {
-      const parsed = this.citesSection ? parseJson(this.read(this.citesSection, 'citations'), 'citations') : {};
-      if (!parsed || typeof parsed !== 'object') throw new CorruptCache('citations');
-      this.citesMap = parsed as Record<string, string[]>;
-    }
+  private newTitles(): Record<string, string> {
+    if (!this.newTitleMap) this.newTitleMap = this.delta ? objectOf(this.readDelta(this.delta.header.titles, 'delta titles'), 'delta titles') : {};
+    return this.newTitleMap;
+  }
+
+  /** A document's title (non-log documents; a log entry's is its heading). */
+  title(id: number): string | undefined {
+    return id < this.baseRows ? this.baseTitles()[id] : this.newTitles()[id];
+  }
+
+  private baseCites(): Record<string, string[]> {
+    if (!this.citesMap) this.citesMap = this.citesSection ? objectOf(this.read(this.citesSection, 'citations'), 'citations') : {};
     return this.citesMap;
   }
 
-  /** Whether no document cites a log entry. */
+  private newCites(): Record<string, string[]> {
+    if (!this.newCitesMap) this.newCitesMap = this.delta ? objectOf(this.readDelta(this.delta.header.cites, 'delta citations'), 'delta citations') : {};
+    return this.newCitesMap;
+  }
+
+  /** The citations (`logs/…md#L<line>`) of a memory topic that cites log entries. */
+  private citesOf(id: number): string[] | undefined {
+    return id < this.baseRows ? this.baseCites()[id] : this.newCites()[id];
+  }
+
+  /** Whether no live document cites a log entry. */
   citesNothing(): boolean {
-    for (const _ in this.cites()) return false;
+    for (const id in this.baseCites()) if (!this.dead(Number(id))) return false;
+    for (const id in this.newCites()) if (!this.dead(Number(id))) return false;
     return true;
   }
 
   /** The live log entries a memory topic cites (those still in the index at the cited line). */
   cited(id: number): number[] {
-    const cites = this.cites()[id];
+    const cites = this.citesOf(id);
     if (!cites?.length) return [];
     if (!this.entryAt) {
       this.entryAt = new Map();
@@ -268,22 +377,33 @@ export class Data implements RankedDocs {
     return shard;
   }
 
-  /** The terms of the shard holding terms that start like `key`. */
-  terms(key: string): Iterable<string> {
-    const stored = this.storedShard(key)?.dir;
-    const added = this.added.get(key);
-    if (!added) return stored?.keys() ?? [];
-    if (!stored) return added.keys();
-    return [...stored.keys(), ...[...added.keys()].filter((t) => !stored.has(t))];
+  private deltaShard(key: string): StoredShard | undefined {
+    let shard = this.deltaStored.get(key);
+    const section = this.deltaShardSections.get(key);
+    if (!shard && section) this.deltaStored.set(key, (shard = decodeShard(this.readDelta(section, `delta shard ${key}`), key)));
+    return shard;
   }
 
-  /** The postings of one term in one field (f: 0 title ... 3 tags): the stored ones, then any added. */
+  /** The terms of the shard holding terms that start like `key`: the base's, then those added since. */
+  terms(key: string): Iterable<string> {
+    const parts = [this.storedShard(key)?.dir, this.deltaShard(key)?.dir, this.added.get(key)].filter((m) => m !== undefined);
+    if (parts.length < 2) return parts[0]?.keys() ?? [];
+    const out = new Set<string>();
+    for (const part of parts) for (const term of part.keys()) out.add(term);
+    return out;
+  }
+
+  /** The postings of one term in one field (f: 0 title ... 3 tags): the base's, then the delta's, then any added. */
   postings(key: string, term: string, f: number): Postings {
-    const shard = this.storedShard(key);
-    const at = shard?.dir.get(term);
-    const stored = shard && at && at[2 * f + 1] ? readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!) : 0;
+    let out: Postings = 0;
+    for (const shard of [this.storedShard(key), this.deltaShard(key)]) {
+      const at = shard?.dir.get(term);
+      if (!shard || !at || !at[2 * f + 1]) continue;
+      const list = readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!);
+      out = out ? out.concat(list) : list;
+    }
     const more = (this.added.get(key)?.get(term)?.[1 + f] as Postings | undefined) ?? 0;
-    return !more ? stored : !stored ? more : stored.concat(more);
+    return !more ? out : !out ? more : out.concat(more);
   }
 
   /** The postings added to a shard by this process. */
@@ -293,11 +413,15 @@ export class Data implements RankedDocs {
     return entries;
   }
 
-  rowsByFile(): Map<number, number[]> {
+  /** The live rows of the given files, by file number. */
+  rowsOf(files: ReadonlySet<number>): Map<number, number[]> {
     const out = new Map<number, number[]>();
+    if (!files.size) return out;
+    // One file (a refresh after one changed file) is compared as a number: this walks every row.
+    const only = files.size === 1 ? files.values().next().value! : -2;
     for (let r = 0; r < this.rows; r++) {
       const f = this.fileOf(r);
-      if (f < 0) continue;
+      if (f < 0 || (f !== only && (only !== -2 || !files.has(f)))) continue;
       let list = out.get(f);
       if (!list) out.set(f, (list = []));
       list.push(r);
@@ -308,10 +432,14 @@ export class Data implements RankedDocs {
   kill(row: number): void {
     if (this.fileOf(row) < 0) return;
     FIELDS.forEach((_, f) => (this.totals[f]! -= this.fieldLength(row, f)));
-    setWord(this.mutable(this.rows).table, row * COLS + FILE, -1);
+    this.setRowWord(row, FILE, -1);
     this.count--;
-    delete this.titles()[row];
-    delete this.cites()[row];
+    // A base row's title and citations stay in the base until it is written again (dead rows are never shown).
+    if (row < this.baseRows) this.killedBase.add(row);
+    else {
+      delete this.newTitles()[row];
+      delete this.newCites()[row];
+    }
   }
 
   fileNumber(file: string, sig: Sig): number {
@@ -319,7 +447,9 @@ export class Data implements RankedDocs {
     if (no === undefined) {
       no = this.paths.length;
       this.fileNo.set(file, no);
+      this.touchedFolders.add(folderOf(file));
     }
+    if (this.paths[no] !== file || !this.sameSig(no, sig)) this.changedFiles.add(no);
     this.paths[no] = file;
     this.sigs[no * 2] = sig[0];
     this.sigs[no * 2 + 1] = sig[1];
@@ -331,29 +461,32 @@ export class Data implements RankedDocs {
     if (no === undefined) return;
     this.paths[no] = '';
     this.fileNo.delete(file);
+    this.changedFiles.add(no);
+    this.touchedFolders.add(folderOf(file));
   }
 
   /** New documents: their postings (core/memory/searchpostings.ts) join the shards under new ids. */
   add(docs: { doc: SearchDoc; file: number }[], analyse: typeof postingsOf): void {
     if (!docs.length) return;
     const first = this.rows;
-    const { table, cold } = this.mutable(first + docs.length);
+    this.growTail(first + docs.length);
     const { lengths, terms } = analyse(
       docs.map(({ doc }) => doc),
       first,
     );
-    const titles = this.titles();
-    const cites = this.cites();
     docs.forEach(({ doc, file }, i) => {
-      const at = (first + i) * COLS;
+      const row = first + i;
+      const at = (row - this.baseRows) * COLS;
+      const table = this.tailTable;
       setWord(table, at + FILE, file);
       setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3));
       setWord(table, at + DATE, dateCode(doc.date));
-      setWord(cold, (first + i) * COLD + LINE, doc.line);
-      setWord(cold, (first + i) * COLD + HASH, docHash(doc));
-      setWord(cold, (first + i) * COLD + ORD, doc.ordinal ?? 0);
-      if (doc.type !== 'log') titles[first + i] = doc.title;
-      if (doc.sources?.length) cites[first + i] = doc.sources;
+      const cold = (row - this.baseRows) * COLD;
+      setWord(this.tailCold, cold + LINE, doc.line);
+      setWord(this.tailCold, cold + HASH, docHash(doc));
+      setWord(this.tailCold, cold + ORD, doc.ordinal ?? 0);
+      if (doc.type !== 'log') this.newTitles()[row] = doc.title;
+      if (doc.sources?.length) this.newCites()[row] = doc.sources;
       const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));
       for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
       n.forEach((len, f) => (this.totals[f]! += len));
@@ -375,40 +508,182 @@ export class Data implements RankedDocs {
     }
   }
 
-  /** What the folders held when this index was brought up to date. */
+  /** What the folders held when this index was brought up to date (folders listed as before keep their entry). */
   list(listings: readonly Listing[]): void {
-    this.dirs = {};
-    for (const { folder, names } of listings) this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
+    const listed = new Set<string>();
+    for (const { folder, names, same } of listings) {
+      listed.add(folder);
+      if (same && this.dirs[folder] && !this.touchedFolders.has(folder)) continue;
+      this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
+      this.changedDirs.add(folder);
+    }
+    for (const folder of Object.keys(this.dirs)) {
+      if (listed.has(folder)) continue;
+      delete this.dirs[folder];
+      this.changedDirs.add(folder);
+    }
   }
 
-  /** The stored form: JSON, and numbers 7 bits a byte (all of it valid UTF-8, so it is also text). */
-  serialize(): Buffer {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const put = (buf: Buffer): Section => {
-      parts.push(buf);
-      size += buf.length;
-      return [size - buf.length, buf.length, checksum(buf)];
-    };
-    const { table: words, cold: coldWords } = this.mutable(this.rows);
-    const table = put(wordBytes(words, this.rows * COLS));
-    const cold = put(wordBytes(coldWords, this.rows * COLD));
-    const titles = put(Buffer.from(JSON.stringify(this.titles()), 'utf8'));
-    const cites = put(Buffer.from(JSON.stringify(this.cites()), 'utf8'));
+  /** Whether there is a base to write a delta against. */
+  get hasBase(): boolean {
+    return this.stamp !== '';
+  }
+
+  /** What changed since the base, as the delta file (small: the rows, postings and manifest entries added or changed). */
+  serializeDelta(): Buffer {
+    const body = new Body();
+    const added = this.rows - this.baseRows;
+    const table = body.put(this.tailTable.subarray(0, added * COLS * WORD));
+    const cold = body.put(this.tailCold.subarray(0, added * COLD * WORD));
+    const titles = body.put(Buffer.from(JSON.stringify(this.newTitles()), 'utf8'));
+    const cites = body.put(Buffer.from(JSON.stringify(this.newCites()), 'utf8'));
     const shards: Record<string, Section> = {};
-    for (const key of [...new Set([...this.shardSections.keys(), ...this.added.keys()])].sort()) {
-      const section = this.shardSections.get(key);
+    for (const key of [...new Set([...this.deltaShardSections.keys(), ...this.added.keys()])].sort()) {
+      const section = this.deltaShardSections.get(key);
       const entries = this.added.get(key);
+      const buf = !entries ? this.readDelta(section!, `delta shard ${key}`) : section ? appendToShard(this.deltaShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
+      if (buf) shards[key] = body.put(buf);
+    }
+    const paths = this.paths;
+    const header: DeltaHeader = {
+      version: VERSION,
+      base: this.stamp,
+      baseRows: this.baseRows,
+      files: [...this.changedFiles].sort((a, b) => a - b).map((no) => [no, paths[no]!, this.sigs[no * 2]!, this.sigs[no * 2 + 1]!]),
+      dirs: Object.fromEntries([...this.changedDirs].sort().map((folder) => [folder, this.dirs[folder] ?? null])),
+      racy: this.racy,
+      failed: this.failed,
+      count: this.count,
+      rows: this.rows,
+      totals: this.totals,
+      killed: [...this.killedBase].sort((a, b) => a - b),
+      table,
+      cold,
+      titles,
+      cites,
+      shards,
+      size: body.size,
+    };
+    return body.file(DELTA_MAGIC, header);
+  }
+
+  /** The postings added since the base to one shard: the delta's, then this process's. */
+  private addedSinceBase(key: string): Map<string, Entry> | undefined {
+    const delta = this.deltaShard(key);
+    const added = this.added.get(key);
+    if (!delta) return added;
+    const out = new Map<string, Entry>();
+    for (const [term, at] of delta.dir) {
+      const entry: Entry = [term, 0, 0, 0, 0];
+      for (let f = 0; f < FIELDS.length; f++) if (at[2 * f + 1]) entry[1 + f] = readPostings(delta.lists, at[2 * f]!, at[2 * f + 1]!);
+      out.set(term, entry);
+    }
+    for (const [term, entry] of added ?? []) {
+      const into = out.get(term);
+      if (!into) {
+        out.set(term, entry);
+        continue;
+      }
+      for (let f = 0; f < FIELDS.length; f++) {
+        const more = entry[1 + f] as Postings;
+        const before = into[1 + f] as Postings;
+        if (more) into[1 + f] = before ? before.concat(more) : more;
+      }
+    }
+    return out;
+  }
+
+  /** The whole index as a new base (a new stamp): JSON, and numbers 7 bits a byte (all of it valid UTF-8, so it is also text). */
+  serialize(): Buffer {
+    const body = new Body();
+    const baseTable = this.baseTable?.subarray(0, this.baseWords * WORD) ?? Buffer.alloc(0);
+    const added = this.rows - this.baseRows;
+    const table = body.put(Buffer.concat([baseTable, this.tailTable.subarray(0, added * COLS * WORD)]));
+    const cold = body.put(Buffer.concat([this.baseColdTable().subarray(0, this.baseColdWords * WORD), this.tailCold.subarray(0, added * COLD * WORD)]));
+    // Titles and citations of removed rows are dropped here.
+    const liveOf = <T>(maps: Record<string, T>[]) => {
+      const out: Record<string, T> = {};
+      for (const map of maps) for (const id in map) if (!this.dead(Number(id))) out[id] = map[id]!;
+      return out;
+    };
+    const titles = body.put(Buffer.from(JSON.stringify(liveOf([this.baseTitles(), this.newTitles()])), 'utf8'));
+    const cites = body.put(Buffer.from(JSON.stringify(liveOf([this.baseCites(), this.newCites()])), 'utf8'));
+    const shards: Record<string, Section> = {};
+    for (const key of [...new Set([...this.shardSections.keys(), ...this.deltaShardSections.keys(), ...this.added.keys()])].sort()) {
+      const section = this.shardSections.get(key);
+      const entries = this.addedSinceBase(key);
       if (section && !isSection(section, this.size)) throw new CorruptCache(`shard ${key}`);
       // A stored shard is copied as it is, or with the new postings appended; a new shard is encoded.
       const buf = !entries ? this.read(section!, `shard ${key}`) : section ? appendToShard(this.storedShard(key)!, entries, key) : encodeShard(entries.values(), (id) => this.live(id));
-      if (buf) shards[key] = put(buf);
+      if (buf) shards[key] = body.put(buf);
     }
-    const header: Header = { version: VERSION, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, racy: this.racy, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size };
-    const head = Buffer.from(JSON.stringify(header), 'utf8');
-    // Written as bytes: the offsets count bytes, and nothing is decoded and encoded again.
-    return Buffer.concat([Buffer.from(`${MAGIC} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...parts]);
+    const stamp = `${Date.now().toString(36)}-${Math.floor(Math.random() * 0x100000000).toString(36)}`;
+    const header: Header = { version: VERSION, stamp, paths: this.paths.join('\n'), sigs: this.sigs, dirs: this.dirs, racy: this.racy, failed: this.failed, count: this.count, rows: this.rows, totals: this.totals, table, cold, titles, cites, shards, size: body.size };
+    return body.file(MAGIC, header);
   }
+}
+
+/** A cache file's body, section by section, each with its place and checksum. */
+class Body {
+  private parts: Buffer[] = [];
+  size = 0;
+  put(buf: Buffer): Section {
+    this.parts.push(buf);
+    this.size += buf.length;
+    return [this.size - buf.length, buf.length, checksum(buf)];
+  }
+  /** The file: its first line, the header, the body. Written as bytes: the offsets count bytes. */
+  file(magic: string, header: object): Buffer {
+    const head = Buffer.from(JSON.stringify(header), 'utf8');
+    return Buffer.concat([Buffer.from(`${magic} ${head.length} ${checksum(head)}\n`, 'latin1'), head, ...this.parts]);
+  }
+}
+
+const folderOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
+
+function objectOf<T>(bytes: Buffer, what: string): Record<string, T> {
+  const parsed = parseJson(bytes, what);
+  if (!parsed || typeof parsed !== 'object') throw new CorruptCache(what);
+  return parsed as Record<string, T>;
+}
+
+/** Writes a cache file whole under a temp name, then renames it over the old one. */
+export function replaceFile(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), tempName(basename(path), process.pid, Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0')));
+  try {
+    writeFileSync(tmp, bytes, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+/**
+ * The delta over this base; 'rejected' when there is one but it does not fit this base (a base
+ * written since, or a write cut short) or is damaged: not used, and replaced at the next save.
+ */
+function readDelta(root: string, base: Header): { header: DeltaHeader; body: Buffer } | 'rejected' | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(root, DELTA_FILE));
+  } catch (err) {
+    return isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR') ? undefined : 'rejected';
+  }
+  const nl = buf.indexOf(10);
+  const [magic, length, sum] = nl > 0 && nl <= 60 ? buf.subarray(0, nl).toString('latin1').split(' ') : [];
+  const headBytes = Number(length);
+  if (magic !== DELTA_MAGIC || !Number.isSafeInteger(headBytes) || nl + 1 + headBytes > buf.length) return 'rejected';
+  const headBuf = buf.subarray(nl + 1, nl + 1 + headBytes);
+  if (String(checksum(headBuf)) !== sum) return 'rejected';
+  let header: unknown;
+  try {
+    header = JSON.parse(headBuf.toString('utf8'));
+  } catch {
+    return 'rejected';
+  }
+  const body = buf.subarray(nl + 1 + headBytes);
+  if (!validDelta(header, { stamp: base.stamp, rows: base.rows, files: base.sigs.length / 2 }) || body.length !== header.size) return 'rejected';
+  return { header, body };
 }
 
 /**
@@ -445,7 +720,18 @@ export function readCache(root: string): Data | undefined {
     }
     const base = nl + 1 + headBytes;
     if (!validHeader(header) || size - base !== header.size) return void closeSync(fd);
-    return Data.fromStored(header, fd, base);
+    const data = Data.fromStored(header, fd, base, size);
+    const delta = readDelta(root, header);
+    if (delta === 'rejected') data.deltaRejected = true;
+    else if (delta) {
+      try {
+        data.useDelta(delta);
+      } catch (err) {
+        if (!(err instanceof CorruptCache)) throw err;
+        data.deltaRejected = true;
+      }
+    }
+    return data;
   } catch (err) {
     closeSync(fd);
     if (err instanceof CorruptCache) return undefined;

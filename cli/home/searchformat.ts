@@ -1,15 +1,21 @@
 // The search cache's stored form: how .aos/search/index is laid out, encoded and checked. No IO
 // (home/searchdata.ts reads and writes it); it lives in home/ because it is the cache's own format.
 //
-// The cache is one file, written atomically and only when something changed:
-//   line 1     "aos-search <header bytes> <header checksum>"
+// The cache is two files, each replaced whole (a temp file renamed over it) and only when something changed:
+// the base (.aos/search/index) and a delta beside it (.aos/search/index.delta) holding what changed
+// since that base, so a refresh after one changed file writes a few kilobytes, not the whole
+// index. Past a fraction of the base's size the two are merged into a new base and the delta goes.
+//   line 1     "aos-search <header bytes> <header checksum>" ("aos-search-delta ..." for the delta)
 //   header     JSON: version, counts, the manifest (each folder's names as listed and each file's
 //              signature, two hashes of size, mtime, ctime and inode), files that failed to parse,
-//              and where each section of the body is, with its checksum
+//              and where each section of the body is, with its checksum. The base has a random
+//              stamp; a delta names the stamp of the base it changes, and is not used with another.
 //   body       the document table (file, type, date, status, field lengths; then line, content
 //              hash and place in its day's log), the titles of non-log documents, the log entries each
 //              memory topic cites (its `sources`), and the postings sharded by the first two
-//              characters of their term (a query reads only the shards of its own terms)
+//              characters of their term (a query reads only the shards of its own terms). A delta's
+//              body has the rows added since its base (new ids are above the base's), their titles
+//              and citations, and the postings added since the base, sharded the same way.
 import * as zlib from 'node:zlib';
 import type { Problem } from '../errors.js';
 import type { SearchDoc } from '../core/memory/searchdocs.js';
@@ -18,9 +24,11 @@ import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
-export const VERSION = `search-5:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const VERSION = `search-6:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
 export const CACHE_FILE = '.aos/search/index';
+export const DELTA_FILE = '.aos/search/index.delta';
 export const MAGIC = 'aos-search';
+export const DELTA_MAGIC = 'aos-search-delta';
 
 // ---------------------------------------------------------------- the stored form
 //
@@ -43,7 +51,7 @@ export const ORD = 2; // a log entry's place among its day's entries (0 for othe
 export const COLD = 3;
 export const MAX_LEN = 0xffff;
 
-const WORD = 5;
+export const WORD = 5;
 
 export function getWord(b: Uint8Array, i: number): number {
   const o = i * WORD;
@@ -232,6 +240,8 @@ export function decodeShard(buf: Buffer, key: string): StoredShard {
 
 export interface Header {
   version: string;
+  /** Random, new with every base written: the delta that changes this base names it. */
+  stamp: string;
   /** By file number, one a line: the path, or an empty line once the file is gone. */
   paths: string;
   /** By file number, two numbers each: the signature. */
@@ -258,6 +268,36 @@ export interface Header {
   cold: Section;
   titles: Section;
   /** By document id, the citations (`logs/…md#L<line>`) of memory topics that cite log entries. */
+  cites: Section;
+  shards: Record<string, Section>;
+  size: number;
+}
+
+/** What one folder listed: its names, one a line, and their file numbers. */
+export type DirEntry = Header['dirs'][string];
+
+/** The delta: what changed since the base it names. Its own sections are offsets in its own body. */
+export interface DeltaHeader {
+  version: string;
+  /** The stamp of the base this delta changes. */
+  base: string;
+  /** Rows of that base: the delta's table holds the rows from here on. */
+  baseRows: number;
+  /** Manifest entries changed or added since the base: [file number, path ('' once gone), signature]. */
+  files: [number, string, number, number][];
+  /** Folders listed differently since the base; null for one no longer listed. */
+  dirs: Record<string, DirEntry | null>;
+  racy: string[];
+  failed: Header['failed'];
+  count: number;
+  rows: number;
+  totals: number[];
+  /** Base rows removed since the base (their postings stay, queries skip them). */
+  killed: number[];
+  table: Section;
+  cold: Section;
+  /** Titles and citations of the rows added since the base, by document id. */
+  titles: Section;
   cites: Section;
   shards: Record<string, Section>;
   size: number;
@@ -290,11 +330,32 @@ export function validHeader(h: unknown): h is Header {
   if (!h || typeof h !== 'object') return false;
   const x = h as Header;
   if (x.version !== VERSION || ![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0)) return false;
-  if (typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
+  if (typeof x.stamp !== 'string' || typeof x.paths !== 'string' || !Array.isArray(x.sigs) || !x.dirs || typeof x.dirs !== 'object') return false;
   if (!Array.isArray(x.racy) || !x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
   if (!isSection(x.table, x.size) || !isSection(x.cold, x.size) || !isSection(x.titles, x.size) || !isSection(x.cites, x.size) || !x.shards || typeof x.shards !== 'object') return false;
   // Shard sections are checked when a query reads one.
   return x.table[1] === x.rows * COLS * WORD && x.cold[1] === x.rows * COLD * WORD;
+}
+
+/** A delta fit for the base it names (its stamp and rows), every section inside its body. */
+export function validDelta(h: unknown, base: { stamp: string; rows: number; files: number }): h is DeltaHeader {
+  if (!h || typeof h !== 'object') return false;
+  const x = h as DeltaHeader;
+  if (x.version !== VERSION || x.base !== base.stamp || x.baseRows !== base.rows) return false;
+  if (![x.size, x.rows, x.count].every((n) => Number.isSafeInteger(n) && n >= 0) || x.rows < x.baseRows) return false;
+  if (!Array.isArray(x.racy) || !x.failed || typeof x.failed !== 'object' || !Array.isArray(x.totals) || x.totals.length !== FIELDS.length) return false;
+  if (!x.dirs || typeof x.dirs !== 'object' || !x.shards || typeof x.shards !== 'object') return false;
+  if (!Array.isArray(x.killed) || !x.killed.every((r) => Number.isSafeInteger(r) && r >= 0 && r < x.baseRows)) return false;
+  // File numbers past the base's are new files, numbered in order.
+  let next = base.files;
+  if (!Array.isArray(x.files)) return false;
+  for (const f of [...x.files].sort((a, b) => a[0] - b[0])) {
+    if (!Array.isArray(f) || f.length !== 4 || !Number.isSafeInteger(f[0]) || f[0] < 0 || f[0] > next || typeof f[1] !== 'string' || typeof f[2] !== 'number' || typeof f[3] !== 'number') return false;
+    if (f[0] === next) next++;
+  }
+  if (![x.table, x.cold, x.titles, x.cites, ...Object.values(x.shards)].every((s) => isSection(s, x.size))) return false;
+  const added = x.rows - x.baseRows;
+  return x.table[1] === added * COLS * WORD && x.cold[1] === added * COLD * WORD;
 }
 
 export function parseJson(bytes: Buffer, what: string): unknown {

@@ -25,18 +25,18 @@
 // until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
 // they are read, so damage found in the middle of a query rebuilds the index and answers anyway.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeAtomic, isErrno } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
 import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
-import { CACHE_FILE, CorruptCache, docHash } from './searchformat.js';
-import { Data, readCache } from './searchdata.js';
+import { CACHE_FILE, CorruptCache, DELTA_FILE, docHash } from './searchformat.js';
+import { Data, readCache, replaceFile } from './searchdata.js';
 import { readTexts, scan, type Scan, type Source } from './searchsources.js';
 
-export { CACHE_FILE, VERSION } from './searchformat.js';
+export { CACHE_FILE, DELTA_FILE, VERSION } from './searchformat.js';
 export { MINISEARCH_OPTIONS, minisearchSearchOptions, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 
 export interface SearchIndex {
@@ -84,16 +84,21 @@ async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Op
   }
   const { listings, changed, gone, goneFailed, problems, relisted, racy } = found;
   const racyChanged = racy.join('\n') !== data.racy.join('\n');
-  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted && !racyChanged) return { data, problems, reindexed: 0, rebuilt, saved: false };
+  const unsaved = data.deltaRejected;
+  if (!rebuilt && !changed.length && !gone.length && !goneFailed.length && !relisted && !racyChanged && !unsaved) return { data, problems, reindexed: 0, rebuilt, saved: false };
 
   let text: Buffer;
+  let whole: boolean;
   try {
     const mutated = await update(root, data, changed, gone, goneFailed, problems);
     // Racy files read again and found unchanged, the same ones as last time: nothing to save.
-    if (!rebuilt && !mutated && !relisted && !racyChanged) return { data, problems, reindexed: changed.length, rebuilt, saved: false };
+    if (!rebuilt && !mutated && !relisted && !racyChanged && !unsaved) return { data, problems, reindexed: changed.length, rebuilt, saved: false };
     data.list(listings);
     data.racy = racy;
-    text = data.serialize();
+    // What changed since the base goes to the delta, until the delta outgrows its share of the base.
+    const delta = data.hasBase ? data.serializeDelta() : undefined;
+    whole = !delta || delta.length > Math.max(DELTA_MIN_BYTES, data.baseBytes * DELTA_SHARE);
+    text = whole ? data.serialize() : delta!;
   } catch (err) {
     data.close();
     // A stored shard this update had to read or copy was damaged: build it all again from the files.
@@ -101,19 +106,38 @@ async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Op
     throw err;
   }
   let saved = true;
+  const file = whole ? CACHE_FILE : DELTA_FILE;
   try {
-    await writeAtomic(join(root, CACHE_FILE), text);
+    if (whole) {
+      await writeAtomic(join(root, CACHE_FILE), text);
+      // The delta changed the base just replaced: it goes (one left by a kill here names the old base, so it is not used).
+      rmSync(join(root, DELTA_FILE), { force: true });
+    } else replaceFile(join(root, DELTA_FILE), text);
   } catch (err) {
     // Search works without its cache; the owner is told why every search re-reads the files.
     saved = false;
-    problems.push({ file: CACHE_FILE, expected: 'a writable search cache', found: (err as Error).message });
+    problems.push({ file, expected: 'a writable search cache', found: (err as Error).message });
   }
   return { data, problems, reindexed: changed.length, rebuilt, saved };
 }
 
+/**
+ * The delta is merged into a new base once it is larger than this share of the base (and than
+ * DELTA_MIN_BYTES): a refresh rewrites the delta whole, so its cost grows with it, and the merge
+ * costs what writing the base always cost before there was a delta.
+ */
+export const DELTA_SHARE = 1 / 16;
+export const DELTA_MIN_BYTES = 64 * 1024;
+
 /** Brings the index up to date with the changed and gone files; whether anything in it changed. */
 async function update(root: string, data: Data, changed: Source[], gone: string[], goneFailed: string[], problems: Problem[]): Promise<boolean> {
-  const byFile = data.rowsByFile();
+  // The rows of the files gone or changed (a pass over the table for those files only).
+  const numbers = new Set<number>();
+  for (const file of [...gone, ...changed.map((s) => s.file)]) {
+    const no = data.fileNo.get(file);
+    if (no !== undefined) numbers.add(no);
+  }
+  const byFile = data.rowsOf(numbers);
   // A file read again only because it changed recently (racy) and found as it was changes nothing.
   let mutated = gone.length > 0 || goneFailed.length > 0;
   for (const file of gone) {
@@ -235,7 +259,7 @@ class Index implements SearchIndex {
       if (!lines) files.set(file, (lines = readText(join(this.root, file)).replace(/\r\n/g, '\n').split('\n')));
       const type = data.type(id);
       // Titles are a section of their own, read only for a hit that needs one.
-      const title = type === 'log' ? undefined : data.titles()[id];
+      const title = type === 'log' ? undefined : data.title(id);
       return showHit({ file, type, line: data.line(id), date, score, status: data.status(id), title, around }, lines, terms);
     });
   }

@@ -1,6 +1,6 @@
 // The source files of the search index: which folders it reads, each file's signature, and the
 // scan that compares them with what the index holds (new, changed, gone, still failing).
-import { lstatSync, readdirSync, promises as fs, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, promises as fs, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { isErrno } from './files.js';
@@ -26,6 +26,8 @@ function names(dir: string): string[] {
 export interface Listing {
   folder: string;
   names: string[];
+  /** Set by the scan: whether the folder lists as the index last stored it. */
+  same?: boolean;
 }
 
 /**
@@ -110,11 +112,12 @@ export function scan(root: string, d: Data, racyMs?: number): Scan {
   const fineFrom = racyMs === undefined ? now - FINE_RACY_MS : racyFrom;
   const wasRacy = new Set(d.racy);
   const folders = new Set<string>();
-  for (const { folder, names } of listings) {
+  for (const listing of listings) {
+    const { folder, names } = listing;
     folders.add(folder);
     const dir = join(root, folder) + sep;
     const stored = d.dirs[folder];
-    const same = (stored?.names ?? '') === names.join('\n');
+    const same = (listing.same = (stored?.names ?? '') === names.join('\n'));
     out.relisted ||= !same;
     const nos = same ? stored?.nos : undefined;
     for (let i = 0; i < names.length; i++) {
@@ -156,6 +159,17 @@ export function scan(root: string, d: Data, racyMs?: number): Scan {
 
 export async function readTexts(root: string, files: readonly Source[]): Promise<(string | Error | undefined)[]> {
   const out: (string | Error | undefined)[] = [];
+  // A refresh reads a file or a few: read where they are, without the thread pool's round trips.
+  if (files.length <= 8) {
+    for (const { file } of files) {
+      try {
+        out.push(readFileSync(join(root, file), 'utf8'));
+      } catch (err) {
+        out.push(isErrno(err, 'ENOENT') ? undefined : (err as Error));
+      }
+    }
+    return out;
+  }
   for (let i = 0; i < files.length; i += 64) {
     const batch = await Promise.all(
       files.slice(i, i + 64).map(async ({ file }) => {

@@ -20,7 +20,7 @@ import {
   type SearchDoc,
 } from '../../cli/core/memory/searchdocs.js';
 import { parseFrontMatter } from '../../cli/core/docs/frontmatter.js';
-import { CACHE_FILE, MINISEARCH_OPTIONS, VERSION, minisearchSearchOptions, openSearch, searchMemory, type Hit } from '../../cli/home/searchindex.js';
+import { CACHE_FILE, DELTA_FILE, MINISEARCH_OPTIONS, VERSION, minisearchSearchOptions, openSearch, searchMemory, type Hit } from '../../cli/home/searchindex.js';
 import { aos, json, newHome, tempDir, write, AOS } from '../helpers.js';
 
 // ---------------------------------------------------------------- fixtures
@@ -400,12 +400,16 @@ test('cache: truncated, corrupted, garbage or from another version is rebuilt, w
   assert.equal(await index.search('locker code'), good.hits[0]);
   assert.ok(index.rebuilt, 'the damaged shard made it rebuild');
   index.close();
-  // Damage in a shard no query read is found when a refresh copies it.
+  // Damage in a shard no query read: a refresh writes its delta beside it without reading it, and
+  // the first query that reads it rebuilds, and answers.
   writeFileSync(path, flip(body + header.shards['pl'][0] + 2, stored));
   appendFileSync(join(root, 'logs/2026/11/2026-11-20.md'), '\n## 12:00:00 · note · chief · r-y\nA wombat.\n');
   const refreshed = await openSearch(root, { racyMs: 0 });
-  assert.ok(refreshed.rebuilt, 'the refresh met the damaged shard and rebuilt');
+  assert.equal([refreshed.rebuilt, refreshed.saved], [false, true], 'the refresh wrote a delta');
+  assert.ok(existsSync(join(root, DELTA_FILE)));
   assert.equal(ids(await refreshed.search('plumber wombat')), ['inbox/done/2026/11/20261119T100000-zz99.md', 'logs/2026/11/2026-11-20.md#9']);
+  assert.ok(refreshed.rebuilt, 'the query met the damaged shard and rebuilt');
+  assert.not.ok(existsSync(join(root, DELTA_FILE)), 'the rebuilt base has no delta');
   refreshed.close();
 });
 

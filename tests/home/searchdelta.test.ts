@@ -1,0 +1,196 @@
+// The search cache's delta (issue 24): a refresh writes what changed since the base beside it and
+// leaves the base as it was; past its share of the base the two merge into a new base. What a
+// delta holds must answer exactly as a rebuild from the files; a delta that is damaged, cut short
+// or names another base is never used (the files say what changed, the answers stay right); a
+// process killed while it refreshes leaves a cache that answers right the next time.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE_FILE, DELTA_FILE, DELTA_MIN_BYTES, openSearch, type Hit } from '../../cli/home/searchindex.js';
+import { isTempFile } from '../../cli/core/docs/tempfiles.js';
+import { ROOT, tempDir, write } from '../helpers.js';
+
+const topic = (title: string, body: string, extra = '') => `---\ntitle: "${title}"\ntype: fact\ndescription: "about ${title.toLowerCase()}"\ncreated: 2026-03-01\nstatus: active\n${extra}---\n${body}\n`;
+const entry = (time: string, body: string) => `\n## ${time} · note · chief · r-20261120T${time.replace(/:/g, '')}-ab12\n${body}\n`;
+const LOG = 'logs/2026/11/2026-11-20.md';
+
+function home(): string {
+  const root = tempDir('aos-delta-');
+  write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker keeps a sourdough culture from 1950.'));
+  write(root, 'memory/locker.md', topic('Gym locker code', 'The locker code at the Alfama gym is 4471.'));
+  write(root, 'memory/ferry.md', topic('Ferry times', 'The ferry to Cacilhas leaves every twenty minutes.'));
+  write(root, LOG, '# 2026-11-20\n' + entry('09:00:00', 'Compared trains from Lisbon to Porto.') + entry('10:30:00', 'The owner plans a ferry trip to Cacilhas.'));
+  write(root, 'inbox/done/2026/11/20261119T100000-zz99.md', '---\nid: 20261119T100000-zz99\nstatus: done\n---\nFind a plumber for the kitchen leak.\n');
+  return root;
+}
+
+const QUERIES = ['sourdough baker', 'locker code', 'ferry Cacilhas', 'quokka sanctuary', 'okapi visit', 'plumber', 'wombat', 'rye'];
+
+async function answers(root: string, opts: { expectWarm?: boolean } = {}): Promise<{ hits: Hit[][]; count: number }> {
+  const index = await openSearch(root, { racyMs: 0 });
+  if (opts.expectWarm) assert.equal([index.rebuilt, index.reindexed, index.saved], [false, 0, false], 'a warm open');
+  const hits = [];
+  for (const q of QUERIES) hits.push(await index.search(q, { limit: 1000, cites: true, neighbours: 1 }));
+  const count = index.documentCount;
+  index.close();
+  return { hits, count };
+}
+
+/** What a rebuild from the files answers, in a copy of the folder (the original keeps its cache). */
+async function rebuilt(root: string) {
+  const copy = join(tempDir('aos-delta-copy-'), 'home');
+  cpSync(root, copy, { recursive: true });
+  (await openSearch(copy, { rebuild: true })).close();
+  return answers(copy);
+}
+
+test('a refresh writes only the delta; the base stays byte for byte; the answers are a rebuild\'s', async () => {
+  const root = home();
+  (await openSearch(root, { racyMs: 0 })).close();
+  const base = readFileSync(join(root, CACHE_FILE));
+  assert.not.ok(existsSync(join(root, DELTA_FILE)), 'a new index is a base alone');
+
+  // Each kind of change: an entry appended, a topic edited (its row removed, a new one), a file
+  // deleted, a new topic citing a log entry.
+  appendFileSync(join(root, LOG), entry('11:00:00', 'The owner booked a quokka sanctuary visit.'));
+  write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker now sells rye only.'));
+  unlinkSync(join(root, 'memory/locker.md'));
+  write(root, 'memory/quokka.md', topic('Quokka outing', 'A sanctuary outing.', 'sources: [logs/2026/11/2026-11-20.md#L9]\n'));
+  const refreshed = await openSearch(root, { racyMs: 0 });
+  assert.equal([refreshed.rebuilt, refreshed.reindexed, refreshed.saved], [false, 3, true]);
+  refreshed.close();
+  assert.equal(readFileSync(join(root, CACHE_FILE)), base, 'the base was not written');
+
+  const got = await answers(root, { expectWarm: true });
+  assert.equal(got, await rebuilt(root));
+  assert.equal(got.hits[0]!.map((h) => h.file), ['memory/bakery.md'], 'the edited topic, not its old text');
+  assert.equal(got.hits[1], [], 'the deleted topic is gone');
+  assert.equal(got.hits[3]!.map((h) => `${h.file}:${h.line}`), ['memory/quokka.md:9', `${LOG}:9`], 'the new topic, and the entry it cites');
+
+  // A second refresh builds on the delta (its rows, postings and removals stay).
+  appendFileSync(join(root, LOG), entry('12:00:00', 'A wombat was seen near the quokka sanctuary.'));
+  write(root, 'memory/ferry.md', topic('Ferry times', 'The ferry to Cacilhas leaves every half hour; a wombat rides it.'));
+  const again = await openSearch(root, { racyMs: 0 });
+  assert.equal([again.rebuilt, again.reindexed, again.saved], [false, 2, true]);
+  again.close();
+  assert.equal(readFileSync(join(root, CACHE_FILE)), base, 'the base is still as it was');
+  assert.equal(await answers(root, { expectWarm: true }), await rebuilt(root));
+});
+
+test('past its share of the base the delta merges into a new base, and the answers stay a rebuild\'s', async () => {
+  const root = home();
+  (await openSearch(root, { racyMs: 0 })).close();
+  appendFileSync(join(root, LOG), entry('11:00:00', 'The owner booked a quokka sanctuary visit; an okapi visit too.'));
+  write(root, 'memory/locker.md', topic('Gym locker code', 'The locker code at the Alfama gym is now 5582; ask about the okapi.'));
+  (await openSearch(root, { racyMs: 0 })).close();
+  assert.ok(existsSync(join(root, DELTA_FILE)));
+  const base = readFileSync(join(root, CACHE_FILE));
+
+  // Enough new words for the delta to pass DELTA_MIN_BYTES; some shared with the delta's postings
+  // (okapi, quokka), so the merge joins the delta's lists and this process's.
+  const lines = ['# 2026-11-21'];
+  for (let i = 0; lines.join('\n').length < DELTA_MIN_BYTES * 2; i++) lines.push(entry(`08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, `Okapi visit number ${i}: word${i} and zq${i.toString(36)} near the quokka.`));
+  write(root, 'logs/2026/11/2026-11-21.md', lines.join('\n'));
+  const merged = await openSearch(root, { racyMs: 0 });
+  assert.equal([merged.rebuilt, merged.saved], [false, true]);
+  merged.close();
+  assert.not.ok(existsSync(join(root, DELTA_FILE)), 'the delta went into the base');
+  assert.not.equal(readFileSync(join(root, CACHE_FILE)), base, 'a new base');
+  const got = await answers(root, { expectWarm: true });
+  assert.equal(got, await rebuilt(root));
+  assert.ok(got.hits[4]!.length > 100, 'the okapi entries of both are found');
+});
+
+test('a delta damaged, cut short, of another base or in the way is not used: the files are read again, the answers stay right', async () => {
+  const root = home();
+  (await openSearch(root, { racyMs: 0 })).close();
+  const oldBase = readFileSync(join(root, CACHE_FILE));
+  appendFileSync(join(root, LOG), entry('11:00:00', 'A wombat near the quokka sanctuary.'));
+  write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker now sells rye only.'));
+  (await openSearch(root, { racyMs: 0 })).close();
+  const delta = readFileSync(join(root, DELTA_FILE));
+  const good = await answers(root, { expectWarm: true });
+  assert.equal(good, await rebuilt(root));
+
+  // A delta of the base before the last merge: rebuild the base (a new stamp), put the old delta back.
+  const staleRoot = join(tempDir('aos-delta-stale-'), 'home');
+  cpSync(root, staleRoot, { recursive: true });
+  (await openSearch(staleRoot, { rebuild: true })).close();
+  const otherBase = readFileSync(join(staleRoot, CACHE_FILE));
+
+  const nl = delta.indexOf(10);
+  const body = nl + 1 + Number(delta.subarray(0, nl).toString().split(' ')[1]);
+  const flip = (at: number) => Buffer.concat([delta.subarray(0, at), Buffer.from([delta[at]! ^ 1]), delta.subarray(at + 1)]);
+  const cases: [string, Buffer | string, Buffer?][] = [
+    ['empty', ''],
+    ['cut after its first line', delta.subarray(0, nl + 1)],
+    ['cut in its header', delta.subarray(0, nl + 20)],
+    ['cut in its body', delta.subarray(0, body + 3)],
+    ['cut by one byte', delta.subarray(0, delta.length - 1)],
+    ['a flipped bit in its header', flip(nl + 12)],
+    ['a flipped bit in its table', flip(body + 2)],
+    ['garbage', 'aos-search-delta 5 1\n{{{{{'],
+    ['a base cache where the delta belongs', oldBase],
+    ['the delta of another base', delta, otherBase],
+  ];
+  for (const [what, bytes, baseBytes] of cases) {
+    writeFileSync(join(root, CACHE_FILE), baseBytes ?? oldBase);
+    writeFileSync(join(root, DELTA_FILE), bytes);
+    const index = await openSearch(root, { racyMs: 0 });
+    assert.equal([index.rebuilt, index.saved], [false, true], `${what}: the base is kept, a new delta written`);
+    index.close();
+    assert.equal(await answers(root, { expectWarm: true }), good, what);
+  }
+  // Damage inside a shard of the delta is found when a query reads it: rebuilt, and answered.
+  writeFileSync(join(root, CACHE_FILE), oldBase);
+  const shardAt = body + delta.subarray(body).lastIndexOf('wombat') + 2;
+  writeFileSync(join(root, DELTA_FILE), flip(shardAt));
+  const index = await openSearch(root, { racyMs: 0 });
+  assert.equal(await index.search('wombat', { limit: 1000, cites: true, neighbours: 1 }), good.hits[QUERIES.indexOf('wombat')]);
+  assert.ok(index.rebuilt, 'the damaged delta shard made it rebuild');
+  index.close();
+  assert.equal(await answers(root), good);
+
+  // A folder where the delta would be: searching still answers, and says why the cache is not saved.
+  unlinkSync(join(root, DELTA_FILE));
+  write(root, join(DELTA_FILE, 'x'), '');
+  appendFileSync(join(root, LOG), entry('12:00:00', 'A second wombat.'));
+  const blocked = await openSearch(root, { racyMs: 0 });
+  assert.not.ok(blocked.saved);
+  assert.equal(blocked.problems.map((p) => [p.file, p.expected]), [[DELTA_FILE, 'a writable search cache']]);
+  assert.is((await blocked.search('wombat')).length, 2);
+  blocked.close();
+});
+
+test('killed with SIGKILL while it refreshes (delta writes and merges), the cache answers right the next time', async () => {
+  const root = home();
+  (await openSearch(root, { racyMs: 0 })).close();
+  const log = join(root, 'logs/2026/11/2026-11-22.md');
+  writeFileSync(log, '# 2026-11-22\n');
+  // A writer that appends an entry and refreshes, over and over: each refresh writes the delta,
+  // and every few dozen the delta outgrows its share and is merged into the base.
+  const script = `import { appendFileSync } from 'node:fs';
+import { openSearch } from ${JSON.stringify(join(ROOT, 'cli/home/searchindex.ts'))};
+for (let i = 0; ; i++) {
+  const words = Array.from({ length: 40 }, (_, k) => 'w' + (i * 40 + k).toString(36)).join(' ');
+  appendFileSync(${JSON.stringify(log)}, '\\n## 09:00:00 · note · chief · r-k' + process.pid + '-' + i + '\\nOkapi visit ' + i + ': ' + words + '\\n');
+  (await openSearch(${JSON.stringify(root)}, { racyMs: 0 })).close();
+  if (i === 2) process.stdout.write('going\\n');
+}`;
+  for (let round = 0; round < 6; round++) {
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 20 + round * 37));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+  const got = await answers(root);
+  assert.equal(got, await rebuilt(root));
+  assert.ok(got.hits[4]!.length >= 18, `every entry written is found (${got.hits[4]!.length})`);
+  // Anything a kill left behind is an aos temp file (ignored by git, removed by the tick).
+  for (const name of readdirSync(join(root, '.aos/search'))) assert.ok(['index', 'index.delta'].includes(name) || isTempFile(name), name);
+});
+
+test.run();
