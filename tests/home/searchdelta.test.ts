@@ -6,18 +6,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_FILE, DELTA_FILE, DELTA_MIN_BYTES, openSearch, type Hit } from '../../cli/home/searchindex.js';
 import { isTempFile } from '../../cli/core/docs/tempfiles.js';
-import { ROOT, tempDir, write } from '../helpers.js';
+import { AOS, ROOT, aos, bareEnv, json, newHome, tempDir, write } from '../helpers.js';
 
 const topic = (title: string, body: string, extra = '') => `---\ntitle: "${title}"\ntype: fact\ndescription: "about ${title.toLowerCase()}"\ncreated: 2026-03-01\nstatus: active\n${extra}---\n${body}\n`;
 const entry = (time: string, body: string) => `\n## ${time} · note · chief · r-20261120T${time.replace(/:/g, '')}-ab12\n${body}\n`;
 const LOG = 'logs/2026/11/2026-11-20.md';
 
 function home(): string {
-  const root = tempDir('aos-delta-');
+  return fixture(tempDir('aos-delta-'));
+}
+
+function fixture(root: string): string {
   write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker keeps a sourdough culture from 1950.'));
   write(root, 'memory/locker.md', topic('Gym locker code', 'The locker code at the Alfama gym is 4471.'));
   write(root, 'memory/ferry.md', topic('Ferry times', 'The ferry to Cacilhas leaves every twenty minutes.'));
@@ -154,7 +157,7 @@ test('a delta damaged, cut short, of another base or in the way is not used: the
   assert.equal(await answers(root), good);
 
   // A folder where the delta would be: searching still answers, and says why the cache is not saved.
-  unlinkSync(join(root, DELTA_FILE));
+  rmSync(join(root, DELTA_FILE), { force: true });
   write(root, join(DELTA_FILE, 'x'), '');
   appendFileSync(join(root, LOG), entry('12:00:00', 'A second wombat.'));
   const blocked = await openSearch(root, { racyMs: 0 });
@@ -191,6 +194,38 @@ for (let i = 0; ; i++) {
   assert.ok(got.hits[4]!.length >= 18, `every entry written is found (${got.hits[4]!.length})`);
   // Anything a kill left behind is an aos temp file (ignored by git, removed by the tick).
   for (const name of readdirSync(join(root, '.aos/search'))) assert.ok(['index', 'index.delta'].includes(name) || isTempFile(name), name);
+});
+
+test('the scan\'s two ways to stat a file (Node\'s binding, lstatSync under --pending-deprecation) agree to the bit, and print nothing', async () => {
+  if (!existsSync(AOS)) throw new Error(`build first: ${AOS} is missing`);
+  const root = fixture(newHome());
+  write(root, 'memory/deep/ignored.md', topic('Not a source', 'quokka'));
+  symlinkSync(join(root, 'memory/bakery.md'), join(root, 'memory/linked.md'));
+  // Old enough that no file is read again for being recent (a second, where a file system keeps whole seconds).
+  const fine = statSync(join(root, LOG)).mtimeMs % 1000 !== 0;
+  await new Promise((r) => setTimeout(r, fine ? 300 : 2100));
+  const pending = bareEnv({ NODE_OPTIONS: '--pending-deprecation' });
+  const cache = () => readdirSync(join(root, '.aos/search')).map((n) => [n, readFileSync(join(root, '.aos/search', n))]);
+  const asked = (env?: Record<string, string>) => aos(['memory', 'search', 'ferry Cacilhas plumber', '--json'], { cwd: root, env });
+
+  const slow = asked(pending);
+  assert.is(slow.code, 0, slow.stderr);
+  assert.not.match(slow.stderr, /Deprecation/);
+  const built = cache();
+  const fast = asked();
+  assert.is(fast.code, 0, fast.stderr);
+  assert.is(fast.stderr, '', 'nothing printed');
+  assert.equal(json(fast), json(slow));
+  assert.equal(cache(), built, 'the binding\'s signatures are lstatSync\'s: nothing was read again or written');
+  assert.match(fast.stdout, /a symbolic link/, 'a symlink is still refused');
+  // And the other way round.
+  appendFileSync(join(root, LOG), entry('11:00:00', 'A ferry to Barreiro.'));
+  await new Promise((r) => setTimeout(r, fine ? 300 : 2100));
+  const refreshed = asked();
+  assert.is(refreshed.code, 0, refreshed.stderr);
+  const after = cache();
+  assert.equal(json(asked(pending)), json(refreshed));
+  assert.equal(cache(), after);
 });
 
 test.run();
