@@ -11,7 +11,7 @@ import { tempName } from '../core/docs/tempfiles.js';
 import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
 import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
 import type { postingsOf } from '../core/memory/searchpostings.js';
-import type { Listing } from './searchsources.js';
+import { NOT_SOURCE, isSource, joinNames, type Listing } from './searchsources.js';
 import {
   CACHE_FILE,
   COLD,
@@ -511,10 +511,11 @@ export class Data implements RankedDocs {
   /** What the folders held when this index was brought up to date (folders listed as before keep their entry). */
   list(listings: readonly Listing[]): void {
     const listed = new Set<string>();
-    for (const { folder, names, same } of listings) {
+    for (const listing of listings) {
+      const { folder, names, same } = listing;
       listed.add(folder);
       if (same && this.dirs[folder] && !this.touchedFolders.has(folder)) continue;
-      this.dirs[folder] = { names: names.join('\n'), nos: names.map((n) => this.fileNo.get(`${folder}/${n}`) ?? -1) };
+      this.dirs[folder] = { names: joinNames(names), nos: names.map((n) => (isSource(listing, n) ? this.fileNo.get(`${folder}/${n}`) ?? -1 : NOT_SOURCE)) };
       this.changedDirs.add(folder);
     }
     for (const folder of Object.keys(this.dirs)) {

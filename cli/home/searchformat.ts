@@ -247,9 +247,9 @@ export interface Header {
   /** By file number, two numbers each: the signature. */
   sigs: number[];
   /**
-   * Each folder's names as listed (one a line, in the order the folder gave them) and their file
-   * numbers (-1 for a file that failed or is not a regular file): an unchanged listing is compared
-   * name by name with no lookups at all.
+   * Each folder's names as listed (all of them, joined by '/', in the order the folder gave them)
+   * and their file numbers (-1 for a source that failed or is not a regular file, -2 for a name
+   * that is not a source): an unchanged listing is compared whole, with no lookups at all.
    */
   dirs: Record<string, { names: string; nos: number[] }>;
   /**

@@ -13,11 +13,13 @@ export interface Source {
 }
 
 const LSTAT = { throwIfNoEntry: false } as const;
+/** A stored listing's file number for a name that is not a source (-1: a source the index holds nothing of). */
+export const NOT_SOURCE = -2;
 const { S_IFMT, S_IFREG, S_IFLNK } = constants;
 
-function names(dir: string): string[] {
+function entries(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((n) => !n.startsWith('.'));
+    return readdirSync(dir);
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
@@ -26,23 +28,40 @@ function names(dir: string): string[] {
 
 export interface Listing {
   folder: string;
+  /** Every name the folder holds, in the order it gives them (sources or not: see isSource). */
   names: string[];
+  /** Which of them could be sources, by the folder's own rule (past the rules every folder has). */
+  accept: (name: string) => boolean;
   /** Set by the scan: whether the folder lists as the index last stored it. */
   same?: boolean;
 }
 
+/** Whether a name in a listed folder could be a source: a visible .md file the folder's rule accepts. */
+export function isSource(listing: Listing, name: string): boolean {
+  // (A name with a line break could not be stored: the manifest's paths are one a line.)
+  return !name.startsWith('.') && name.endsWith('.md') && !name.includes('\n') && listing.accept(name);
+}
+
 /**
- * The folders search reads, each with the names that could be sources, in the order the folder
- * gives them: memory/ (but MEMORY.md), goals/, logs/YYYY/MM/ (days of that month), inbox/done/YYYY/MM/.
+ * A folder's names as stored, to compare with a new listing: joined by '/', which no name holds,
+ * so two listings are the same exactly when their joined names are.
+ */
+export const joinNames = (names: readonly string[]) => names.join('/');
+
+/**
+ * The folders search reads, each with all its names in the order the folder gives them (the scan
+ * picks the sources: memory/ but MEMORY.md, goals/, logs/YYYY/MM/ days of that month,
+ * inbox/done/YYYY/MM/). Names are not filtered here: a folder listed as before is compared whole,
+ * with nothing done per name.
  */
 function listFolders(root: string): Listing[] {
   const out: Listing[] = [];
   const collect = (folder: string, accept: (name: string) => boolean) => {
-    out.push({ folder, names: names(join(root, folder)).filter((n) => n.endsWith('.md') && !n.includes('\n') && accept(n)) });
+    out.push({ folder, names: entries(join(root, folder)), accept });
   };
   const dated = (folder: string, accept: (name: string, month: string) => boolean) => {
-    for (const y of names(join(root, folder)).filter((n) => /^\d{4}$/.test(n))) {
-      for (const m of names(join(root, folder, y)).filter((n) => /^\d{2}$/.test(n))) collect(`${folder}/${y}/${m}`, (name) => accept(name, `${y}-${m}-`));
+    for (const y of entries(join(root, folder)).filter((n) => /^\d{4}$/.test(n))) {
+      for (const m of entries(join(root, folder, y)).filter((n) => /^\d{2}$/.test(n))) collect(`${folder}/${y}/${m}`, (name) => accept(name, `${y}-${m}-`));
     }
   };
   collect('memory', (name) => name !== 'MEMORY.md');
@@ -185,21 +204,29 @@ export function scan(root: string, d: Data, racyMs?: number): Scan {
   const fineFrom = racyMs === undefined ? now - FINE_RACY_MS : racyFrom;
   const wasRacy = new Set(d.racy);
   const folders = new Set<string>();
+  // Whether every file the index holds was found where it was (then none is gone, without a look at the manifest's paths).
+  let complete = true;
   for (const listing of listings) {
     const { folder, names } = listing;
     folders.add(folder);
     const dir = join(root, folder) + sep;
     const stored = d.dirs[folder];
-    const same = (listing.same = (stored?.names ?? '') === names.join('\n'));
+    const same = (listing.same = stored ? stored.names === joinNames(names) && stored.nos.length === names.length : !names.length);
     out.relisted ||= !same;
     const nos = same ? stored?.nos : undefined;
     for (let i = 0; i < names.length; i++) {
+      // A name that is not a source (NOT_SOURCE where the folder lists as before) is not even looked at.
+      if (nos ? nos[i] === NOT_SOURCE : !isSource(listing, names[i]!)) continue;
       const st = fastStat(dir + names[i]);
-      if (!st) continue;
+      const no = nos ? nos[i]! : d.fileNo.get(`${folder}/${names[i]}`) ?? -1;
+      if (!st) {
+        complete &&= no < 0;
+        continue;
+      }
       const type = st.mode & S_IFMT;
       const regular = type === S_IFREG;
       const sig = regular ? signature(st) : undefined;
-      const no = nos ? nos[i]! : d.fileNo.get(`${folder}/${names[i]}`) ?? -1;
+      complete &&= no < 0 || regular;
       const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
       const from = whole ? racyFrom : fineFrom;
       const recent = sig !== undefined && (st.mtimeMs >= from || st.ctimeMs >= from);
@@ -225,8 +252,8 @@ export function scan(root: string, d: Data, racyMs?: number): Scan {
       out.changed.push({ file, sig });
     }
   }
-  if (seen.length) out.gone = d.paths.filter((p, no) => p && !seen[no]);
   out.relisted ||= Object.entries(d.dirs).some(([folder, { names }]) => names && !folders.has(folder));
+  if (seen.length && (out.relisted || !complete)) out.gone = d.paths.filter((p, no) => p && !seen[no]);
   out.goneFailed = Object.keys(d.failed).filter((f) => !seenFailed.has(f));
   return out;
 }

@@ -196,6 +196,27 @@ for (let i = 0; ; i++) {
   for (const name of readdirSync(join(root, '.aos/search'))) assert.ok(['index', 'index.delta'].includes(name) || isTempFile(name), name);
 });
 
+test('a folder listed as before is compared whole: a source replaced by a folder of its name is gone, names that are not sources change nothing', async () => {
+  const root = home();
+  const before = await answers(root);
+  // Names that are not sources: hidden, not .md, the index of memory/, a line break in the name.
+  write(root, 'memory/.draft.md', topic('Hidden', 'wombat'));
+  write(root, 'memory/notes.txt', 'wombat');
+  write(root, 'memory/MEMORY.md', '# Memory\n- wombat\n');
+  write(root, 'memory/odd\nname.md', topic('Odd', 'wombat'));
+  const relisted = await openSearch(root, { racyMs: 0 });
+  assert.equal([relisted.reindexed, relisted.saved], [0, true], 'the new listing is stored, no file read');
+  relisted.close();
+  assert.equal(await answers(root, { expectWarm: true }), before);
+  // Same names, same order: the listing is as before, but one source is now a folder.
+  unlinkSync(join(root, 'memory/ferry.md'));
+  write(root, 'memory/ferry.md/inside.md', topic('Inside', 'ferry'));
+  const replaced = await answers(root);
+  assert.equal(replaced.count, before.count - 1);
+  assert.equal(replaced.hits[QUERIES.indexOf('ferry Cacilhas')]!.map((h) => h.file), [LOG], 'the topic that was a file is gone');
+  assert.equal(replaced, await rebuilt(root));
+});
+
 test('the scan\'s two ways to stat a file (Node\'s binding, lstatSync under --pending-deprecation) agree to the bit, and print nothing', async () => {
   if (!existsSync(AOS)) throw new Error(`build first: ${AOS} is missing`);
   const root = fixture(newHome());
