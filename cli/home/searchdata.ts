@@ -4,10 +4,9 @@
 // removed ones left as dead rows). Saved as a new delta (the first two layers' changes to the
 // base), or, when the delta grows past a fraction of the base, as a new base.
 // Also what ranking reads of it (core/memory/searchrank.ts's RankedDocs).
-import { openSync, readSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { openSync, readSync, closeSync, fstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isErrno } from './files.js';
-import { tempName } from '../core/docs/tempfiles.js';
 import { CITATION, DOC_TYPES, MEMORY_STATUSES, shardKey, type DocType, type MemoryStatus, type SearchDoc } from '../core/memory/searchdocs.js';
 import { FIELDS, dateCode, type Postings, type RankedDocs } from '../core/memory/searchrank.js';
 import type { postingsOf } from '../core/memory/searchpostings.js';
@@ -648,17 +647,6 @@ function objectOf<T>(bytes: Buffer, what: string): Record<string, T> {
   return parsed as Record<string, T>;
 }
 
-/** Writes a cache file whole under a temp name, then renames it over the old one. */
-export function replaceFile(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), tempName(basename(path), process.pid, Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0')));
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
 /**
  * The delta over this base; 'rejected' when there is one but it does not fit this base (a base
  * written since, or a write cut short) or is damaged: not used, and replaced at the next save.

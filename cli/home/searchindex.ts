@@ -25,15 +25,15 @@
 // until, past a quarter of dead rows, the index is rebuilt. A missing, truncated, corrupt or
 // foreign cache is rebuilt from the files: never trusted, never fatal. Sections are checked when
 // they are read, so damage found in the middle of a query rebuilds the index and answers anyway.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import { writeAtomic, isErrno } from './files.js';
+import { writeAtomic, isErrno, removeFile } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
 import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
 import { CACHE_FILE, CorruptCache, DELTA_FILE, docHash } from './searchformat.js';
-import { Data, readCache, replaceFile } from './searchdata.js';
+import { Data, readCache } from './searchdata.js';
 import { readTexts, scan, type Scan, type Source } from './searchsources.js';
 
 export { CACHE_FILE, DELTA_FILE, VERSION } from './searchformat.js';
@@ -108,11 +108,11 @@ async function load(root: string, rebuild: boolean, racyMs?: number): Promise<Op
   let saved = true;
   const file = whole ? CACHE_FILE : DELTA_FILE;
   try {
-    if (whole) {
-      await writeAtomic(join(root, CACHE_FILE), text);
-      // The delta changed the base just replaced: it goes (one left by a kill here names the old base, so it is not used).
-      rmSync(join(root, DELTA_FILE), { force: true });
-    } else replaceFile(join(root, DELTA_FILE), text);
+    // Not fsynced: after a power cut an empty or torn file fails its checks and is rebuilt (or, a
+    // delta, not used), and nothing but the cache is lost.
+    await writeAtomic(join(root, file), text, { durable: false });
+    // The delta changed the base just replaced: it goes (one left by a kill here names the old base, so it is not used).
+    if (whole) removeFile(join(root, DELTA_FILE));
   } catch (err) {
     // Search works without its cache; the owner is told why every search re-reads the files.
     saved = false;
