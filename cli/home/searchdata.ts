@@ -26,7 +26,7 @@ import {
   MAGIC,
   MAX_LEN,
   META,
-  ORD,
+  MAX_PLACE,
   VERSION,
   checksum,
   appendToShard,
@@ -271,7 +271,7 @@ export class Data implements RankedDocs {
   }
 
   status(id: number): MemoryStatus | undefined {
-    const s = this.word(id * COLS + META) >> 3;
+    const s = (this.word(id * COLS + META) >> 3) & 3;
     return s ? MEMORY_STATUSES[s - 1] : undefined;
   }
 
@@ -293,7 +293,7 @@ export class Data implements RankedDocs {
   }
 
   ordinal(id: number): number {
-    return this.coldWord(id * COLD + ORD);
+    return this.word(id * COLS + META) >>> 5;
   }
 
   /** A removed document's row, kept until the index is rebuilt; its postings count for nothing. */
@@ -478,12 +478,12 @@ export class Data implements RankedDocs {
       const at = (row - this.baseRows) * COLS;
       const table = this.tailTable;
       setWord(table, at + FILE, file);
-      setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3));
+      const place = Math.min(doc.ordinal ?? 0, MAX_PLACE);
+      setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3) | (place << 5));
       setWord(table, at + DATE, dateCode(doc.date));
       const cold = (row - this.baseRows) * COLD;
       setWord(this.tailCold, cold + LINE, doc.line);
       setWord(this.tailCold, cold + HASH, docHash(doc));
-      setWord(this.tailCold, cold + ORD, doc.ordinal ?? 0);
       if (doc.type !== 'log') this.newTitles()[row] = doc.title;
       if (doc.sources?.length) this.newCites()[row] = doc.sources;
       const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));

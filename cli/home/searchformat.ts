@@ -24,7 +24,7 @@ import { FIELDS, type Postings } from '../core/memory/searchrank.js';
 declare const AOS_VERSION: string | undefined;
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** A cache from another version (format, tokenizer, release, checksum) is rebuilt, never trusted. */
-export const VERSION = `search-6:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
+export const VERSION = `search-7:${typeof AOS_VERSION === 'string' ? AOS_VERSION : 'dev'}:${crc32 ? 'crc32' : 'fnv'}`;
 export const CACHE_FILE = '.aos/search/index';
 export const DELTA_FILE = '.aos/search/index.delta';
 export const MAGIC = 'aos-search';
@@ -40,15 +40,18 @@ export const DELTA_MAGIC = 'aos-search-delta';
 
 // The document table, one row of words per document id, in two parts. What every query needs:
 export const FILE = 0; // file number in the manifest; -1 for a dead row
-export const META = 1; // index into DOC_TYPES | (status << 3): 0 none, else 1 + index into MEMORY_STATUSES
+// index into DOC_TYPES | status << 3 (0 none, else 1 + index into MEMORY_STATUSES) | place << 5: a log
+// entry's place among its day's entries (0 for other documents), for its neighbours, which a query reads
+export const META = 1;
+/** Places past this one are stored as this one (a day of 67 million entries). */
+export const MAX_PLACE = (1 << 26) - 1;
 export const DATE = 2; // yyyymmdd, or 0
 export const LENS = 3; // field lengths (minisearch's: distinct words), two 16-bit lengths a word
 export const COLS = LENS + FIELDS.length / 2;
 // What only a refresh or a hit needs:
 export const LINE = 0;
 export const HASH = 1; // of the document's content, so unchanged documents of a changed file stay
-export const ORD = 2; // a log entry's place among its day's entries (0 for other documents): its neighbours
-export const COLD = 3;
+export const COLD = 2;
 export const MAX_LEN = 0xffff;
 
 export const WORD = 5;

@@ -32,7 +32,7 @@ import { writeAtomic, isErrno, removeFile } from './files.js';
 import { docsFromFile, needsFrontMatter, type FrontParser, type SearchDoc } from '../core/memory/searchdocs.js';
 import type { ParsedDoc } from '../core/docs/frontmatter.js';
 import { rankDocs, showHit, type Hit, type SearchOpts } from '../core/memory/searchrank.js';
-import { CACHE_FILE, CorruptCache, DELTA_FILE, docHash } from './searchformat.js';
+import { CACHE_FILE, CorruptCache, DELTA_FILE, MAX_PLACE, docHash } from './searchformat.js';
 import { Data, readCache } from './searchdata.js';
 import { readTexts, scan, type Scan, type Source } from './searchsources.js';
 
@@ -194,7 +194,7 @@ async function update(root: string, data: Data, changed: Source[], gone: string[
     const keep = new Map<string, number>();
     for (const row of old) keep.set(`${data.line(row)}:${data.ordinal(row)}:${data.hash(row)}`, row);
     for (const doc of result.docs) {
-      const key = `${doc.line}:${doc.ordinal ?? 0}:${docHash(doc)}`;
+      const key = `${doc.line}:${Math.min(doc.ordinal ?? 0, MAX_PLACE)}:${docHash(doc)}`;
       if (keep.has(key)) keep.delete(key);
       else added.push({ doc, file });
     }
