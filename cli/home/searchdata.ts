@@ -33,14 +33,13 @@ import {
   decodeShard,
   docHash,
   encodeShard,
-  getWord,
   isSection,
   parseJson,
   readPostings,
-  setWord,
   validDelta,
   validHeader,
-  WORD,
+  bytesOf,
+  wordsOf,
   type DeltaHeader,
   type Entry,
   type Header,
@@ -76,9 +75,9 @@ export class Data implements RankedDocs {
   baseBytes = 0;
   private size = 0;
   private source?: { fd: number; base: number };
-  /** The base's document table, 7 bits a byte (rows removed since are marked in it in place), and its line table. */
-  private baseTable?: Buffer;
-  private baseCold?: Buffer;
+  /** The base's document table (rows removed since are marked in it in place), and its line table. */
+  private baseTable?: Int32Array;
+  private baseCold?: Int32Array;
   private coldSection?: Section;
   private titleSection?: Section;
   private titleMap?: Record<string, string>;
@@ -92,8 +91,8 @@ export class Data implements RankedDocs {
   private deltaShardSections = new Map<string, Section>();
   private deltaStored = new Map<string, StoredShard>();
   /** Rows from baseRows on: their document table and line table, with room for `tailCapacity` rows. */
-  private tailTable: Buffer = Buffer.alloc(0);
-  private tailCold: Buffer = Buffer.alloc(0);
+  private tailTable: Int32Array = new Int32Array(0);
+  private tailCold: Int32Array = new Int32Array(0);
   private tailCapacity = 0;
   /** Titles and citations of the rows from baseRows on. */
   private newTitleMap?: Record<string, string>;
@@ -130,7 +129,7 @@ export class Data implements RankedDocs {
     d.baseColdWords = header.rows * COLD;
     d.totals = header.totals;
     // Checksummed like every section: its numbers are the ones that were written.
-    d.baseTable = d.read(header.table, 'document table');
+    d.baseTable = wordsOf(d.read(header.table, 'document table'));
     d.coldSection = header.cold;
     d.titleSection = header.titles;
     d.citesSection = header.cites;
@@ -143,10 +142,10 @@ export class Data implements RankedDocs {
     const h = delta.header;
     this.delta = delta;
     // Its tables are checked before anything is taken from it: a damaged delta leaves the base as it was.
-    let table: Buffer, cold: Buffer;
+    let table: Int32Array, cold: Int32Array;
     try {
-      table = this.readDelta(h.table, 'delta document table');
-      cold = this.readDelta(h.cold, 'delta line table');
+      table = wordsOf(this.readDelta(h.table, 'delta document table'));
+      cold = wordsOf(this.readDelta(h.cold, 'delta line table'));
     } catch (err) {
       this.delta = undefined;
       throw err;
@@ -168,7 +167,7 @@ export class Data implements RankedDocs {
       this.changedDirs.add(folder);
     }
     for (const row of h.killed) {
-      setWord(this.baseTable!, row * COLS + FILE, -1);
+      this.baseTable![row * COLS + FILE] = -1;
       this.killedBase.add(row);
     }
     // The delta's body is this process's own copy: its rows are changed in place like the base's.
@@ -181,7 +180,8 @@ export class Data implements RankedDocs {
   /** One stored section of the base, checked against its checksum. */
   private read([offset, length, sum]: Section, what: string): Buffer {
     if (!this.source) throw new Error(`search index: no cache file to read the ${what} from`);
-    const buf = Buffer.allocUnsafe(length);
+    // Its own memory, starting on a word's boundary (a table is used as an Int32Array where it lies).
+    const buf = Buffer.from(new ArrayBuffer(length));
     for (let done = 0; done < length; ) {
       const n = readSync(this.source.fd, buf, done, length - done, this.source.base + offset + done);
       if (n <= 0) throw new CorruptCache(what);
@@ -207,20 +207,20 @@ export class Data implements RankedDocs {
 
   /** One word of the document table. */
   word(i: number): number {
-    return i < this.baseWords ? getWord(this.baseTable!, i) : getWord(this.tailTable, i - this.baseWords);
+    return i < this.baseWords ? this.baseTable![i]! : this.tailTable[i - this.baseWords]!;
   }
 
   private setRowWord(row: number, col: number, value: number): void {
-    if (row < this.baseRows) setWord(this.baseTable!, row * COLS + col, value);
-    else setWord(this.tailTable, (row - this.baseRows) * COLS + col, value);
+    if (row < this.baseRows) this.baseTable![row * COLS + col] = value;
+    else this.tailTable[(row - this.baseRows) * COLS + col] = value;
   }
 
-  private baseColdTable(): Buffer {
-    return (this.baseCold ??= this.coldSection ? this.read(this.coldSection, 'line table') : Buffer.alloc(0));
+  private baseColdTable(): Int32Array {
+    return (this.baseCold ??= this.coldSection ? wordsOf(this.read(this.coldSection, 'line table')) : new Int32Array(0));
   }
 
   private coldWord(i: number): number {
-    return i < this.baseColdWords ? getWord(this.baseColdTable(), i) : getWord(this.tailCold, i - this.baseColdWords);
+    return i < this.baseColdWords ? this.baseColdTable()[i]! : this.tailCold[i - this.baseColdWords]!;
   }
 
   /** Room in the tables for `rows` rows. */
@@ -229,10 +229,10 @@ export class Data implements RankedDocs {
     if (need <= this.tailCapacity) return;
     const capacity = need + 256;
     const used = this.rows - this.baseRows;
-    const table = Buffer.alloc(capacity * COLS * WORD);
-    table.set(this.tailTable.subarray(0, used * COLS * WORD));
-    const cold = Buffer.alloc(capacity * COLD * WORD);
-    cold.set(this.tailCold.subarray(0, used * COLD * WORD));
+    const table = new Int32Array(capacity * COLS);
+    table.set(this.tailTable.subarray(0, used * COLS));
+    const cold = new Int32Array(capacity * COLD);
+    cold.set(this.tailCold.subarray(0, used * COLD));
     this.tailTable = table;
     this.tailCold = cold;
     this.tailCapacity = capacity;
@@ -294,6 +294,19 @@ export class Data implements RankedDocs {
 
   ordinal(id: number): number {
     return this.word(id * COLS + META) >>> 5;
+  }
+
+  /** RankedDocs.scoreInfo: -1 for a dead row, else field f's length * 4 + the status code, in one look at the row. */
+  scoreInfo(id: number, f: number): number {
+    let at = id * COLS;
+    let table = this.baseTable!;
+    if (at >= this.baseWords) {
+      at -= this.baseWords;
+      table = this.tailTable;
+    }
+    if (table[at + FILE]! < 0) return -1;
+    const lens = table[at + LENS + (f >> 1)]!;
+    return ((f & 1 ? lens >>> 16 : lens & MAX_LEN) << 2) | ((table[at + META]! >> 3) & 3);
   }
 
   /** A removed document's row, kept until the index is rebuilt; its postings count for nothing. */
@@ -477,17 +490,17 @@ export class Data implements RankedDocs {
       const row = first + i;
       const at = (row - this.baseRows) * COLS;
       const table = this.tailTable;
-      setWord(table, at + FILE, file);
+      table[at + FILE] = file;
       const place = Math.min(doc.ordinal ?? 0, MAX_PLACE);
-      setWord(table, at + META, DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3) | (place << 5));
-      setWord(table, at + DATE, dateCode(doc.date));
+      table[at + META] = DOC_TYPES.indexOf(doc.type) | ((doc.status ? 1 + MEMORY_STATUSES.indexOf(doc.status) : 0) << 3) | (place << 5);
+      table[at + DATE] = dateCode(doc.date);
       const cold = (row - this.baseRows) * COLD;
-      setWord(this.tailCold, cold + LINE, doc.line);
-      setWord(this.tailCold, cold + HASH, docHash(doc));
+      this.tailCold[cold + LINE] = doc.line;
+      this.tailCold[cold + HASH] = docHash(doc);
       if (doc.type !== 'log') this.newTitles()[row] = doc.title;
       if (doc.sources?.length) this.newCites()[row] = doc.sources;
       const n = lengths[i]!.map((len) => Math.min(len, MAX_LEN));
-      for (let f = 0; f < FIELDS.length; f += 2) setWord(table, at + LENS + f / 2, n[f]! | (n[f + 1]! << 16));
+      for (let f = 0; f < FIELDS.length; f += 2) table[at + LENS + f / 2] = n[f]! | (n[f + 1]! << 16);
       n.forEach((len, f) => (this.totals[f]! += len));
     });
     this.rows = first + docs.length;
@@ -533,8 +546,8 @@ export class Data implements RankedDocs {
   serializeDelta(): Buffer {
     const body = new Body();
     const added = this.rows - this.baseRows;
-    const table = body.put(this.tailTable.subarray(0, added * COLS * WORD));
-    const cold = body.put(this.tailCold.subarray(0, added * COLD * WORD));
+    const table = body.put(bytesOf(this.tailTable, added * COLS));
+    const cold = body.put(bytesOf(this.tailCold, added * COLD));
     const titles = body.put(Buffer.from(JSON.stringify(this.newTitles()), 'utf8'));
     const cites = body.put(Buffer.from(JSON.stringify(this.newCites()), 'utf8'));
     const shards: Record<string, Section> = {};
@@ -596,10 +609,10 @@ export class Data implements RankedDocs {
   /** The whole index as a new base (a new stamp): JSON, and numbers 7 bits a byte (all of it valid UTF-8, so it is also text). */
   serialize(): Buffer {
     const body = new Body();
-    const baseTable = this.baseTable?.subarray(0, this.baseWords * WORD) ?? Buffer.alloc(0);
+    const baseTable = this.baseTable ? bytesOf(this.baseTable, this.baseWords) : Buffer.alloc(0);
     const added = this.rows - this.baseRows;
-    const table = body.put(Buffer.concat([baseTable, this.tailTable.subarray(0, added * COLS * WORD)]));
-    const cold = body.put(Buffer.concat([this.baseColdTable().subarray(0, this.baseColdWords * WORD), this.tailCold.subarray(0, added * COLD * WORD)]));
+    const table = body.put(Buffer.concat([baseTable, bytesOf(this.tailTable, added * COLS)]));
+    const cold = body.put(Buffer.concat([bytesOf(this.baseColdTable(), this.baseColdWords), bytesOf(this.tailCold, added * COLD)]));
     // Titles and citations of removed rows are dropped here.
     const liveOf = <T>(maps: Record<string, T>[]) => {
       const out: Record<string, T> = {};

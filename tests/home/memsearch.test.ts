@@ -382,7 +382,7 @@ test('cache: truncated, corrupted, garbage or from another version is rebuilt, w
     // A well-formed cache, checksums and all, written by another version.
     ['another version', (b) => {
       const head = stored.subarray(nl + 1, body).toString().replace(`"version":"${VERSION}"`, `"version":"${VERSION.replace(/^search-\d+/, 'search-0')}"`);
-      assert.ok(VERSION.endsWith(':crc32'), 'this node has zlib.crc32');
+      assert.ok(VERSION.includes(':crc32:'), 'this node has zlib.crc32');
       return Buffer.concat([Buffer.from(`aos-search ${Buffer.byteLength(head)} ${crc32(Buffer.from(head))}\n${head}`), b.subarray(body)]);
     }],
   ];
