@@ -29,6 +29,8 @@ import {
   MAX_PLACE,
   VERSION,
   checksum,
+  countOf,
+  offsetOf,
   appendToShard,
   decodeShard,
   docHash,
@@ -410,8 +412,8 @@ export class Data implements RankedDocs {
     let out: Postings = 0;
     for (const shard of [this.storedShard(key), this.deltaShard(key)]) {
       const at = shard?.dir.get(term);
-      if (!shard || !at || !at[2 * f + 1]) continue;
-      const list = readPostings(shard.lists, at[2 * f]!, at[2 * f + 1]!);
+      if (!shard || !at || !countOf(at, f)) continue;
+      const list = readPostings(shard.lists, offsetOf(at, f), countOf(at, f));
       out = out ? out.concat(list) : list;
     }
     const more = (this.added.get(key)?.get(term)?.[1 + f] as Postings | undefined) ?? 0;
@@ -588,7 +590,7 @@ export class Data implements RankedDocs {
     const out = new Map<string, Entry>();
     for (const [term, at] of delta.dir) {
       const entry: Entry = [term, 0, 0, 0, 0];
-      for (let f = 0; f < FIELDS.length; f++) if (at[2 * f + 1]) entry[1 + f] = readPostings(delta.lists, at[2 * f]!, at[2 * f + 1]!);
+      for (let f = 0; f < FIELDS.length; f++) if (countOf(at, f)) entry[1 + f] = readPostings(delta.lists, offsetOf(at, f), countOf(at, f));
       out.set(term, entry);
     }
     for (const [term, entry] of added ?? []) {

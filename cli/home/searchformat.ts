@@ -130,11 +130,18 @@ function walkPostings(b: Uint8Array, at: number, n: number, out?: number[]): { e
 
 /** [term, postings in title, description, body, tags] */
 export type Entry = [string, Postings, Postings, Postings, Postings];
-/** A stored shard: its directory (term → [offset, count] per field) and its posting lists. */
+/**
+ * A stored shard: its directory (term → its row as stored: [term, offset, count] and an offset and
+ * count for each further field; see offsetOf and countOf) and its posting lists.
+ */
 export interface StoredShard {
-  dir: Map<string, number[]>;
+  dir: Map<string, DirRow>;
   lists: Buffer;
 }
+export type DirRow = [string, ...number[]];
+/** Where a term's postings in field f start in the shard's lists, and how many there are. */
+export const offsetOf = (row: DirRow, f: number) => row[1 + 2 * f] as number;
+export const countOf = (row: DirRow, f: number) => row[2 + 2 * f] as number;
 /** Two hashes of a file's size, mtime, ctime and inode: when they differ, the file is read again. */
 export type Sig = [number, number];
 /** [byte offset in the body, byte length, checksum] */
@@ -190,8 +197,8 @@ export function appendToShard(stored: StoredShard, added: ReadonlyMap<string, En
     const more = added.get(term);
     const row: (string | number)[] = [term];
     for (let f = 0; f < FIELDS.length; f++) {
-      const offset = at[2 * f]!;
-      const count = at[2 * f + 1]!;
+      const offset = offsetOf(at, f);
+      const count = countOf(at, f);
       const start = bytes.length;
       let last = 0;
       if (count) {
@@ -223,7 +230,10 @@ export function decodeShard(buf: Buffer, key: string): StoredShard {
   const nl = buf.indexOf(10);
   const dir = nl < 0 ? undefined : (parseJson(buf.subarray(0, nl), `shard ${key}`) as (string | number)[][]);
   if (!Array.isArray(dir)) throw new CorruptCache(`shard ${key}`);
-  return { dir: new Map(dir.map((row) => [row[0] as string, row.slice(1) as number[]])), lists: buf.subarray(nl + 1) };
+  // The rows are kept as parsed (no copy per term: a shard holds hundreds).
+  const map = new Map<string, DirRow>();
+  for (const row of dir as DirRow[]) map.set(row[0], row);
+  return { dir: map, lists: buf.subarray(nl + 1) };
 }
 
 export interface Header {
