@@ -146,8 +146,13 @@ function statBinding(path: string): StatBinding | undefined {
 const sigNumbers = new Float64Array(4);
 const sigWords = new Int32Array(sigNumbers.buffer);
 
-/** A file's signature: two independent hashes of its size, mtime, ctime and inode. */
-function signature(st: FileStat): Sig {
+// A file's signature (Sig): two independent hashes of its size, mtime, ctime and inode, made by
+// hashStat. The last one's two numbers: a file found unchanged (nearly all of them) makes no array.
+let hashA = 0;
+let hashB = 0;
+
+/** Hashes a file's size, mtime, ctime and inode into hashA and hashB. */
+function hashStat(st: FileStat): void {
   sigNumbers[0] = st.size;
   sigNumbers[1] = st.mtimeMs;
   sigNumbers[2] = st.ctimeMs;
@@ -159,7 +164,8 @@ function signature(st: FileStat): Sig {
     b = Math.imul(b ^ sigWords[i]!, 0x5bd1e995);
     b ^= b >>> 13;
   }
-  return [a, b];
+  hashA = a;
+  hashB = b;
 }
 
 /**
@@ -225,22 +231,23 @@ export function scan(root: string, d: Data, racyMs?: number): Scan {
       }
       const type = st.mode & S_IFMT;
       const regular = type === S_IFREG;
-      const sig = regular ? signature(st) : undefined;
+      if (regular) hashStat(st);
       complete &&= no < 0 || regular;
       const whole = st.mtimeMs % 1000 === 0 && st.ctimeMs % 1000 === 0;
       const from = whole ? racyFrom : fineFrom;
-      const recent = sig !== undefined && (st.mtimeMs >= from || st.ctimeMs >= from);
+      const recent = regular && (st.mtimeMs >= from || st.ctimeMs >= from);
       if (recent) out.racy.push(`${folder}/${names[i]}`);
-      if (no >= 0 && sig) {
+      if (no >= 0 && regular) {
         seen[no] = 1;
-        if (d.sameSig(no, sig) && !(wasRacy.size && wasRacy.has(`${folder}/${names[i]}`))) continue;
+        if (d.sigs[no * 2] === hashA && d.sigs[no * 2 + 1] === hashB && !(wasRacy.size && wasRacy.has(`${folder}/${names[i]}`))) continue;
       }
       const file = `${folder}/${names[i]}`;
       if (type === S_IFLNK) {
         out.problems.push({ file, expected: 'a regular file', found: 'a symbolic link (not followed: it could pull in text from outside the home)' });
         continue;
       }
-      if (!sig) continue;
+      if (!regular) continue;
+      const sig: Sig = [hashA, hashB];
       const failed = d.failed[file];
       if (failed) {
         seenFailed.add(file);
