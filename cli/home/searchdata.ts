@@ -29,6 +29,8 @@ import {
   MAX_PLACE,
   VERSION,
   checksum,
+  encodeTitles,
+  Titles,
   countOf,
   offsetOf,
   appendToShard,
@@ -82,7 +84,7 @@ export class Data implements RankedDocs {
   private baseCold?: Int32Array;
   private coldSection?: Section;
   private titleSection?: Section;
-  private titleMap?: Record<string, string>;
+  private titleTable?: Titles;
   private citesSection?: Section;
   private citesMap?: Record<string, string[]>;
   private shardSections = new Map<string, Section>();
@@ -320,19 +322,19 @@ export class Data implements RankedDocs {
     return id >= 0 && id < this.rows && this.fileOf(id) >= 0;
   }
 
-  private baseTitles(): Record<string, string> {
-    if (!this.titleMap) this.titleMap = this.titleSection ? objectOf(this.read(this.titleSection, 'titles'), 'titles') : {};
-    return this.titleMap;
+  private baseTitles(): Titles | undefined {
+    if (!this.titleTable && this.titleSection) this.titleTable = new Titles(this.read(this.titleSection, 'titles'));
+    return this.titleTable;
   }
 
   private newTitles(): Record<string, string> {
-    if (!this.newTitleMap) this.newTitleMap = this.delta ? objectOf(this.readDelta(this.delta.header.titles, 'delta titles'), 'delta titles') : {};
+    if (!this.newTitleMap) this.newTitleMap = this.delta ? new Titles(this.readDelta(this.delta.header.titles, 'delta titles')).all() : {};
     return this.newTitleMap;
   }
 
   /** A document's title (non-log documents; a log entry's is its heading). */
   title(id: number): string | undefined {
-    return id < this.baseRows ? this.baseTitles()[id] : this.newTitles()[id];
+    return id < this.baseRows ? this.baseTitles()?.get(id) : this.newTitles()[id];
   }
 
   private baseCites(): Record<string, string[]> {
@@ -550,7 +552,7 @@ export class Data implements RankedDocs {
     const added = this.rows - this.baseRows;
     const table = body.put(bytesOf(this.tailTable, added * COLS));
     const cold = body.put(bytesOf(this.tailCold, added * COLD));
-    const titles = body.put(Buffer.from(JSON.stringify(this.newTitles()), 'utf8'));
+    const titles = body.put(encodeTitles(this.newTitles()));
     const cites = body.put(Buffer.from(JSON.stringify(this.newCites()), 'utf8'));
     const shards: Record<string, Section> = {};
     for (const key of [...new Set([...this.deltaShardSections.keys(), ...this.added.keys()])].sort()) {
@@ -621,7 +623,7 @@ export class Data implements RankedDocs {
       for (const map of maps) for (const id in map) if (!this.dead(Number(id))) out[id] = map[id]!;
       return out;
     };
-    const titles = body.put(Buffer.from(JSON.stringify(liveOf([this.baseTitles(), this.newTitles()])), 'utf8'));
+    const titles = body.put(encodeTitles(liveOf([this.baseTitles()?.all() ?? {}, this.newTitles()])));
     const cites = body.put(Buffer.from(JSON.stringify(liveOf([this.baseCites(), this.newCites()])), 'utf8'));
     const shards: Record<string, Section> = {};
     for (const key of [...new Set([...this.shardSections.keys(), ...this.deltaShardSections.keys(), ...this.added.keys()])].sort()) {

@@ -69,6 +69,61 @@ export function wordsOf(bytes: Uint8Array): Int32Array {
 /** The stored bytes of a table's first `n` words. */
 export const bytesOf = (words: Int32Array, n: number): Buffer => Buffer.from(words.buffer, words.byteOffset, n * WORD);
 
+/**
+ * Titles by document id, stored so one is read without the others: the count, the ids (ascending)
+ * and where each title ends, as words, then the titles' UTF-8 bytes one after another. A search
+ * shows a few titles of thousands; parsing them all as JSON cost more than the ranking's scoring.
+ */
+export function encodeTitles(titles: Record<string, string>): Buffer {
+  const ids = Object.keys(titles)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const texts = ids.map((id) => Buffer.from(titles[id]!, 'utf8'));
+  const words = new Int32Array(1 + 2 * ids.length);
+  words[0] = ids.length;
+  let end = 0;
+  ids.forEach((id, i) => {
+    words[1 + i] = id;
+    words[1 + ids.length + i] = end += texts[i]!.length;
+  });
+  return Buffer.concat([bytesOf(words, words.length), ...texts]);
+}
+
+/** A titles section as encodeTitles wrote it: one title by id, or all of them. */
+export class Titles {
+  private readonly ids: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly text: number;
+  constructor(private readonly bytes: Buffer) {
+    const n = bytes.length >= WORD ? wordsOf(bytes.subarray(0, WORD))[0]! : -1;
+    if (n < 0 || bytes.length < WORD * (1 + 2 * n)) throw new CorruptCache('titles');
+    const words = wordsOf(bytes.subarray(0, WORD * (1 + 2 * n)));
+    this.ids = words.subarray(1, 1 + n);
+    this.ends = words.subarray(1 + n);
+    this.text = WORD * (1 + 2 * n);
+    if (n && this.text + this.ends[n - 1]! !== bytes.length) throw new CorruptCache('titles');
+  }
+
+  get(id: number): string | undefined {
+    let lo = 0;
+    let hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (this.ids[lo] !== id) return undefined;
+    return this.bytes.toString('utf8', this.text + (lo ? this.ends[lo - 1]! : 0), this.text + this.ends[lo]!);
+  }
+
+  /** Every title, by id. */
+  all(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < this.ids.length; i++) out[this.ids[i]!] = this.get(this.ids[i]!)!;
+    return out;
+  }
+}
+
 /** Bytes written one at a time into a buffer that grows (a shard's posting lists). */
 class ByteWriter {
   buf = Buffer.allocUnsafe(4096);

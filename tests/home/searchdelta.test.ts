@@ -24,12 +24,13 @@ function fixture(root: string): string {
   write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker keeps a sourdough culture from 1950.'));
   write(root, 'memory/locker.md', topic('Gym locker code', 'The locker code at the Alfama gym is 4471.'));
   write(root, 'memory/ferry.md', topic('Ferry times', 'The ferry to Cacilhas leaves every twenty minutes.'));
+  write(root, 'memory/bolo.md', topic('Pão de ló em São Brás — 🍰', 'Um bolo.'));
   write(root, LOG, '# 2026-11-20\n' + entry('09:00:00', 'Compared trains from Lisbon to Porto.') + entry('10:30:00', 'The owner plans a ferry trip to Cacilhas.'));
   write(root, 'inbox/done/2026/11/20261119T100000-zz99.md', '---\nid: 20261119T100000-zz99\nstatus: done\n---\nFind a plumber for the kitchen leak.\n');
   return root;
 }
 
-const QUERIES = ['sourdough baker', 'locker code', 'ferry Cacilhas', 'quokka sanctuary', 'okapi visit', 'plumber', 'wombat', 'rye'];
+const QUERIES = ['sourdough baker', 'locker code', 'ferry Cacilhas', 'quokka sanctuary', 'okapi visit', 'plumber', 'wombat', 'rye', 'Brás bolo'];
 
 async function answers(root: string, opts: { expectWarm?: boolean } = {}): Promise<{ hits: Hit[][]; count: number }> {
   const index = await openSearch(root, { racyMs: 0 });
@@ -61,8 +62,9 @@ test('a refresh writes only the delta; the base stays byte for byte; the answers
   write(root, 'memory/bakery.md', topic('Bakery visit', 'The baker now sells rye only.'));
   unlinkSync(join(root, 'memory/locker.md'));
   write(root, 'memory/quokka.md', topic('Quokka outing', 'A sanctuary outing.', 'sources: [logs/2026/11/2026-11-20.md#L9]\n'));
+  write(root, 'memory/bolo2.md', topic('Bolo do caco, ação №2', 'Outro bolo.'));
   const refreshed = await openSearch(root, { racyMs: 0 });
-  assert.equal([refreshed.rebuilt, refreshed.reindexed, refreshed.saved], [false, 3, true]);
+  assert.equal([refreshed.rebuilt, refreshed.reindexed, refreshed.saved], [false, 4, true]);
   refreshed.close();
   assert.equal(readFileSync(join(root, CACHE_FILE)), base, 'the base was not written');
 
@@ -71,6 +73,7 @@ test('a refresh writes only the delta; the base stays byte for byte; the answers
   assert.equal(got.hits[0]!.map((h) => h.file), ['memory/bakery.md'], 'the edited topic, not its old text');
   assert.equal(got.hits[1], [], 'the deleted topic is gone');
   assert.equal(got.hits[3]!.map((h) => `${h.file}:${h.line}`), ['memory/quokka.md:9', `${LOG}:9`], 'the new topic, and the entry it cites');
+  assert.equal(got.hits[QUERIES.indexOf('Brás bolo')]!.map((h) => h.title).sort(), ['Bolo do caco, ação №2', 'Pão de ló em São Brás — 🍰'], 'titles from the base and from the delta');
 
   // A second refresh builds on the delta (its rows, postings and removals stay).
   appendFileSync(join(root, LOG), entry('12:00:00', 'A wombat was seen near the quokka sanctuary.'));
