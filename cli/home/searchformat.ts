@@ -291,20 +291,15 @@ export function decodeShard(buf: Buffer, key: string): StoredShard {
   return { dir: map, lists: buf.subarray(nl + 1) };
 }
 
-export interface Header {
+/** What one folder listed: all its names, joined by '/', and their file numbers (see Header.dirs). */
+export interface DirEntry {
+  names: string;
+  nos: number[];
+}
+
+/** What the base's header and the delta's both hold: the state after the last save, and where each section lies in the body. */
+interface Saved {
   version: string;
-  /** Random, new with every base written: the delta that changes this base names it. */
-  stamp: string;
-  /** By file number, one a line: the path, or an empty line once the file is gone. */
-  paths: string;
-  /** By file number, two numbers each: the signature. */
-  sigs: number[];
-  /**
-   * Each folder's names as listed (all of them, joined by '/', in the order the folder gave them)
-   * and their file numbers (-1 for a source that failed or is not a regular file, -2 for a name
-   * that is not a source): an unchanged listing is compared whole, with no lookups at all.
-   */
-  dirs: Record<string, { names: string; nos: number[] }>;
   /**
    * Files changed too recently for their signature to be trusted (within RACY_MS of the scan): a
    * file edited again in the same clock tick (a second, on some file systems) keeps its size,
@@ -319,6 +314,7 @@ export interface Header {
   totals: number[];
   table: Section;
   cold: Section;
+  /** Titles by document id (the delta's: of the rows added since the base). */
   titles: Section;
   /** By document id, the citations (`logs/…md#L<line>`) of memory topics that cite log entries. */
   cites: Section;
@@ -326,12 +322,23 @@ export interface Header {
   size: number;
 }
 
-/** What one folder listed: its names, one a line, and their file numbers. */
-export type DirEntry = Header['dirs'][string];
+export interface Header extends Saved {
+  /** Random, new with every base written: the delta that changes this base names it. */
+  stamp: string;
+  /** By file number, one a line: the path, or an empty line once the file is gone. */
+  paths: string;
+  /** By file number, two numbers each: the signature. */
+  sigs: number[];
+  /**
+   * Each folder's names as listed (all of them, joined by '/', in the order the folder gave them)
+   * and their file numbers (-1 for a source that failed or is not a regular file, -2 for a name
+   * that is not a source): an unchanged listing is compared whole, with no lookups at all.
+   */
+  dirs: Record<string, DirEntry>;
+}
 
 /** The delta: what changed since the base it names. Its own sections are offsets in its own body. */
-export interface DeltaHeader {
-  version: string;
+export interface DeltaHeader extends Saved {
   /** The stamp of the base this delta changes. */
   base: string;
   /** Rows of that base: the delta's table holds the rows from here on. */
@@ -340,20 +347,8 @@ export interface DeltaHeader {
   files: [number, string, number, number][];
   /** Folders listed differently since the base; null for one no longer listed. */
   dirs: Record<string, DirEntry | null>;
-  racy: string[];
-  failed: Header['failed'];
-  count: number;
-  rows: number;
-  totals: number[];
   /** Base rows removed since the base (their postings stay, queries skip them). */
   killed: number[];
-  table: Section;
-  cold: Section;
-  /** Titles and citations of the rows added since the base, by document id. */
-  titles: Section;
-  cites: Section;
-  shards: Record<string, Section>;
-  size: number;
 }
 
 /** Damage found in the cache: the index is rebuilt from the files, never trusted. */
