@@ -5,7 +5,7 @@
 // process killed while it refreshes leaves a cache that answers right the next time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_FILE, DELTA_FILE, DELTA_MIN_BYTES, openSearch, type Hit } from '../../cli/home/searchindex.js';
@@ -197,6 +197,74 @@ for (let i = 0; ; i++) {
   assert.ok(got.hits[4]!.length >= 18, `every entry written is found (${got.hits[4]!.length})`);
   // Anything a kill left behind is an aos temp file (ignored by git, removed by the tick).
   for (const name of readdirSync(join(root, '.aos/search'))) assert.ok(['index', 'index.delta'].includes(name) || isTempFile(name), name);
+});
+
+// strace stops a process at a chosen system call and kills it there: the worst moments, every time.
+const RENAME = 'rename,renameat,renameat2';
+const UNLINK = 'unlink,unlinkat';
+function canInject(): boolean {
+  const r = spawnSync('strace', ['-qq', '-o', '/dev/null', '-e', 'trace=uname', '-e', 'inject=uname:signal=SIGKILL', 'uname'], { encoding: 'utf8' });
+  return r.signal === 'SIGKILL';
+}
+
+test('killed with SIGKILL at the worst moments of a refresh and of a merge, the next search answers as a rebuild', () => {
+  if (!existsSync(AOS)) throw new Error(`build first: ${AOS} is missing`);
+  if (!canInject()) {
+    console.log('  (not run: strace cannot inject faults on this machine)');
+    return;
+  }
+  const root = fixture(newHome());
+  const env = bareEnv();
+  const ask = (cwd: string) => QUERIES.map((q) => json(aos(['memory', 'search', q, '--json', '--limit', '50'], { cwd, env })).hits);
+  const fresh = () => {
+    const copy = join(tempDir('aos-delta-copy-'), 'home');
+    cpSync(root, copy, { recursive: true });
+    rmSync(join(copy, '.aos/search'), { recursive: true, force: true });
+    return ask(copy);
+  };
+  const killedAt = (calls: string) => spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${calls}`, '-e', `inject=${calls}:signal=SIGKILL`, process.execPath, AOS, 'memory', 'search', 'quokka'], { cwd: root, env, encoding: 'utf8' });
+  const cache = () => readdirSync(join(root, '.aos/search'));
+  ask(root);
+  ask(root);
+  const base = readFileSync(join(root, CACHE_FILE));
+  const delta = () => (existsSync(join(root, DELTA_FILE)) ? readFileSync(join(root, DELTA_FILE)) : undefined);
+
+  // A refresh killed with its delta written whole under the temp name, before the rename.
+  const before = delta();
+  appendFileSync(join(root, LOG), entry('11:00:00', 'A quokka sanctuary visit.'));
+  assert.is(killedAt(RENAME).signal, 'SIGKILL');
+  assert.ok(cache().some(isTempFile), `killed with its temp file written: ${cache()}`);
+  assert.equal(delta(), before, 'the delta before it is still the one in place');
+  assert.equal(ask(root), fresh());
+  assert.not.equal(delta(), before);
+  assert.equal(readFileSync(join(root, CACHE_FILE)), base);
+
+  // A merge (the delta past its share) killed before its new base is renamed: the old base and
+  // delta stay, the next search merges again.
+  const big = (day: string) => {
+    const lines = [`# ${day}`];
+    for (let i = 0; lines.join('\n').length < DELTA_MIN_BYTES * 2; i++) lines.push(entry(`08:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, `Okapi visit ${i}: ${day.slice(-2)}w${i} zq${i.toString(36)} near the quokka.`));
+    write(root, `logs/2026/11/${day}.md`, lines.join('\n'));
+  };
+  big('2026-11-21');
+  assert.is(killedAt(RENAME).signal, 'SIGKILL');
+  assert.equal(readFileSync(join(root, CACHE_FILE)), base, 'the base as it was');
+  assert.ok(cache().includes('index.delta'));
+  assert.equal(ask(root), fresh());
+  assert.not.equal(readFileSync(join(root, CACHE_FILE)), base, 'merged this time');
+  assert.not.ok(cache().includes('index.delta'));
+
+  // A merge killed after its new base is renamed, before the old delta is removed: that delta
+  // names the base before, so it is not used (and is replaced).
+  appendFileSync(join(root, LOG), entry('12:00:00', 'A wombat at the quokka sanctuary.'));
+  ask(root);
+  const merged = readFileSync(join(root, CACHE_FILE));
+  assert.ok(cache().includes('index.delta'));
+  big('2026-11-23');
+  assert.is(killedAt(UNLINK).signal, 'SIGKILL');
+  assert.not.equal(readFileSync(join(root, CACHE_FILE)), merged, 'the new base is in place');
+  assert.ok(cache().includes('index.delta'), 'the old delta is still there');
+  assert.equal(ask(root), fresh());
 });
 
 test('a folder listed as before is compared whole: a source replaced by a folder of its name is gone, names that are not sources change nothing', async () => {
