@@ -106,7 +106,7 @@ function fromStats(st: Stats): FileStat {
  * and garbage to collect, over the 7,400 sources of a year's home on every search. The binding
  * under it fills one shared array instead. It is used only when it gives exactly what lstatSync
  * gives (checked against it on the first file of each process, so another layout in another
- * Node is never trusted), when asking for it prints nothing (process.binding warns under
+ * Node is never trusted), when node's own lstatSync calls it the same way, when asking for it prints nothing (process.binding warns under
  * --pending-deprecation) and when it would bypass nothing (not under Node's permission model);
  * else lstatSync.
  */
@@ -131,6 +131,10 @@ function statBinding(path: string): StatBinding | undefined {
   const proc = process as unknown as { binding?: (name: string) => unknown; permission?: unknown; execArgv: string[] };
   const options = `${proc.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   if (typeof proc.binding !== 'function' || proc.permission !== undefined || options.includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1') return undefined;
+  // Called as this node's own lstatSync calls it, or not at all: some Node 20 releases took an
+  // error-context object as the fourth argument, which given a boolean aborts the process rather
+  // than throwing. lstatSync's text is node's own JavaScript, so the calling convention is read there.
+  if (!/binding\.lstat\(\s*pathModule\.toNamespacedPath\(path\),\s*options\.bigint,\s*undefined,\s*options\.throwIfNoEntry,?\s*\)/.test(lstatSync.toString())) return undefined;
   try {
     const candidate = proc.binding('fs') as StatBinding;
     const st = lstatSync(path, LSTAT);
