@@ -3,7 +3,7 @@
 // the owner writes is committed as theirs. Real homes, the built CLI, real git.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aos, git, newHome, json } from '../helpers.js';
 
@@ -62,6 +62,23 @@ test('an edit in each collection within the same second as the last tick is seen
     assert.ok(report.ownerEdits.includes(file), `${what}: ${file} not in ${JSON.stringify(report.ownerEdits)}`);
     assert.is(git(home, ['status', '--porcelain', '--', file]), '', `${what}: ${file} left uncommitted`);
   }
+});
+
+test('a folder replaced by a file of its name after an idle tick: the next tick commits it, no error', () => {
+  const home = newHome();
+  mkdirSync(join(home, 'notes/trip'), { recursive: true });
+  writeFileSync(join(home, 'notes/trip/plan.md'), 'Lisbon in May.\n');
+  tickJson(home);
+  tickJson(home);
+  sleep(1100);
+  tickJson(home);
+  assert.ok(existsSync(join(home, STAMP)), 'the stamp lists notes/trip/plan.md');
+  rmSync(join(home, 'notes/trip'), { recursive: true });
+  writeFileSync(join(home, 'notes/trip'), 'Lisbon in May, as one file.\n');
+  const r = aos(['tick', '--json'], { cwd: home });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(json<{ ownerEdits: string[] }>(r).ownerEdits.includes('notes/trip'), r.stdout);
+  assert.is(git(home, ['status', '--porcelain']), '');
 });
 
 test('an edit held back (a conflict marker) is named by every tick, never taken for an idle home', () => {
