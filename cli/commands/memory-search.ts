@@ -6,6 +6,8 @@ import { DOC_TYPES, queryTerms } from '../core/memory/searchdocs.js';
 import { queryDates } from '../core/memory/querydates.js';
 import { findHome } from '../home/find.js';
 import { openSearch } from '../home/searchindex.js';
+import { readIfExists } from '../home/files.js';
+import { join } from 'node:path';
 
 export const DEFAULT_LIMIT = 10;
 /** Log entries on each side of a log hit that it spans (see core/memory/searchrank.ts). */
@@ -19,32 +21,48 @@ export async function search(args: Args, env: Env): Promise<void> {
   const limit = parseLimit(args.limit, DEFAULT_LIMIT, 1000);
   const type = args.type === undefined ? undefined : String(args.type);
   if (type !== undefined && !(DOC_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type: expected one of ${DOC_TYPES.join(', ')}, found "${type}"`);
-  // Searching reads no settings: aos.yaml is loaded (and validated) only to know the owner's day.
+  // Searching reads few settings: aos.yaml is loaded (and validated) only to know the owner's day,
+  // or when it names an embedder (a line `embeddings:`, found without parsing the file).
   const root = findHome(env);
   let since: string | undefined;
   let asOf = args['as-of'] === undefined ? undefined : String(args['as-of']);
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of: expected a day as YYYY-MM-DD, found "${asOf}"`);
   // The owner's day is needed for --since, and for a question that names a date ("last May") asked today.
-  if (args.since !== undefined || (asOf === undefined && queryDates(query, '2000-01-01').ranges.length)) {
+  const needsDay = args.since !== undefined || (asOf === undefined && queryDates(query, '2000-01-01').ranges.length > 0);
+  const mayEmbed = /^\s*embeddings\s*:/m.test((await readIfExists(join(root, 'aos.yaml'))) ?? '');
+  let embeddings;
+  if (needsDay || mayEmbed) {
     const { openHome } = await import('../home/home.js');
     const { config, docs } = await openHome(env);
     await docs.save();
-    const today = localTime(env.now(), config.owner.timezone).date;
-    if (args.since !== undefined) since = parseSince(args.since, today);
-    asOf ??= today;
+    embeddings = config.memory?.embeddings;
+    if (needsDay) {
+      const today = localTime(env.now(), config.owner.timezone).date;
+      if (args.since !== undefined) since = parseSince(args.since, today);
+      asOf ??= today;
+    }
   }
 
   const index = await openSearch(root);
   let hits;
+  // With an embedder, more keyword hits are asked for, and re-ordered below.
+  const asked = embeddings ? (await import('../flows/vectorsearch.js')).candidatesFor(embeddings, limit) : limit;
   try {
     // A conversation's turns are found with the turns around them: each log hit spans its neighbours;
     // and by the memory topics that cite them (what the dream extracted from them).
-    hits = await index.search(query, { types: type ? [type] : undefined, since, limit, asOf, neighbours: NEIGHBOURS, cites: true });
+    hits = await index.search(query, { types: type ? [type] : undefined, since, limit: asked, asOf, neighbours: NEIGHBOURS, cites: true });
   } finally {
     index.close();
   }
-  if (env.out.json) return env.out.data({ query, hits, problems: index.problems });
+  const problems = [...index.problems];
+  if (embeddings) {
+    const mixed = await (await import('../flows/vectorsearch.js')).vectorRerank(root, env.vars, embeddings, query, hits, limit);
+    hits = mixed.hits;
+    problems.push(...mixed.problems);
+  }
+  if (env.out.json) return env.out.data({ query, hits, problems });
   for (const p of index.problems) env.out.warn(`skipped ${formatProblem(p)}`);
+  for (const p of problems.slice(index.problems.length)) env.out.warn(formatProblem(p));
   if (!hits.length) {
     const why = queryTerms(query).length ? '' : ' (only common words: search for what is distinctive)';
     return env.out.line(`No matches for "${query}"${why}.`);

@@ -149,6 +149,25 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /**
+   * Issue 22, optional: `aos memory search` re-orders its keyword candidates by a mix with how close
+   * each one's text lies to the question, by the owner's own embedding model (model/embedder.ts for
+   * the program's input and output). Off unless set.
+   */
+  memory: v.optional(
+    v.strictObject({
+      embeddings: v.optional(
+        v.strictObject({
+          command: argv,
+          /** The vector's share of the mixed score, 0 to 1 (default 0.3). */
+          weight: v.optional(v.pipe(positive, v.maxValue(1, 'a number from 0 to 1'))),
+          /** How many keyword hits are re-ordered (default 50). */
+          candidates: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'), v.maxValue(500, 'at most 500'))),
+          timeout_seconds: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))),
+        }),
+      ),
+    }),
+  ),
   /** The arena (issue 18): how many of a mission's candidates run at once (1: one after another). */
   arena: v.optional(v.strictObject({ parallel: v.optional(v.pipe(positiveInt, v.minValue(1, 'at least 1'))) })),
   /** Missions (issue 17): the defaults `aos mission new` writes into each mission.md. */
