@@ -46,7 +46,8 @@ export async function search(args: Args, env: Env): Promise<void> {
   const index = await openSearch(root);
   let hits;
   // With an embedder, more keyword hits are asked for, and re-ordered below.
-  const asked = embeddings ? (await import('../flows/vectorsearch.js')).candidatesFor(embeddings, limit) : limit;
+  const vectors = embeddings ? await import('../flows/vectorsearch.js') : undefined;
+  const asked = embeddings && vectors ? vectors.candidatesFor(embeddings, limit) : limit;
   try {
     // A conversation's turns are found with the turns around them: each log hit spans its neighbours;
     // and by the memory topics that cite them (what the dream extracted from them).
@@ -55,8 +56,8 @@ export async function search(args: Args, env: Env): Promise<void> {
     index.close();
   }
   const problems = [...index.problems];
-  if (embeddings) {
-    const mixed = await (await import('../flows/vectorsearch.js')).vectorRerank(root, env.vars, embeddings, query, hits, limit);
+  if (embeddings && vectors) {
+    const mixed = await vectors.vectorRerank(root, env.vars, embeddings, query, hits, limit);
     hits = mixed.hits;
     problems.push(...mixed.problems);
   }

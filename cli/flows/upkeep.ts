@@ -1,12 +1,12 @@
 // aos's own litter: temp files of writes killed half-way are removed once their writer is gone, and
 // the home's .gitignore names them so git never offers them as the owner's work.
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { agentIdentity } from '../core/docs/commit.js';
 import { ignoresTempFiles, planTempCleanup, tempWriter, TEMP_IGNORE_LINE, type TempFile } from '../core/docs/tempfiles.js';
 import type { Env } from '../env.js';
 import type { Home } from '../home/home.js';
-import { isErrno, readIfExists, writeAtomic } from '../home/files.js';
+import { readIfExists, removeFile, writeAtomic } from '../home/files.js';
+import { fastStat } from '../home/faststat.js';
 import { pidAlive } from '../home/procs.js';
 import { tempFiles } from '../git/read.js';
 import { commit } from '../git/git.js';
@@ -18,7 +18,7 @@ import { commit } from '../git/git.js';
 export async function inspectTempFiles(root: string, env: Env, found?: string[]): Promise<TempFile[]> {
   const out: TempFile[] = [];
   for (const path of found ?? (await tempFiles(root, env.vars))) {
-    const st = await fs.lstat(join(root, path)).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
+    const st = fastStat(join(root, path));
     if (!st) continue; // its write finished meanwhile
     out.push({ path, ageMs: env.now().getTime() - st.mtimeMs, writerAlive: pidAlive(tempWriter(path)!) });
   }
@@ -28,7 +28,7 @@ export async function inspectTempFiles(root: string, env: Env, found?: string[])
 /** Removes the temp files no writer will finish: the paths removed, and one line for each. */
 export async function removeStrayTempFiles(home: Home, env: Env, found?: string[]): Promise<{ removed: string[]; lines: string[] }> {
   const plan = planTempCleanup(await inspectTempFiles(home.root, env, found));
-  for (const path of plan.remove) await fs.rm(join(home.root, path), { force: true });
+  for (const path of plan.remove) removeFile(join(home.root, path));
   return { removed: plan.remove, lines: plan.remove.map((p) => `removed ${p}, a temp file left by a write that was killed`) };
 }
 
