@@ -47,7 +47,7 @@ export async function status(_args: Args, env: Env): Promise<void> {
   // Pace moves by well under 1% a day, so the UTC date serves here and spares this screen the time-zone formatter (~20 ms).
   const today = env.now().toISOString().slice(0, 10);
   // Today's spend per agent against its budget, by the owner's day as the tick's budget check counts
-  // it (execute.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
+  // it (flows/spend.ts spentToday). Only records since yesterday (UTC) are read, and the time-zone
   // formatter is paid for only when there are any.
   // Parsing records (and the YAML parser it needs) is paid for only when a record is that recent:
   // its file name says when it started, so a home with no run since yesterday reads none.

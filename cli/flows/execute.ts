@@ -6,22 +6,22 @@ import { suffix } from '../core/docs/ids.js';
 import { stamp, localTime } from '../core/docs/time.js';
 import { agentIdentity } from '../core/docs/commit.js';
 import { budgetSpent, planOutcome, tokensOf, type ItemChange, type Spend } from '../core/runs/outcome.js';
-import { assembleContext, taskMessage } from '../core/agents/prompt.js';
-import { parseRunRecord, recordedTask, renderRunRecord, runRecordPath, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
+import { taskMessage } from '../core/agents/prompt.js';
+import { recordedTask, renderRunRecord, runRecordPath, taskFromRecord, type RecordEntry, type RunFront, type Outcome } from '../core/runs/runrecord.js';
 import { requestHash } from '../core/runs/divergence.js';
 import { promptPrint } from '../core/runs/cachekey.js';
 import { COMPACT_AT_CHARS } from '../core/runs/compact.js';
 import { costOf } from '../core/runs/prices.js';
 import { NO_USAGE, type Message, type UserBlock, type Provider, type Usage } from '../core/runs/transcript.js';
-import { checkPrivateMemory, checkSimple, type Capability } from '../core/agents/capabilities.js';
+import type { Capability } from '../core/agents/capabilities.js';
 import type { Env } from '../env.js';
-import { ValidationError, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import type { Home } from '../home/home.js';
 import type { Agent, InboxItem } from '../home/store.js';
-import { loadMemories } from '../home/store.js';
-import { appendDeferred, appendLog, deferLogIn, readLog, type DeferredLog } from '../home/log.js';
+import { appendDeferred, appendLog, deferLogIn, type DeferredLog } from '../home/log.js';
 import { finishItem, updateItem } from '../home/items.js';
-import { exists, isErrno, readIfExists, writeAtomic } from '../home/files.js';
+import { exists, writeAtomic } from '../home/files.js';
+import { buildContext } from './runcontext.js';
 import { commit, type CommitSpec } from '../git/git.js';
 import { inCommitQueue } from '../git/queue.js';
 import { offeredTools, runTool } from '../tools/registry.js';
@@ -109,9 +109,6 @@ export interface RunReport {
 }
 
 const DEFAULT_MAX_TURNS = 20;
-// The per-run part of the prompt (log digest, memories for the task): kept small so the cached
-// prefix stays most of every request (issue 22).
-const CONTEXT_BUDGET_TOKENS = 2500;
 
 export function newRunId(env: Env, at: Date): string {
   return `r-${stamp(at)}-${suffix(env.randomBytes(4))}`;
@@ -119,71 +116,6 @@ export function newRunId(env: Env, at: Date): string {
 
 export function usageTrailer(u: Usage, usd: number | undefined): string {
   return `in=${u.input} out=${u.output} cache_read=${u.cache_read} cache_write=${u.cache_write}${usd !== undefined ? ` usd=${usd.toFixed(4)}` : ''}`;
-}
-
-async function readText(path: string): Promise<string> {
-  return (await readIfExists(path)) ?? '';
-}
-
-async function buildContext(spec: RunSpec, run: string, toolNames: string[], job: boolean) {
-  const { home, env, agent, item } = spec;
-  const tz = home.config.owner.timezone;
-  const now = localTime(env.now(), tz);
-  const canReadMemory = checkSimple(spec.caps, 'memory', '*', 'read').allowed;
-  const memoryIndex = canReadMemory ? await readText(join(home.root, 'memory/MEMORY.md')) : '';
-  // Its own private memory's index joins the stable prefix (it changes only when the agent remembers).
-  const privateIndex = checkPrivateMemory(spec.caps, agent.id, agent.id, 'read').allowed ? await readText(join(home.root, `memory/agents/${agent.id}/MEMORY.md`)) : undefined;
-  const memories = canReadMemory ? await topMemories(home, `${item.subject}\n${item.body}`.slice(0, 1000)) : [];
-  const from = localTime(new Date(env.now().getTime() - 3 * 86400_000), tz).date;
-  // A sold job sees nothing of the owner's days: no log, no profile (the client is not the owner).
-  const recentLog = job ? [] : (await readLog(home.root, from, now.date))
-    .filter((e) => e.agent === agent.id)
-    .slice(-20)
-    .map((e) => ({ heading: `${e.date} ${e.time} · ${e.kind}${e.ref ? ` · ${e.ref}` : ''}`, body: e.body }));
-  const context = assembleContext({
-    agent: { id: agent.id, name: agent.front.name, role: agent.front.role, instructions: agent.body },
-    owner: { name: home.config.owner.name, timezone: tz, profile: job ? undefined : home.config.owner.profile },
-    memoryIndex,
-    ...(privateIndex !== undefined ? { privateIndex } : {}),
-    memories,
-    recentLog,
-    skills: await skillsFor(home, env, `${item.subject}\n${item.body}`, spec.skills),
-    now: `${now.date} ${now.time.slice(0, 5)}`,
-    run,
-    toolNames,
-    budgetTokens: CONTEXT_BUDGET_TOKENS,
-  });
-  return { ...context, memoryIndex: privateIndex === undefined ? memoryIndex : `${memoryIndex}\n${privateIndex}` };
-}
-
-/**
- * The enabled skills that match the task. An enabled skill whose last commit was an agent's run is
- * left out (an agent cannot switch one on by writing `status: enabled`): git decides, not the file.
- */
-async function skillsFor(home: Home, env: Env, task: string, named: readonly string[] = []): Promise<{ id: string; name: string; text: string }[]> {
-  const { loadSkills } = await import('../home/skills.js');
-  const loaded = (await loadSkills(home.root, home.docs)).skills;
-  // A candidate the mission named is tried as if enabled, for this run only; a retired one never.
-  const trial = new Set(named);
-  const skills = loaded.map((s) => (trial.has(s.id) && s.front.status === 'candidate' ? { ...s, front: { ...s.front, status: 'enabled' as const } } : s));
-  const { offeredSkills } = await import('../core/skills/skills.js');
-  const candidates = offeredSkills({ skills, agentChanged: new Set(), task, named });
-  if (!candidates.length) return [];
-  const { lastWriters } = await import('../git/read.js');
-  const writers = await lastWriters(home.root, env.vars, 'skills');
-  const agentChanged = new Set(skills.filter((s) => writers.get(s.file)?.agent).map((s) => s.id));
-  return offeredSkills({ skills, agentChanged, task, named }).map((s) => ({ id: s.id, name: s.front.name, text: s.body }));
-}
-
-/** The active memory topics that search ranks highest for the task, read whole. */
-async function topMemories(home: Home, query: string): Promise<{ file: string; title: string; text: string }[]> {
-  const { searchMemory } = await import('../home/searchindex.js');
-  const hits = (await searchMemory(home.root, query, { types: ['memory'], limit: 6 })).filter((h) => (h.status ?? 'active') === 'active').slice(0, 3);
-  const { docs } = await loadMemories(home.root, home.docs);
-  return hits.flatMap((h) => {
-    const doc = docs.find((d) => d.file === h.file);
-    return doc ? [{ file: doc.file, title: doc.front.title, text: doc.body }] : [];
-  });
 }
 
 /** Commits a run as its agent; the journal holds the exact commit first, so a crash here is finished later. */
@@ -507,43 +439,3 @@ export function entriesToMessages(entries: readonly RecordEntry[]): Message[] {
   return out;
 }
 
-/**
- * What an agent spent today, from its run records; damaged records are named, not counted. With
- * `ended`, runs still in progress are left out (arena.parallel: their reservations stand for them).
- */
-export async function spentToday(home: Home, env: Env, agent: string, opts: { ended?: boolean } = {}): Promise<Spend & { damaged: Problem[] }> {
-  // Run ids carry their UTC start; a day in the owner's zone is at most a day and a half of UTC stamps.
-  const tz = home.config.owner.timezone;
-  const today = localTime(env.now(), tz).date;
-  const spend: Spend & { damaged: Problem[] } = { tokens: 0, usd: 0, damaged: [] };
-  const since = stamp(new Date(env.now().getTime() - 36 * 3600_000));
-  const months = new Set([runRecordPath(`r-${since}-0`), runRecordPath(`r-${stamp(env.now())}-0`)].map((p) => p.slice(0, p.lastIndexOf('/'))));
-  for (const dir of months) {
-    let names: string[];
-    try {
-      names = await fs.readdir(join(home.root, dir));
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) continue;
-      throw err;
-    }
-    for (const name of names) {
-      if (!name.endsWith('.md') || name.slice(2, 17) < since) continue;
-      const file = `${dir}/${name}`;
-      let rec;
-      try {
-        rec = parseRunRecord(file, await fs.readFile(join(home.root, file), 'utf8'));
-      } catch (err) {
-        // Gone since the listing (a sync moved it): nothing to count. Damaged: its spend is unknown,
-        // so it is reported (the tick goes on; one bad file must not stop every agent).
-        if (isErrno(err, 'ENOENT')) continue;
-        if (!(err instanceof ValidationError)) throw err;
-        spend.damaged.push(...err.problems.map((p) => ({ ...p, hint: p.hint ?? "its spend is not counted in today's budget" })));
-        continue;
-      }
-      if (rec.front.agent !== agent || !rec.front.started.startsWith(today) || (opts.ended && rec.front.outcome === 'running')) continue;
-      spend.tokens += tokensOf(rec.front.usage);
-      spend.usd += rec.front.cost_usd ?? 0;
-    }
-  }
-  return spend;
-}

@@ -91,7 +91,8 @@ export async function runStageItem(home: Home, env: Env, m: Mission, stage: Stag
       resume = undefined;
     }
   }
-  const { executeRun, spentToday } = await import('./execute.js');
+  const { executeRun } = await import('./execute.js');
+  const { spentToday } = await import('./spend.js');
   const report = await executeRun({
     home,
     env,

@@ -107,7 +107,8 @@ export async function serve(home: Home, env: Env, agents: Agent[], report: TickR
     }
     // One failed call to a provider that is down is enough for this tick (flows/outage.ts).
     if (providerDown(report, choice.provider.name)) continue;
-    const { executeRun, spentToday } = await import('./execute.js');
+    const { executeRun } = await import('./execute.js');
+    const { spentToday } = await import('./spend.js');
     const spent = await spentToday(home, env, r.agent);
     reportOnce(report.problems, spent.damaged);
     const over = overBudget(target.agent, spent);
@@ -236,10 +237,11 @@ export async function planServe(home: Home, env: Env, agents: Agent[], pending: 
   }
   for (const p of scheduled) candidates.push({ id: p.id, subject: p.item.text, front: { from: 'schedule', kind: 'schedule', priority: 'normal', created: p.item.created, to: p.agent }, resuming: false });
   const spent: Record<string, string | undefined> = {};
-  const { spentToday } = await import('./execute.js');
   for (const a of agents) {
     const b = a.front.budget;
     if (b.tokens_per_day === undefined && b.usd_per_day === undefined) continue;
+    // The run records' parser (YAML) loads only when an agent has a budget to check.
+    const { spentToday } = await import('./spend.js');
     const today = await spentToday(home, env, a.id);
     reportOnce(problems, today.damaged);
     spent[a.id] = overBudget(a, today);
