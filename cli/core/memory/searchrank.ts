@@ -159,6 +159,8 @@ interface Scores {
 
 /** STATUS_BOOST by status code (0 none, else 1 + index in MEMORY_STATUSES). */
 const BOOST_OF_CODE = [1, ...MEMORY_STATUSES.map((s) => STATUS_BOOST[s])];
+// scoreInfo keeps the status code in two bits: a fourth status would spill into the field length.
+if (BOOST_OF_CODE.length > 4) throw new Error('searchrank: scoreInfo holds at most three memory statuses');
 
 /** scoreInfo from the separate accessors, for an index without it. */
 function scoreInfoOf(docs: RankedDocs, id: number, f: number): number {
